@@ -1,0 +1,7 @@
+.PHONY: run test lint
+run:
+	bash scripts/run
+test:
+	bash scripts/test
+lint:
+	.venv/bin/python -m ruff check .

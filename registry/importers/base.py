@@ -1,0 +1,161 @@
+"""The shared import pipeline's parts that each registry format fills in.
+
+An importer turns a registry's files into `OrgRecord`s: `rows()` reads raw rows (by header name), `org_id()`
+names the organisation a row describes, and `parse()` maps the row to a record, raising `RowRejected` with a
+reason when the row is unusable. Everything else (batching, change detection, writing, snapshots, the run
+record) is the pipeline's job (`registry.importers.pipeline`).
+"""
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from core.money import to_minor
+from registry.categories import ordered
+from registry.importers.files import InputFile, detect_encoding, read_rows
+
+
+class RowRejected(Exception):
+    """A row that cannot be imported; the pipeline records it with file and line and carries on."""
+
+
+@dataclass
+class RawRow:
+    file: str
+    line: int
+    values: dict[str, Any]
+
+
+@dataclass
+class OrgRecord:
+    org_id: str
+    registry_number: str
+    country: str
+    name: str
+    other_names: list[dict[str, str]] = field(default_factory=list)
+    status: str = "active"
+    status_detail: str = ""
+    registered_on: date | None = None
+    removed_on: date | None = None
+    removal_reason: str = ""
+    categories: list[str] = field(default_factory=list)
+    raw_codes: dict[str, Any] = field(default_factory=dict)
+    income_minor: int | None = None
+    income_currency: str = ""
+    income_period_start: date | None = None
+    income_period_end: date | None = None
+    website: str = ""
+    email_domain: str = ""
+    street: str = ""
+    city: str = ""
+    region: str = ""
+    postcode: str = ""
+
+
+class Importer:
+    slug: ClassVar[str]
+    name: ClassVar[str]
+    country: ClassVar[str]
+    licence: ClassVar[str]
+    licence_url: ClassVar[str] = ""
+    download_url: ClassVar[str] = ""
+    # An authoritative register owns the organisations it lists; other sources (Pub 78, revocations) only add
+    # their facts to organisations another register owns, and own only those nobody else lists.
+    authoritative: ClassVar[bool] = True
+    # Bump when parse() changes meaning, so that a re-import rewrites every record.
+    version: ClassVar[int] = 1
+    delimiter: ClassVar[str] = ","
+
+    def accept_file(self, name: str) -> bool:
+        return True
+
+    def rows(self, files: list[InputFile]) -> Iterator[RawRow]:
+        """Default: every file is a delimited text file with a header row."""
+        for file in files:
+            encoding = self.file_encoding(file)
+            for line, values, fields in read_rows(file, encoding, delimiter=self.delimiter):
+                if values is None:
+                    yield RawRow(file.display, line, {"__bad_width__": fields})
+                else:
+                    yield RawRow(file.display, line, values)
+
+    def file_encoding(self, file: InputFile) -> str:
+        return detect_encoding(file)
+
+    def fingerprint(self, row: RawRow) -> str:
+        digest = hashlib.blake2b(digest_size=16)
+        digest.update(f"{self.slug}:{self.version}\x1f".encode())
+        digest.update("\x1f".join(str(v) for v in row.values.values()).encode("utf-8", "replace"))
+        return digest.hexdigest()
+
+    def org_id(self, row: RawRow) -> str:
+        raise NotImplementedError
+
+    def parse(self, row: RawRow) -> OrgRecord:
+        raise NotImplementedError
+
+    def merge(self, existing: dict[str, Any], record: OrgRecord) -> dict[str, Any]:
+        """For a non-authoritative source: the fields to change on an organisation another register owns."""
+        raw_codes = dict(existing["raw_codes"])
+        if raw_codes.get(self.slug) == record.raw_codes.get(self.slug):
+            return {}
+        raw_codes[self.slug] = record.raw_codes.get(self.slug)
+        return {"raw_codes": raw_codes}
+
+    def reconcile(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """For an authoritative source: adjust a record given facts other sources hold (raw_codes merged)."""
+        return fields
+
+
+# Helpers for parse(): small, strict, and raising RowRejected with a reason a person understands.
+
+def required(values: dict[str, Any], column: str) -> str:
+    value = (values.get(column) or "").strip()
+    if not value:
+        raise RowRejected(f"{column} is empty")
+    return value
+
+
+def parse_date(text: str, *formats: str) -> date | None:
+    text = (text or "").strip()
+    if not text or text.lower() == "null" or text.startswith("0001-01-01"):
+        return None
+    for fmt in formats:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise RowRejected(f"unreadable date {text!r}")
+
+
+_AMOUNT = re.compile(r"^-?\d+(?:\.\d+)?$")
+
+
+def parse_amount(text: str, currency: str) -> int | None:
+    """Whole or decimal amounts ('1,234', '-56', '£7.50', blank) to minor units; blank gives None."""
+    cleaned = re.sub(r"[,\s£$€]", "", (text or "").strip())
+    if not cleaned:
+        return None
+    if cleaned.startswith("(") and cleaned.endswith(")"):
+        cleaned = "-" + cleaned[1:-1]
+    if not _AMOUNT.match(cleaned):
+        raise RowRejected(f"unreadable amount {text!r}")
+    return to_minor(cleaned, currency)
+
+
+def website_domain(url: str) -> str:
+    url = (url or "").strip().lower()
+    url = re.sub(r"^[a-z]+://", "", url).split("/")[0].split("?")[0]
+    return url.removeprefix("www.")
+
+
+def email_domain(email: str) -> str:
+    email = (email or "").strip().lower()
+    return email.rsplit("@", 1)[1] if "@" in email else ""
+
+
+def categories(*flags: tuple[bool, str]) -> list[str]:
+    return ordered({category for condition, category in flags if condition})

@@ -1,0 +1,125 @@
+"""Opening registry files: folders and zip archives expanded, encodings detected, rows read by header name."""
+
+import codecs
+import csv
+import hashlib
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.errors import ImportFailed
+
+csv.field_size_limit(16 * 1024 * 1024)
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One file to read: on disk, or a member of a zip archive."""
+
+    display: str
+    path: Path
+    member: str | None = None
+
+    @property
+    def name(self) -> str:
+        return Path(self.member or self.path.name).name
+
+    def open_binary(self):
+        if self.member is None:
+            return self.path.open("rb")
+        archive = zipfile.ZipFile(self.path)
+        return archive.open(self.member)
+
+    def sha256(self) -> str:
+        digest = hashlib.sha256()
+        with self.open_binary() as handle:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+        return digest.hexdigest()
+
+    def size(self) -> int:
+        if self.member is None:
+            return self.path.stat().st_size
+        with zipfile.ZipFile(self.path) as archive:
+            return archive.getinfo(self.member).file_size
+
+
+def expand_paths(paths: list[str], accept=lambda name: True) -> list[InputFile]:
+    """Files named on the command line, folders (sorted, not recursive) and the members of zip files."""
+    files: list[InputFile] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise ImportFailed(f"{raw}: no such file or folder", code="import_file_missing")
+        candidates = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+        for candidate in candidates:
+            if zipfile.is_zipfile(candidate):
+                with zipfile.ZipFile(candidate) as archive:
+                    for member in sorted(archive.namelist()):
+                        if not member.endswith("/") and accept(Path(member).name):
+                            files.append(InputFile(f"{candidate}:{member}", candidate, member))
+            elif accept(candidate.name) or not path.is_dir():
+                files.append(InputFile(str(candidate), candidate))
+    if not files:
+        raise ImportFailed(f"no importable file in {', '.join(paths)}", code="import_file_missing")
+    return files
+
+
+def detect_encoding(file: InputFile) -> str:
+    """UTF-8 (with or without BOM) when every byte decodes as UTF-8, otherwise cp1252.
+
+    A strict whole-file check rather than a guess from the first kilobytes: registry files are mostly ASCII,
+    and a single cp1252 accent deep in the file is what breaks a guesser.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    with file.open_binary() as handle:
+        head = handle.read(3)
+        bom = head == codecs.BOM_UTF8
+        try:
+            decoder.decode(b"" if bom else head)
+            while chunk := handle.read(_CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8-sig" if bom else "utf-8"
+
+
+def open_text(file: InputFile, encoding: str) -> io.TextIOWrapper:
+    # cp1252 leaves five bytes undefined; 'replace' keeps such a row readable instead of aborting the run.
+    errors = "replace" if encoding == "cp1252" else "strict"
+    return io.TextIOWrapper(file.open_binary(), encoding=encoding, errors=errors, newline="")
+
+
+def read_rows(
+    file: InputFile, encoding: str, *, delimiter: str = ",", header: list[str] | None = None, **dialect
+) -> Iterator[tuple[int, dict[str, str] | None, list[str]]]:
+    """Rows as (line number, {column: value} or None when the field count is wrong, raw fields).
+
+    Columns are mapped by header name, so files whose columns move between years read the same.
+    Trailing empty header cells (a trailing comma on every line) are dropped.
+    """
+    with open_text(file, encoding) as text:
+        reader = csv.reader(text, delimiter=delimiter, **dialect)
+        if header is None:
+            try:
+                header = next(reader)
+            except StopIteration:
+                return
+            header = [h.strip().lstrip("\ufeff") for h in header]
+        while header and header[-1] == "":
+            header = header[:-1]
+        width = len(header)
+        for fields in reader:
+            line = reader.line_num
+            if not fields or (len(fields) == 1 and not fields[0].strip()):
+                continue
+            if len(fields) > width and not any(fields[width:]):
+                fields = fields[:width]
+            if len(fields) != width:
+                yield line, None, fields
+                continue
+            yield line, dict(zip(header, fields, strict=True)), fields

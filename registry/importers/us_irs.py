@@ -1,0 +1,44 @@
+"""What the three IRS files share: EINs, and the meaning of the BMF's codes (FORMATS.md section 1)."""
+
+import re
+
+from registry.categories import Category as C
+from registry.importers.base import RowRejected, categories
+
+_EIN = re.compile(r"^\d{1,9}$")
+
+
+def ein(text: str) -> str:
+    """The 9-digit EIN, leading zeros kept (restored when a spreadsheet dropped them)."""
+    compact = (text or "").strip().replace("-", "")
+    if not _EIN.match(compact):
+        raise RowRejected(f"EIN {text!r} is not 1 to 9 digits")
+    return compact.zfill(9)
+
+
+def org_id(ein_digits: str) -> str:
+    return f"US-EIN-{ein_digits}"
+
+
+_MUTUAL_SUBSECTIONS = {"07", "08", "10", "13", "14", "19", "23"}
+_PROFESSIONAL_SUBSECTIONS = {"05", "06"}
+
+
+def bmf_categories(v: dict[str, str]) -> list[str]:
+    subsection, foundation = v.get("SUBSECTION", ""), v.get("FOUNDATION", "")
+    classification, ntee = v.get("CLASSIFICATION", ""), (v.get("NTEE_CD") or "").upper()
+    filing = v.get("FILING_REQ_CD", "")
+    private = foundation in {"02", "03", "04"} or subsection == "92" or v.get("PF_FILING_REQ_CD") == "1"
+    return categories(
+        (subsection == "03" and not private, C.PUBLIC_CHARITY),
+        (private, C.PRIVATE_FOUNDATION),
+        (foundation == "10" or (subsection == "03" and classification.startswith("7"))
+         or ntee.startswith("X") or filing in {"06", "13"} or subsection == "40", C.RELIGIOUS),
+        (foundation == "11" or ntee.startswith("B2"), C.SCHOOL),
+        (foundation == "13" or ntee[:2] in {"B4", "B5"}, C.HIGHER_EDUCATION),
+        (foundation == "12" or ntee[:3] in {"E20", "E21", "E22", "E24"} or subsection == "50", C.HEALTH),
+        (foundation == "14" or subsection == "01" or filing in {"07", "14"}, C.GOVERNMENT),
+        (subsection == "82" or ntee.startswith("W24"), C.POLITICAL),
+        (subsection in _MUTUAL_SUBSECTIONS or ntee.startswith("Y"), C.MUTUAL),
+        (subsection in _PROFESSIONAL_SUBSECTIONS, C.PROFESSIONAL),
+    )

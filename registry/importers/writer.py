@@ -1,0 +1,125 @@
+"""Writes a batch of organisation records with plain SQL: the import hot path (millions of rows).
+
+The ORM would build a model instance per row; at 2M rows that alone costs more than the whole write.
+"""
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from registry.importers.base import OrgRecord
+from registry.search.backends import SearchBackend
+from registry.search.normalise import normalise_name
+
+TABLE = "registry_organisation"
+WRITTEN_COLUMNS = (
+    "org_id", "registry_number", "country", "source_id", "name", "other_names", "search_name", "search_alt",
+    "status", "status_detail", "registered_on", "removed_on", "removal_reason", "categories", "raw_codes",
+    "income_minor", "income_currency", "income_period_start", "income_period_end", "website", "email_domain",
+    "street", "city", "region", "postcode", "content_hash", "updated_at",
+)
+JSON_COLUMNS = {"other_names", "categories", "raw_codes"}
+
+
+def record_fields(record: OrgRecord) -> dict[str, Any]:
+    fields = asdict(record)
+    fields["search_name"] = normalise_name(record.name)
+    fields["search_alt"] = " | ".join(
+        dict.fromkeys(n for n in (normalise_name(o["name"]) for o in record.other_names) if n))
+    return fields
+
+
+def _db_value(column: str, value: Any, vendor: str) -> Any:
+    if column in JSON_COLUMNS:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if isinstance(value, date) and vendor == "sqlite":
+        return value.isoformat()
+    return value
+
+
+class BatchWriter:
+    def __init__(self, cursor, *, vendor: str, source_id: int, backend: SearchBackend, now):
+        self.cursor = cursor
+        self.vendor = vendor
+        self.source_id = source_id
+        self.backend = backend
+        self.now = now if vendor != "sqlite" else now.isoformat(sep=" ")
+
+    def existing(self, org_ids: Sequence[str], with_details: bool = False) -> dict[str, dict[str, Any]]:
+        columns = ["id", "org_id", "source_id", "content_hash"]
+        if with_details:
+            columns += ["raw_codes", "status", "status_detail", "removed_on", "removal_reason", "categories"]
+        marks = ", ".join(["%s"] * len(org_ids))
+        self.cursor.execute(f"SELECT {', '.join(columns)} FROM {TABLE} WHERE org_id IN ({marks})", list(org_ids))
+        found = {}
+        for row in self.cursor.fetchall():
+            item = dict(zip(columns, row, strict=True))
+            for column in ("raw_codes", "categories"):
+                if isinstance(item.get(column), str):
+                    item[column] = json.loads(item[column])
+            found[item["org_id"]] = item
+        return found
+
+    def insert(self, rows: list[tuple[dict[str, Any], str]]) -> None:
+        """rows: (record fields, content hash)."""
+        if not rows:
+            return
+        columns = ", ".join(WRITTEN_COLUMNS)
+        marks = ", ".join(["%s"] * len(WRITTEN_COLUMNS))
+        self.cursor.executemany(
+            f"INSERT INTO {TABLE} ({columns}) VALUES ({marks})",
+            [self._values(fields, content_hash) for fields, content_hash in rows],
+        )
+        self.backend.index(self.cursor, [fields["org_id"] for fields, _ in rows])
+
+    def replace(self, rows: list[tuple[dict[str, Any], str]]) -> None:
+        """Rewrite every column of existing organisations (an authoritative source's update)."""
+        if not rows:
+            return
+        assignments = ", ".join(f"{c} = %s" for c in WRITTEN_COLUMNS if c != "org_id")
+        self.cursor.executemany(
+            f"UPDATE {TABLE} SET {assignments} WHERE org_id = %s",
+            [[*self._values(fields, content_hash)[1:], fields["org_id"]] for fields, content_hash in rows],
+        )
+        self.backend.index(self.cursor, [fields["org_id"] for fields, _ in rows])
+
+    def patch(self, changes: list[tuple[str, dict[str, Any]]]) -> None:
+        """Change some columns of organisations (a secondary source's facts). No name changes: no re-index."""
+        for org_id, fields in changes:
+            fields = {**fields, "updated_at": None}
+            assignments = ", ".join(f"{c} = %s" for c in fields)
+            values = [self.now if c == "updated_at" else _db_value(c, v, self.vendor) for c, v in fields.items()]
+            self.cursor.execute(f"UPDATE {TABLE} SET {assignments} WHERE org_id = %s", [*values, org_id])
+
+    def _values(self, fields: dict[str, Any], content_hash: str) -> list[Any]:
+        values = []
+        for column in WRITTEN_COLUMNS:
+            if column == "source_id":
+                values.append(self.source_id)
+            elif column == "content_hash":
+                values.append(content_hash)
+            elif column == "updated_at":
+                values.append(self.now)
+            else:
+                values.append(_db_value(column, fields[column], self.vendor))
+        return values
+
+    def mark_removed(self, org_ids: Sequence[str], *, reason: str, on: date) -> None:
+        """Snapshot: organisations the register no longer lists. Never deleted; the hash is cleared so that a
+        later import that lists them again rewrites them."""
+        day = on.isoformat() if self.vendor == "sqlite" else on
+        for start in range(0, len(org_ids), 5000):
+            chunk = list(org_ids[start:start + 5000])
+            marks = ", ".join(["%s"] * len(chunk))
+            self.cursor.execute(
+                f"UPDATE {TABLE} SET status = 'removed', removed_on = %s, removal_reason = %s, "
+                f"content_hash = '', updated_at = %s WHERE org_id IN ({marks})",
+                [day, reason, self.now, *chunk],
+            )
+
+    def active_org_ids(self) -> list[str]:
+        self.cursor.execute(
+            f"SELECT org_id FROM {TABLE} WHERE source_id = %s AND status = 'active'", [self.source_id])
+        return [row[0] for row in self.cursor.fetchall()]

@@ -1,0 +1,61 @@
+"""How names and registry numbers are reduced to the form both the index and the queries use.
+
+The same function runs when a record is imported and when a person types, so what matches is symmetric:
+case and accents folded, punctuation dropped, legal-form noise ("Inc", "Ltd", "e.V.", "The"…) removed.
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Words that say what legal form an organisation has, not which organisation it is.
+NOISE_WORDS = frozenset([
+    "the", "inc", "incorporated", "ltd", "limited", "llc", "l3c", "corp", "corporation", "co", "company",
+    "plc", "cic", "cio", "scio", "gmbh", "ggmbh", "ag", "asbl", "aisbl", "vzw", "sa", "sarl", "sas",
+    "association", "assoc", "assn", "asso",
+    "ev", "e", "v",  # "e.V." and "e. V." once punctuation is dropped
+])
+_SEPARATORS = re.compile(r"[^0-9a-z]+")
+_MAX_NAME_CHARS = 300
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Lower-case ASCII letters and digits only, single spaces: 'Société Générale!' -> 'societe generale'."""
+    text = unicodedata.normalize("NFKD", text[:_MAX_NAME_CHARS * 4])
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = text.replace("&", " and ").replace("'", "")
+    return " ".join(_SEPARATORS.split(text)).strip()
+
+
+def name_tokens(text: str) -> list[str]:
+    tokens = [t for t in fold(text).split() if t not in NOISE_WORDS]
+    # A name made only of noise ("The Company Ltd") keeps its words rather than vanishing.
+    return tokens or fold(text).split()
+
+
+def normalise_name(text: str) -> str:
+    return " ".join(name_tokens(text))[:_MAX_NAME_CHARS]
+
+
+# org-id prefixes (without dashes) and what of them belongs to the stored registry number.
+_NUMBER_PREFIXES = {"GBCHC": "", "GBSC": "SC", "GBNIC": "", "USEIN": "", "AUABN": "", "FRRNA": "", "NIC": ""}
+
+
+def normalise_number(text: str) -> str:
+    """A registry number as typed ('03-0413726', 'sc 012345', '11 005 357 522') in its stored form."""
+    compact = re.sub(r"[\s\-./]", "", text.strip().upper())
+    for prefix, kept in _NUMBER_PREFIXES.items():
+        if compact.startswith(prefix) and compact[len(prefix):].isalnum() and any(c.isdigit() for c in compact):
+            return kept + compact[len(prefix):]
+    return compact
+
+
+_NUMBER_SHAPE = re.compile(r"^(?:[A-Z]{0,6}\d[\dA-Z]{3,14})$")
+
+
+def looks_like_number(text: str) -> bool:
+    """True for input shaped like a registry number rather than a name: mostly digits, at most one word."""
+    compact = normalise_number(text)
+    digits = sum(ch.isdigit() for ch in compact)
+    return bool(_NUMBER_SHAPE.match(compact)) and digits >= max(4, len(compact) // 2)
