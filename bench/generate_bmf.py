@@ -36,7 +36,7 @@ import random
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 HEADER_LINE = (
@@ -64,7 +64,7 @@ MESSY_RATE = 1e-5
 class NameModel:
     """Mixed order-1/order-2 word Markov chain with a length target (see the module docstring)."""
 
-    def __init__(self, names: Iterable[str], rng: random.Random) -> None:
+    def __init__(self, names: Collection[str], rng: random.Random) -> None:
         self._rng = rng
         # context -> (successor words with multiplicity, share of continuations that end the name);
         # lists with repeats make each draw a single O(1) rng.choice.

@@ -108,8 +108,12 @@ else:
             },
         }
     }
+# Tests: a file (not memory) so that threads share it; TEST_DATABASE_NAME lets parallel runs keep apart.
+_test_name = env("TEST_DATABASE_NAME", "test_vouch")
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(DATA_DIR / "test.sqlite3")
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"{_test_name}.sqlite3")}
+else:
+    DATABASES["default"]["TEST"] = {"NAME": _test_name}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
