@@ -23,3 +23,29 @@ def import_files(db):
         return registry_import(source=source, paths=[str(p) for p in paths], snapshot=snapshot)
 
     return run
+
+
+def clear_registry() -> None:
+    from django.db import connection
+
+    from registry.models import ImportRun, Organisation, RejectedRow, Source
+
+    RejectedRow.objects.all().delete()
+    ImportRun.objects.all().delete()
+    Organisation.objects.all().delete()
+    Source.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM registry_org_fts" if connection.vendor == "sqlite"
+                       else "DELETE FROM registry_search_term")
+
+
+@pytest.fixture(scope="module")
+def us_registry(django_db_setup, django_db_blocker):
+    """The four real BMF state files, imported once per test module (tests roll back their own changes)."""
+    from registry.importers.pipeline import registry_import
+
+    with django_db_blocker.unblock():
+        registry_import(source="us-irs-bmf", paths=[str(REGISTRIES / "us" / "irs_eo_bmf")])
+    yield
+    with django_db_blocker.unblock():
+        clear_registry()

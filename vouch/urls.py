@@ -1,6 +1,17 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+
+from api.urls import api
+from core import views as core_views
 
 urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+urlpatterns += i18n_patterns(
+    path("", core_views.home, name="home"),
+    path("organisations/", include("registry.urls")),
+    prefix_default_language=True,
+)

@@ -147,10 +147,11 @@ def registry_import(
     importer = get_importer(source)
     files = expand_paths(paths, importer.accept_file)
     source_row = source_for(importer)
-    run = ImportRun.objects.create(source=source_row, snapshot=snapshot, files=_describe(files))
+    run = ImportRun.objects.create(source=source_row, snapshot=snapshot, files=[{"path": f.display} for f in files])
     backend = get_backend()
     state = None
     try:
+        run.files = _describe(files)  # reads every byte once: a corrupt archive fails here, before any write
         with transaction.atomic(), connection.cursor() as cursor:
             writer = BatchWriter(cursor, vendor=connection.vendor, source_id=source_row.pk, backend=backend,
                                  now=timezone.now())

@@ -1,0 +1,41 @@
+"""The API's one error shape: {"error": {"code", "message", "details"}}, for every failure."""
+
+import logging
+
+from django.http import Http404
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from core.errors import ApplicationError
+
+logger = logging.getLogger(__name__)
+
+
+def install(api) -> None:
+    def respond(request, status: int, code: str, message: str, details=None):
+        return api.create_response(
+            request, {"error": {"code": code, "message": message, "details": details or {}}}, status=status)
+
+    @api.exception_handler(ApplicationError)
+    def application_error(request, exc: ApplicationError):
+        return respond(request, exc.http_status, exc.code, str(exc.message), exc.details)
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request, exc: ValidationError):
+        return respond(request, 422, "invalid_input", "the request is not valid", {"errors": exc.errors})
+
+    @api.exception_handler(AuthenticationError)
+    def authentication_error(request, exc):
+        return respond(request, 401, "authentication_required", "a valid API key is required")
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return respond(request, 404, "not_found", "not found")
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        return respond(request, exc.status_code, "http_error", str(exc))
+
+    @api.exception_handler(Exception)
+    def unexpected(request, exc):
+        logger.exception("unhandled API error")
+        return respond(request, 500, "internal_error", "something went wrong on our side")

@@ -1,0 +1,14 @@
+from ninja import NinjaAPI
+
+from api import errors
+from api.organisations import router as organisations_router
+
+api = NinjaAPI(
+    title="Vouch API",
+    version="1",
+    urls_namespace="api-v1",
+    description="Registry search, verification and coupons for nonprofit discount programs.",
+    docs_url="/docs",
+)
+errors.install(api)
+api.add_router("/", organisations_router)

@@ -1,0 +1,76 @@
+"""Demo registry data Vouch makes for itself, so a new installation can search at once without real files.
+
+It writes small files in the real registers' formats and imports them through the normal pipeline, so the
+demo exercises exactly the code real imports use. Names are assembled from plain word lists; nothing here
+comes from a real register.
+"""
+
+import csv
+import random
+from pathlib import Path
+
+from registry.importers.pipeline import registry_import
+
+PLACES = [("ANCHORAGE", "AK", "99501"), ("DOVER", "DE", "19901"), ("PROVIDENCE", "RI", "02903"),
+          ("WASHINGTON", "DC", "20001"), ("PORTLAND", "OR", "97201"), ("AUSTIN", "TX", "78701"),
+          ("BOSTON", "MA", "02108"), ("DENVER", "CO", "80202"), ("MADISON", "WI", "53703")]
+FIRST = ["RIVERSIDE", "MAPLE", "HARBOR", "CEDAR", "NORTHSIDE", "GREENWOOD", "LAKEVIEW", "HILLCREST", "PINE",
+         "SUNRISE", "VALLEY", "OAKWOOD", "BRIDGEWATER", "SILVER", "STONEBRIDGE", "MEADOW", "FAIRVIEW", "WILLOW"]
+MIDDLE = ["COMMUNITY", "FAMILY", "YOUTH", "ANIMAL", "ARTS", "HISTORICAL", "FOOD", "LITERACY", "HOUSING",
+          "MUSIC", "ENVIRONMENTAL", "VETERANS", "SENIOR", "WATERSHED", "HEALTH", "REFUGEE", "SPORTS"]
+LAST = [("FOUNDATION INC", "T20"), ("ALLIANCE", "S20"), ("SOCIETY", "A80"), ("RESCUE LEAGUE", "D20"),
+        ("BANK", "K31"), ("COUNCIL", "S20"), ("PROJECT", "P20"), ("CENTER INC", "P20"), ("NETWORK", "S20"),
+        ("TRUST", "C30"), ("CLUB", "N60"), ("CHOIR", "A6B"), ("COALITION", "R20"), ("SERVICES", "P40")]
+SPECIAL = [  # organisations the eligibility rules treat differently: a school, a church, a hospital, a campaign
+    ("RIVERSIDE ELEMENTARY SCHOOL PTA", "B94", "03", "16"), ("MAPLE ACADEMY", "B24", "03", "11"),
+    ("HARBOR STATE UNIVERSITY FOUNDATION", "B43", "03", "13"), ("FIRST BAPTIST CHURCH OF CEDAR", "X21", "03", "10"),
+    ("LAKEVIEW GENERAL HOSPITAL", "E22", "03", "12"), ("CITIZENS FOR A GREENER VALLEY", "W24", "82", "00"),
+    ("OAKWOOD COUNTY PARKS DEPARTMENT", "W20", "03", "14"), ("SILVER FAMILY FOUNDATION", "T20", "03", "04"),
+]
+BMF_HEADER = ("EIN,NAME,ICO,STREET,CITY,STATE,ZIP,GROUP,SUBSECTION,AFFILIATION,CLASSIFICATION,RULING,DEDUCTIBILITY,"
+              "FOUNDATION,ACTIVITY,ORGANIZATION,STATUS,TAX_PERIOD,ASSET_CD,INCOME_CD,FILING_REQ_CD,PF_FILING_REQ_CD,"
+              "ACCT_PD,ASSET_AMT,INCOME_AMT,REVENUE_AMT,NTEE_CD,SORT_NAME").split(",")
+
+
+def _bmf_row(rng: random.Random, ein: int, name: str, ntee: str, subsection: str, foundation: str) -> dict:
+    city, state, zip_code = rng.choice(PLACES)
+    revenue = int(rng.lognormvariate(11.5, 2.0))
+    return {
+        "EIN": f"{ein:09d}", "NAME": name, "ICO": "", "STREET": f"{rng.randint(1, 9999)} MAIN ST", "CITY": city,
+        "STATE": state, "ZIP": zip_code, "GROUP": "0000", "SUBSECTION": subsection, "AFFILIATION": "3",
+        "CLASSIFICATION": "7000" if ntee.startswith("X") else "1000", "RULING": f"{rng.randint(1950, 2024)}01",
+        "DEDUCTIBILITY": "1", "FOUNDATION": foundation, "ACTIVITY": "000000000", "ORGANIZATION": "1",
+        "STATUS": "01", "TAX_PERIOD": "202312", "ASSET_CD": "3", "INCOME_CD": "4", "FILING_REQ_CD": "01",
+        "PF_FILING_REQ_CD": "1" if foundation == "04" else "0", "ACCT_PD": "12", "ASSET_AMT": str(revenue * 2),
+        "INCOME_AMT": str(revenue), "REVENUE_AMT": str(revenue), "NTEE_CD": ntee, "SORT_NAME": "",
+    }
+
+
+def write_demo_bmf(path: Path, count: int = 3000, seed: int = 7) -> Path:
+    rng = random.Random(seed)
+    seen, rows = set(), []
+    for index, (name, ntee, subsection, foundation) in enumerate(SPECIAL):
+        rows.append(_bmf_row(rng, 900000001 + index, name, ntee, subsection, foundation))
+        seen.add(name)
+    while len(rows) < count:
+        last, ntee = rng.choice(LAST)
+        name = f"{rng.choice(FIRST)} {rng.choice(MIDDLE)} {last}"
+        if rng.random() < 0.5:
+            name = f"{rng.choice(PLACES)[0]} {name}"
+        if name in seen:
+            continue
+        seen.add(name)
+        rows.append(_bmf_row(rng, 910000000 + len(rows), name, ntee, "03", "15"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="ascii") as handle:
+        writer = csv.DictWriter(handle, fieldnames=BMF_HEADER, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def demo_seed(*, folder: Path) -> dict:
+    """Write and import the demo registry files; running it again changes nothing."""
+    bmf = write_demo_bmf(folder / "demo_eo_bmf.csv")
+    _, summary = registry_import(source="us-irs-bmf", paths=[str(bmf)])
+    return {"us-irs-bmf": summary.as_dict()}

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from registry import views
+
+app_name = "registry"
+urlpatterns = [
+    path("", views.organisation_search, name="search"),
+    path("<str:org_id>/", views.organisation_detail, name="detail"),
+]
