@@ -44,10 +44,7 @@ def fill_en() -> int:
         if all(strs) and not match.group(1):
             continue
         singular, plural = match.group(2), match.group(3) or match.group(2)
-        if match.group(3):
-            block = f"msgstr[0] {singular}msgstr[1] {plural}"
-        else:
-            block = f"msgstr {singular}"
+        block = f"msgstr[0] {singular}msgstr[1] {plural}" if match.group(3) else f"msgstr {singular}"
         start, end = match.span(4)
         text = text[:start] + block + text[end:]
         if match.group(1):

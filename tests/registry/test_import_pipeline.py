@@ -67,7 +67,7 @@ def test_snapshot_marks_absent_removed_and_never_deletes(registries, import_file
     total = Organisation.objects.count()
     lines = (registries / BMF / "eo_ak.csv").read_bytes().split(b"\r\n")
     kept = tmp_path / "eo_ak.csv"
-    kept.write_bytes(b"\r\n".join(lines[:-11] + [b""]))  # the last 10 organisations vanish
+    kept.write_bytes(b"\r\n".join([*lines[:-11], b""]))  # the last 10 organisations vanish
     vanished = [line.split(b",")[0].decode() for line in lines[-11:-1]]
 
     _, partial = import_files("us-irs-bmf", kept)  # without --snapshot: only adds and updates
