@@ -18,7 +18,10 @@ class Category(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+_ORDER = [c.value for c in Category if c != Category.OTHER]
+
+
 def ordered(categories: set[str]) -> list[str]:
     """Categories in a stable order, 'other' only when nothing else applies."""
-    chosen = [c.value for c in Category if c.value in categories and c != Category.OTHER]
+    chosen = [c for c in _ORDER if c in categories]
     return chosen or [Category.OTHER.value]

@@ -146,6 +146,11 @@ X_FRAME_OPTIONS = "DENY"
 SEARCH_MAX_LIMIT = int(env("SEARCH_MAX_LIMIT", "50"))
 SEARCH_MAX_QUERY_CHARS = int(env("SEARCH_MAX_QUERY_CHARS", "200"))
 
+# Imports: worker processes that parse large files while the main process writes (0 = parse in-process),
+# and the input size from which they are worth starting.
+IMPORT_WORKERS = int(env("IMPORT_WORKERS", str(max(1, min(3, (os.cpu_count() or 2) - 1)))))
+IMPORT_PARALLEL_MIN_BYTES = int(env("IMPORT_PARALLEL_MIN_BYTES", str(32 * 1024 * 1024)))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

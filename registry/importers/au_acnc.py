@@ -6,6 +6,7 @@ registered charities (revocations are published elsewhere), so every row is acti
 """
 
 import re
+from datetime import date
 from typing import Any
 
 from stdnum.au import abn
@@ -33,7 +34,7 @@ _NOT_BENEFICIARIES = {
 }
 
 # Name tests, applied only to charities that declare the education (or health) purpose. The purpose alone says
-# too little: it is declared by parents' associations, preschools, historical societies and U3As alike.
+# too little: parents' associations, school foundations, historical societies and U3As declare it too.
 _UNIVERSITY = re.compile(r"\buniversity\b", re.I)
 _SCHOOL = re.compile(r"\b(school|college|grammar|kindergarten|preschool)\b", re.I)
 # Bodies around a school or university rather than the institution itself.
@@ -60,7 +61,7 @@ def other_names(text: str, legal_name: str) -> list[dict[str, str]]:
     seen = {_compact(legal_name)}
     for item in (text or "").split(", "):
         item = item.strip().strip('"').strip()
-        kind = "other"
+        kind = "known_as"
         if _PREVIOUS.match(item):
             item, kind = _PREVIOUS.sub("", item).strip().strip('"').strip(), "previous"
         # "Previously known as ABN 4860…" names a number, not a name.
@@ -138,6 +139,9 @@ class AcncImporter(Importer):
             "established": _iso(parse_date(v.get("Date_Organisation_Established", ""), *_DATES)),
             "financial_year_end": v.get("Financial_Year_End", ""),
         }
+        # The charity is registered in Australia wherever its address is; a foreign address country is a fact.
+        if v.get("Country") and v["Country"].upper() != "AUSTRALIA":
+            facts["address_country"] = v["Country"]
         return OrgRecord(
             org_id=f"AU-ABN-{number}",
             registry_number=number,
@@ -157,5 +161,5 @@ class AcncImporter(Importer):
         )
 
 
-def _iso(day: Any) -> str | None:
+def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None

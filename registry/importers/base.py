@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from core.money import to_minor
+from core.money import minor_exponent, to_minor
 from registry.categories import ordered
 from registry.importers.files import InputFile, detect_encoding, read_rows
 
@@ -136,6 +136,10 @@ _AMOUNT = re.compile(r"^-?\d+(?:\.\d+)?$")
 
 def parse_amount(text: str, currency: str) -> int | None:
     """Whole or decimal amounts ('1,234', '-56', '£7.50', blank) to minor units; blank gives None."""
+    if not text:
+        return None
+    if text.isdigit() or (text[0] == "-" and text[1:].isdigit()):  # the common case, without Decimal
+        return int(text) * 10 ** minor_exponent(currency)
     cleaned = re.sub(r"[,\s£$€]", "", (text or "").strip())
     if not cleaned:
         return None
@@ -158,4 +162,5 @@ def email_domain(email: str) -> str:
 
 
 def categories(*flags: tuple[bool, str]) -> list[str]:
-    return ordered({category for condition, category in flags if condition})
+    return ordered({str(category.value if hasattr(category, "value") else category)
+                    for condition, category in flags if condition})

@@ -32,7 +32,9 @@ _REMOVAL = {"D": "dissolved (RNA position D: dissolution declared)", "S": "delet
 _NATURES = {"A": "assistance", "B": "bienfaisance", "D": "déclarée", "G": "intérêt général", "I": "indéterminée",
             "M": "recherche médicale", "R": "reconnue d'utilité publique", "S": "recherche scientifique",
             "U": "cultuelle"}
-# Waldec social-object themes (first three digits of objet_social1/2).
+# Waldec social-object themes (first three digits of objet_social1/2) that name one of Vouch's kinds; the other
+# themes (culture, sport, environment, …) stay raw codes. Theme labels agree across three public copies of the
+# nomenclature; the sub-codes were not checked against the official list.
 _THEMES = {
     "001": C.POLITICAL,  # activités politiques
     "014": C.MUTUAL,  # amicales, groupements affinitaires, groupements d'entraide

@@ -5,7 +5,6 @@ The ORM would build a model instance per row; at 2M rows that alone costs more t
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -24,19 +23,36 @@ JSON_COLUMNS = {"other_names", "categories", "raw_codes"}
 
 
 def record_fields(record: OrgRecord) -> dict[str, Any]:
-    fields = asdict(record)
+    fields = dict(record.__dict__)  # shallow: asdict() deep-copies every nested list and dict, slow at 2M rows
     fields["search_name"] = normalise_name(record.name)
     fields["search_alt"] = " | ".join(
         dict.fromkeys(n for n in (normalise_name(o["name"]) for o in record.other_names) if n))
     return fields
 
 
+DATE_COLUMNS = {"registered_on", "removed_on", "income_period_start", "income_period_end"}
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _db_value(column: str, value: Any, vendor: str) -> Any:
     if column in JSON_COLUMNS:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    if isinstance(value, date) and vendor == "sqlite":
+        return _dumps(value)
+    if vendor == "sqlite" and isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def row_values(fields: dict[str, Any], content_hash: str, *, vendor: str, source_id: int, now) -> list[Any]:
+    """One organisation's values in WRITTEN_COLUMNS order: the hot loop of an import, kept to plain lookups."""
+    fields = {**fields, "source_id": source_id, "content_hash": content_hash, "updated_at": now}
+    for column in JSON_COLUMNS:
+        value = fields[column]
+        fields[column] = _dumps(value) if value else ("[]" if isinstance(value, list) else "{}")
+    if vendor == "sqlite":
+        for column in DATE_COLUMNS:
+            if fields[column] is not None:
+                fields[column] = fields[column].isoformat()
+    return [fields[column] for column in WRITTEN_COLUMNS]
 
 
 class BatchWriter:
@@ -62,17 +78,18 @@ class BatchWriter:
             found[item["org_id"]] = item
         return found
 
-    def insert(self, rows: list[tuple[dict[str, Any], str]]) -> None:
-        """rows: (record fields, content hash)."""
+    @property
+    def context(self) -> dict[str, Any]:
+        return {"vendor": self.vendor, "source_id": self.source_id, "now": self.now}
+
+    def insert(self, rows: list[list[Any]]) -> None:
+        """rows: values in WRITTEN_COLUMNS order (see row_values)."""
         if not rows:
             return
         columns = ", ".join(WRITTEN_COLUMNS)
         marks = ", ".join(["%s"] * len(WRITTEN_COLUMNS))
-        self.cursor.executemany(
-            f"INSERT INTO {TABLE} ({columns}) VALUES ({marks})",
-            [self._values(fields, content_hash) for fields, content_hash in rows],
-        )
-        self.backend.index(self.cursor, [fields["org_id"] for fields, _ in rows])
+        self.cursor.executemany(f"INSERT INTO {TABLE} ({columns}) VALUES ({marks})", rows)
+        self.backend.index(self.cursor, [values[0] for values in rows])
 
     def replace(self, rows: list[tuple[dict[str, Any], str]]) -> None:
         """Rewrite every column of existing organisations (an authoritative source's update)."""
@@ -81,7 +98,7 @@ class BatchWriter:
         assignments = ", ".join(f"{c} = %s" for c in WRITTEN_COLUMNS if c != "org_id")
         self.cursor.executemany(
             f"UPDATE {TABLE} SET {assignments} WHERE org_id = %s",
-            [[*self._values(fields, content_hash)[1:], fields["org_id"]] for fields, content_hash in rows],
+            [[*row_values(fields, content_hash, **self.context)[1:], fields["org_id"]] for fields, content_hash in rows],
         )
         self.backend.index(self.cursor, [fields["org_id"] for fields, _ in rows])
 
@@ -92,19 +109,6 @@ class BatchWriter:
             assignments = ", ".join(f"{c} = %s" for c in fields)
             values = [self.now if c == "updated_at" else _db_value(c, v, self.vendor) for c, v in fields.items()]
             self.cursor.execute(f"UPDATE {TABLE} SET {assignments} WHERE org_id = %s", [*values, org_id])
-
-    def _values(self, fields: dict[str, Any], content_hash: str) -> list[Any]:
-        values = []
-        for column in WRITTEN_COLUMNS:
-            if column == "source_id":
-                values.append(self.source_id)
-            elif column == "content_hash":
-                values.append(content_hash)
-            elif column == "updated_at":
-                values.append(self.now)
-            else:
-                values.append(_db_value(column, fields[column], self.vendor))
-        return values
 
     def mark_removed(self, org_ids: Sequence[str], *, reason: str, on: date) -> None:
         """Snapshot: organisations the register no longer lists. Never deleted; the hash is cleared so that a

@@ -22,8 +22,11 @@ _MAX_NAME_CHARS = 300
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case ASCII letters and digits only, single spaces: 'Société Générale!' -> 'societe generale'."""
-    text = unicodedata.normalize("NFKD", text[:_MAX_NAME_CHARS * 4])
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = text[:_MAX_NAME_CHARS * 4]
+    if not text.isascii():  # most registry names are plain ASCII: skip the per-character work for them
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower()
     text = text.replace("&", " and ").replace("'", "")
     return " ".join(_SEPARATORS.split(text)).strip()
 

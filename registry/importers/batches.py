@@ -1,0 +1,140 @@
+"""One run's batches: de-duplicate, detect unchanged rows, hand the rest to be parsed, write the results.
+
+Parsing can run in worker processes (large files) while this process keeps the single database connection:
+a batch is looked up and submitted, and written once its parse comes back, with up to a few batches in flight.
+Batches never share an organisation (ids are de-duplicated before submission), so the order in which their
+writes land cannot change the outcome.
+"""
+
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
+from dataclasses import asdict, dataclass
+
+from registry.importers.base import Importer, RawRow, RowRejected
+from registry.importers.prepare import Prepared, prepare_batch
+from registry.importers.writer import BatchWriter, record_fields
+from registry.models import RejectedRow
+
+KEPT_REJECTIONS = 1000
+IN_FLIGHT = 3
+
+
+@dataclass
+class ImportSummary:
+    read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    rejected: int = 0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class _Inline:
+    """Runs a job at once, in this process (small imports; tests)."""
+
+    def submit(self, function, *args) -> Future:
+        future: Future = Future()
+        future.set_result(function(*args))
+        return future
+
+
+class RunBatches:
+    def __init__(self, importer: Importer, writer: BatchWriter, progress: Callable[[int], None] | None,
+                 executor: Executor | None = None):
+        self.importer = importer
+        self.writer = writer
+        self.progress = progress
+        self.executor = executor or _Inline()
+        self.summary = ImportSummary()
+        self.seen: dict[str, int] = {}
+        self.rejections: list[RejectedRow] = []
+        self.in_flight: deque = deque()
+
+    def reject(self, file: str, line: int, reason: str, raw: str) -> None:
+        self.summary.rejected += 1
+        if len(self.rejections) < KEPT_REJECTIONS:
+            self.rejections.append(RejectedRow(file=file, line=line, reason=reason[:500], raw=raw[:1000]))
+
+    def feed(self, rows: list[RawRow]) -> None:
+        keyed: list[tuple[RawRow, str, str]] = []
+        for row in rows:
+            self.summary.read += 1
+            if "__bad_width__" in row.values:
+                fields = row.values["__bad_width__"]
+                self.reject(row.file, row.line, f"wrong number of fields ({len(fields)})", repr(fields))
+                continue
+            try:
+                org_id = self.importer.org_id(row)
+            except RowRejected as exc:
+                self.reject(row.file, row.line, str(exc), repr(row.values))
+                continue
+            if org_id in self.seen:
+                self.reject(row.file, row.line,
+                            f"duplicate id {org_id} (first seen on line {self.seen[org_id]}); first kept",
+                            repr(row.values))
+                continue
+            self.seen[org_id] = row.line
+            keyed.append((row, org_id, self.importer.fingerprint(row)))
+        if keyed:
+            self._submit(keyed)
+        while len(self.in_flight) > IN_FLIGHT:
+            self._complete(*self.in_flight.popleft())
+        if self.progress:
+            self.progress(len(rows))
+
+    def finish(self) -> None:
+        while self.in_flight:
+            self._complete(*self.in_flight.popleft())
+
+    def _submit(self, keyed: list[tuple[RawRow, str, str]]) -> None:
+        existing = self.writer.existing([org_id for _, org_id, _ in keyed])
+        mine = self.writer.source_id
+        items = []
+        for row, org_id, fingerprint in keyed:
+            current = existing.get(org_id)
+            if current and current["source_id"] == mine and current["content_hash"] == fingerprint:
+                self.summary.unchanged += 1
+            else:
+                items.append((row, org_id, fingerprint, current is None))
+        if items:
+            job = self.executor.submit(prepare_batch, self.importer, items, self.writer.context)
+            self.in_flight.append((job, existing))
+
+    def _complete(self, job: Future, existing: dict) -> None:
+        importer, writer = self.importer, self.writer
+        inserts, replaces, foreign = [], [], []
+        for item in job.result():
+            item: Prepared
+            if item.rejection:
+                self.reject(*item.rejection)
+            elif item.values is not None:
+                inserts.append(item.values)
+            elif existing[item.org_id]["source_id"] == writer.source_id or importer.authoritative:
+                replaces.append((record_fields(item.record), item.fingerprint))
+            else:
+                foreign.append((item.org_id, item.record))
+        writer.insert(inserts)
+        self.summary.created += len(inserts)
+        if not (replaces or foreign):
+            return
+        details = writer.existing([f["org_id"] for f, _ in replaces] + [o for o, _ in foreign], True)
+        for fields, _ in replaces:
+            # Facts other sources hold about this organisation survive a rewrite by its register.
+            fields["raw_codes"] = {**details[fields["org_id"]]["raw_codes"], **fields["raw_codes"]}
+            fields.update(importer.reconcile(fields))
+        writer.replace(replaces)
+        self.summary.updated += len(replaces)
+        patches = []
+        for org_id, record in foreign:
+            change = importer.merge(details[org_id], record)
+            if change:
+                patches.append((org_id, change))
+            else:
+                self.summary.unchanged += 1
+        writer.patch(patches)
+        self.summary.updated += len(patches)
