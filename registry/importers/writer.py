@@ -98,7 +98,7 @@ class BatchWriter:
         assignments = ", ".join(f"{c} = %s" for c in WRITTEN_COLUMNS if c != "org_id")
         self.cursor.executemany(
             f"UPDATE {TABLE} SET {assignments} WHERE org_id = %s",
-            [[*row_values(fields, content_hash, **self.context)[1:], fields["org_id"]] for fields, content_hash in rows],
+            [[*row_values(fields, fingerprint, **self.context)[1:], fields["org_id"]] for fields, fingerprint in rows],
         )
         self.backend.index(self.cursor, [fields["org_id"] for fields, _ in rows])
 
