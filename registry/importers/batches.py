@@ -52,6 +52,8 @@ class RunBatches:
         self.executor = executor or _Inline()
         self.summary = ImportSummary()
         self.seen: dict[str, int] = {}
+        # Later rows for an id already submitted: used if the first one turns out unusable, else rejected.
+        self.duplicates: dict[str, list[tuple[RawRow, str]]] = {}
         self.rejections: list[RejectedRow] = []
         self.in_flight: deque = deque()
 
@@ -74,9 +76,7 @@ class RunBatches:
                 self.reject(row.file, row.line, str(exc), repr(row.values))
                 continue
             if org_id in self.seen:
-                self.reject(row.file, row.line,
-                            f"duplicate id {org_id} (first seen on line {self.seen[org_id]}); first kept",
-                            repr(row.values))
+                self.duplicates.setdefault(org_id, []).append((row, self.importer.fingerprint(row)))
                 continue
             self.seen[org_id] = row.line
             keyed.append((row, org_id, self.importer.fingerprint(row)))
@@ -90,6 +90,21 @@ class RunBatches:
     def finish(self) -> None:
         while self.in_flight:
             self._complete(*self.in_flight.popleft())
+        for org_id, rows in self.duplicates.items():
+            for row, _ in rows:
+                self.reject(row.file, row.line,
+                            f"duplicate id {org_id} (first seen on line {self.seen[org_id]}); first kept",
+                            repr(row.values))
+
+    def _retry_duplicate(self, org_id: str) -> None:
+        """The row used for org_id was rejected: the next row with the same id takes its place."""
+        waiting = self.duplicates.get(org_id)
+        if waiting:
+            row, fingerprint = waiting.pop(0)
+            if not waiting:
+                del self.duplicates[org_id]
+            self.seen[org_id] = row.line
+            self._submit([(row, org_id, fingerprint)])
 
     def _submit(self, keyed: list[tuple[RawRow, str, str]]) -> None:
         existing = self.writer.existing([org_id for _, org_id, _ in keyed])
@@ -112,6 +127,7 @@ class RunBatches:
             item: Prepared
             if item.rejection:
                 self.reject(*item.rejection)
+                self._retry_duplicate(item.org_id)
             elif item.values is not None:
                 inserts.append(item.values)
             elif existing[item.org_id]["source_id"] == writer.source_id or importer.authoritative:

@@ -113,8 +113,10 @@ def read_rows(
         while header and header[-1] == "":
             header = header[:-1]
         width = len(header)
+        line_after = reader.line_num
         for fields in reader:
-            line = reader.line_num
+            # A quoted field may span lines: report the line the record starts on.
+            line, line_after = line_after + 1, reader.line_num
             if not fields or (len(fields) == 1 and not fields[0].strip()):
                 continue
             if len(fields) > width and not any(fields[width:]):

@@ -96,8 +96,10 @@ def registry_import(
         run.status = ImportRun.Status.FAILED
         run.error = f"{type(exc).__name__}: {exc}"[:5000]
         _finish(run, batches, started)
-        message = exc.message if isinstance(exc, ImportFailed) else f"{type(exc).__name__}: {exc}"
-        raise ImportFailed(f"import of {source} failed, nothing was changed: {message}") from exc
+        known = isinstance(exc, ImportFailed)
+        message = exc.message if known else f"{type(exc).__name__}: {exc}"
+        raise ImportFailed(f"import of {source} failed, nothing was changed: {message}",
+                           code=exc.code if known else None) from exc
     run.status = ImportRun.Status.SUCCEEDED
     summary = _finish(run, batches, started)
     source_row.last_imported_at = run.finished_at

@@ -1,8 +1,9 @@
 """The two search backends behind one interface. They retrieve candidates; `registry.search.engine` ranks them.
 
 SQLite: an FTS5 table (`registry_org_fts`, rowid = organisation id) kept in step by the import pipeline, and
-its `fts5vocab` view as the vocabulary. PostgreSQL: a GIN full-text index over the normalised names, and a
-vocabulary table with a pg_trgm index, rebuilt after each import, for typo correction.
+its `fts5vocab` view as the vocabulary. PostgreSQL: a GIN full-text index over the normalised names, a
+vocabulary table with a deletion-key index, rebuilt after each import, for typo correction (pg_trgm was
+measured for that and set aside: docs/decisions.md).
 Both: a B-tree on the normalised legal name answers exact and prefix look-ups in well under a millisecond.
 """
 
@@ -125,7 +126,6 @@ class PostgresBackend(SearchBackend):
     vendor = "postgresql"
 
     def install(self, cursor) -> None:
-        cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         cursor.execute(
             "CREATE INDEX IF NOT EXISTS org_search_name_pattern "
             "ON registry_organisation (search_name text_pattern_ops)")
@@ -134,9 +134,12 @@ class PostgresBackend(SearchBackend):
             "(to_tsvector('simple'::regconfig, search_name || ' ' || search_alt))")
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS registry_search_term (term text PRIMARY KEY, doc integer NOT NULL)")
+        # Each term under itself and under every one-letter deletion of it: two words one typo apart
+        # always share a key, so correction is a handful of B-tree look-ups (see similar_terms).
         cursor.execute(
-            "CREATE INDEX IF NOT EXISTS registry_search_term_trgm ON registry_search_term "
-            "USING gin (term gin_trgm_ops)")
+            "CREATE TABLE IF NOT EXISTS registry_search_term_key (key text NOT NULL, term text NOT NULL)")
+        cursor.execute(
+            "CREATE INDEX IF NOT EXISTS registry_search_term_key_idx ON registry_search_term_key (key)")
 
     def refresh_vocabulary(self, cursor) -> None:
         cursor.execute("DELETE FROM registry_search_term")
@@ -144,6 +147,13 @@ class PostgresBackend(SearchBackend):
             "INSERT INTO registry_search_term (term, doc) SELECT word, ndoc FROM ts_stat("
             "$$SELECT to_tsvector('simple'::regconfig, search_name || ' ' || search_alt) "
             "FROM registry_organisation$$)")
+        cursor.execute("TRUNCATE registry_search_term_key")
+        cursor.execute(
+            "INSERT INTO registry_search_term_key (key, term) "
+            "SELECT term, term FROM registry_search_term UNION "
+            "SELECT substr(term, 1, i - 1) || substr(term, i + 1), term "
+            "FROM registry_search_term, generate_series(1, length(term)) AS i WHERE length(term) >= 3")
+        cursor.execute("ANALYZE registry_search_term_key")
 
     def vocabulary(self) -> list[tuple[str, int]]:
         with connection.cursor() as cursor:
@@ -151,10 +161,12 @@ class PostgresBackend(SearchBackend):
             return cursor.fetchall()
 
     def similar_terms(self, term: str, limit: int) -> list[tuple[str, int]]:
+        keys = [term, *{term[:i] + term[i + 1:] for i in range(len(term))}]
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT term, doc FROM registry_search_term WHERE term %% %s "
-                "ORDER BY similarity(term, %s) DESC LIMIT %s", [term, term, limit])
+                "SELECT DISTINCT t.term, t.doc FROM registry_search_term_key k "
+                "JOIN registry_search_term t ON t.term = k.term WHERE k.key = ANY(%s) "
+                "ORDER BY t.doc DESC LIMIT %s", [keys, limit])
             return cursor.fetchall()
 
     def prefix(self, prefix: str, country: str | None, limit: int) -> list[dict]:

@@ -10,13 +10,14 @@ similarity to the query, and the organisation's income as the tie-breaker.
 """
 
 from dataclasses import dataclass
-from itertools import product
+from itertools import combinations
 
 from django.conf import settings
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from registry.search.backends import SearchBackend, get_backend
-from registry.search.normalise import looks_like_number, name_tokens, normalise_number
+from registry.search.normalise import NOISE_WORDS, looks_like_number, name_tokens, normalise_number
 from registry.search.vocabulary import Vocabulary
 
 NUMBER, EXACT, PREFIX, CORRECTED_EXACT, CORRECTED_PREFIX, FULLTEXT = range(6)
@@ -25,7 +26,9 @@ MAX_TOKENS = 12
 MAX_TOKEN_CHARS = 40
 MAX_VARIANTS = 24
 FULLTEXT_CANDIDATES = 200
-RARE_WORD_DOCS = 3
+RARE_WORD_DOCS = 3  # a word this rare that is one typo from a legal-form word is taken for that word
+COMMON_WORD_DOCS = 500  # a word this common is taken as meant, not as a typo
+MORE_FREQUENT = 5  # a known word's neighbour is tried when it is at least this many times as frequent
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,9 @@ class _Candidates:
     def __len__(self) -> int:
         return len(self.rows)
 
+    def has(self, stage: int) -> bool:
+        return any(found_stage == stage for found_stage, _ in self.rows.values())
+
 
 def search_organisations(*, query: str, country: str | None = None, limit: int = 10,
                          backend: SearchBackend | None = None) -> list[SearchHit]:
@@ -72,47 +78,69 @@ def search_organisations(*, query: str, country: str | None = None, limit: int =
         text = " ".join(tokens)
         found.add(EXACT, backend.exact([text], country, limit))
         found.add(PREFIX, backend.prefix(text, country, limit * 2))
-        groups = _corrections(tokens, Vocabulary(backend))
-        variants = _variants(groups, tokens)
-        if variants:
-            found.add(CORRECTED_EXACT, backend.exact(variants, country, limit))
-            for variant in variants[:3]:
-                found.add(CORRECTED_PREFIX, backend.prefix(variant, country, limit))
-        if len(found) < limit * 3 and all(groups):
-            found.add(FULLTEXT, backend.fulltext(groups, True, country, FULLTEXT_CANDIDATES))
+        if not (found.has(EXACT) or found.has(PREFIX)):  # what was typed matches: no need to guess
+            _search_corrected(backend, tokens, country, limit, found)
     return _rank(found, " ".join(tokens), limit)
 
 
-def _corrections(tokens: list[str], vocabulary: Vocabulary) -> list[list[str]]:
-    """For each word: itself when the index knows it, and the known words one typo away.
+def _search_corrected(backend: SearchBackend, tokens: list[str], country: str | None, limit: int,
+                      found: "_Candidates") -> None:
+    """Typo-corrected spellings first; full text (any word order) only when nothing better was found."""
+    groups = _corrections(tokens, Vocabulary(backend))
+    variants = _variants(groups)
+    if variants:
+        found.add(CORRECTED_EXACT, backend.exact(variants, country, limit))
+        for variant in variants[:3]:
+            found.add(CORRECTED_PREFIX, backend.prefix(variant, country, limit))
+    # Words nothing in the index resembles are left out of the full-text stage rather than emptying it.
+    usable = [group for group in groups if group]
+    if not found and usable and len(usable) >= min(2, len(groups)):
+        found.add(FULLTEXT, backend.fulltext(usable, bool(groups[-1]), country, FULLTEXT_CANDIDATES))
 
-    The last word may be unfinished (typing): it stays as typed, searched as a prefix.
+
+def _corrections(tokens: list[str], vocabulary: Vocabulary) -> list[list[str]]:
+    """For each word, the spellings to look for: the word itself first when the index knows it (or, for the
+    last word, which may be unfinished, as typed), then known words one typo away.
+
+    A known word may itself be a typo: real registers hold misspelt names ("FOUDATION"), so a neighbour many
+    times more frequent is tried as well. A misspelt legal-form word ("ASSOCIATOIN") is dropped like the word.
     """
     known = vocabulary.known(tokens)
     groups = []
     for position, token in enumerate(tokens):
+        docs = known.get(token, 0)
         last = position == len(tokens) - 1
-        alternatives = [token] if token in known or (last and len(token) >= 2) else []
-        # A rare word may itself be a typo that happens to exist (real registers hold misspelt names).
-        if known.get(token, 0) < RARE_WORD_DOCS:
-            alternatives += [n for n in vocabulary.neighbours(token) if n != token]
+        if docs < RARE_WORD_DOCS and _is_noise_typo(token):
+            continue
+        alternatives = [token] if docs or (last and len(token) >= 2) else []
+        if docs < COMMON_WORD_DOCS:
+            alternatives += [term for term, count in vocabulary.neighbours(token, known=bool(docs))
+                             if term != token and count >= docs * MORE_FREQUENT]
         groups.append(alternatives)
     return groups
 
 
-def _variants(groups: list[list[str]], tokens: list[str]) -> list[str]:
-    """Corrected spellings of the whole query, fewest corrections first."""
-    if not all(groups) or all(group == [token] for group, token in zip(groups, tokens, strict=True)):
+def _is_noise_typo(token: str) -> bool:
+    return len(token) >= 4 and any(len(word) >= 4 and OSA.distance(token, word) == 1 for word in NOISE_WORDS)
+
+
+def _variants(groups: list[list[str]]) -> list[str]:
+    """Corrected spellings of the whole query, one correction first, then two, up to MAX_VARIANTS."""
+    if not all(groups):
         return []
-    variants = []
-    for combination in product(*groups):
+    base = [group[0] for group in groups]
+    variants: list[str] = []
+    singles = [(i, alt) for i, group in enumerate(groups) for alt in group[1:]]
+    for i, alt in singles:
+        variants.append(" ".join([*base[:i], alt, *base[i + 1:]]))
+    for (i, a), (j, b) in combinations(singles, 2):
         if len(variants) >= MAX_VARIANTS:
             break
-        variants.append(" ".join(combination))
-    original = " ".join(tokens)
-    variants = [v for v in variants if v != original]
-    variants.sort(key=lambda v: sum(a != b for a, b in zip(v.split(), tokens, strict=False)))
-    return variants
+        if i != j:
+            words = list(base)
+            words[i], words[j] = a, b
+            variants.append(" ".join(words))
+    return variants[:MAX_VARIANTS]
 
 
 def _rank(found: _Candidates, text: str, limit: int) -> list[SearchHit]:

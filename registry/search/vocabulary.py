@@ -1,7 +1,7 @@
 """Typo correction against the index's own vocabulary: one edit (insert, delete, substitute, swap) per word.
 
 SQLite: the vocabulary (from fts5vocab) is held per process, bucketed by length, and scanned with rapidfuzz.
-PostgreSQL: pg_trgm narrows the vocabulary table to similar terms, rapidfuzz keeps those one edit away.
+PostgreSQL: the vocabulary table's deletion keys find candidates, rapidfuzz keeps those one edit away.
 The cache is reloaded when an import has finished since it was built.
 """
 
@@ -13,7 +13,7 @@ from rapidfuzz.distance import OSA
 
 from registry.search.backends import SearchBackend
 
-MIN_CORRECTED_LENGTH = 4  # shorter words have too many neighbours one edit away to correct blindly
+MIN_CORRECTED_LENGTH = 3  # shorter words have too many neighbours one edit away to correct
 
 
 class _Cache:
@@ -56,8 +56,11 @@ class Vocabulary:
             cursor.execute("SELECT term, doc FROM registry_search_term WHERE term = ANY(%s)", [words])
             return dict(cursor.fetchall())
 
-    def neighbours(self, word: str, limit: int = 6) -> list[str]:
-        """Words of the index one edit away from `word`, the most frequent first."""
+    def neighbours(self, word: str, *, known: bool = False, limit: int = 6) -> list[tuple[str, int]]:
+        """Words of the index one edit away from `word`, with their frequency, the most frequent first.
+
+        Known words are only corrected towards much more frequent ones (see engine._corrections).
+        """
         if len(word) < MIN_CORRECTED_LENGTH or word.isdigit():
             return []
         if self.backend.vendor == "sqlite":
@@ -67,4 +70,4 @@ class Vocabulary:
         else:
             scored = [(t, d) for t, d in self.backend.similar_terms(word, 40) if OSA.distance(word, t) == 1]
         scored.sort(key=lambda item: -item[1])
-        return [term for term, _ in scored[:limit]]
+        return scored[:limit]

@@ -137,3 +137,18 @@ def test_worker_processes_give_the_same_result_as_in_process(registries, import_
     _, parallel = import_files("us-irs-bmf", registries / BMF / "eo_de.csv")
     assert (parallel.created, parallel.rejected) == (inline.created, inline.rejected)
     assert list(Organisation.objects.order_by("org_id").values_list(*fields)) == inline_rows
+
+
+@pytest.mark.django_db
+def test_an_unusable_first_row_gives_way_to_the_next_row_with_the_same_id(import_files, tmp_path):
+    header = "EIN,NAME,CITY,STATE,SUBSECTION,FOUNDATION,TAX_PERIOD"
+    rows = ["012345678,,DOVER,DE,03,15,201912",  # no name: unusable
+            "012345678,SECOND TAKE FUND,DOVER,DE,03,15,201912",
+            "012345678,THIRD TAKE FUND,DOVER,DE,03,15,201912"]
+    path = tmp_path / "eo_dup.csv"
+    path.write_text("\r\n".join([header, *rows]) + "\r\n")
+    run, summary = import_files("us-irs-bmf", path)
+    assert (summary.created, summary.rejected) == (1, 2)
+    assert Organisation.objects.get().name == "SECOND TAKE FUND"
+    reasons = {r.line: r.reason for r in run.rejected_rows.all()}
+    assert "NAME is empty" in reasons[2] and "duplicate id" in reasons[4] and "line 3" in reasons[4]
