@@ -28,7 +28,8 @@ class Organisation(models.Model):
     org_id = models.CharField(max_length=48, unique=True)  # org-id.guide style, e.g. US-EIN-030413726
     registry_number = models.CharField(max_length=32, db_index=True)
     country = models.CharField(max_length=2)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="organisations")
+    # No index: only snapshots filter on it, rarely, and an index costs every import row.
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="organisations", db_index=False)
 
     name = models.CharField(max_length=300)
     other_names = models.JSONField(default=list, blank=True)  # [{"kind": "trading"|"sort"|"known_as"|…, "name": …}]
@@ -62,7 +63,6 @@ class Organisation(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["search_name"], name="org_search_name"),
-            models.Index(fields=["source", "status"], name="org_source_status"),
         ]
 
     def __str__(self) -> str:

@@ -12,7 +12,7 @@ from concurrent.futures import Executor, Future
 from dataclasses import asdict, dataclass
 
 from registry.importers.base import Importer, RawRow, RowRejected
-from registry.importers.prepare import Prepared, prepare_batch
+from registry.importers.prepare import INSERT, REJECTED, pack, prepare_batch
 from registry.importers.writer import BatchWriter, record_fields
 from registry.models import RejectedRow
 
@@ -70,6 +70,9 @@ class RunBatches:
                 fields = row.values["__bad_width__"]
                 self.reject(row.file, row.line, f"wrong number of fields ({len(fields)})", repr(fields))
                 continue
+            if "__rejected__" in row.values:  # found unusable while reading (files.rejected_row)
+                self.reject(row.file, row.line, row.values["__rejected__"], repr(row.values.get("fields")))
+                continue
             try:
                 org_id = self.importer.org_id(row)
             except RowRejected as exc:
@@ -117,23 +120,22 @@ class RunBatches:
             else:
                 items.append((row, org_id, fingerprint, current is None))
         if items:
-            job = self.executor.submit(prepare_batch, self.importer, items, self.writer.context)
+            job = self.executor.submit(prepare_batch, self.importer, pack(items), self.writer.context)
             self.in_flight.append((job, existing))
 
     def _complete(self, job: Future, existing: dict) -> None:
         importer, writer = self.importer, self.writer
         inserts, replaces, foreign = [], [], []
-        for item in job.result():
-            item: Prepared
-            if item.rejection:
-                self.reject(*item.rejection)
-                self._retry_duplicate(item.org_id)
-            elif item.values is not None:
-                inserts.append(item.values)
-            elif existing[item.org_id]["source_id"] == writer.source_id or importer.authoritative:
-                replaces.append((record_fields(item.record), item.fingerprint))
+        for kind, org_id, fingerprint, payload in job.result():
+            if kind == REJECTED:
+                self.reject(*payload)
+                self._retry_duplicate(org_id)
+            elif kind == INSERT:
+                inserts.append(payload)
+            elif existing[org_id]["source_id"] == writer.source_id or importer.authoritative:
+                replaces.append((record_fields(payload), fingerprint))
             else:
-                foreign.append((item.org_id, item.record))
+                foreign.append((org_id, payload))
         writer.insert(inserts)
         self.summary.created += len(inserts)
         if not (replaces or foreign):

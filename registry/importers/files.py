@@ -15,6 +15,32 @@ csv.field_size_limit(16 * 1024 * 1024)
 _CHUNK = 1 << 20
 
 
+class _ZipMember(io.BufferedIOBase):
+    """A zip member's stream that closes its archive when it is closed."""
+
+    def __init__(self, path: Path, member: str):
+        self._archive = zipfile.ZipFile(path)
+        self._stream = self._archive.open(member)
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        return self._stream.read(size)
+
+    def read1(self, size: int = -1) -> bytes:
+        return self._stream.read1(size)
+
+    def readinto(self, buffer) -> int:
+        return self._stream.readinto(buffer)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._stream.close()
+            self._archive.close()
+        super().close()
+
+
 @dataclass(frozen=True)
 class InputFile:
     """One file to read: on disk, or a member of a zip archive."""
@@ -30,8 +56,7 @@ class InputFile:
     def open_binary(self):
         if self.member is None:
             return self.path.open("rb")
-        archive = zipfile.ZipFile(self.path)
-        return archive.open(self.member)
+        return _ZipMember(self.path, self.member)
 
     def sha256(self) -> str:
         digest = hashlib.sha256()
@@ -125,3 +150,22 @@ def read_rows(
                 yield line, None, fields
                 continue
             yield line, dict(zip(header, fields, strict=True)), fields
+
+
+def require_header(file: InputFile, encoding: str, columns: tuple[str, ...], **dialect) -> list[str]:
+    """Fail the run, rather than reject every row, when a file is not the format the importer reads."""
+    with open_text(file, encoding) as text:
+        header = [h.strip().lstrip("\ufeff") for h in next(csv.reader(text, **dialect), [])]
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise ImportFailed(f"{file.display}: not the expected layout, missing column(s) {', '.join(missing)}",
+                           code="import_bad_layout")
+    return header
+
+
+def rejected_row(file: InputFile, line: int, reason: str, raw: list[str]):
+    """A row found unusable while reading: the importer's org_id() raises the reason, so the pipeline records it
+    with its file and line like any other rejection."""
+    from registry.importers.base import RawRow
+
+    return RawRow(file.display, line, {"__rejected__": reason, "fields": raw})

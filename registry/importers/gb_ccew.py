@@ -4,8 +4,6 @@ The register is a set of tab-separated tables (`publicextract.<table>.txt`, in a
 per-table zips). An organisation is a main charity (linked_charity_number 0). Its other names, classification,
 other regulators and removal event sit in side tables, joined here in memory by registered charity number, so
 that one RawRow carries everything its record is built from and the base fingerprint notices any change.
-
-The end of this module holds helpers the three UK importers share (gb_oscr and gb_ccni import them).
 """
 
 import csv
@@ -13,7 +11,7 @@ import re
 import sys
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import asdict, fields
+from datetime import date
 from typing import Any
 
 from core.errors import ImportFailed
@@ -25,18 +23,22 @@ from registry.importers.base import (
     RowRejected,
     categories,
     email_domain,
-    parse_amount,
     parse_date,
     required,
-    website_domain,
 )
-from registry.importers.files import InputFile, detect_encoding, open_text, read_rows
+from registry.importers.files import InputFile, detect_encoding, read_rows, rejected_row, require_header
+from registry.importers.gb_common import gbp, site
 
 _TABLE = re.compile(r"^publicextract\.(charity(?:_[a-z_]+)?)\.txt$", re.IGNORECASE)
-_USED_TABLES = ("charity", "charity_other_names", "charity_classification", "charity_other_regulators",
-                "charity_event_history")
 _DIALECT: dict[str, Any] = {"delimiter": "\t", "escapechar": "\\", "quoting": csv.QUOTE_NONE}
-_MAIN_COLUMNS = ("registered_charity_number", "linked_charity_number", "charity_name", "charity_registration_status")
+_COLUMNS = {
+    "charity": ("registered_charity_number", "linked_charity_number", "charity_name", "charity_registration_status"),
+    "charity_other_names": ("registered_charity_number", "charity_name_type", "charity_name"),
+    "charity_classification": ("registered_charity_number", "classification_type", "classification_code"),
+    "charity_other_regulators": ("registered_charity_number", "regulator_name"),
+    "charity_event_history": ("registered_charity_number", "charity_event_order", "event_type", "reason"),
+}
+_USED_TABLES = tuple(_COLUMNS)
 _NUMBER = re.compile(r"^\d{1,8}$")
 _DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T][\d:.]+)?$")
 _NAME_KINDS = {"working name": "known_as", "previous name": "previous"}
@@ -72,15 +74,16 @@ class CcewImporter(Importer):
         if "charity" not in tables:
             raise ImportFailed("gb-ccew needs the charity table (publicextract.charity.txt or .zip)",
                                code="import_file_missing")
+        encodings = {table: detect_encoding(file) for table, file in tables.items()}
+        for table, file in tables.items():
+            require_header(file, encodings[table], _COLUMNS[table], **_DIALECT)
         side: dict[str, dict[str, list]] = {}
         for table in _USED_TABLES[1:]:
             side[table] = defaultdict(list)
             if table in tables:
-                yield from self._read_side(tables[table], table, side[table])
+                yield from self._read_side(tables[table], encodings[table], table, side[table])
         main = tables["charity"]
-        encoding = detect_encoding(main)
-        require_header(main, encoding, _MAIN_COLUMNS, **_DIALECT)
-        for line, values, raw in read_rows(main, encoding, **_DIALECT):
+        for line, values, raw in read_rows(main, encodings["charity"], **_DIALECT):
             if values is None:
                 yield RawRow(main.display, line, {"__bad_width__": raw})
                 continue
@@ -97,8 +100,8 @@ class CcewImporter(Importer):
                 values[table] = sorted(joined.get(number, ()))
             yield RawRow(main.display, line, values)
 
-    def _read_side(self, file: InputFile, table: str, joined: dict[str, list]) -> Iterator[RawRow]:
-        for line, values, raw in read_rows(file, detect_encoding(file), **_DIALECT):
+    def _read_side(self, file: InputFile, encoding: str, table: str, joined: dict[str, list]) -> Iterator[RawRow]:
+        for line, values, raw in read_rows(file, encoding, **_DIALECT):
             if values is None:
                 yield RawRow(file.display, line, {"__bad_width__": raw})
                 continue
@@ -111,7 +114,7 @@ class CcewImporter(Importer):
             if table == "charity_other_names":
                 joined[number].append((values.get("charity_name_type", "").strip(), values.get("charity_name", "")))
             elif table == "charity_classification":
-                # Interned: the full register has ~600k classification rows sharing a few dozen codes.
+                # Interned: about six rows per charity (over a million in the full register) share 34 codes.
                 joined[number].append((sys.intern(values.get("classification_type", "").strip()),
                                        sys.intern(values.get("classification_code", "").strip())))
             elif table == "charity_other_regulators":
@@ -150,7 +153,7 @@ class CcewImporter(Importer):
         income = gbp(v.get("latest_income", ""))
         lines = [v.get(f"charity_contact_address{i}", "").strip() for i in range(1, 6)]
         lines = [line for line in lines if line]
-        return fit(OrgRecord(
+        return OrgRecord(
             org_id=f"GB-CHC-{number}",
             registry_number=number,
             country="GB",
@@ -185,10 +188,10 @@ class CcewImporter(Importer):
             street=", ".join(lines[:-1]) if len(lines) > 1 else "".join(lines),
             city=lines[-1] if len(lines) > 1 else "",
             postcode=v.get("charity_contact_postcode", "").strip().upper(),
-        ))
+        )
 
 
-def _day(text: str):
+def _day(text: str) -> date | None:
     text = (text or "").strip()
     match = _DAY.match(text)
     return parse_date(match.group(1) if match else text, "%Y-%m-%d")
@@ -220,73 +223,3 @@ def _other_names(rows: list[tuple[str, str]], name: str) -> list[dict[str, str]]
 
 
 # Shared by the three UK importers.
-
-_BIGINT = 2**63
-_POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$", re.IGNORECASE)
-_COUNTY = re.compile(r"^(?:co\.?|county)\s", re.IGNORECASE)
-_LIMITS: dict[str, int] = {}
-
-
-def rejected_row(file: InputFile, line: int, reason: str, raw: list[str]) -> RawRow:
-    """A row rejected while reading; org_id() raises the reason so that the pipeline records it with file+line."""
-    return RawRow(file.display, line, {"__rejected__": reason, "fields": raw})
-
-
-def require_header(file: InputFile, encoding: str, columns: tuple[str, ...], **dialect: Any) -> list[str]:
-    """Fail the run, rather than reject every row, when a file is not the format this importer reads."""
-    with open_text(file, encoding) as text:
-        header = [h.strip().lstrip("\ufeff") for h in next(csv.reader(text, **dialect), [])]
-    missing = [c for c in columns if c not in header]
-    if missing:
-        raise ImportFailed(f"{file.display}: not the expected layout, missing column(s) {', '.join(missing)}",
-                           code="import_bad_layout")
-    return header
-
-
-def gbp(text: str) -> int | None:
-    amount = parse_amount(text, "GBP")
-    # A value past a BIGINT would abort the whole run at the INSERT, not just this row.
-    if amount is not None and not -_BIGINT <= amount < _BIGINT:
-        raise RowRejected(f"amount {text!r} is out of range")
-    return amount
-
-
-def site(url: str) -> str:
-    """The website's domain, or '' for placeholders ('N/A', 'none') that are not domains."""
-    domain = website_domain(url)
-    return domain if "." in domain and not re.search(r"\s", domain) else ""
-
-
-def split_address(text: str) -> tuple[str, str, str, str]:
-    """'1 Main St, Town, Co Down, BT1 1AA' -> (street, city, region, postcode), each '' when absent."""
-    parts = [p.strip() for p in (text or "").split(",") if p.strip()]
-    postcode = parts.pop().upper() if parts and _POSTCODE.match(parts[-1]) else ""
-    region = parts.pop() if len(parts) > 1 and _COUNTY.match(parts[-1]) else ""
-    city = parts.pop() if len(parts) > 1 else ""
-    return ", ".join(parts), city, region, postcode
-
-
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(v) for v in value.values())
-    if isinstance(value, list | tuple):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
-def fit(record: OrgRecord) -> OrgRecord:
-    """Make a record safe for both databases: PostgreSQL refuses NUL characters and over-long text for the whole
-    batch (SQLite accepts both), so a NUL rejects the row and text is cut to its column's length."""
-    if _has_nul(asdict(record)):
-        raise RowRejected("contains a NUL character")
-    if not _LIMITS:
-        from registry.models import Organisation
-
-        _LIMITS.update({f.name: f.max_length for f in Organisation._meta.fields if getattr(f, "max_length", None)})
-    for field in fields(record):
-        value, limit = getattr(record, field.name), _LIMITS.get(field.name)
-        if isinstance(value, str) and limit and len(value) > limit:
-            setattr(record, field.name, value[:limit].rstrip())
-    return record

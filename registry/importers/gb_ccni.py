@@ -7,6 +7,7 @@ told by header names, never by position, and columns are read by name.
 
 import re
 from collections.abc import Iterator
+from datetime import date
 
 from registry.categories import Category as C
 from registry.importers.base import (
@@ -19,8 +20,8 @@ from registry.importers.base import (
     parse_date,
     required,
 )
-from registry.importers.files import InputFile
-from registry.importers.gb_ccew import fit, gbp, require_header, site, split_address
+from registry.importers.files import InputFile, require_header
+from registry.importers.gb_common import gbp, site, split_address
 
 _REQUIRED = ("Reg charity number", "Charity name", "Status")
 _NUMBER = re.compile(r"^(?:NIC)?(\d{1,7})$", re.IGNORECASE)
@@ -67,7 +68,7 @@ class CcniImporter(Importer):
         other = " ".join((v.get("Other name") or "").split())
         address = v.get("Public address") or ""
         street, city, region, postcode = split_address("" if _NO_ADDRESS in address.lower() else address)
-        return fit(OrgRecord(
+        return OrgRecord(
             org_id=f"GB-NIC-{number}",
             registry_number=number,
             country="GB",
@@ -102,7 +103,7 @@ class CcniImporter(Importer):
             city=city,
             region=region,
             postcode=postcode,
-        ))
+        )
 
 
 def _number(text: str) -> str:
@@ -112,12 +113,12 @@ def _number(text: str) -> str:
     return match.group(1)
 
 
-def _long_day(text: str):
+def _long_day(text: str) -> date | None:
     """'31 March 2019'. %B/%b match English month names because Python keeps the C locale unless told not to."""
     return parse_date(" ".join((text or "").split()), "%d %B %Y", "%d %b %Y", "%d/%m/%Y")
 
 
-def _period_end(v: dict[str, str]):
+def _period_end(v: dict[str, str]) -> date | None:
     # 2024 has both (equal on every sample row); 'Financial period end' is the one paired with a period start.
     return _long_day(v.get("Financial period end", "")) or _long_day(v.get("Date for financial year ending", ""))
 

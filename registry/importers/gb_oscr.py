@@ -7,11 +7,12 @@ by header name, so either file (or both in one run) reads the same.
 import csv
 import re
 from collections.abc import Iterator
+from datetime import date
 
 from registry.categories import Category as C
 from registry.importers.base import Importer, OrgRecord, RawRow, RowRejected, categories, parse_date, required
-from registry.importers.files import InputFile
-from registry.importers.gb_ccew import fit, gbp, require_header, site, split_address
+from registry.importers.files import InputFile, require_header
+from registry.importers.gb_common import gbp, site, split_address
 
 _REQUIRED = ("Charity Number", "Charity Name", "Charity Status")
 _NUMBER = re.compile(r"^SC\d{6}$")
@@ -59,7 +60,7 @@ class OscrImporter(Importer):
         known_as = " ".join((v.get("Known As") or "").split())
         street, city, region, postcode = split_address(_value(v.get("Principal Office/Trustees Address", "")))
         listed_postcode = (v.get("Postcode") or "").strip().upper()
-        return fit(OrgRecord(
+        return OrgRecord(
             org_id=f"GB-SC-{number}",
             registry_number=number,
             country="GB",
@@ -96,7 +97,7 @@ class OscrImporter(Importer):
             city=city,
             region=region,
             postcode=listed_postcode if listed_postcode and listed_postcode != _NO_POSTCODE else postcode,
-        ))
+        )
 
 
 def _number(text: str) -> str:
@@ -107,7 +108,7 @@ def _number(text: str) -> str:
     return number
 
 
-def _day(text: str):
+def _day(text: str) -> date | None:
     text = (text or "").strip()
     if text.startswith(_NO_DATE):
         return None

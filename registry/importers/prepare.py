@@ -4,38 +4,85 @@ Kept free of database access so it can run anywhere; the main process keeps the 
 transaction, and does every read and write.
 """
 
-from dataclasses import dataclass
 from typing import Any
 
 from registry.importers.base import Importer, OrgRecord, RawRow, RowRejected
 from registry.importers.writer import record_fields, row_values
 
+# What prepare_batch returns per row, as plain tuples (cheap to send between processes):
+INSERT = "insert"  # (INSERT, org_id, fingerprint, values ready for the INSERT): a new organisation
+EXISTING = "existing"  # (EXISTING, org_id, fingerprint, OrgRecord): the main process decides how to merge
+REJECTED = "rejected"  # (REJECTED, org_id, fingerprint, (file, line, reason, raw))
 
-@dataclass
-class Prepared:
-    org_id: str
-    fingerprint: str
-    values: list[Any] | None = None  # ready to INSERT (a new organisation)
-    record: OrgRecord | None = None  # an existing organisation: the main process decides how to merge
-    rejection: tuple[str, int, str, str] | None = None  # file, line, reason, raw
+Item = tuple[RawRow, str, str, bool]  # row, org_id, fingerprint, is_new
 
 
-def prepare_batch(importer: Importer, items: list[tuple[RawRow, str, str, bool]], context: dict) -> list[Prepared]:
-    """items: (row, org_id, fingerprint, is_new)."""
+def pack(items: list[Item]) -> tuple:
+    """Rows of one CSV share their header: send it once and the values as lists, not a dict per row."""
+    header = items[0][0].values.keys()
+    if all(row.values.keys() == header for row, *_ in items):
+        return (list(header), [(row.file, row.line, list(row.values.values()), *rest) for row, *rest in items])
+    return (None, items)
+
+
+def unpack(packed: tuple) -> list[Item]:
+    header, items = packed
+    if header is None:
+        return items
+    return [(RawRow(file, line, dict(zip(header, values, strict=True))), *rest) for file, line, values, *rest in items]
+
+
+def prepare_batch(importer: Importer, packed: tuple, context: dict) -> list[tuple]:
     prepared = []
-    for row, org_id, fingerprint, is_new in items:
+    for row, org_id, fingerprint, is_new in unpack(packed):
         try:
-            record = importer.parse(row)
+            if has_nul(row):
+                raise RowRejected("contains a NUL character")
+            record = fit(importer.parse(row))
         except RowRejected as exc:
-            raw = repr(row.values)[:1000]
-            prepared.append(Prepared(org_id, fingerprint, rejection=(row.file, row.line, str(exc)[:500], raw)))
+            rejection = (row.file, row.line, str(exc)[:500], repr(row.values)[:1000])
+            prepared.append((REJECTED, org_id, fingerprint, rejection))
             continue
         if is_new:
-            values = row_values(record_fields(record), fingerprint, **context)
-            prepared.append(Prepared(org_id, fingerprint, values=values))
+            prepared.append((INSERT, org_id, fingerprint, row_values(record_fields(record), fingerprint, **context)))
         else:
-            prepared.append(Prepared(org_id, fingerprint, record=record))
+            prepared.append((EXISTING, org_id, fingerprint, record))
     return prepared
+
+
+_LIMITS: dict[str, int] = {}
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def has_nul(row: RawRow) -> bool:
+    try:
+        return "\x00" in "".join(row.values.values())  # a CSV row: all strings, the fast path
+    except TypeError:
+        return _has_nul(row.values)
+
+
+def fit(record: OrgRecord) -> OrgRecord:
+    """Make a record safe for both databases. PostgreSQL refuses over-long text (and NUL characters, refused with
+    the row in prepare_batch) for the whole batch where SQLite accepts them: text is cut to its column's length."""
+    values = record.__dict__
+    if not _LIMITS:
+        from registry.models import Organisation
+
+        _LIMITS.update({f.name: f.max_length for f in Organisation._meta.fields if getattr(f, "max_length", None)})
+    for name, limit in _LIMITS.items():
+        value = values.get(name)
+        if isinstance(value, str) and len(value) > limit:
+            values[name] = value[:limit].rstrip()
+    return record
 
 
 def worker_setup() -> None:

@@ -1,6 +1,7 @@
 """What the three IRS files share: EINs, and the meaning of the BMF's codes (FORMATS.md section 1)."""
 
 import re
+from functools import lru_cache
 
 from registry.categories import Category as C
 from registry.importers.base import RowRejected, categories
@@ -25,11 +26,16 @@ _PROFESSIONAL_SUBSECTIONS = {"05", "06"}
 
 
 def bmf_categories(v: dict[str, str]) -> list[str]:
-    subsection, foundation = v.get("SUBSECTION", ""), v.get("FOUNDATION", "")
-    classification, ntee = v.get("CLASSIFICATION", ""), (v.get("NTEE_CD") or "").upper()
-    filing = v.get("FILING_REQ_CD", "")
-    private = foundation in {"02", "03", "04"} or subsection == "92" or v.get("PF_FILING_REQ_CD") == "1"
-    return categories(
+    return list(_categories(v.get("SUBSECTION", ""), v.get("FOUNDATION", ""), v.get("CLASSIFICATION", "")[:1],
+                            (v.get("NTEE_CD") or "").upper()[:3], v.get("FILING_REQ_CD", ""),
+                            v.get("PF_FILING_REQ_CD", "")))
+
+
+@lru_cache(maxsize=65536)  # a few thousand code combinations cover a whole register
+def _categories(subsection: str, foundation: str, classification: str, ntee: str, filing: str,
+                pf_filing: str) -> tuple[str, ...]:
+    private = foundation in {"02", "03", "04"} or subsection == "92" or pf_filing == "1"
+    return tuple(categories(
         (subsection == "03" and not private, C.PUBLIC_CHARITY),
         (private, C.PRIVATE_FOUNDATION),
         (foundation == "10" or (subsection == "03" and classification.startswith("7"))
@@ -41,4 +47,4 @@ def bmf_categories(v: dict[str, str]) -> list[str]:
         (subsection == "82" or ntee.startswith("W24"), C.POLITICAL),
         (subsection in _MUTUAL_SUBSECTIONS or ntee.startswith("Y"), C.MUTUAL),
         (subsection in _PROFESSIONAL_SUBSECTIONS, C.PROFESSIONAL),
-    )
+    ))

@@ -28,6 +28,7 @@ class SearchBackend:
     # Index maintenance, called by the import pipeline inside its transaction.
     def install(self, cursor) -> None: ...
     def index(self, cursor, org_ids: Sequence[str]) -> None: ...
+    def index_new(self, cursor, after_id: int) -> None: ...
     def refresh_vocabulary(self, cursor) -> None: ...
     def vocabulary(self) -> list[tuple[str, int]]:
         raise NotImplementedError
@@ -74,7 +75,7 @@ class SQLiteBackend(SearchBackend):
     def install(self, cursor) -> None:
         cursor.execute(
             "CREATE VIRTUAL TABLE IF NOT EXISTS registry_org_fts USING fts5("
-            "search_name, search_alt, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
+            "search_name, search_alt, tokenize = 'unicode61 remove_diacritics 2')"
         )
         cursor.execute("CREATE VIRTUAL TABLE IF NOT EXISTS registry_org_vocab USING fts5vocab(registry_org_fts, row)")
 
@@ -86,6 +87,12 @@ class SQLiteBackend(SearchBackend):
         cursor.execute(
             f"INSERT INTO registry_org_fts(rowid, search_name, search_alt) SELECT id, search_name, search_alt "
             f"FROM registry_organisation WHERE org_id IN ({marks})", list(org_ids))
+
+    def index_new(self, cursor, after_id: int) -> None:
+        """Index organisations just inserted: they hold the ids above after_id (one writer at a time)."""
+        cursor.execute(
+            "INSERT INTO registry_org_fts(rowid, search_name, search_alt) SELECT id, search_name, search_alt "
+            "FROM registry_organisation WHERE id > %s", [after_id])
 
     def vocabulary(self) -> list[tuple[str, int]]:
         with connection.cursor() as cursor:

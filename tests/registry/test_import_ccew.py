@@ -180,3 +180,14 @@ def test_ccew_without_the_charity_table_fails_and_changes_nothing(registries, im
         import_files("gb-ccew", _sample(registries) / "publicextract.charity_other_names.txt")
     assert not Organisation.objects.exists()
     assert ImportRun.objects.get().status == ImportRun.Status.FAILED
+
+
+@pytest.mark.django_db
+def test_ccew_side_table_in_another_layout_fails_the_run(import_files, tmp_path):
+    folder = tmp_path / "renamed"
+    shutil.copytree(FIXTURES / "ccew_hostile", folder)
+    names = folder / "publicextract.charity_other_names.txt"
+    names.write_bytes(names.read_bytes().replace(b"charity_name_type", b"name_type", 1))
+    with pytest.raises(ImportFailed, match=r"missing column.*charity_name_type"):
+        import_files("gb-ccew", folder)
+    assert not Organisation.objects.exists()

@@ -120,7 +120,7 @@ def test_ccni_reimport_is_unchanged_and_snapshot_marks_removed(registries, impor
 @pytest.mark.django_db
 def test_ccni_malformed_rows_are_rejected_with_line_numbers(import_files):
     run, summary = import_files("gb-ccni", FIXTURES / "ccni_2020_hostile.csv")
-    assert (summary.read, summary.created, summary.rejected) == (10, 4, 6)
+    assert (summary.read, summary.created, summary.rejected) == (11, 4, 7)
     reasons = {r.line: r.reason for r in run.rejected_rows.all()}
     assert reasons[3].startswith("Sub charity number '1': a subsidiary")
     assert reasons[4] == "Reg charity number 'ABC' is not a number"
@@ -128,6 +128,7 @@ def test_ccni_malformed_rows_are_rejected_with_line_numbers(import_files):
     assert reasons[6] == "unreadable date '31/13/2019'"
     assert reasons[7] == "unreadable date '31 Marchember 2019'"
     assert reasons[11].startswith("duplicate id GB-NIC-190001")
+    assert reasons[12] == "unreadable amount '\u00b2'"  # isdigit() is True for '²', int() refuses it
 
     trust = Organisation.objects.get(org_id="GB-NIC-190001")
     assert trust.name == "Eaglais Naomh Pádraig\u2019s Trust"
