@@ -13,5 +13,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),
     path("organisations/", include("registry.urls")),
+    path("programs/", include("verification.urls")),
+    path("review/", include("verification.backoffice.urls")),
     prefix_default_language=True,
 )

@@ -1,0 +1,44 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class CouponState(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    REDEEMED = "redeemed", _("Redeemed")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+
+
+class Coupon(models.Model):
+    """A single-use discount code. Only a keyed hash of the code is stored: a database leak reveals no usable code.
+
+    "Active" means issued and not yet redeemed, revoked or past its redeem-by date; at most one per organisation
+    and program (a database constraint, so two approvals racing cannot both issue one).
+    """
+
+    code_hash = models.CharField(max_length=64, unique=True)
+    code_hint = models.CharField(max_length=8)  # last characters, to tell coupons apart in lists
+    program = models.ForeignKey("verification.Program", on_delete=models.PROTECT, related_name="coupons")
+    organisation = models.ForeignKey("registry.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="coupons")
+    application = models.OneToOneField("verification.Application", on_delete=models.PROTECT, related_name="coupon")
+    organisation_key = models.CharField(max_length=80)  # org_id, or "manual:<application reference>"
+    email = models.EmailField()
+    state = models.CharField(max_length=10, choices=CouponState.choices, default=CouponState.ACTIVE)
+    issued_at = models.DateTimeField(auto_now_add=True)
+    redeem_by = models.DateTimeField()
+    redeemed_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=300, blank=True)
+    flagged_at = models.DateTimeField(null=True, blank=True)  # the organisation left its register
+    flag_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation_key", "program"], condition=Q(state="active"),
+                                    name="one_active_coupon_per_organisation_and_program"),
+        ]
+
+    def __str__(self) -> str:
+        return f"…{self.code_hint} ({self.state})"
