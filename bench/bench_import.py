@@ -23,7 +23,9 @@ def run_import(env: dict, path: str) -> dict:
     started = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     done = subprocess.run([sys.executable, "manage.py", "import_registry", "us-irs-bmf", path, "--json"],
-                          cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+                          cwd=ROOT, env=env, check=False, capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"import failed ({done.returncode}):\n{done.stderr[-3000:]}")
     wall = time.perf_counter() - started
     summary = json.loads(done.stdout.strip().splitlines()[-1])
     peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
