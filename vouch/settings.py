@@ -158,21 +158,19 @@ IMPORT_PARALLEL_MIN_BYTES = int(env("IMPORT_PARALLEL_MIN_BYTES", str(32 * 1024 *
 # Background work: the django.tasks API on the database backend; `manage.py db_worker` runs it.
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"), "QUEUES": ["default"]}}
 
-# Email: SMTP when EMAIL_HOST is set; otherwise each email is written as a file under VOUCH_DATA_DIR/mail
-# (the embedded default, so a newcomer can read the codes Vouch sends).
-EMAIL_HOST = env("EMAIL_HOST", "")
-EMAIL_PORT = int(env("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "20"))
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Vouch <no-reply@vouch.localhost>")
-if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Email (Django's MAILERS): SMTP when EMAIL_HOST is set; otherwise each email is written as a file under
+# VOUCH_DATA_DIR/mail (the embedded default, so a newcomer can read the codes Vouch sends).
+_email_host = env("EMAIL_HOST", "")
+if _email_host:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {
+        "host": _email_host, "port": int(env("EMAIL_PORT", "25")), "username": env("EMAIL_HOST_USER", ""),
+        "password": env("EMAIL_HOST_PASSWORD", ""), "use_tls": env_bool("EMAIL_USE_TLS", False),
+        "use_ssl": env_bool("EMAIL_USE_SSL", False), "timeout": int(env("EMAIL_TIMEOUT", "20")),
+    }}}
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                           "OPTIONS": {"file_path": str(DATA_DIR / "mail")}}}
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Vouch <no-reply@vouch.localhost>")
 # The address links in emails point at.
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
