@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from core.money import minor_exponent, to_minor
 from registry.categories import ordered
+from registry.search.normalise import NORMALISATION_VERSION
 from registry.importers.files import InputFile, detect_encoding, read_rows
 
 
@@ -90,7 +91,7 @@ class Importer:
             text = "\x1f".join(row.values.values())  # a CSV row: all strings, the fast path
         except TypeError:
             text = "\x1f".join(str(v) for v in row.values.values())
-        return hashlib.blake2b(f"{self.slug}:{self.version}\x1f{text}".encode("utf-8", "replace"),
+        return hashlib.blake2b(f"{self.slug}:{self.version}:{NORMALISATION_VERSION}\x1f{text}".encode("utf-8", "replace"),
                                digest_size=16).hexdigest()
 
     def org_id(self, row: RawRow) -> str:

@@ -8,11 +8,15 @@ import re
 import unicodedata
 from functools import lru_cache
 
+# Bump when folding changes: imports fingerprint rows with it, so the next import rewrites every search key.
+NORMALISATION_VERSION = 2
+
 # Words that say what legal form an organisation has, not which organisation it is.
 NOISE_WORDS = frozenset([
     "the", "inc", "incorporated", "ltd", "limited", "llc", "l3c", "corp", "corporation", "co", "company",
     "plc", "cic", "cio", "scio", "gmbh", "ggmbh", "ag", "asbl", "aisbl", "vzw", "sa", "sarl", "sas",
     "association", "assoc", "assn", "asso",
+    "and", "et", "und",  # "&" is a separator too: "Friends & Family" = "Friends and Family" = "Friends et Family"
     "ev", "e", "v",  # "e.V." and "e. V." once punctuation is dropped
 ])
 _SEPARATORS = re.compile(r"[^0-9a-z]+")
@@ -27,7 +31,7 @@ def fold(text: str) -> str:
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.lower()
-    text = text.replace("&", " and ").replace("'", "")
+    text = text.replace("'", "").replace("\u2019", "")
     return " ".join(_SEPARATORS.split(text)).strip()
 
 
@@ -41,16 +45,17 @@ def normalise_name(text: str) -> str:
     return " ".join(name_tokens(text))[:_MAX_NAME_CHARS]
 
 
-# org-id prefixes (without dashes) and what of them belongs to the stored registry number.
-_NUMBER_PREFIXES = {"GBCHC": "", "GBSC": "SC", "GBNIC": "", "USEIN": "", "AUABN": "", "FRRNA": "", "NIC": ""}
+# org-id prefixes (without dashes), stripped from a number typed with one. Scottish numbers keep their "SC".
+_NUMBER_PREFIXES = ("GBCHC", "GBSC", "GBNIC", "USEIN", "AUABN", "FRRNA", "NIC")
 
 
 def normalise_number(text: str) -> str:
     """A registry number as typed ('03-0413726', 'sc 012345', '11 005 357 522') in its stored form."""
     compact = re.sub(r"[\s\-./]", "", text.strip().upper())
-    for prefix, kept in _NUMBER_PREFIXES.items():
-        if compact.startswith(prefix) and compact[len(prefix):].isalnum() and any(c.isdigit() for c in compact):
-            return kept + compact[len(prefix):]
+    for prefix in _NUMBER_PREFIXES:
+        rest = compact[len(prefix):]
+        if compact.startswith(prefix) and rest.isalnum() and any(c.isdigit() for c in rest):
+            return ("SC" + rest if prefix == "GBSC" and not rest.startswith("SC") else rest)
     return compact
 
 

@@ -104,3 +104,33 @@ def test_search_command_json_batch_in_input_order(us_registry, tmp_path):
     out = io.StringIO()
     call_command("search_registry", "--country", "US", "valdez rifle", stdout=out)
     assert "US-EIN-010564885" in out.getvalue()
+
+
+@pytest.fixture
+def other_registers(registries, import_files):
+    import_files("gb-oscr", registries / "uk-scotland" / "CharityExport-Removed-06-Jul-2020.slice.csv")
+    import_files("au-acnc", registries / "australia" / "acnc_datadotgov_main.slice.csv")
+    import_files("fr-rna", registries / "france" / "rna_waldec_dpt_976_rows_from_spec.csv")
+
+
+@pytest.mark.django_db
+def test_registry_numbers_of_other_registers(other_registers):
+    assert top("SC000007") == "GB-SC-SC000007"
+    assert top("sc 000007") == "GB-SC-SC000007"
+    assert top("GB-SC-SC000007") == "GB-SC-SC000007"
+    assert top("W9T1002867") == "FR-RNA-W9T1002867"
+    assert top("55 403 574 164") == "AU-ABN-55403574164"
+    assert top("55403574164", country="AU") == "AU-ABN-55403574164"
+
+
+@pytest.mark.django_db
+def test_removed_organisations_are_found_and_shown_removed(other_registers):
+    hit = search_organisations(query="Castlecary School Fund")[0]
+    assert hit.org_id == "GB-SC-SC000007" and hit.status == "removed"
+
+
+@pytest.mark.django_db
+def test_french_names_with_accents_and_apostrophes(other_registers):
+    assert top("la vie d’un agriculteur et la vie d’un animal", country="FR") == "FR-RNA-W9T1002867"
+    assert top("vie dun agriculteur", country="FR") == "FR-RNA-W9T1002867"
+    assert top("LA VIE D'UN AGRICULTEUR & LA VIE D'UN ANIMAL") == "FR-RNA-W9T1002867"

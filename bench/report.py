@@ -1,0 +1,38 @@
+"""Markdown tables from bench/results/*.json, for docs/benchmarks.md.
+
+    .venv/bin/python bench/report.py
+"""
+
+import json
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def load(name: str) -> dict | None:
+    path = RESULTS / name
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def main() -> None:
+    print("| backend | first import | rows/s | unchanged re-import | ratio | peak RSS | measured |")
+    print("|---|---|---|---|---|---|---|")
+    for backend in ("sqlite", "postgres"):
+        r = load(f"import-{backend}.json")
+        if r:
+            print(f"| {backend} | {r['first']['wall_seconds']} s | {r['first']['rows_per_second']:,} | "
+                  f"{r['reimport']['wall_seconds']} s | {r['reimport_ratio']} | {r['first']['peak_rss_mb']} MB | "
+                  f"{r['date']} |")
+    print()
+    print("| backend | kind | queries | p50 ms | p95 ms | p99 ms | recall@1 | recall@5 |")
+    print("|---|---|---|---|---|---|---|---|")
+    for backend in ("sqlite", "postgres"):
+        r = load(f"search-{backend}.json")
+        if r:
+            for kind, k in r["kinds"].items():
+                print(f"| {backend} | {kind} | {k['queries']} | {k['p50_ms']} | {k['p95_ms']} | {k['p99_ms']} | "
+                      f"{k['recall_at_1']} | {k['recall_at_5']} |")
+
+
+if __name__ == "__main__":
+    main()
