@@ -1,3 +1,5 @@
+pytest_plugins = ["tests.smtp"]
+
 from pathlib import Path
 
 import pytest

@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from verification.views import journey, status
 
 app_name = "verification"
-urlpatterns: list = []
+urlpatterns = [
+    # Before "<slug>/": "status" is not a program.
+    path("status/<str:token>/", status.status_page, name="status"),
+    path("status/<str:token>/resume/", status.status_resume, name="status_resume"),
+    path("status/<str:token>/documents/", status.status_documents, name="status_documents"),
+    path("status/<str:token>/appeal/", status.status_appeal, name="appeal"),
+    path("<slug:slug>/", journey.program_page, name="program"),
+    path("<slug:slug>/apply/organisation/manual/", journey.step_organisation_manual, name="organisation_manual"),
+    path("<slug:slug>/apply/code/resend/", journey.resend_code, name="resend_code"),
+    path("<slug:slug>/apply/<str:step>/", journey.step_view, name="step"),
+]

@@ -91,8 +91,8 @@ class Importer:
             text = "\x1f".join(row.values.values())  # a CSV row: all strings, the fast path
         except TypeError:
             text = "\x1f".join(str(v) for v in row.values.values())
-        return hashlib.blake2b(f"{self.slug}:{self.version}:{NORMALISATION_VERSION}\x1f{text}".encode("utf-8", "replace"),
-                               digest_size=16).hexdigest()
+        salt = f"{self.slug}:{self.version}:{NORMALISATION_VERSION}\x1f"
+        return hashlib.blake2b((salt + text).encode("utf-8", "replace"), digest_size=16).hexdigest()
 
     def org_id(self, row: RawRow) -> str:
         raise NotImplementedError

@@ -131,6 +131,6 @@ def test_removed_organisations_are_found_and_shown_removed(other_registers):
 
 @pytest.mark.django_db
 def test_french_names_with_accents_and_apostrophes(other_registers):
-    assert top("la vie d’un agriculteur et la vie d’un animal", country="FR") == "FR-RNA-W9T1002867"
+    assert top("la vie d\u2019un agriculteur et la vie d\u2019un animal", country="FR") == "FR-RNA-W9T1002867"
     assert top("vie dun agriculteur", country="FR") == "FR-RNA-W9T1002867"
     assert top("LA VIE D'UN AGRICULTEUR & LA VIE D'UN ANIMAL") == "FR-RNA-W9T1002867"
