@@ -15,8 +15,8 @@ from typing import Any, ClassVar
 
 from core.money import minor_exponent, to_minor
 from registry.categories import ordered
-from registry.search.normalise import NORMALISATION_VERSION
 from registry.importers.files import InputFile, detect_encoding, read_rows
+from registry.search.normalise import NORMALISATION_VERSION
 
 
 class RowRejected(Exception):
