@@ -93,7 +93,9 @@ def registry_import(
                 missing = [org_id for org_id in writer.active_org_ids() if org_id not in batches.seen]
                 writer.mark_removed(missing, reason=f"no longer listed by {importer.name}", on=date.today())
                 batches.summary.removed = len(missing)
-            backend.refresh_vocabulary(cursor)
+            changed = batches.summary
+            if changed.created or changed.updated or changed.removed:  # PostgreSQL: a full scan, worth skipping
+                backend.refresh_vocabulary(cursor)
     except Exception as exc:
         logger.exception("import of %s failed", source)
         run.status = ImportRun.Status.FAILED
