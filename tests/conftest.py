@@ -1,8 +1,8 @@
-pytest_plugins = ["tests.smtp"]
-
 from pathlib import Path
 
 import pytest
+
+pytest_plugins = ["tests.smtp"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

@@ -174,6 +174,11 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Vouch <no-reply@vouch.localhost>
 # The address links in emails point at.
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Coupon codes are stored as keyed hashes. Without COUPON_HASH_KEY the key derives from SECRET_KEY (rotating it
+# then needs the old key in SECRET_KEY_FALLBACKS); a dedicated key decouples the two.
+COUPON_HASH_KEY = env("COUPON_HASH_KEY", "")
+COUPON_HASH_KEY_FALLBACKS = env_list("COUPON_HASH_KEY_FALLBACKS", "")
+
 # Uploaded documents: outside the web root, never served as files.
 DOCUMENTS_DIR = Path(env("DOCUMENTS_DIR", str(DATA_DIR / "documents")))
 DOCUMENT_MAX_BYTES = int(env("DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))

@@ -28,6 +28,8 @@ MAX_VARIANTS = 24
 FULLTEXT_CANDIDATES = 200
 RARE_WORD_DOCS = 3  # a word this rare that is one typo from a legal-form word is taken for that word
 COMMON_WORD_DOCS = 500  # a word this common is taken as meant, not as a typo
+FULLTEXT_WORDS = 3  # the full-text stage looks for this many of the query's rarest words
+FULLTEXT_COMMON_DOCS = 20_000  # a word this common is left out of full-text matching while rarer ones remain
 MORE_FREQUENT = 5  # a known word's neighbour is tried when it is at least this many times as frequent
 
 
@@ -86,19 +88,38 @@ def search_organisations(*, query: str, country: str | None = None, limit: int =
 def _search_corrected(backend: SearchBackend, tokens: list[str], country: str | None, limit: int,
                       found: "_Candidates") -> None:
     """Typo-corrected spellings first; full text (any word order) only when nothing better was found."""
-    groups = _corrections(tokens, Vocabulary(backend))
+    words = _corrections(tokens, Vocabulary(backend))
+    groups = [word.spellings for word in words]
     variants = _variants(groups)
     if variants:
         found.add(CORRECTED_EXACT, backend.exact(variants, country, limit))
         for variant in variants[:3]:
             found.add(CORRECTED_PREFIX, backend.prefix(variant, country, limit))
-    # Words nothing in the index resembles are left out of the full-text stage rather than emptying it.
-    usable = [group for group in groups if group]
-    if not found and usable and len(usable) >= min(2, len(groups)):
-        found.add(FULLTEXT, backend.fulltext(usable, bool(groups[-1]), country, FULLTEXT_CANDIDATES))
+    if found:
+        return
+    # Words nothing in the index resembles are left out rather than emptying the result; so are very common
+    # words while rarer ones remain: they select little and cost the most (their posting lists are the longest).
+    usable = [word for word in words if word.spellings]
+    if not usable or len(usable) < min(2, len(words)):
+        return
+    selective = [word for word in usable if word.documents < FULLTEXT_COMMON_DOCS and
+                 (len(word.spellings[0]) > 1 or word.spellings[0].isdigit())] or usable
+    # The rarest words alone narrow the candidates as well as all of them would, at a fraction of the cost
+    # (every word's whole posting list is read); the ranking then weighs every word against each candidate.
+    rarest = sorted(selective, key=lambda w: (w.prefix, w.documents))[:FULLTEXT_WORDS]
+    rarest.sort(key=lambda w: w.prefix)  # the backend takes the prefix word last
+    found.add(FULLTEXT, backend.fulltext([w.spellings for w in rarest], rarest[-1].prefix, country,
+                                         FULLTEXT_CANDIDATES))
 
 
-def _corrections(tokens: list[str], vocabulary: Vocabulary) -> list[list[str]]:
+@dataclass
+class _Word:
+    spellings: list[str]  # the word as typed (when usable) first, then corrections
+    documents: int  # how many organisations use one of the spellings
+    prefix: bool  # the last word, possibly unfinished: match it as a prefix
+
+
+def _corrections(tokens: list[str], vocabulary: Vocabulary) -> list[_Word]:
     """For each word, the spellings to look for: the word itself first when the index knows it (or, for the
     last word, which may be unfinished, as typed), then known words one typo away.
 
@@ -106,18 +127,23 @@ def _corrections(tokens: list[str], vocabulary: Vocabulary) -> list[list[str]]:
     times more frequent is tried as well. A misspelt legal-form word ("ASSOCIATOIN") is dropped like the word.
     """
     known = vocabulary.known(tokens)
-    groups = []
+    words = []
     for position, token in enumerate(tokens):
         docs = known.get(token, 0)
         last = position == len(tokens) - 1
         if docs < RARE_WORD_DOCS and _is_noise_typo(token):
             continue
-        alternatives = [token] if docs or (last and len(token) >= 2) else []
+        spellings = [token] if docs or (last and len(token) >= 2) else []
+        total = docs
         if docs < COMMON_WORD_DOCS:
-            alternatives += [term for term, count in vocabulary.neighbours(token, known=bool(docs))
-                             if term != token and count >= docs * MORE_FREQUENT]
-        groups.append(alternatives)
-    return groups
+            for term, count in vocabulary.neighbours(token, known=bool(docs)):
+                if term != token and count >= docs * MORE_FREQUENT:
+                    spellings.append(term)
+                    total += count
+        # A common complete word is not expanded as a prefix ("foundation*" adds nothing but cost), nor are one
+        # or two letters ("w*" is half the register).
+        words.append(_Word(spellings, total, last and len(token) >= 3 and docs < FULLTEXT_COMMON_DOCS))
+    return words
 
 
 def _is_noise_typo(token: str) -> bool:

@@ -1,0 +1,149 @@
+"""Forms of the applicant's pages. They parse and check input; the services decide."""
+
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from core.money import minor_exponent
+from registry.countries import COUNTRY_NAMES
+from verification.models import Application, Program
+
+MAX_UPLOADS = 5
+STATEMENT_MAX_CHARS = 5000
+
+
+def program_countries(program: Program) -> list[tuple[str, str]]:
+    """The program's countries, by name. An empty list in the program means every country with a register."""
+    codes = program.supported_countries or list(COUNTRY_NAMES)
+    return sorted(((code, str(COUNTRY_NAMES.get(code, code))) for code in codes), key=lambda item: item[1])
+
+
+class BudgetForm(forms.Form):
+    budget = forms.DecimalField(min_value=Decimal(0), max_digits=18, localize=False)
+
+    def __init__(self, *args, program: Program, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["budget"]
+        field.decimal_places = minor_exponent(program.budget_currency)
+        field.label = _("Annual operating budget of the organisation, in %(currency)s") % {
+            "currency": program.budget_currency}
+        field.help_text = _("The organisation's total yearly spending, as in its latest accounts.")
+
+
+class CountryForm(forms.ModelForm):
+    class Meta:
+        model = Application
+        fields = ["country"]
+        labels = {"country": _("Country or region where the organisation is registered")}
+
+    def __init__(self, *args, program: Program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"] = forms.ChoiceField(
+            label=self.Meta.labels["country"], choices=[("", _("Choose…")), *program_countries(program)])
+
+
+class OrganisationSearchForm(forms.Form):
+    q = forms.CharField(label=_("Full legal name or registry number"), required=False, strip=True,
+                        max_length=settings.SEARCH_MAX_QUERY_CHARS)
+
+
+class OrganisationChoiceForm(forms.Form):
+    # Checked against the registry by the view (the organisation must exist and be in the chosen country).
+    org_id = forms.CharField(label=_("Your organisation"), max_length=48,
+                             error_messages={"required": _("Choose your organisation in the list.")})
+
+
+class ManualOrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Application
+        fields = ["manual_name", "manual_registry_number", "manual_website", "manual_address"]
+        labels = {
+            "manual_name": _("Full legal name"),
+            "manual_registry_number": _("Registry number"),
+            "manual_website": _("Website"),
+            "manual_address": _("Registered address"),
+        }
+        help_texts = {
+            "manual_registry_number": _("The number the regulator gave the organisation, if it has one."),
+            "manual_website": _("For example: https://www.example.org"),
+        }
+        widgets = {"manual_address": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("manual_name", "manual_address"):
+            self.fields[name].required = True
+
+
+class RepresentativeForm(forms.ModelForm):
+    class Meta:
+        model = Application
+        fields = ["applicant_name"]
+        labels = {"applicant_name": _("Your full name")}
+        help_texts = {"applicant_name": _("You apply as a representative of the organisation.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applicant_name"].required = True
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Official email of the organisation"), max_length=254,
+        help_text=_("It must be the email of your account with the vendor (or of the account you will create): "
+                    "the coupon will only work for that account."))
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(label=_("Code from the email"), max_length=12, strip=True,
+                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
+
+
+class ConfirmForm(forms.Form):
+    represents = forms.BooleanField(label=_("I confirm that I represent this organisation and may apply for it."))
+    accepts = forms.BooleanField(label=_("I accept the terms and the privacy policy above."))
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input (Django's documented pattern): a list of uploaded files."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,"
+                                                                       "image/png,image/jpeg"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if not files:
+            super().clean(None, initial)  # raises "required" when the field is
+            return []
+        if len(files) > MAX_UPLOADS:
+            raise forms.ValidationError(_("Send at most %(n)d files at once.") % {"n": MAX_UPLOADS})
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+_FILES_HELP = _("PDF, PNG or JPEG, up to %(mb)d MB each.")
+
+
+class DocumentsForm(forms.Form):
+    files = MultipleFileField(label=_("Documents"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = _FILES_HELP % {"mb": settings.DOCUMENT_MAX_BYTES // (1024 * 1024)}
+
+
+class AppealForm(forms.Form):
+    statement = forms.CharField(label=_("Why should the decision change?"), max_length=STATEMENT_MAX_CHARS,
+                                widget=forms.Textarea(attrs={"rows": 6}))
+    files = MultipleFileField(label=_("Documents"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = _FILES_HELP % {"mb": settings.DOCUMENT_MAX_BYTES // (1024 * 1024)}

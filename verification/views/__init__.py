@@ -1,0 +1,1 @@
+"""The applicant's pages: the journey (journey.py) and the status page (status.py)."""
