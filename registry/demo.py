@@ -69,8 +69,51 @@ def write_demo_bmf(path: Path, count: int = 3000, seed: int = 7) -> Path:
     return path
 
 
+AU_PLACES = [("SYDNEY", "NSW", "2000"), ("MELBOURNE", "VIC", "3000"), ("BRISBANE", "QLD", "4000"),
+             ("PERTH", "WA", "6000"), ("ADELAIDE", "SA", "5000"), ("HOBART", "TAS", "7000")]
+ACNC_HEADER = ["ABN", "Charity_Legal_Name", "Other_Organisation_Names", "Town_City", "State", "Postcode", "Country",
+               "Charity_Website", "Registration_Date", "Charity_Size", "PBI", "HPC", "Advancing_Education",
+               "Advancing_Religion", "Advancing_social_or_public_welfare"]
+
+
+def write_demo_acnc(path: Path, count: int = 300, seed: int = 11) -> Path:
+    """Australian charities in the ACNC register's format. They list websites, so an applicant writing from the
+    organisation's own domain can be approved at once (US register files carry no websites)."""
+    from stdnum.au import abn
+
+    rng = random.Random(seed)
+    rows, seen = [], set()
+    while len(rows) < count:
+        last, _ = rng.choice(LAST)
+        name = f"{rng.choice(FIRST).title()} {rng.choice(MIDDLE).title()} {last.replace(' INC', '').title()}"
+        if name in seen:
+            continue
+        seen.add(name)
+        base = f"{900000000 + len(rows):09d}"
+        city, state, postcode = rng.choice(AU_PLACES)
+        slug = "".join(ch for ch in name.lower() if ch.isalnum())[:40]
+        education = name.endswith("School") or "Literacy" in name
+        rows.append({
+            "ABN": abn.calc_check_digits(base) + base, "Charity_Legal_Name": name, "Other_Organisation_Names": "",
+            "Town_City": city, "State": state, "Postcode": postcode, "Country": "Australia",
+            "Charity_Website": f"https://www.{slug}.org.au/", "Registration_Date": "03/12/2012",
+            "Charity_Size": rng.choice(["Small", "Medium", "Large"]), "PBI": "Y" if rng.random() < 0.3 else "",
+            "HPC": "", "Advancing_Education": "Y" if education else "", "Advancing_Religion": "",
+            "Advancing_social_or_public_welfare": "Y",
+        })
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=ACNC_HEADER)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
 def demo_seed(*, folder: Path) -> dict:
     """Write and import the demo registry files; running it again changes nothing."""
     bmf = write_demo_bmf(folder / "demo_eo_bmf.csv")
-    _, summary = registry_import(source="us-irs-bmf", paths=[str(bmf)])
-    return {"us-irs-bmf": summary.as_dict()}
+    acnc = write_demo_acnc(folder / "demo_acnc_register.csv")
+    return {
+        "us-irs-bmf": registry_import(source="us-irs-bmf", paths=[str(bmf)])[1].as_dict(),
+        "au-acnc": registry_import(source="au-acnc", paths=[str(acnc)])[1].as_dict(),
+    }
