@@ -75,9 +75,6 @@ def registry_import(
         run.files = _describe(files)  # reads every byte once: a corrupt archive fails here, before any write
         with (_workers(sum(f["bytes"] for f in run.files)) as executor, transaction.atomic(),
               connection.cursor() as cursor):
-            if connection.vendor == "sqlite":
-                # A large page cache for this connection only: the indexes of a national register outgrow 64 MB.
-                cursor.execute("PRAGMA cache_size = -524288")
             writer = BatchWriter(cursor, vendor=connection.vendor, source_id=source_row.pk, backend=backend,
                                  now=timezone.now())
             batches = RunBatches(importer, writer, progress, executor)
