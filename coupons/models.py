@@ -33,6 +33,8 @@ class Coupon(models.Model):
     revoked_reason = models.CharField(max_length=300, blank=True)
     flagged_at = models.DateTimeField(null=True, blank=True)  # the organisation left its register
     flag_reason = models.CharField(max_length=300, blank=True)
+    # The store's idempotency key of the redemption that won: a retry with the same key gets the coupon back.
+    redemption_key = models.CharField(max_length=100, blank=True)
 
     class Meta:
         constraints = [
@@ -42,3 +44,20 @@ class Coupon(models.Model):
 
     def __str__(self) -> str:
         return f"…{self.code_hint} ({self.state})"
+
+
+class CouponAttempt(models.Model):
+    """One coupon lookup by a client (an IP address, an account id…): what the guess rate limit counts.
+
+    Only failed lookups (no coupon with that code) count against the limit; found ones are kept for the record.
+    """
+
+    client_key = models.CharField(max_length=200)
+    at = models.DateTimeField()
+    succeeded = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["client_key", "at"]), models.Index(fields=["at"])]
+
+    def __str__(self) -> str:
+        return f"{self.client_key} at {self.at:%Y-%m-%d %H:%M} ({'found' if self.succeeded else 'not found'})"

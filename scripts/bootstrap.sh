@@ -34,6 +34,8 @@ fi
 
 STAMP="$ROOT/.venv/.installed-$(basename "$LOCK")"
 if [ ! -f "$STAMP" ] || ! cmp -s "$ROOT/$LOCK" "$STAMP"; then
-  "$ROOT/.venv/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes -r "$ROOT/$LOCK"
+  # (this machine kind's pip configuration names local package folders that may not exist: hide that noise)
+  "$ROOT/.venv/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes -r "$ROOT/$LOCK" \
+    2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
   cp "$ROOT/$LOCK" "$STAMP"
 fi

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "registry",
     "verification",
     "coupons",
+    "billing",
     "notifications",
 ]
 
@@ -178,6 +179,9 @@ PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # then needs the old key in SECRET_KEY_FALLBACKS); a dedicated key decouples the two.
 COUPON_HASH_KEY = env("COUPON_HASH_KEY", "")
 COUPON_HASH_KEY_FALLBACKS = env_list("COUPON_HASH_KEY_FALLBACKS", "")
+
+# Who applicants contact about a verification (shown when a coupon was already used).
+VERIFIER_SUPPORT_CONTACT = env("VERIFIER_SUPPORT_CONTACT", "")
 
 # Uploaded documents: outside the web root, never served as files.
 DOCUMENTS_DIR = Path(env("DOCUMENTS_DIR", str(DATA_DIR / "documents")))
