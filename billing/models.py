@@ -6,6 +6,7 @@ here. Which products the nonprofit discount covers is program configuration (ver
 a list of Product.code values), not a flag on the product.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -90,3 +91,23 @@ class TaxRate(models.Model):
     def __str__(self) -> str:
         where = f"{self.country}-{self.region}" if self.region else self.country
         return f"{where} {self.label} {self.percent}%"
+
+
+class CustomerAccount(models.Model):
+    """A customer of the vendor's store. Its email is the one a nonprofit coupon is bound to (compared after
+    normalising: email_validator's form, lower case), so it must be verified before a coupon is accepted."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="customer_account")
+    email = models.EmailField(_("email"), unique=True)
+    email_verified_at = models.DateTimeField(_("email verified at"), null=True, blank=True)
+    billing_country = models.CharField(_("billing country"), max_length=2)
+    billing_region = models.CharField(_("billing region"), max_length=10, blank=True)  # e.g. a US state: NY
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.USD)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
