@@ -6,6 +6,7 @@ reason when the row is unusable. Everything else (batching, change detection, wr
 record) is the pipeline's job (`registry.importers.pipeline`).
 """
 
+import csv
 import hashlib
 import re
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from typing import Any, ClassVar
 
 from core.money import minor_exponent, to_minor
 from registry.categories import ordered
-from registry.importers.files import InputFile, detect_encoding, read_rows
+from registry.importers.files import InputFile, detect_encoding, read_rows, require_header
 from registry.search.normalise import NORMALISATION_VERSION
 
 
@@ -69,15 +70,24 @@ class Importer:
     # Bump when parse() changes meaning, so that a re-import rewrites every record.
     version: ClassVar[int] = 1
     delimiter: ClassVar[str] = ","
+    header: ClassVar[list[str] | None] = None  # column names, for files that have no header row
+    quoting: ClassVar[int] = csv.QUOTE_MINIMAL
+    # Columns every file must have: checked in every file before any row is read, so a wrong file fails the
+    # run before it writes anything instead of rejecting each of its rows.
+    required_columns: ClassVar[tuple[str, ...]] = ()
 
     def accept_file(self, name: str) -> bool:
         return True
 
     def rows(self, files: list[InputFile]) -> Iterator[RawRow]:
         """Default: every file is a delimited text file with a header row."""
+        if self.required_columns:
+            for file in files:
+                require_header(file, self.file_encoding(file), self.required_columns, delimiter=self.delimiter)
         for file in files:
             encoding = self.file_encoding(file)
-            for line, values, fields in read_rows(file, encoding, delimiter=self.delimiter):
+            for line, values, fields in read_rows(file, encoding, delimiter=self.delimiter, header=self.header,
+                                                  quoting=self.quoting):
                 if values is None:
                     yield RawRow(file.display, line, {"__bad_width__": fields})
                 else:

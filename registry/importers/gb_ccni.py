@@ -6,12 +6,10 @@ told by header names, never by position, and columns are read by name.
 """
 
 import re
-from collections.abc import Iterator
 from datetime import date
 
 from registry.categories import Category as C
 from registry.importers.base import (
-    Importer,
     OrgRecord,
     RawRow,
     RowRejected,
@@ -20,8 +18,7 @@ from registry.importers.base import (
     parse_date,
     required,
 )
-from registry.importers.files import InputFile, require_header
-from registry.importers.gb_common import gbp, site, split_address
+from registry.importers.gb_common import UkRegisterImporter, gbp, site, split_address
 
 _REQUIRED = ("Reg charity number", "Charity name", "Status")
 _NUMBER = re.compile(r"^(?:NIC)?(\d{1,7})$", re.IGNORECASE)
@@ -32,22 +29,12 @@ _NO_ADDRESS = "charity no longer operates"
 _PLACEHOLDERS = {"", "-", "n/a", "na", "none", "nil"}
 
 
-class CcniImporter(Importer):
+class CcniImporter(UkRegisterImporter):
     slug = "gb-ccni"
     name = "Charity Commission for Northern Ireland: register of charities"
-    country = "GB"
-    licence = "Open Government Licence v3.0"
-    licence_url = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
     download_url = "https://www.charitycommissionni.org.uk/charity-search/"
 
-    def accept_file(self, name: str) -> bool:
-        return name.lower().endswith(".csv")
-
-    def rows(self, files: list[InputFile]) -> Iterator[RawRow]:
-        # Every file is checked before any row is read, so a wrong file fails the run before it writes anything.
-        for file in files:
-            require_header(file, self.file_encoding(file), _REQUIRED)
-        yield from super().rows(files)
+    required_columns = _REQUIRED
 
     def org_id(self, row: RawRow) -> str:
         v = row.values

@@ -2,10 +2,21 @@
 
 import re
 
-from registry.importers.base import parse_amount, website_domain
+from registry.importers.base import Importer, parse_amount, website_domain
 
 _POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$", re.IGNORECASE)
 _COUNTY = re.compile(r"^(?:co\.?|county)\s", re.IGNORECASE)
+
+
+class UkRegisterImporter(Importer):
+    """The CSV exports of the Scottish and Northern Irish regulators."""
+
+    country = "GB"
+    licence = "Open Government Licence v3.0"
+    licence_url = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+
+    def accept_file(self, name: str) -> bool:
+        return name.lower().endswith(".csv")
 
 
 def gbp(text: str) -> int | None:

@@ -6,13 +6,11 @@ by header name, so either file (or both in one run) reads the same.
 
 import csv
 import re
-from collections.abc import Iterator
 from datetime import date
 
 from registry.categories import Category as C
-from registry.importers.base import Importer, OrgRecord, RawRow, RowRejected, categories, parse_date, required
-from registry.importers.files import InputFile, require_header
-from registry.importers.gb_common import gbp, site, split_address
+from registry.importers.base import OrgRecord, RawRow, RowRejected, categories, parse_date, required
+from registry.importers.gb_common import UkRegisterImporter, gbp, site, split_address
 
 _REQUIRED = ("Charity Number", "Charity Name", "Charity Status")
 _NUMBER = re.compile(r"^SC\d{6}$")
@@ -23,22 +21,12 @@ _NO_DATE = "01/01/1970"
 _PLACEHOLDERS = {"", "-", "-, -", "n/a", "none"}
 
 
-class OscrImporter(Importer):
+class OscrImporter(UkRegisterImporter):
     slug = "gb-oscr"
     name = "Scottish Charity Regulator (OSCR): Scottish Charity Register"
-    country = "GB"
-    licence = "Open Government Licence v3.0"
-    licence_url = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
     download_url = "https://www.oscr.org.uk/about-charities/search-the-register/charity-register-download/"
 
-    def accept_file(self, name: str) -> bool:
-        return name.lower().endswith(".csv")
-
-    def rows(self, files: list[InputFile]) -> Iterator[RawRow]:
-        # Every file is checked before any row is read, so a wrong file fails the run before it writes anything.
-        for file in files:
-            require_header(file, self.file_encoding(file), _REQUIRED)
-        yield from super().rows(files)
+    required_columns = _REQUIRED
 
     def org_id(self, row: RawRow) -> str:
         return f"GB-SC-{_number(row.values.get('Charity Number', ''))}"

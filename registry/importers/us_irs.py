@@ -1,10 +1,11 @@
 """What the three IRS files share: EINs, and the meaning of the BMF's codes (FORMATS.md section 1)."""
 
+import csv
 import re
 from functools import lru_cache
 
 from registry.categories import Category as C
-from registry.importers.base import RowRejected, categories
+from registry.importers.base import Importer, RawRow, RowRejected, categories
 
 _EIN = re.compile(r"^\d{1,9}$")
 
@@ -48,3 +49,20 @@ def _categories(subsection: str, foundation: str, classification: str, ntee: str
         (subsection in _MUTUAL_SUBSECTIONS or ntee.startswith("Y"), C.MUTUAL),
         (subsection in _PROFESSIONAL_SUBSECTIONS, C.PROFESSIONAL),
     ))
+
+
+class IrsListImporter(Importer):
+    """The IRS's pipe-separated lists (Publication 78, automatic revocations): no header, never quoted (a name
+    starting with '"' must not swallow the rest of the file), facts about organisations the BMF owns."""
+
+    country = "US"
+    licence = "US public domain"
+    authoritative = False
+    delimiter = "|"
+    quoting = csv.QUOTE_NONE
+
+    def accept_file(self, name: str) -> bool:
+        return name.lower().endswith(".txt")
+
+    def org_id(self, row: RawRow) -> str:
+        return org_id(ein(row.values.get("EIN", "")))

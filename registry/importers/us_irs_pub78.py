@@ -4,15 +4,12 @@ Not a register of its own: the BMF owns the organisations it lists, and Pub 78 o
 to them. An EIN the BMF does not (yet) hold is created from the Pub 78 row, so that it can be found at all.
 """
 
-import csv
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from registry.categories import Category as C
-from registry.importers.base import Importer, OrgRecord, RawRow, RowRejected, categories, required
-from registry.importers.files import InputFile, read_rows
-from registry.importers.us_irs import ein, org_id
+from registry.importers.base import OrgRecord, RawRow, RowRejected, categories, required
+from registry.importers.us_irs import IrsListImporter, ein, org_id
 from registry.importers.us_irs_revocations import reconcile_revocation
 
 # The file has no header row; these are the documented columns, in order.
@@ -43,28 +40,11 @@ def deductibility_codes(text: str) -> list[str]:
     return codes
 
 
-class Pub78Importer(Importer):
+class Pub78Importer(IrsListImporter):
     slug = "us-irs-pub78"
     name = "IRS Publication 78 data (organisations eligible to receive deductible contributions)"
-    country = "US"
-    licence = "US public domain"
     download_url = "https://apps.irs.gov/pub/epostcard/data-download-pub78.zip"
-    authoritative = False
-    delimiter = "|"
-
-    def accept_file(self, name: str) -> bool:
-        return name.lower().endswith(".txt")
-
-    def rows(self, files: list[InputFile]) -> Iterator[RawRow]:
-        # No header, and never quoted: a name starting with '"' must not swallow the rest of the file.
-        for file in files:
-            encoding = self.file_encoding(file)
-            for line, values, fields in read_rows(file, encoding, delimiter="|", header=COLUMNS,
-                                                  quoting=csv.QUOTE_NONE):
-                yield RawRow(file.display, line, values if values is not None else {"__bad_width__": fields})
-
-    def org_id(self, row: RawRow) -> str:
-        return org_id(ein(row.values.get("EIN", "")))
+    header = COLUMNS
 
     def parse(self, row: RawRow) -> OrgRecord:
         v = {key: (value or "").strip() for key, value in row.values.items()}

@@ -7,14 +7,11 @@ it changes only status and its own raw codes; an EIN nobody else lists is create
 removed instead of not finding it.
 """
 
-import csv
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from registry.importers.base import Importer, OrgRecord, RawRow, RowRejected, parse_date, required
-from registry.importers.files import InputFile, read_rows
-from registry.importers.us_irs import bmf_categories, ein, org_id
+from registry.importers.base import OrgRecord, RawRow, RowRejected, parse_date, required
+from registry.importers.us_irs import IrsListImporter, bmf_categories, ein, org_id
 
 SLUG = "us-irs-revocations"
 # The file has no header row; these are the documented columns, in order.
@@ -45,28 +42,11 @@ def _day(value: Any) -> str | None:
     return value.isoformat() if isinstance(value, date) else str(value)[:10]
 
 
-class RevocationsImporter(Importer):
+class RevocationsImporter(IrsListImporter):
     slug = SLUG
     name = "IRS automatic revocation of exemption list"
-    country = "US"
-    licence = "US public domain"
     download_url = "https://apps.irs.gov/pub/epostcard/data-download-revocation.zip"
-    authoritative = False
-    delimiter = "|"
-
-    def accept_file(self, name: str) -> bool:
-        return name.lower().endswith(".txt")
-
-    def rows(self, files: list[InputFile]) -> Iterator[RawRow]:
-        # No header, and never quoted: a name starting with '"' must not swallow the rest of the file.
-        for file in files:
-            encoding = self.file_encoding(file)
-            for line, values, fields in read_rows(file, encoding, delimiter="|", header=COLUMNS,
-                                                  quoting=csv.QUOTE_NONE):
-                yield RawRow(file.display, line, values if values is not None else {"__bad_width__": fields})
-
-    def org_id(self, row: RawRow) -> str:
-        return org_id(ein(row.values.get("EIN", "")))
+    header = COLUMNS
 
     def parse(self, row: RawRow) -> OrgRecord:
         v = {key: (value or "").strip() for key, value in row.values.items()}
