@@ -111,3 +111,211 @@ class CustomerAccount(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.email_verified_at is not None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Subscriptions, invoices and checkout idempotency (issue 4). Services: billing.checkout, billing.subscriptions,
+# billing.invoices, billing.payments. Money in integer minor units; dates of a period are [start, end).
+
+
+class SubscriptionStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    CANCELLED = "cancelled", _("Cancelled")
+    ENDED = "ended", _("Ended")
+
+
+class Subscription(models.Model):
+    """A base plan (Workplace Pro or Business) with licences, plus add-ons (SubscriptionItem), billed per period.
+
+    `coupon` is the nonprofit coupon applied (at purchase or at a renewal); `discount_percent` is the discount that
+    applied to the current period (0 when none). `pending_plan`/`pending_quantity` hold a change the plan-change
+    policy scheduled for the end of the term (applied at renewal).
+    """
+
+    account = models.ForeignKey(CustomerAccount, on_delete=models.PROTECT, related_name="subscriptions")
+    plan = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("plan"))
+    quantity = models.PositiveIntegerField(_("licences"))
+    billing_cycle = models.CharField(_("billing cycle"), max_length=10, choices=BillingCycle.choices)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    status = models.CharField(_("status"), max_length=10, choices=SubscriptionStatus.choices,
+                              default=SubscriptionStatus.ACTIVE)
+    billing_anchor = models.DateField(_("first day of the first period"))
+    current_period_start = models.DateField(_("current period start"))
+    current_period_end = models.DateField(_("current period end (exclusive)"))
+    auto_renew = models.BooleanField(_("renews automatically"), default=True)
+    cancel_at_period_end = models.BooleanField(_("ends at the end of the period"), default=False)
+    coupon = models.ForeignKey("coupons.Coupon", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="subscriptions")
+    discount_percent = models.DecimalField(_("discount percent"), max_digits=5, decimal_places=2, default=0)
+    pending_plan = models.ForeignKey(Product, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    pending_quantity = models.PositiveIntegerField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="billing_subscription_at_least_one_licence"),
+            models.CheckConstraint(condition=Q(current_period_end__gt=models.F("current_period_start")),
+                                   name="billing_subscription_period_ends_after_start"),
+            models.CheckConstraint(condition=Q(discount_percent__gte=0) & Q(discount_percent__lte=100),
+                                   name="billing_subscription_discount_between_0_and_100"),
+        ]
+        indexes = [models.Index(fields=["status", "current_period_end"], name="billing_sub_due")]
+
+    def __str__(self) -> str:
+        return f"{self.plan.code} x{self.quantity} ({self.billing_cycle}, {self.status})"
+
+    @property
+    def is_discounted(self) -> bool:
+        return self.coupon_id is not None and self.discount_percent > 0
+
+
+class SubscriptionItem(models.Model):
+    """An add-on (or another product outside the plans) on a subscription, with its own number of licences."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(_("licences"))
+
+    class Meta:
+        ordering = ["product__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "product"], name="billing_one_item_per_product"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="billing_item_at_least_one_licence"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product.code} x{self.quantity}"
+
+
+class InvoiceSequence(models.Model):
+    """The counter of invoice numbers for one year. Locked (SELECT … FOR UPDATE) inside the transaction that creates
+    the invoice, so numbers are sequential and a rolled-back invoice gives its number back: no gaps."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class InvoiceStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    PAID = "paid", _("Paid")
+    VOID = "void", _("Void")
+
+
+class Invoice(models.Model):
+    """An invoice: the sum of its lines (charge and proration lines positive, discount lines negative, tax lines).
+    Issued once, never edited afterwards except to record its payment."""
+
+    account = models.ForeignKey(CustomerAccount, on_delete=models.PROTECT, related_name="invoices")
+    subscription = models.ForeignKey(Subscription, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="invoices")
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    issued_at = models.DateTimeField(_("issued at"))
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end (exclusive)"))
+    subtotal_minor = models.BigIntegerField(_("subtotal"))  # the gross of the charge and proration lines
+    discount_minor = models.BigIntegerField(_("discount"))  # positive: what the discount lines take off
+    tax_minor = models.BigIntegerField(_("tax"))
+    total_minor = models.BigIntegerField(_("total"))  # subtotal - discount + tax
+    status = models.CharField(_("status"), max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.OPEN)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    tax_exempt = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-issued_at", "-number"]
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        constraints = [
+            models.CheckConstraint(condition=Q(total_minor=models.F("subtotal_minor") - models.F("discount_minor")
+                                               + models.F("tax_minor")),
+                                   name="billing_invoice_total_adds_up"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class InvoiceLineKind(models.TextChoices):
+    CHARGE = "charge", _("Charge")
+    PRORATION = "proration", _("Prorated charge")
+    DISCOUNT = "discount", _("Discount")
+    TAX = "tax", _("Tax")
+
+
+class InvoiceLine(models.Model):
+    """One line of an invoice. `amount_minor` is signed (discount lines are negative); `explanation` is a stable
+    code saying why (e.g. discounted, product_not_eligible, discount_ended_coupon_revoked, taxed, no_tax_rate)."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=InvoiceLineKind.choices)
+    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    description = models.CharField(max_length=300)
+    quantity = models.PositiveIntegerField(default=1)
+    unit_amount_minor = models.BigIntegerField(default=0)
+    amount_minor = models.BigIntegerField()
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    explanation = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["invoice", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "position"], name="billing_invoice_line_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.description} {self.amount_minor}"
+
+
+class CheckoutRequest(models.Model):
+    """A checkout's idempotency key: the same key with the same request gets the first result back; the same key
+    with another request is refused (`idempotency_key_reused`)."""
+
+    account = models.ForeignKey(CustomerAccount, on_delete=models.CASCADE, related_name="checkout_requests")
+    idempotency_key = models.CharField(max_length=100)
+    request_hash = models.CharField(max_length=64)
+    subscription = models.ForeignKey(Subscription, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "idempotency_key"], name="billing_one_checkout_per_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}:{self.idempotency_key}"
+
+
+class LegacyDiscount(models.Model):
+    """A discount from the previous verification partner, imported from its CSV (billing.legacy). It holds until the
+    end of the account's current term; `notice_sent_for_period_end` is the term end the "your discount ends" email
+    was sent for, so the job sends one email per term however often it runs."""
+
+    email = models.EmailField(_("account email"), unique=True)  # normalised like CustomerAccount.email
+    percent = models.DecimalField(_("percent"), max_digits=5, decimal_places=2)
+    partner = models.CharField(_("partner"), max_length=120)
+    imported_at = models.DateTimeField(_("imported at"))
+    notice_sent_for_period_end = models.DateField(_("notice sent for the term ending"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = _("legacy partner discount")
+        verbose_name_plural = _("legacy partner discounts")
+        constraints = [
+            models.CheckConstraint(condition=Q(percent__gte=0) & Q(percent__lte=100),
+                                   name="billing_legacy_discount_percent_between_0_and_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} {self.percent}% ({self.partner})"

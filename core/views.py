@@ -4,7 +4,10 @@ from core.errors import ApplicationError
 
 
 def home(request):
-    return render(request, "home.html")
+    from verification.models import Program
+
+    programs = Program.objects.filter(is_active=True).order_by("name")
+    return render(request, "home.html", {"programs": programs})
 
 
 class ApplicationErrorMiddleware:

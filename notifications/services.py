@@ -35,6 +35,10 @@ TEMPLATES: dict[str, set[str]] = {
     "application_rejected": {"reference", "reasons", "appeal_url"},
     "expiry_reminder": {"reference", "expires_at", "status_url"},
     "application_expired": {"reference", "program_url"},
+    # The store's (billing): account email proof, password reset, the previous partner's discount ending.
+    "account_verify_email": {"verify_url", "days_valid"},
+    "account_password_reset": {"reset_url"},
+    "legacy_discount_ending": {"period_end", "percent", "partner", "program_url"},
 }
 SUBJECT_MAX_CHARS = 300
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -183,6 +183,15 @@ COUPON_HASH_KEY_FALLBACKS = env_list("COUPON_HASH_KEY_FALLBACKS", "")
 # Who applicants contact about a verification (shown when a coupon was already used).
 VERIFIER_SUPPORT_CONTACT = env("VERIFIER_SUPPORT_CONTACT", "")
 
+# The vendor's bank account, shown on invoices paid by bank transfer.
+BANK_TRANSFER_DETAILS = {
+    key: value for key, value in {
+        "beneficiary": env("BANK_TRANSFER_BENEFICIARY", ""), "iban": env("BANK_TRANSFER_IBAN", ""),
+        "bic": env("BANK_TRANSFER_BIC", ""), "account_number": env("BANK_TRANSFER_ACCOUNT_NUMBER", ""),
+        "routing_number": env("BANK_TRANSFER_ROUTING_NUMBER", ""),
+    }.items() if value
+}
+
 # Uploaded documents: outside the web root, never served as files.
 DOCUMENTS_DIR = Path(env("DOCUMENTS_DIR", str(DATA_DIR / "documents")))
 DOCUMENT_MAX_BYTES = int(env("DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))

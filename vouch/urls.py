@@ -15,5 +15,6 @@ urlpatterns += i18n_patterns(
     path("organisations/", include("registry.urls")),
     path("programs/", include("verification.urls")),
     path("review/", include("verification.backoffice.urls")),
+    path("store/", include("billing.urls")),
     prefix_default_language=True,
 )

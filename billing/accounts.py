@@ -1,0 +1,199 @@
+"""Customer accounts of the vendor's store: sign-up, email verification, and the sign-in rate limit.
+
+The account's email is the one a nonprofit coupon is bound to, so it is stored normalised (email_validator's form,
+all lower case) and must be proven with a signed link before a coupon is accepted. The Django user behind the
+account has the normalised email as its username, so signing in with "Alice@Example.ORG " finds "alice@example.org".
+
+Verification links are TimestampSigner tokens (salted, keyed by SECRET_KEY, valid VERIFY_LINK_DAYS days) over the
+account id and its email: a link for an older email stops working when the email changes. Nothing is stored for
+them. Resending is limited per address through the outbox rows already written (MAX_VERIFY_EMAILS_PER_HOUR).
+
+Failed sign-ins are limited per (email, IP address) in Django's cache: SIGN_IN_MAX_FAILURES in a fixed
+SIGN_IN_WINDOW from the first failure. With the default local-memory cache the count is per process; a deployment
+with several processes should configure a shared cache (database or Redis) for the limit to be global.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from billing.models import Currency, CustomerAccount
+from core.audit import audit_record
+from core.errors import ApplicationError, Conflict, InvalidInput
+from notifications import services as notification_services
+
+VERIFY_LINK_DAYS = 3
+MAX_VERIFY_EMAILS_PER_HOUR = 3
+MAX_RESET_EMAILS_PER_HOUR = 3
+SIGN_IN_MAX_FAILURES = 10
+SIGN_IN_WINDOW = timedelta(minutes=15)
+_VERIFY_SALT = "vouch.billing.account_verify_email"
+
+def store_email_queue(*, to: str, template: str, context: dict, language: str, dedupe_key: str):
+    """notifications.services.email_queue for the store's templates (same outbox, same dedupe rules)."""
+    return notification_services.email_queue(to=to, template=template, context=context, language=language,
+                                             dedupe_key=dedupe_key)
+
+
+class TooManyRequests(ApplicationError):
+    code = "too_many_requests"
+    http_status = 429
+
+
+def account_email_normalise(email: str) -> str:
+    """email_validator's form (syntax checked, IDNA domain), then lower case: the form accounts are stored in."""
+    from verification.email_challenges import email_normalise
+
+    return email_normalise(email).lower()
+
+
+def _absolute(path: str) -> str:
+    from django.conf import settings
+
+    return f"{settings.PUBLIC_BASE_URL}{path}"
+
+
+def account_verify_token(account: CustomerAccount) -> str:
+    return signing.TimestampSigner(salt=_VERIFY_SALT).sign_object({"a": account.pk, "e": account.email})
+
+
+def _verify_email_queue(account: CustomerAccount, *, language: str) -> None:
+    from notifications.models import OutboxEmail
+
+    hour_ago = timezone.now() - timedelta(hours=1)
+    if OutboxEmail.objects.filter(to=account.email, template="account_verify_email",
+                                  created_at__gte=hour_ago).count() >= MAX_VERIFY_EMAILS_PER_HOUR:
+        raise TooManyRequests(_("Too many verification emails were sent in the last hour. Please wait before "
+                                "asking again."))
+    with translation.override(language):
+        path = reverse("billing:verify_email", kwargs={"token": account_verify_token(account)})
+    store_email_queue(
+        to=account.email, template="account_verify_email", language=language,
+        context={"verify_url": _absolute(path), "days_valid": VERIFY_LINK_DAYS},
+        dedupe_key=f"account_verify_email:{account.pk}:{secrets.token_hex(8)}",
+    )
+
+
+def account_sign_up(*, email: str, password: str, billing_country: str, billing_region: str = "",
+                    currency: str = Currency.USD, language: str = "en") -> CustomerAccount:
+    """Create the user and the account, and email a verification link. Errors: email_invalid, email_taken,
+    password_invalid (details["messages"] lists the validators' messages), invalid_input."""
+    normalised = account_email_normalise(email)
+    country = (billing_country or "").strip().upper()
+    region = (billing_region or "").strip().upper()
+    if len(country) != 2 or not country.isalpha():
+        raise InvalidInput(_("Choose the billing country."), code="country_invalid")
+    if region and not (len(region) <= 3 and region.isalnum()):
+        raise InvalidInput(_("Enter the region code, for example NY."), code="region_invalid")
+    if currency not in Currency.values:
+        raise InvalidInput(_("Choose a currency."), code="currency_invalid")
+    user_model = get_user_model()
+    try:
+        validate_password(password, user=user_model(username=normalised, email=normalised))
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages), code="password_invalid",
+                           details={"messages": list(error.messages)}) from error
+    taken = Conflict(_("An account with this email already exists. Sign in, or reset your password."),
+                     code="email_taken")
+    try:
+        with transaction.atomic():
+            if (CustomerAccount.objects.filter(email=normalised).exists()
+                    or user_model.objects.filter(username=normalised).exists()):
+                raise taken
+            user = user_model.objects.create_user(username=normalised, email=normalised, password=password)
+            account = CustomerAccount.objects.create(user=user, email=normalised, billing_country=country,
+                                                     billing_region=region, currency=currency)
+            audit_record(action="customer_account.created", object_type="customer_account", object_id=account.pk,
+                         actor=user, after={"email": normalised, "billing_country": country,
+                                            "billing_region": region, "currency": currency})
+            _verify_email_queue(account, language=language)
+    except IntegrityError as error:  # a concurrent sign-up with the same email won the race
+        raise taken from error
+    return account
+
+
+def account_verify_email_resend(*, account: CustomerAccount, language: str) -> None:
+    if account.is_verified:
+        return
+    with transaction.atomic():
+        _verify_email_queue(account, language=language)
+
+
+def account_verify_email(*, token: str) -> CustomerAccount:
+    """Mark the account's email verified. Idempotent: a second click on the same link changes nothing."""
+    invalid = InvalidInput(_("This verification link is not valid. Sign in and ask for a new one."),
+                           code="verify_link_invalid")
+    try:
+        payload = signing.TimestampSigner(salt=_VERIFY_SALT).unsign_object(
+            token, max_age=timedelta(days=VERIFY_LINK_DAYS))
+    except signing.SignatureExpired as error:
+        raise InvalidInput(_("This verification link has expired. Sign in and ask for a new one."),
+                           code="verify_link_expired") from error
+    except (signing.BadSignature, ValueError, TypeError) as error:
+        raise invalid from error
+    if not isinstance(payload, dict):
+        raise invalid
+    with transaction.atomic():
+        account = CustomerAccount.objects.select_for_update().filter(pk=payload.get("a")).first()
+        if account is None or account.email != payload.get("e"):
+            raise invalid
+        if account.email_verified_at is None:
+            account.email_verified_at = timezone.now()
+            account.save(update_fields=["email_verified_at"])
+            audit_record(action="customer_account.email_verified", object_type="customer_account",
+                         object_id=account.pk, actor=account.user, after={"email": account.email})
+    return account
+
+
+def account_password_reset_queue(*, user, reset_path: str, language: str) -> bool:
+    """Queue the password-reset email through the outbox; False when the hourly limit for the address is reached
+    (the page says the same either way, so nobody learns which emails have accounts)."""
+    from notifications.models import OutboxEmail
+
+    hour_ago = timezone.now() - timedelta(hours=1)
+    if OutboxEmail.objects.filter(to=user.email, template="account_password_reset",
+                                  created_at__gte=hour_ago).count() >= MAX_RESET_EMAILS_PER_HOUR:
+        return False
+    store_email_queue(
+        to=user.email, template="account_password_reset", language=language,
+        context={"reset_url": _absolute(reset_path)},
+        dedupe_key=f"account_password_reset:{user.pk}:{secrets.token_hex(8)}",
+    )
+    return True
+
+
+# Sign-in rate limit -------------------------------------------------------------------------------------------
+
+def _sign_in_key(email: str, ip: str) -> str:
+    digest = hashlib.sha256(f"{email.strip().lower()}|{ip}".encode()).hexdigest()
+    return f"billing:sign_in_failures:{digest}"
+
+
+def sign_in_blocked(*, email: str, ip: str) -> bool:
+    return (cache.get(_sign_in_key(email, ip)) or 0) >= SIGN_IN_MAX_FAILURES
+
+
+def sign_in_failure_record(*, email: str, ip: str) -> int:
+    """Count a failed sign-in; the window starts at the first failure and is not extended by later ones."""
+    key = _sign_in_key(email, ip)
+    if cache.add(key, 1, timeout=int(SIGN_IN_WINDOW.total_seconds())):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=int(SIGN_IN_WINDOW.total_seconds()))
+        return 1
+
+
+def sign_in_failures_clear(*, email: str, ip: str) -> None:
+    cache.delete(_sign_in_key(email, ip))

@@ -1,0 +1,11 @@
+import pytest
+
+from verification.demo import program_demo_ensure
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("lang", "heading"), [("en", "Programs"), ("fr", "Programmes")])
+def test_home_lists_active_programs(client, lang, heading):
+    program = program_demo_ensure()
+    html = client.get(f"/{lang}/").content.decode()
+    assert heading in html and program.name in html and f"/{lang}/programs/{program.slug}/" in html
