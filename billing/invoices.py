@@ -66,6 +66,12 @@ def invoice_issue(
     """Price the items (billing.pricing.quote), number the invoice and write it with its lines; audited."""
     now = now or timezone.now()
     rate = tax_rate_find(country=account.billing_country or "", region=account.billing_region or "")
+    # Sales-tax exemption (billing.tax_exemptions): an approved exemption for the billing jurisdiction makes the
+    # invoice tax-free. Imported here because billing.tax_exemptions imports this module (credit notes).
+    from billing.tax_exemptions import account_tax_exempt
+
+    tax_exempt = tax_exempt or account_tax_exempt(account=account, country=account.billing_country or "",
+                                                  region=account.billing_region or "", on=now)
     tax_percent = rate.percent if rate else None
     priced = quote([item.line for item in items], discount_percent, eligible_product_codes, tax_percent, tax_exempt)
     with transaction.atomic():

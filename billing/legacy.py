@@ -210,3 +210,27 @@ def legacy_discount_notices_send(*, now: datetime, days_before: int = DEFAULT_DA
                          after={"email": locked.email, "period_end": period_end.isoformat()})
         summary.queued += 1
     return summary
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Applying the previous partner's discount (issue 4, §4)
+
+LEGACY_PARTNER_DISCOUNT = "legacy_partner_discount"  # the explanation on an invoice line it discounted
+
+
+def legacy_discount_percent(subscription, *, today: date) -> Decimal | None:
+    """The previous partner's percent for an invoice of `subscription` issued `today`, or None.
+
+    It holds only for the term that was current when the discount was imported, and only for a subscription that
+    already existed then: created before `imported_at`, its current period contains the import day, and `today` is
+    still inside that period. A new purchase after the import, and every renewal (a later term), never get it.
+    """
+    if subscription.current_period_end <= today:
+        return None
+    discount = LegacyDiscount.objects.filter(email=subscription.account.email).first()
+    if discount is None or discount.percent <= 0 or subscription.created_at > discount.imported_at:
+        return None
+    imported_on = timezone.localdate(discount.imported_at)
+    if not (subscription.current_period_start <= imported_on < subscription.current_period_end):
+        return None
+    return discount.percent

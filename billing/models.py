@@ -319,3 +319,82 @@ class LegacyDiscount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} {self.percent}% ({self.partner})"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Sales-tax exemption (issue 4 §6), a process separate from the nonprofit discount. Services:
+# billing.tax_exemptions. The certificate is stored like verification documents (verification.documents): random
+# name under settings.DOCUMENTS_DIR, content type from the magic bytes.
+
+
+class TaxCertificateType(models.TextChoices):
+    STATE_EXEMPTION_CERTIFICATE = "state_exemption_certificate", _("State exemption certificate")
+    RESALE_CERTIFICATE = "resale_certificate", _("Resale certificate")
+    DIRECT_PAY_PERMIT = "direct_pay_permit", _("Direct-pay permit")
+    NONPROFIT_DETERMINATION_LETTER = "nonprofit_determination_letter", _(
+        "Nonprofit determination letter (e.g. IRS 501(c)(3))")
+    OTHER = "other", _("Other exemption document")
+
+
+class TaxExemptionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending review")
+    EXEMPT = "exempt", _("Exempt")
+    REJECTED = "rejected", _("Rejected")
+
+
+class TaxExemption(models.Model):
+    """A customer's request to be exempt from sales tax in one jurisdiction (country + region; an empty region is
+    the whole country). Reviewed by staff: pending -> exempt or rejected. At most one pending-or-exempt request per
+    account and jurisdiction."""
+
+    account = models.ForeignKey(CustomerAccount, on_delete=models.PROTECT, related_name="tax_exemptions")
+    country = models.CharField(_("country"), max_length=2)
+    region = models.CharField(_("region"), max_length=3, blank=True)
+    certificate_type = models.CharField(_("certificate type"), max_length=40, choices=TaxCertificateType.choices)
+    reason = models.TextField(_("reason"), max_length=2000)
+    signature = models.CharField(_("signature (typed full name)"), max_length=200)
+    signed_at = models.DateTimeField(_("signed at"))
+    document_stored_name = models.CharField(max_length=40)  # random, see verification.documents
+    document_original_name = models.CharField(max_length=255)  # cleaned, display only
+    document_content_type = models.CharField(max_length=40)  # from the magic bytes
+    document_size = models.PositiveIntegerField()
+    document_sha256 = models.CharField(max_length=64)
+    status = models.CharField(_("status"), max_length=10, choices=TaxExemptionStatus.choices,
+                              default=TaxExemptionStatus.PENDING)
+    requested_at = models.DateTimeField(_("requested at"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_code = models.CharField(max_length=60, blank=True)
+    decision_message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("tax exemption")
+        verbose_name_plural = _("tax exemptions")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "country", "region"],
+                                    condition=Q(status__in=["pending", "exempt"]),
+                                    name="billing_one_open_tax_exemption_per_jurisdiction"),
+        ]
+        indexes = [models.Index(fields=["status", "requested_at"], name="billing_taxex_status")]
+
+    def __str__(self) -> str:
+        where = f"{self.country}-{self.region}" if self.region else self.country
+        return f"{self.account_id} {where} {self.status}"
+
+    @property
+    def jurisdiction(self) -> str:
+        return f"{self.country}-{self.region}" if self.region else self.country
+
+
+class TaxExemptionCredit(models.Model):
+    """The credit note (an Invoice with negative tax lines) that gives back the tax of `invoice` after `exemption`
+    was approved. One credit per original invoice, ever (unique)."""
+
+    exemption = models.ForeignKey(TaxExemption, on_delete=models.PROTECT, related_name="credits")
+    invoice = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="tax_exemption_credit")
+    credit_invoice = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="credits_tax_of")
+
+    def __str__(self) -> str:
+        return f"{self.credit_invoice_id} credits tax of {self.invoice_id}"

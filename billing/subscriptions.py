@@ -152,7 +152,7 @@ def _renew_once(subscription: Subscription, *, now: datetime, coupon=None, expli
     start = subscription.current_period_end
     end = period_end_after(anchor=subscription.billing_anchor, period_start=start,
                            billing_cycle=subscription.billing_cycle)
-    state = coupon_discount_state(subscription.coupon)
+    state = coupon_discount_state(subscription.coupon)  # never the previous partner's discount (issue 4 §4)
     subscription.discount_percent = state.percent or Decimal(0)
     subscription.current_period_start, subscription.current_period_end = start, end
     subscription.save()
@@ -259,13 +259,21 @@ def _prorated_invoice(subscription: Subscription, *, product: Product, unit_mino
     # The term's discount, while the coupon is still active today (added licences keep it only then).
     state = coupon_discount_state(subscription.coupon) if subscription.is_discounted else DiscountState(None, ())
     percent = subscription.discount_percent if state.percent is not None else None
+    eligible, explanation = state.eligible, state.ended_reason if product.code in state.eligible else ""
+    # Issue 4 §4: without a coupon discount, the previous partner's percent covers invoices of the term that was
+    # current when it was imported (billing.legacy.legacy_discount_percent). Renewals never apply it.
+    if percent is None:
+        from billing.legacy import LEGACY_PARTNER_DISCOUNT, legacy_discount_percent
+
+        legacy = legacy_discount_percent(subscription, today=today)
+        if legacy is not None:
+            percent, eligible, explanation = legacy, (product.code,), LEGACY_PARTNER_DISCOUNT
     return invoice_issue(
         account=subscription.account, subscription=subscription,
         items=[InvoiceItem(line=line, product=product, description=description, period_start=today,
-                           period_end=subscription.current_period_end,
-                           explanation=state.ended_reason if product.code in state.eligible else "")],
+                           period_end=subscription.current_period_end, explanation=explanation)],
         discount_percent=percent,
-        eligible_product_codes=state.eligible, period_start=today, period_end=subscription.current_period_end,
+        eligible_product_codes=eligible, period_start=today, period_end=subscription.current_period_end,
         now=now, reason=reason)
 
 

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from billing.views import accounts, catalog
+from billing.views import accounts, catalog, store
+from billing.views import tax as tax_views
 
 app_name = "billing"
 urlpatterns = [
@@ -18,4 +19,18 @@ urlpatterns = [
     path("password-reset/complete/", accounts.password_reset_complete, name="password_reset_complete"),
     path("account/", accounts.account_page, name="account"),
     path("account/verify/resend/", accounts.verify_email_resend, name="verify_email_resend"),
+    # Checkout, subscriptions and invoices (billing/views/store.py)
+    path("checkout/", store.checkout, name="store_checkout"),
+    path("subscriptions/", store.subscriptions, name="store_subscriptions"),
+    path("subscriptions/<int:subscription_id>/", store.subscription_detail, name="store_subscription"),
+    path("subscriptions/<int:subscription_id>/licences/", store.subscription_licences_add,
+         name="store_subscription_licences"),
+    path("subscriptions/<int:subscription_id>/plan/", store.subscription_plan_change, name="store_subscription_plan"),
+    path("subscriptions/<int:subscription_id>/cancel/", store.subscription_cancel_view,
+         name="store_subscription_cancel"),
+    path("invoices/", store.invoices, name="store_invoices"),
+    path("invoices/<str:number>/", store.invoice_detail, name="store_invoice"),
+    path("invoices/<str:number>/mark-paid/", store.invoice_mark_paid_view, name="store_invoice_mark_paid"),
+    # Sales-tax exemption (billing/views/tax.py)
+    path("tax-exemption/", tax_views.tax_exemptions_page, name="tax_exemptions"),
 ]

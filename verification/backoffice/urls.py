@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from verification.backoffice import views
+from verification.backoffice import tax_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -17,4 +17,10 @@ urlpatterns = [
          name="request_information"),
     path("applications/<str:reference>/assign/", views.assign, name="assign"),
     path("documents/<int:pk>/", views.document_view, name="document"),
+    # Sales-tax exemption review (verification/backoffice/tax_views.py)
+    path("tax-exemptions/", tax_views.tax_exemption_queue, name="tax_exemptions"),
+    path("tax-exemptions/<int:pk>/", tax_views.tax_exemption_detail, name="tax_exemption"),
+    path("tax-exemptions/<int:pk>/approve/", tax_views.tax_exemption_approve_view, name="tax_exemption_approve"),
+    path("tax-exemptions/<int:pk>/reject/", tax_views.tax_exemption_reject_view, name="tax_exemption_reject"),
+    path("tax-exemptions/<int:pk>/document/", tax_views.tax_exemption_document, name="tax_exemption_document"),
 ]

@@ -1,0 +1,232 @@
+"""The customer's store pages: checkout, subscription management, invoices. Thin views: parse (billing.forms_store),
+call the services (billing.checkout, billing.subscriptions, billing.invoices), render.
+
+Authorisation: every lookup is filtered by the signed-in user's own CustomerAccount; anything else is a 404 (the
+page does not reveal whether another customer's subscription or invoice exists). Marking an invoice paid is staff
+only (billing.invoices.invoice_mark_paid checks it again).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from billing.checkout import subscription_buy
+from billing.forms_store import (
+    AddLicencesForm,
+    ChangePlanForm,
+    CheckoutForm,
+    idempotency_key_new,
+    service_error_text,
+)
+from billing.invoices import invoice_mark_paid
+from billing.legacy import legacy_discount_percent
+from billing.models import CustomerAccount, Invoice, InvoiceLineKind, Subscription
+from billing.payments import BankTransfer
+from billing.plan_changes import AT_TERM_END
+from billing.subscriptions import (
+    coupon_discount_state,
+    subscription_add_licences,
+    subscription_cancel,
+    subscription_change_plan,
+)
+from billing.views.accounts import SIGN_IN_URL
+from billing.views.catalog import money_format
+from core.errors import ApplicationError
+
+store_login = login_required(login_url=SIGN_IN_URL)
+
+
+def _account(request) -> CustomerAccount:
+    account = CustomerAccount.objects.filter(user=request.user).first()
+    if account is None:
+        raise Http404("no store account")
+    return account
+
+
+def _own_subscription(request, subscription_id: int) -> Subscription:
+    return get_object_or_404(Subscription.objects.select_related("plan", "coupon", "pending_plan"),
+                             pk=subscription_id, account=_account(request))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Checkout
+
+
+@require_http_methods(["GET", "POST"])
+@store_login
+def checkout(request):
+    account = _account(request)
+    if request.method == "POST":
+        form = CheckoutForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                subscription = subscription_buy(
+                    account=account, plan_code=data["plan"], quantity=data["quantity"], add_ons=form.add_ons(),
+                    billing_cycle=data["billing_cycle"], coupon_code=data["coupon"] or None,
+                    idempotency_key=data["idempotency_key"])
+            except ApplicationError as error:
+                form.add_service_error(error)
+                if error.code == "idempotency_key_reused":  # this form was already used for another purchase
+                    form.data = form.data.copy()
+                    form.data["idempotency_key"] = idempotency_key_new()
+            else:
+                messages.success(request, _("Thank you: your subscription is active."))
+                return redirect("billing:store_subscription", subscription_id=subscription.pk)
+    else:
+        form = CheckoutForm(initial={"idempotency_key": idempotency_key_new()})
+    return render(request, "billing/store/checkout.html", {"form": form, "account": account},
+                  status=400 if form.errors else 200)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Subscriptions
+
+
+def _discount_explanation(subscription: Subscription) -> str:
+    if subscription.is_discounted:
+        return _("%(percent)s%% nonprofit discount on the covered products for this term (annual billing), from "
+                 "your coupon.") % {"percent": f"{subscription.discount_percent.normalize():f}"}
+    if subscription.coupon_id:
+        state = coupon_discount_state(subscription.coupon)
+        if state.ended_reason == "discount_ended_coupon_revoked":
+            return _("No discount this term: the nonprofit coupon was revoked.")
+        if state.ended_reason == "discount_ended_organisation_inactive":
+            return _("No discount this term: the organisation is no longer active in its registry.")
+        return _("No discount this term.")
+    legacy = legacy_discount_percent(subscription, today=timezone.localdate())
+    if legacy is not None:
+        return _("%(percent)s%% discount from the previous verification partner on what you add during this term "
+                 "(annual billing), until %(end)s. It ends with this term: apply through the nonprofit program "
+                 "for a coupon to use at renewal.") % {"percent": f"{legacy.normalize():f}",
+                                                      "end": subscription.current_period_end.isoformat()}
+    return _("No discount: no nonprofit coupon was applied. You can apply one when you renew.")
+
+
+def _subscription_page(request, subscription: Subscription, *, add_form=None, change_form=None, status=200):
+    context = {
+        "subscription": subscription,
+        "items": subscription.items.select_related("product"),
+        "discount_explanation": _discount_explanation(subscription),
+        "add_form": add_form or AddLicencesForm(),
+        "change_form": change_form or ChangePlanForm(initial={"to_plan": subscription.plan.code,
+                                                              "to_quantity": subscription.quantity}),
+        "invoices": subscription.invoices.order_by("-issued_at", "-number")[:20],
+    }
+    return render(request, "billing/store/subscription.html", context, status=status)
+
+
+@require_GET
+@store_login
+def subscriptions(request):
+    account = _account(request)
+    rows = Subscription.objects.filter(account=account).select_related("plan")
+    return render(request, "billing/store/subscriptions.html", {"subscriptions": rows})
+
+
+@require_GET
+@store_login
+def subscription_detail(request, subscription_id: int):
+    return _subscription_page(request, _own_subscription(request, subscription_id))
+
+
+@require_POST
+@store_login
+def subscription_licences_add(request, subscription_id: int):
+    subscription = _own_subscription(request, subscription_id)
+    form = AddLicencesForm(request.POST)
+    if form.is_valid():
+        try:
+            invoice = subscription_add_licences(subscription=subscription, quantity=form.cleaned_data["quantity"],
+                                                now=timezone.now())
+        except ApplicationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Licences added. Invoice %(number)s was issued.") % {"number": invoice.number})
+            return redirect("billing:store_subscription", subscription_id=subscription.pk)
+    return _subscription_page(request, subscription, add_form=form, status=400)
+
+
+@require_POST
+@store_login
+def subscription_plan_change(request, subscription_id: int):
+    subscription = _own_subscription(request, subscription_id)
+    form = ChangePlanForm(request.POST)
+    if form.is_valid():
+        try:
+            result = subscription_change_plan(subscription=subscription, to_plan=form.cleaned_data["to_plan"],
+                                              to_quantity=form.cleaned_data["to_quantity"], now=timezone.now())
+        except ApplicationError as error:
+            form.add_service_error(error)
+        else:
+            if result.outcome == AT_TERM_END:
+                messages.success(request, _("The change is scheduled for the end of the current term."))
+            else:
+                messages.success(request, _("Plan changed. Invoice %(number)s was issued.") % {
+                    "number": result.invoice.number if result.invoice else "—"})
+            return redirect("billing:store_subscription", subscription_id=subscription.pk)
+    return _subscription_page(request, subscription, change_form=form, status=400)
+
+
+@require_POST
+@store_login
+def subscription_cancel_view(request, subscription_id: int):
+    subscription = _own_subscription(request, subscription_id)
+    try:
+        subscription_cancel(subscription=subscription, now=timezone.now())
+    except ApplicationError as error:
+        messages.error(request, service_error_text(error))
+    else:
+        messages.success(request, _("Your subscription will end on %(date)s and will not renew. Nothing is "
+                                    "refunded.") % {"date": subscription.current_period_end.isoformat()})
+    return redirect("billing:store_subscription", subscription_id=subscription.pk)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Invoices
+
+
+@require_GET
+@store_login
+def invoices(request):
+    rows = [{"invoice": invoice, "total": money_format(invoice.total_minor, invoice.currency)}
+            for invoice in Invoice.objects.filter(account=_account(request))]
+    return render(request, "billing/store/invoices.html", {"rows": rows})
+
+
+LINE_KIND_LABELS = dict(InvoiceLineKind.choices)
+
+
+@require_GET
+@store_login
+def invoice_detail(request, number: str):
+    invoice = get_object_or_404(Invoice, number=number, account=_account(request))
+    lines = [{"line": line, "kind": LINE_KIND_LABELS.get(line.kind, line.kind),
+              "unit": money_format(line.unit_amount_minor, invoice.currency) if line.unit_amount_minor else "",
+              "amount": money_format(line.amount_minor, invoice.currency)}
+             for line in invoice.lines.select_related("product").order_by("position")]
+    totals = {name: money_format(getattr(invoice, f"{name}_minor"), invoice.currency)
+              for name in ("subtotal", "discount", "tax", "total")}
+    context = {"invoice": invoice, "lines": lines, "totals": totals,
+               "transfer": BankTransfer().instructions(invoice) if invoice.status == "open" else None}
+    return render(request, "billing/store/invoice.html", context)
+
+
+@require_POST
+@store_login
+def invoice_mark_paid_view(request, number: str):
+    if not request.user.is_staff:
+        raise DjangoPermissionDenied
+    invoice = get_object_or_404(Invoice, number=number)
+    try:
+        invoice_mark_paid(invoice=invoice, actor=request.user)
+    except ApplicationError as error:
+        messages.error(request, service_error_text(error))
+    else:
+        messages.success(request, _("Invoice %(number)s is marked paid.") % {"number": invoice.number})
+    return redirect("billing:store_invoices")
