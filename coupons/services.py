@@ -106,18 +106,20 @@ def coupon_find(*, code: str) -> Coupon | None:
 
 
 def coupon_revoke(*, coupon: Coupon, actor, reason: str, now: datetime | None = None) -> Coupon:
-    """Revoke an active coupon (it can no longer be redeemed). Raises Conflict `coupon_not_active` otherwise."""
+    """Revoke a coupon. Unredeemed, it can no longer be redeemed; redeemed, its discount stops at the next renewal
+    (the store checks the state then). Raises Conflict `coupon_not_active` for a coupon already revoked or expired."""
     reason = " ".join((reason or "").split())[:MAX_REASON_CHARS]
     if not reason:
         raise InvalidInput(_("Say why the coupon is revoked."), code="revoke_reason_required")
     now = now or timezone.now()
+    coupon.refresh_from_db()
     before = _snapshot(coupon)
-    changed = Coupon.objects.filter(pk=coupon.pk, state=CouponState.ACTIVE).update(
+    changed = Coupon.objects.filter(pk=coupon.pk, state__in=[CouponState.ACTIVE, CouponState.REDEEMED]).update(
         state=CouponState.REVOKED, revoked_at=now, revoked_reason=reason)
     coupon.refresh_from_db()
     if not changed:
         raise Conflict(_("This coupon is no longer active."), code="coupon_not_active",
                        details={"state": coupon.state})
     audit_record(action="coupon.revoked", object_type="coupon", object_id=coupon.pk, actor=actor,
-                 before={**before, "state": CouponState.ACTIVE}, after=_snapshot(coupon))
+                 before=before, after=_snapshot(coupon))
     return coupon

@@ -20,7 +20,7 @@ from billing.subscriptions import (
 )
 from core.errors import ApplicationError, Conflict
 from core.models import AuditEntry
-from coupons.models import Coupon
+from coupons.services import coupon_revoke
 from registry.models import Organisation
 from tests.billing.test_checkout_support import NOW, catalog, make_account, make_coupon, staff_user
 
@@ -96,7 +96,9 @@ def test_revoked_coupon_ends_the_discount_at_renewal_and_says_why():
     coupon, code = make_coupon()
     sub = _buy(code)
     subscriptions_renew_due(now=at(2027))
-    Coupon.objects.filter(pk=coupon.pk).update(state="revoked")
+    coupon.refresh_from_db()
+    assert coupon.state == "redeemed"
+    coupon_revoke(coupon=coupon, actor=None, reason="The organisation left its register")  # the verifier's action
     subscriptions_renew_due(now=at(2028))
     sub.refresh_from_db()
     assert sub.discount_percent == 0 and not sub.is_discounted
