@@ -16,6 +16,9 @@ def test_seed_demo_creates_searchable_data_and_the_program_once(settings, tmp_pa
     assert "created 3000" in out.getvalue() and "created 300" in out.getvalue()
     total = Organisation.objects.count()
     assert total == 3300 and Program.objects.filter(slug="workplace-nonprofit").exists()
+    from billing.models import Product
+
+    assert Product.objects.filter(code="workplace-pro").exists()
 
     out = io.StringIO()
     call_command("seed_demo", stdout=out)  # again: nothing changes
