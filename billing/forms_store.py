@@ -86,3 +86,12 @@ class ChangePlanForm(ServiceErrorMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_plan"].choices = _plan_choices()
+
+
+class AttachCouponForm(ServiceErrorMixin, forms.Form):
+    coupon = forms.CharField(label=_("Coupon code"), max_length=64,
+                             help_text=_("The nonprofit coupon you received by email. The discount starts at your "
+                                         "next renewal; the current term is not changed or refunded."))
+
+    ERROR_FIELDS = {**{code: "coupon" for code in COUPON_ERROR_CODES}, "coupon_already_applied": "coupon",
+                    "coupon_not_redeemed": "coupon"}

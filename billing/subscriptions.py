@@ -230,6 +230,43 @@ def subscription_renew(*, subscription: Subscription, coupon_code: str | None = 
     return subscription
 
 
+def subscription_coupon_attach(*, subscription: Subscription, coupon_code: str, now: datetime) -> Subscription:
+    """Attach a nonprofit coupon to an active subscription bought without one, for its NEXT renewal.
+
+    The coupon is redeemed now (coupon_redeem, key `attach:<id>:<period end>`, so a retry returns the same result;
+    its refusals propagate unchanged). The current term is untouched: `discount_percent` stays as it is (0), so its
+    invoices, and licences added before the term ends, stay at full price; nothing is changed, credited or refunded.
+    The next renewal (`_renew_once`) reads the coupon and gives its discount while it stays active.
+    Raises Conflict `subscription_not_current` (not active or due: renew instead) or `coupon_already_applied`.
+    """
+    today = today_of(now)
+    with transaction.atomic():
+        locked = _locked(subscription)
+        _active_or_conflict(locked, today)
+        key = f"attach:{locked.pk}:{locked.current_period_end.isoformat()}"
+        attached = locked.coupon if locked.coupon_id is not None else None
+        already = Conflict(_("A nonprofit coupon is already applied to this subscription."),
+                           code="coupon_already_applied", details={"coupon": locked.coupon_id})
+        retry = attached is not None and attached.redemption_key == key  # attached by this call's key before
+        if attached is not None and not retry and coupon_discount_state(attached).percent is not None:
+            raise already  # its coupon still gives the discount (a revoked one may be replaced)
+        codes = [product.code for product, _q in subscription_products(locked)]
+        coupon = coupon_redeem(code=coupon_code, email=locked.account.email, product_codes=codes,
+                               billing_cycle=locked.billing_cycle, now=now, redemption_key=key)
+        if retry:
+            if coupon.pk != attached.pk:
+                raise already  # another code on a retried key: rolled back whole, that coupon stays unused
+            subscription.refresh_from_db()
+            return subscription  # the same code again: idempotent, nothing new recorded
+        before = _snapshot(locked)
+        locked.coupon = coupon
+        locked.save(update_fields=["coupon"])  # discount_percent unchanged: the discount starts at the renewal
+        audit_record(action="subscription.coupon_attached", object_type="subscription", object_id=locked.pk,
+                     before=before, after={**_snapshot(locked), "applies_from": locked.current_period_end.isoformat()})
+    subscription.refresh_from_db()
+    return subscription
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Licences and plan changes
 

@@ -33,4 +33,6 @@ urlpatterns = [
     path("invoices/<str:number>/mark-paid/", store.invoice_mark_paid_view, name="store_invoice_mark_paid"),
     # Sales-tax exemption (billing/views/tax.py)
     path("tax-exemption/", tax_views.tax_exemptions_page, name="tax_exemptions"),
+    path("subscriptions/<int:subscription_id>/coupon/", store.subscription_coupon_attach_view,
+         name="store_subscription_coupon"),
 ]

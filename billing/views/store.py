@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from billing.checkout import subscription_buy
 from billing.forms_store import (
     AddLicencesForm,
+    AttachCouponForm,
     ChangePlanForm,
     CheckoutForm,
     idempotency_key_new,
@@ -33,6 +34,7 @@ from billing.subscriptions import (
     subscription_add_licences,
     subscription_cancel,
     subscription_change_plan,
+    subscription_coupon_attach,
 )
 from billing.views.accounts import SIGN_IN_URL
 from billing.views.catalog import money_format
@@ -98,6 +100,8 @@ def _discount_explanation(subscription: Subscription) -> str:
             return _("No discount this term: the nonprofit coupon was revoked.")
         if state.ended_reason == "discount_ended_organisation_inactive":
             return _("No discount this term: the organisation is no longer active in its registry.")
+        if state.percent is not None:  # attached during this term (subscription_coupon_attach)
+            return _("No discount this term: your nonprofit coupon applies from the next renewal.")
         return _("No discount this term.")
     legacy = legacy_discount_percent(subscription, today=timezone.localdate())
     if legacy is not None:
@@ -108,7 +112,8 @@ def _discount_explanation(subscription: Subscription) -> str:
     return _("No discount: no nonprofit coupon was applied. You can apply one when you renew.")
 
 
-def _subscription_page(request, subscription: Subscription, *, add_form=None, change_form=None, status=200):
+def _subscription_page(request, subscription: Subscription, *, add_form=None, change_form=None, coupon_form=None,
+                       status=200):
     context = {
         "subscription": subscription,
         "items": subscription.items.select_related("product"),
@@ -116,6 +121,9 @@ def _subscription_page(request, subscription: Subscription, *, add_form=None, ch
         "add_form": add_form or AddLicencesForm(),
         "change_form": change_form or ChangePlanForm(initial={"to_plan": subscription.plan.code,
                                                               "to_quantity": subscription.quantity}),
+        # Offered while no coupon gives (or will give) the discount; a revoked one may be replaced.
+        "coupon_form": coupon_form or (AttachCouponForm() if coupon_discount_state(subscription.coupon).percent is None
+                                       else None),
         "invoices": subscription.invoices.order_by("-issued_at", "-number")[:20],
     }
     return render(request, "billing/store/subscription.html", context, status=status)
@@ -171,6 +179,25 @@ def subscription_plan_change(request, subscription_id: int):
                     "number": result.invoice.number if result.invoice else "—"})
             return redirect("billing:store_subscription", subscription_id=subscription.pk)
     return _subscription_page(request, subscription, change_form=form, status=400)
+
+
+@require_POST
+@store_login
+def subscription_coupon_attach_view(request, subscription_id: int):
+    subscription = _own_subscription(request, subscription_id)
+    form = AttachCouponForm(request.POST)
+    if form.is_valid():
+        try:
+            subscription_coupon_attach(subscription=subscription, coupon_code=form.cleaned_data["coupon"],
+                                       now=timezone.now())
+        except ApplicationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Coupon applied: your next renewal, on %(date)s, will be discounted. The "
+                                        "current term is unchanged.") % {
+                "date": subscription.current_period_end.isoformat()})
+            return redirect("billing:store_subscription", subscription_id=subscription.pk)
+    return _subscription_page(request, subscription, coupon_form=form, status=400)
 
 
 @require_POST
