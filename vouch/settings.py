@@ -147,6 +147,10 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# A cache every process shares (the sign-in failure limit counts in it): a database table by default
+# (`manage.py createcachetable`), Redis or Memcached when CACHE_URL-style settings are added.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "vouch_cache"}}
+
 # Search: how many results a query may ask for, and the longest query accepted (longer input is cut, not refused).
 SEARCH_MAX_LIMIT = int(env("SEARCH_MAX_LIMIT", "50"))
 SEARCH_MAX_QUERY_CHARS = int(env("SEARCH_MAX_QUERY_CHARS", "200"))
