@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from billing.models import Currency, CustomerAccount
 from core.audit import audit_record
-from core.errors import ApplicationError, Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput, RateLimited
 from notifications import services as notification_services
 
 VERIFY_LINK_DAYS = 3
@@ -45,9 +45,8 @@ def store_email_queue(*, to: str, template: str, context: dict, language: str, d
                                              dedupe_key=dedupe_key)
 
 
-class TooManyRequests(ApplicationError):
+class TooManyRequests(RateLimited):
     code = "too_many_requests"
-    http_status = 429
 
 
 def account_email_normalise(email: str) -> str:

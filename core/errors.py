@@ -41,6 +41,13 @@ class Conflict(ApplicationError):
     http_status = 409
 
 
+class RateLimited(ApplicationError):
+    """Too many tries of something that can be guessed or abused; services subclass it with their own code."""
+
+    code = "rate_limited"
+    http_status = 429
+
+
 class ImportFailed(ApplicationError):
     """A registry import could not complete; the database was left as it was before the run."""
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from email_validator import EmailNotValidError, validate_email
 
 from core.audit import audit_record
-from core.errors import ApplicationError, Conflict, InvalidInput
+from core.errors import ApplicationError, Conflict, InvalidInput, RateLimited
 from coupons.models import Coupon, CouponAttempt, CouponState
 from coupons.services import coupon_find
 
@@ -58,9 +58,8 @@ class CouponConflict(CouponRefused):
     http_status = 409
 
 
-class TooManyCouponAttempts(ApplicationError):
+class TooManyCouponAttempts(RateLimited):
     code = "too_many_attempts"
-    http_status = 429
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from email_validator import EmailNotValidError, validate_email
 
 from core.audit import audit_record
-from core.errors import ApplicationError, Conflict, InvalidInput
+from core.errors import ApplicationError, Conflict, InvalidInput, RateLimited
 from verification.models import Application, ApplicationState, EmailChallenge
 
 CODE_MINUTES_VALID = 15
@@ -31,14 +31,12 @@ MAX_CODES_PER_ADDRESS_PER_HOUR = 5
 _HMAC_SALT = "vouch.verification.email_challenge"
 
 
-class TooManyCodes(ApplicationError):
+class TooManyCodes(RateLimited):
     code = "too_many_codes"
-    http_status = 429
 
 
-class TooManyAttempts(ApplicationError):
+class TooManyAttempts(RateLimited):
     code = "too_many_attempts"
-    http_status = 429
 
 
 class CodeExpired(ApplicationError):
