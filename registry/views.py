@@ -1,7 +1,11 @@
+from dataclasses import asdict
+
 from django import forms
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
 from registry.countries import country_choices
 from registry.search.engine import search_organisations
@@ -29,3 +33,16 @@ def organisation_search(request):
 
 def organisation_detail(request, org_id: str):
     return render(request, "registry/detail.html", {"org": organisation_get(org_id=org_id)})
+
+
+@require_GET
+def organisation_suggest(request):
+    """The pages' autocomplete (same origin, no API key): the search as JSON, at most SEARCH_MAX_LIMIT hits."""
+    query = request.GET.get("q", "")[: settings.SEARCH_MAX_QUERY_CHARS]
+    try:
+        limit = min(max(int(request.GET.get("limit", 8)), 1), settings.SEARCH_MAX_LIMIT)
+    except ValueError:
+        limit = 8
+    country = request.GET.get("country", "")[:2] or None
+    hits = search_organisations(query=query, country=country, limit=limit) if query.strip() else []
+    return JsonResponse({"query": query, "results": [asdict(hit) for hit in hits]})

@@ -22,3 +22,11 @@ def test_detail_page_and_unknown_id(client, us_registry):
     assert b"VALDEZ JUNIOR RIFLE CLUB" in client.get("/en/organisations/US-EIN-010564885/").content
     missing = client.get("/fr/organisations/US-EIN-000000000/")
     assert missing.status_code == 404 and b"organisation_not_found" in missing.content
+
+
+@pytest.mark.django_db
+def test_pages_autocomplete_needs_no_api_key(client, us_registry):
+    body = client.get("/en/organisations/suggest/", {"q": "valdez junior rifle", "country": "US"}).json()
+    assert body["results"][0]["org_id"] == "US-EIN-010564885"
+    assert client.get("/en/organisations/suggest/", {"q": "", "limit": "x"}).json() == {"query": "", "results": []}
+    assert client.post("/en/organisations/suggest/", {"q": "valdez"}).status_code == 405
