@@ -17,7 +17,10 @@ def install(api) -> None:
 
     @api.exception_handler(ApplicationError)
     def application_error(request, exc: ApplicationError):
-        return respond(request, exc.http_status, exc.code, str(exc.message), exc.details)
+        response = respond(request, exc.http_status, exc.code, str(exc.message), exc.details)
+        if exc.http_status == 429 and "retry_after" in exc.details:
+            response["Retry-After"] = str(exc.details["retry_after"])
+        return response
 
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):

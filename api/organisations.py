@@ -3,10 +3,12 @@ from datetime import date, datetime
 from django.conf import settings
 from ninja import Field, Query, Router, Schema
 
+from api.auth import scoped
+from api.schemas import AUTH_ERRORS
 from registry.search.engine import search_organisations
 from registry.selectors import organisation_get
 
-router = Router(tags=["organisations"])
+router = Router(tags=["organisations"], auth=scoped("organisations:read"))
 
 
 class SearchParams(Schema):
@@ -76,25 +78,58 @@ class OrganisationOut(Schema):
     source: SourceOut
 
 
-@router.get("/organisations", response=SearchOut, summary="Search organisations by name or registry number")
+@router.get(
+    "/organisations",
+    response={200: SearchOut, **AUTH_ERRORS},
+    summary="Search organisations by name or registry number",
+)
 def organisations_search(request, params: Query[SearchParams]):
     hits = search_organisations(query=params.q, country=params.country, limit=params.limit)
     return {"query": params.q[: settings.SEARCH_MAX_QUERY_CHARS], "results": hits}
 
 
-@router.get("/organisations/{org_id}", response=OrganisationOut, summary="One organisation as its registry has it")
+@router.get(
+    "/organisations/{org_id}",
+    response={200: OrganisationOut, **AUTH_ERRORS},
+    summary="One organisation as its registry has it",
+)
 def organisations_get(request, org_id: str):
     o = organisation_get(org_id=org_id)
     income = None
     if o.income_minor is not None:
-        income = {"amount_minor": o.income_minor, "currency": o.income_currency,
-                  "period_start": o.income_period_start, "period_end": o.income_period_end}
+        income = {
+            "amount_minor": o.income_minor,
+            "currency": o.income_currency,
+            "period_start": o.income_period_start,
+            "period_end": o.income_period_end,
+        }
     return {
-        **{f: getattr(o, f) for f in ("org_id", "registry_number", "name", "other_names", "country", "status",
-                                       "status_detail", "registered_on", "removed_on", "removal_reason",
-                                       "categories", "raw_codes", "website", "email_domain")},
+        **{
+            f: getattr(o, f)
+            for f in (
+                "org_id",
+                "registry_number",
+                "name",
+                "other_names",
+                "country",
+                "status",
+                "status_detail",
+                "registered_on",
+                "removed_on",
+                "removal_reason",
+                "categories",
+                "raw_codes",
+                "website",
+                "email_domain",
+            )
+        },
         "income": income,
-        "address": {"street": o.street, "city": o.city, "region": o.region, "postcode": o.postcode,
-                    "country": o.country},
+        "address": {
+            "street": o.street,
+            "city": o.city,
+            "region": o.region,
+            "postcode": o.postcode,
+            "country": o.country,
+        },
         "source": o.source,
     }

@@ -60,6 +60,9 @@ OPEN_STATES = (ApplicationState.DRAFT, ApplicationState.SUBMITTED, ApplicationSt
 
 class Application(models.Model):
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="applications")
+    # The partner whose API call or hosted invite brought the application, if any (see partners).
+    partner = models.ForeignKey("partners.Partner", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="applications")
     # Unguessable: the status page's link. The reference is what people quote (support, the vendor's store).
     token = models.CharField(max_length=64, unique=True)
     reference = models.CharField(max_length=16, unique=True)

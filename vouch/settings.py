@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "coupons",
     "billing",
     "notifications",
+    "partners",
 ]
 
 MIDDLEWARE = [
@@ -153,6 +154,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", 
 
 # Search: how many results a query may ask for, and the longest query accepted (longer input is cut, not refused).
 SEARCH_MAX_LIMIT = int(env("SEARCH_MAX_LIMIT", "50"))
+
+# Partner API: responses to creating POSTs are replayed for retries with the same Idempotency-Key this long (the
+# API promises at least 24 hours).
+IDEMPOTENCY_KEEP_HOURS = max(24, int(env("IDEMPOTENCY_KEEP_HOURS", "48")))
 SEARCH_MAX_QUERY_CHARS = int(env("SEARCH_MAX_QUERY_CHARS", "200"))
 
 # Imports: worker processes that parse large files while the main process writes (0 = parse in-process),

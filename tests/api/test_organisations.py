@@ -4,7 +4,8 @@ VALDEZ = "US-EIN-010564885"
 
 
 @pytest.mark.django_db
-def test_search_endpoint(client, us_registry):
+def test_search_endpoint(api_client, us_registry):
+    client = api_client(["organisations:read"])
     response = client.get("/api/v1/organisations", {"country": "US", "q": "valdez junior rifle"})
     assert response.status_code == 200
     body = response.json()
@@ -13,7 +14,8 @@ def test_search_endpoint(client, us_registry):
 
 
 @pytest.mark.django_db
-def test_search_endpoint_bad_input_is_a_clear_error(client, us_registry):
+def test_search_endpoint_bad_input_is_a_clear_error(api_client, us_registry):
+    client = api_client(["organisations:read"])
     response = client.get("/api/v1/organisations", {"q": "x", "limit": 1000})
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_input"
@@ -22,7 +24,8 @@ def test_search_endpoint_bad_input_is_a_clear_error(client, us_registry):
 
 
 @pytest.mark.django_db
-def test_lookup_endpoint(client, us_registry):
+def test_lookup_endpoint(api_client, us_registry):
+    client = api_client(["organisations:read"])
     body = client.get(f"/api/v1/organisations/{VALDEZ}").json()
     assert body["name"] == "VALDEZ JUNIOR RIFLE CLUB" and body["registry_number"] == "010564885"
     assert body["source"]["slug"] == "us-irs-bmf" and body["address"]["city"] == "VALDEZ"
