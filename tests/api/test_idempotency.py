@@ -144,3 +144,20 @@ def test_concurrent_retries_with_one_key_run_the_work_once(partner):
     assert len(runs) == 1 and len(outcomes) == 10
     assert all(o == (201, {"id": "once"}) or o == "idempotency_key_in_progress" for o in outcomes)
     assert IdempotencyRecord.objects.get(key="k-race").response_status == 201
+
+
+@pytest.mark.django_db
+def test_the_prune_command_deletes_only_old_records(partner, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    now = timezone.now()
+    IdempotencyRecord.objects.create(partner=partner, key="old", request_hash="x", path="/", response_status=201,
+                                     created_at=now - timedelta(hours=settings.IDEMPOTENCY_KEEP_HOURS + 1))
+    IdempotencyRecord.objects.create(partner=partner, key="new", request_hash="x", path="/", response_status=201,
+                                     created_at=now - timedelta(hours=23))
+    out = StringIO()
+    call_command("prune_api_records", stdout=out)
+    assert "idempotency records deleted: 1" in out.getvalue()
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
