@@ -24,6 +24,8 @@ from core.audit import audit_record
 from core.errors import ApplicationError, Conflict, InvalidInput, RateLimited
 from coupons.models import Coupon, CouponAttempt, CouponState
 from coupons.services import coupon_find
+from webhooks.payloads import coupon_event_data
+from webhooks.services import webhook_event_emit
 
 ELIGIBLE_BILLING_CYCLES = ("annual",)
 RATE_LIMIT_FAILURES = 10  # failed lookups allowed per client key…
@@ -331,6 +333,7 @@ def coupon_redeem(
                          after={**_snapshot(coupon), "application_reference": coupon.application.reference,
                                 "products": list(eligible_subset(product_codes, program_products)),
                                 "billing_cycle": (billing_cycle or "").strip().lower()})
+            webhook_event_emit(event_type="coupon.redeemed", data=coupon_event_data(coupon), coupon=coupon)
             return coupon
 
     # Lost the race (or the state changed since the read): say precisely what happened.

@@ -22,6 +22,8 @@ from coupons.codes import (
     coupon_code_normalise,
 )
 from coupons.models import Coupon, CouponState
+from webhooks.payloads import coupon_event_data
+from webhooks.services import webhook_event_emit
 
 MAX_REASON_CHARS = 300
 
@@ -94,6 +96,7 @@ def coupon_issue(*, application, actor=None, now: datetime | None = None) -> tup
         raise
     audit_record(action="coupon.issued", object_type="coupon", object_id=coupon.pk, actor=actor,
                  after={**_snapshot(coupon), "application_reference": application.reference})
+    webhook_event_emit(event_type="coupon.issued", data=coupon_event_data(coupon), coupon=coupon)
     return coupon, code
 
 
@@ -114,12 +117,14 @@ def coupon_revoke(*, coupon: Coupon, actor, reason: str, now: datetime | None = 
     now = now or timezone.now()
     coupon.refresh_from_db()
     before = _snapshot(coupon)
-    changed = Coupon.objects.filter(pk=coupon.pk, state__in=[CouponState.ACTIVE, CouponState.REDEEMED]).update(
-        state=CouponState.REVOKED, revoked_at=now, revoked_reason=reason)
-    coupon.refresh_from_db()
-    if not changed:
-        raise Conflict(_("This coupon is no longer active."), code="coupon_not_active",
-                       details={"state": coupon.state})
-    audit_record(action="coupon.revoked", object_type="coupon", object_id=coupon.pk, actor=actor,
-                 before=before, after=_snapshot(coupon))
+    with transaction.atomic():
+        changed = Coupon.objects.filter(pk=coupon.pk, state__in=[CouponState.ACTIVE, CouponState.REDEEMED]).update(
+            state=CouponState.REVOKED, revoked_at=now, revoked_reason=reason)
+        coupon.refresh_from_db()
+        if not changed:
+            raise Conflict(_("This coupon is no longer active."), code="coupon_not_active",
+                           details={"state": coupon.state})
+        audit_record(action="coupon.revoked", object_type="coupon", object_id=coupon.pk, actor=actor,
+                     before=before, after=_snapshot(coupon))
+        webhook_event_emit(event_type="coupon.revoked", data=coupon_event_data(coupon), coupon=coupon)
     return coupon

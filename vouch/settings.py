@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "billing",
     "notifications",
     "partners",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +160,8 @@ SEARCH_MAX_LIMIT = int(env("SEARCH_MAX_LIMIT", "50"))
 # API promises at least 24 hours).
 IDEMPOTENCY_KEEP_HOURS = max(24, int(env("IDEMPOTENCY_KEEP_HOURS", "48")))
 SEARCH_MAX_QUERY_CHARS = int(env("SEARCH_MAX_QUERY_CHARS", "200"))
+# Webhooks go to https URLs only; this also allows http to this machine (127.0.0.1, localhost), as DEBUG does.
+WEBHOOKS_ALLOW_HTTP_LOCALHOST = env_bool("WEBHOOKS_ALLOW_HTTP_LOCALHOST", False)
 
 # Imports: worker processes that parse large files while the main process writes (0 = parse in-process),
 # and the input size from which they are worth starting.

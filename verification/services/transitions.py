@@ -19,6 +19,7 @@ from core.business_days import add_business_days
 from core.errors import Conflict, PermissionDenied
 from core.models import AuditEntry
 from verification.models import Application
+from webhooks.services import webhook_application_changed
 
 
 def jsonable(value: Any) -> Any:
@@ -45,10 +46,12 @@ def transition(*, application: Application, to: str, allowed: Iterable[str], act
     application.state = to
     for name, value in fields.items():
         setattr(application, name, value)
-    return audit_record(action=f"application.{action}", object_type="application", object_id=application.pk,
-                        actor=actor, actor_label=actor_label, before=before,
-                        after={"state": to, "reference": application.reference,
-                               **{name: jsonable(value) for name, value in fields.items()}})
+    entry = audit_record(action=f"application.{action}", object_type="application", object_id=application.pk,
+                         actor=actor, actor_label=actor_label, before=before,
+                         after={"state": to, "reference": application.reference,
+                                **{name: jsonable(value) for name, value in fields.items()}})
+    webhook_application_changed(application=application, action=action)  # partners' webhooks (an outbox row)
+    return entry
 
 
 def require_reviewer(actor) -> None:

@@ -1,0 +1,62 @@
+"""Reads: who receives an event (the routing rule), and the delivery log.
+
+Routing rule (docs/webhooks.md, "Who receives what"):
+- an application or coupon event goes to the active partners of the application's program that see every
+  application of it (`sees_all_applications`, the program's vendor), and to the partner that brought the
+  application (`Application.partner`), whatever its program;
+- organisation.status_changed goes to the active partners that see every application of a program holding an
+  application or a coupon for that organisation, and to the partners that brought one of its applications;
+- then to each active subscription of those partners whose event types include the event's (none listed: all).
+"""
+
+from django.db.models import Q, QuerySet
+
+from coupons.models import Coupon
+from partners.models import Partner
+from verification.models import Application
+from webhooks.models import WebhookDelivery, WebhookSubscription
+
+
+def partners_for_application(*, application) -> QuerySet[Partner]:
+    reach = Q(program_id=application.program_id, sees_all_applications=True)
+    if application.partner_id:
+        reach |= Q(pk=application.partner_id)
+    return Partner.objects.filter(reach, is_active=True)
+
+
+def partners_for_organisation(*, organisation) -> QuerySet[Partner]:
+    applications = Application.objects.filter(organisation_id=organisation.pk)
+    program_ids = set(applications.values_list("program_id", flat=True)) | set(
+        Coupon.objects.filter(organisation_id=organisation.pk).values_list("program_id", flat=True))
+    brought = set(applications.filter(partner__isnull=False).values_list("partner_id", flat=True))
+    return Partner.objects.filter(Q(program_id__in=program_ids, sees_all_applications=True) | Q(pk__in=brought),
+                                  is_active=True)
+
+
+def subscriptions_for_event(*, event_type: str, partners: QuerySet[Partner]) -> list[WebhookSubscription]:
+    # event_types is filtered here rather than in SQL: JSON containment is not portable to SQLite.
+    candidates = WebhookSubscription.objects.filter(partner__in=partners, is_active=True).order_by("pk")
+    return [subscription for subscription in candidates if subscription.wants(event_type)]
+
+
+def partner_subscriptions(*, partner: Partner) -> QuerySet[WebhookSubscription]:
+    return WebhookSubscription.objects.filter(partner=partner)
+
+
+def partner_subscription_get(*, partner: Partner, subscription_id: int) -> WebhookSubscription | None:
+    """The partner's subscription, or None (another partner's subscription is as absent as a missing one)."""
+    return WebhookSubscription.objects.filter(partner=partner, pk=subscription_id).first()
+
+
+def subscription_deliveries(*, subscription: WebhookSubscription, limit: int = 50) -> list[WebhookDelivery]:
+    return list(subscription.deliveries.select_related("event").order_by("-created_at", "-pk")[:limit])
+
+
+def delivery_log(*, partner_id: int | None = None, status: str | None = None) -> QuerySet[WebhookDelivery]:
+    deliveries = (WebhookDelivery.objects.select_related("event", "subscription", "subscription__partner")
+                  .prefetch_related("attempt_log"))
+    if partner_id:
+        deliveries = deliveries.filter(subscription__partner_id=partner_id)
+    if status:
+        deliveries = deliveries.filter(status=status)
+    return deliveries.order_by("-created_at", "-pk")
