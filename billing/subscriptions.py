@@ -9,7 +9,8 @@ Rules (docs/billing.md, "Subscriptions"):
   for several periods (the job did not run) is renewed once per period, each with its own invoice.
 - The nonprofit discount applies at renewal while the coupon stays active: not revoked, and its organisation still
   active in the registry (a coupon of an organisation added by hand: not revoked suffices). Otherwise the renewal is
-  at full price and the charge lines say why (`discount_ended_coupon_revoked`, `discount_ended_organisation_inactive`).
+  at full price and the charge lines say why (`discount_ended_coupon_revoked`, `discount_ended_organisation_inactive`,
+  `discount_ended_coupon_flagged`: coupons.monitoring found the organisation no longer eligible).
 - Plan changes go through billing.plan_changes.plan_change_decide (the policy table). No refunds, ever.
 """
 
@@ -39,6 +40,7 @@ CYCLE_MONTHS = {"monthly": 1, "annual": 12}
 
 DISCOUNT_ENDED_COUPON_REVOKED = "discount_ended_coupon_revoked"
 DISCOUNT_ENDED_ORGANISATION_INACTIVE = "discount_ended_organisation_inactive"
+DISCOUNT_ENDED_COUPON_FLAGGED = "discount_ended_coupon_flagged"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -77,8 +79,8 @@ class DiscountState:
 
 
 def coupon_discount_state(coupon) -> DiscountState:
-    """Whether a redeemed coupon still gives its discount: not revoked, and its organisation (when it came from a
-    registry) still active. An organisation added by hand has no registry row: not revoked suffices."""
+    """Whether a redeemed coupon still gives its discount: not revoked, not flagged, and its organisation (when it
+    came from a registry) still active. An organisation added by hand has no registry row: not revoked suffices."""
     if coupon is None:
         return DiscountState(None, ())
     program = coupon.program
@@ -87,6 +89,8 @@ def coupon_discount_state(coupon) -> DiscountState:
         return DiscountState(None, eligible, DISCOUNT_ENDED_COUPON_REVOKED)
     if coupon.organisation_id is not None and coupon.organisation.status != "active":
         return DiscountState(None, eligible, DISCOUNT_ENDED_ORGANISATION_INACTIVE)
+    if coupon.flagged_at is not None:  # coupons.monitoring: the organisation no longer passes the program's checks
+        return DiscountState(None, eligible, DISCOUNT_ENDED_COUPON_FLAGGED)
     return DiscountState(Decimal(program.discount_percent), eligible)
 
 

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.errors import ImportFailed
+from coupons.monitoring import registry_status_watch
 from registry.importers import get_importer
 from registry.importers.base import Importer, RawRow
 from registry.importers.batches import ImportSummary, RunBatches
@@ -77,6 +78,7 @@ def registry_import(
               connection.cursor() as cursor):
             writer = BatchWriter(cursor, vendor=connection.vendor, source_id=source_row.pk, backend=backend,
                                  now=timezone.now())
+            watch = registry_status_watch()  # coupons whose organisation's status this run changes get flagged
             batches = RunBatches(importer, writer, progress, executor)
             batch: list[RawRow] = []
             for row in importer.rows(files):
@@ -90,6 +92,7 @@ def registry_import(
                 missing = [org_id for org_id in writer.active_org_ids() if org_id not in batches.seen]
                 writer.mark_removed(missing, reason=f"no longer listed by {importer.name}", on=date.today())
                 batches.summary.removed = len(missing)
+            watch.finish(actor_label=f"import {importer.slug} (run {run.pk})")
             changed = batches.summary
             if changed.created or changed.updated or changed.removed:  # PostgreSQL: a full scan, worth skipping
                 backend.refresh_vocabulary(cursor)

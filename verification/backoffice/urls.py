@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import include, path, reverse_lazy
 
 from verification.backoffice import tax_views, views
 
@@ -23,4 +23,6 @@ urlpatterns = [
     path("tax-exemptions/<int:pk>/approve/", tax_views.tax_exemption_approve_view, name="tax_exemption_approve"),
     path("tax-exemptions/<int:pk>/reject/", tax_views.tax_exemption_reject_view, name="tax_exemption_reject"),
     path("tax-exemptions/<int:pk>/document/", tax_views.tax_exemption_document, name="tax_exemption_document"),
+    path("webhooks/", include("webhooks.urls")),
+    path("partners/", include("partners.urls")),
 ]
