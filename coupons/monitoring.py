@@ -54,9 +54,9 @@ def _coupon_snapshot(coupon: Coupon) -> dict:
 
 
 def coupon_summary(coupon: Coupon) -> dict:
-    """How the event names a flagged coupon: as the coupon events do (webhooks.payloads), never by its code."""
-    return {"coupon_id": coupon.pk, "hint": coupon.code_hint, "state": coupon.state,
-            "application_reference": coupon.application.reference, "program": coupon.program.slug,
+    """How the event names a flagged coupon: never by its code, nor by its application's reference or hint (the
+    event also reaches partners who brought another application for the same organisation)."""
+    return {"coupon_id": coupon.pk, "state": coupon.state, "program": coupon.program.slug,
             "flagged_at": coupon.flagged_at.isoformat() if coupon.flagged_at else None}
 
 

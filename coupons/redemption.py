@@ -78,6 +78,7 @@ class CouponFacts:
     reference: str  # the verification (application) reference people quote
     vendor_name: str = ""
     support_contact: str = ""
+    flagged: bool = False  # monitoring found the organisation no longer eligible (coupons/monitoring.py)
 
 
 @dataclass(frozen=True)
@@ -154,8 +155,8 @@ def coupon_refusal(
 ) -> Refusal | None:
     """Why the coupon cannot be applied to this purchase, or None when it can. Checks, in this order:
 
-    coupon_not_found, coupon_revoked, coupon_already_redeemed, coupon_expired, coupon_email_mismatch,
-    product_not_eligible, billing_cycle_not_eligible. The first that applies is the answer.
+    coupon_not_found, coupon_revoked, coupon_already_redeemed, coupon_expired, coupon_suspended (flagged by
+    monitoring), coupon_email_mismatch, product_not_eligible, billing_cycle_not_eligible. The first that applies is the answer.
     """
     facts = coupon_facts
     if facts is None:
@@ -174,6 +175,14 @@ def coupon_refusal(
                        message=_format_lazy(template, address=address, reference=facts.reference))
     if facts.state == CouponState.EXPIRED or now > facts.redeem_by:
         return _vendor_refusal("coupon_expired", _("This coupon has expired."), facts, http_status=409)
+    if facts.flagged:
+        address = getattr(settings, "VERIFIER_SUPPORT_CONTACT", "")
+        template = _("This coupon is suspended: the organisation's registration changed after it was approved. "
+                     "Please contact Vouch, the verifier%(address)s, and quote your verification reference "
+                     "%(reference)s.")
+        return Refusal(code="coupon_suspended", contact=VERIFIER, http_status=409,
+                       message=_format_lazy(template, address=f" ({address})" if address else "",
+                                            reference=facts.reference))
     if email_key(email) != email_key(facts.email):
         return _vendor_refusal("coupon_email_mismatch",
                                _("This coupon belongs to another account email: sign in with the email the "
@@ -203,7 +212,7 @@ def coupon_facts_of(coupon: Coupon) -> CouponFacts:
     program = coupon.program
     return CouponFacts(state=coupon.state, redeem_by=coupon.redeem_by, email=coupon.email,
                        reference=coupon.application.reference, vendor_name=program.vendor_name,
-                       support_contact=program.support_contact)
+                       support_contact=program.support_contact, flagged=coupon.flagged_at is not None)
 
 
 def _error(refusal: Refusal, facts: CouponFacts | None) -> CouponRefused:

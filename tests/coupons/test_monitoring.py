@@ -14,6 +14,7 @@ from billing.subscriptions import subscriptions_renew_due
 from core.errors import ImportFailed
 from core.models import AuditEntry
 from coupons.models import Coupon, CouponState
+from coupons.redemption import CouponRefused, coupon_validate
 from partners.services import partner_create
 from registry.importers.us_irs_revocations import REASON
 from registry.models import Organisation
@@ -88,7 +89,8 @@ def test_revocation_flags_the_coupon_and_the_next_renewal_is_at_full_price(
     assert event.data["old_status"] == "active" and event.data["new_status"] == "removed"
     assert event.data["removal_reason"] == REASON and event.data["changed_on"] == "2019-05-15"
     assert [c["coupon_id"] for c in event.data["flagged_coupons"]] == [coupon.pk]
-    assert event.data["flagged_coupons"][0]["application_reference"] == coupon.application.reference
+    # (no reference or hint: the event also reaches partners who brought another application for this organisation)
+    assert set(event.data["flagged_coupons"][0]) == {"coupon_id", "state", "program", "flagged_at"}
     assert event.deliveries.count() == 1
     # Only the organisations Vouch follows get events, not the other organisations the list revoked.
     assert WebhookEvent.objects.filter(type="organisation.status_changed").count() == 1
@@ -129,6 +131,10 @@ def test_a_snapshot_that_no_longer_lists_the_organisation_flags_its_unredeemed_c
     coupon.refresh_from_db()
     assert coupon.state == CouponState.ACTIVE and coupon.flagged_at is not None
     assert "no longer listed by" in coupon.flag_reason
+    # A flagged coupon cannot start a discount: the store and the API refuse it, pointing to the verifier.
+    with pytest.raises(CouponRefused) as refused:
+        coupon_validate(code=_code, email=coupon.email, product_codes=["workplace-pro"], billing_cycle="annual")
+    assert refused.value.code == "coupon_suspended" and refused.value.details["contact"]["party"] == "verifier"
     [event] = _status_events(DANCERS)
     assert event.data["new_status"] == "removed" and event.data["flagged_coupons"][0]["state"] == "active"
 

@@ -37,6 +37,7 @@ def test_a_good_purchase_is_not_refused():
     (replace(FACTS, state="redeemed"), {}, "coupon_already_redeemed"),
     (replace(FACTS, state="expired"), {}, "coupon_expired"),
     (FACTS, {"now": FACTS.redeem_by + timedelta(seconds=1)}, "coupon_expired"),
+    (replace(FACTS, flagged=True), {}, "coupon_suspended"),
     (FACTS, {"email": "someone.else@example.org"}, "coupon_email_mismatch"),
     (FACTS, {"product_codes": ["phone-system"]}, "product_not_eligible"),
     (FACTS, {"product_codes": []}, "product_not_eligible"),
