@@ -223,6 +223,7 @@ def test_postcode_finds_one_of_many_namesakes(client, us_registry):
 @pytest.mark.django_db
 @pytest.mark.parametrize("raw", ["not json", "[1, 2]", '{"q": {"limit": 1}}', '{"q": {"query": "x", "props": []}}',
                                  '{"q": {"query": "x", "properties": [{"pid": "colour", "v": "red"}]}}',
+                                 '{"q": {"query": "x", "limit": Infinity}}', '{"q": {"query": "x", "limit": NaN}}',
                                  "[" * 100_000])
 def test_malformed_batches_are_clear_400s(client, us_registry, raw):
     for response in (client.post(URL, {"queries": raw}), client.get(URL, {"queries": raw})):
@@ -234,10 +235,17 @@ def test_malformed_batches_are_clear_400s(client, us_registry, raw):
 def test_batch_size_is_capped(client, us_registry):
     fifty = {f"q{i}": {"query": "valdez"} for i in range(50)}
     assert len(reconcile(client, fifty).json()) == 50
-    error = error_of(reconcile(client, {**fifty, "q50": {"query": "valdez"}}), 413)
+    error = error_of(reconcile(client, {**fifty, "q50": {"query": "valdez"}}), 400)
     assert error["code"] == "reconciliation_batch_too_large" and error["details"]["max_queries"] == 50
     assert error_of(client.post(URL, {"queries": " " * 200_001}), 413)["code"] == "reconciliation_batch_too_large"
-    assert error_of(client.post(URL, {}), 422)["code"] == "invalid_input"
+    assert error_of(client.post(URL, {}), 400)["code"] == "invalid_reconciliation_query"
+    broken = client.post(URL, "queries=", content_type="multipart/form-data")  # no boundary: unreadable
+    assert error_of(broken, 400)["code"] == "invalid_reconciliation_query"
+    too_many_fields = "&".join(f"f{i}=1" for i in range(1001))
+    for path in ("", "/suggest/entity", "/preview"):
+        assert error_of(client.get(f"{URL}{path}?{too_many_fields}"), 400)["code"] == "invalid_input"
+    repeated = error_of(client.get(f"{URL}/suggest/type?cursor=1&cursor=x"), 400)
+    assert repeated["code"] == "invalid_input" and repeated["details"]["parameters"] == ["cursor"]
 
 
 @pytest.mark.django_db
