@@ -2,7 +2,9 @@
 
 import logging
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from core.errors import ApplicationError
@@ -33,6 +35,19 @@ def install(api) -> None:
     @api.exception_handler(Http404)
     def not_found(request, exc):
         return respond(request, 404, "not_found", "not found")
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request, exc):
+        return respond(request, 413, "request_too_large", "the request body is too large")
+
+    # Too many fields, a malformed multipart body, a hostile Host header…: the client's fault, never a 500.
+    @api.exception_handler(SuspiciousOperation)
+    def suspicious(request, exc):
+        return respond(request, 400, "invalid_request", "the request could not be read")
+
+    @api.exception_handler(MultiPartParserError)
+    def unreadable(request, exc):
+        return respond(request, 400, "invalid_request", "the request body could not be read")
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):

@@ -146,3 +146,11 @@ def test_concurrent_requests_are_counted_exactly(make_key):
         thread.join()
     assert len(passed) == 60
     assert ApiKeyWindow.objects.get(api_key=key).count == 100
+
+
+@pytest.mark.django_db
+def test_a_request_with_too_many_fields_is_a_client_error_not_a_crash(api_client):
+    client = api_client(["organisations:read"])
+    query = "&".join(f"f{i}=x" for i in range(1200))
+    response = client.get(f"{SEARCH}?q=x&{query}")
+    assert response.status_code == 400 and _error(response)["code"] == "invalid_request"
