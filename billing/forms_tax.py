@@ -30,6 +30,8 @@ class TaxExemptionRequestForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", _("Choose a country")), *billing_country_choices()]
+        # No type chosen for the customer: a request must say which document it is (the IRS letter is refused).
+        self.fields["certificate_type"].choices = [("", _("Choose…")), *TaxCertificateType.choices]
 
     def add_service_error(self, error: ApplicationError) -> None:
         self.add_error(self.ERROR_FIELDS.get(error.code), error.message)

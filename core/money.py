@@ -20,3 +20,13 @@ def format_minor(amount_minor: int, currency: str) -> str:
     exponent = minor_exponent(currency)
     major = Decimal(amount_minor) / (10**exponent)
     return f"{major:,.{exponent}f} {currency.upper()}"
+
+
+def format_minor_localized(amount_minor: int, currency: str) -> str:
+    """For pages: digits grouped as the active language writes them (25,000.00 USD; 25 000,00 USD in French)."""
+    from django.utils import formats
+
+    exponent = minor_exponent(currency)
+    major = Decimal(amount_minor).scaleb(-exponent)
+    digits = formats.number_format(major, decimal_pos=exponent, use_l10n=True, force_grouping=True)
+    return f"{digits} {currency.upper()}"

@@ -12,7 +12,9 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billing.checkout import subscription_buy
@@ -90,16 +92,24 @@ def checkout(request):
 # Subscriptions
 
 
+# Why a renewal was at full price: shown on the subscription page and under the invoice's charge lines.
+DISCOUNT_ENDED_NOTES = {
+    "discount_ended_coupon_revoked": gettext_lazy("No discount this term: the nonprofit coupon was revoked."),
+    "discount_ended_organisation_inactive": gettext_lazy(
+        "No discount this term: the organisation is no longer active in its registry."),
+    "discount_ended_coupon_flagged": gettext_lazy(
+        "No discount this term: the organisation no longer meets the program's eligibility rules."),
+}
+
+
 def _discount_explanation(subscription: Subscription) -> str:
     if subscription.is_discounted:
         return _("%(percent)s%% nonprofit discount on the covered products for this term (annual billing), from "
                  "your coupon.") % {"percent": f"{subscription.discount_percent.normalize():f}"}
     if subscription.coupon_id:
         state = coupon_discount_state(subscription.coupon)
-        if state.ended_reason == "discount_ended_coupon_revoked":
-            return _("No discount this term: the nonprofit coupon was revoked.")
-        if state.ended_reason == "discount_ended_organisation_inactive":
-            return _("No discount this term: the organisation is no longer active in its registry.")
+        if state.ended_reason in DISCOUNT_ENDED_NOTES:
+            return str(DISCOUNT_ENDED_NOTES[state.ended_reason])
         if state.percent is not None:  # attached during this term (subscription_coupon_attach)
             return _("No discount this term: your nonprofit coupon applies from the next renewal.")
         return _("No discount this term.")
@@ -108,7 +118,8 @@ def _discount_explanation(subscription: Subscription) -> str:
         return _("%(percent)s%% discount from the previous verification partner on what you add during this term "
                  "(annual billing), until %(end)s. It ends with this term: apply through the nonprofit program "
                  "for a coupon to use at renewal.") % {"percent": f"{legacy.normalize():f}",
-                                                      "end": subscription.current_period_end.isoformat()}
+                                                      "end": date_format(subscription.current_period_end,
+                                                                         "DATE_FORMAT")}
     return _("No discount: no nonprofit coupon was applied. You can apply one when you renew.")
 
 
@@ -195,7 +206,7 @@ def subscription_coupon_attach_view(request, subscription_id: int):
         else:
             messages.success(request, _("Coupon applied: your next renewal, on %(date)s, will be discounted. The "
                                         "current term is unchanged.") % {
-                "date": subscription.current_period_end.isoformat()})
+                "date": date_format(subscription.current_period_end, "DATE_FORMAT")})
             return redirect("billing:store_subscription", subscription_id=subscription.pk)
     return _subscription_page(request, subscription, coupon_form=form, status=400)
 
@@ -209,8 +220,9 @@ def subscription_cancel_view(request, subscription_id: int):
     except ApplicationError as error:
         messages.error(request, service_error_text(error))
     else:
+        end = date_format(subscription.current_period_end, "DATE_FORMAT")
         messages.success(request, _("Your subscription will end on %(date)s and will not renew. Nothing is "
-                                    "refunded.") % {"date": subscription.current_period_end.isoformat()})
+                                    "refunded.") % {"date": end})
     return redirect("billing:store_subscription", subscription_id=subscription.pk)
 
 
@@ -235,7 +247,8 @@ def invoice_detail(request, number: str):
     invoice = get_object_or_404(Invoice, number=number, account=_account(request))
     lines = [{"line": line, "kind": LINE_KIND_LABELS.get(line.kind, line.kind),
               "unit": money_format(line.unit_amount_minor, invoice.currency) if line.unit_amount_minor else "",
-              "amount": money_format(line.amount_minor, invoice.currency)}
+              "amount": money_format(line.amount_minor, invoice.currency),
+              "note": DISCOUNT_ENDED_NOTES.get(line.explanation, "")}
              for line in invoice.lines.select_related("product").order_by("position")]
     totals = {name: money_format(getattr(invoice, f"{name}_minor"), invoice.currency)
               for name in ("subtotal", "discount", "tax", "total")}

@@ -4,6 +4,7 @@ and authorisation (one customer never sees another's data)."""
 import re
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from billing.models import CheckoutRequest, Invoice, Subscription
@@ -159,7 +160,8 @@ def test_invoices_list_and_printable_detail():
     page = client.get(f"/en/store/invoices/{invoice.number}/")
     html = page.content.decode()
     assert page.status_code == 200
-    assert "@media print" in html and "Pay by bank transfer" in html
+    assert 'class="invoice"' in html and "Pay by bank transfer" in html
+    assert "@media print" in (settings.BASE_DIR / "static" / "css" / "vouch.css").read_text()  # the one stylesheet
     assert "Unit price" in html and "Discount" in html and "Tax" in html
     # 3 x 149.90 + 790.00 = 1,239.70 USD gross, 50% off, NY tax 4%
     assert "1,239.70 USD" in html

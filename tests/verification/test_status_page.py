@@ -52,7 +52,7 @@ def test_status_page_shows_only_its_own_application(program):
     two = submitted_application(second, program, org_id=MOSES_BROWN, name="Bob Distinct",
                                 email="bob@mosesbrown.org")
     response = Client().get(status_url(one))  # no session needed: the link is the credential
-    assert response["Referrer-Policy"] == "no-referrer" and "no-store" in response["Cache-Control"]
+    assert response["Referrer-Policy"] == "same-origin" and "no-store" in response["Cache-Control"]
     page = response.content.decode()
     assert one.reference in page and "VALDEZ JUNIOR RIFLE CLUB" in page
     assert two.reference not in page and "MOSES BROWN" not in page and "bob@" not in page

@@ -29,12 +29,25 @@ class QueueFilterForm(forms.Form):
         return {"state": data.get("state") or None, "country": data.get("country") or None, "overdue": overdue}
 
 
-class ApproveForm(forms.Form):
+class _ActionForm(forms.Form):
+    """The application page holds several action forms with a `message` field: each gets its own ids, so every
+    label points at its own field (ids must be unique on a page)."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)
+
+
+class ApproveForm(_ActionForm):
+    id_prefix = "approve"
     message = forms.CharField(label=_("Message to the applicant"), required=False, max_length=MESSAGE_MAX_CHARS,
                               widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class RejectForm(forms.Form):
+class RejectForm(_ActionForm):
+    id_prefix = "reject"
     # The services' list: codes shared with the automatic checks, so the applicant reads the same explanation.
     reason_codes = forms.MultipleChoiceField(label=_("Reasons"), choices=rejection_reason_choices,
                                              widget=forms.CheckboxSelectMultiple)
@@ -42,7 +55,8 @@ class RejectForm(forms.Form):
                               widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class RequestInformationForm(forms.Form):
+class RequestInformationForm(_ActionForm):
+    id_prefix = "information"
     message = forms.CharField(label=_("What the applicant must send"), max_length=MESSAGE_MAX_CHARS,
                               widget=forms.Textarea(attrs={"rows": 3}))
 

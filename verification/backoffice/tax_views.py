@@ -16,6 +16,7 @@ from billing.tax_exemptions import (
     tax_exemption_reject,
     tax_exemptions_pending,
 )
+from billing.views.catalog import money_format
 from core.errors import ApplicationError
 from verification.backoffice.views import staff_required
 
@@ -34,9 +35,11 @@ def tax_exemption_queue(request):
 
 
 def _detail(request, exemption: TaxExemption, reject_form=None):
+    credits = [(credit, money_format(credit.credit_invoice.tax_minor, credit.credit_invoice.currency))
+               for credit in exemption.credits.select_related("invoice", "credit_invoice")]
     return render(request, "backoffice/tax_exemption.html",
                   {"exemption": exemption, "reject_form": reject_form or TaxExemptionRejectForm(),
-                   "credits": exemption.credits.select_related("invoice", "credit_invoice")},
+                   "credits": credits},
                   status=400 if reject_form is not None else 200)
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import ApplicationError, Conflict
 from core.models import AuditEntry
-from core.money import format_minor
+from core.money import format_minor_localized
 from verification.backoffice import forms
 from verification.documents import document_open
 from verification.models import Appeal, Application, ApplicationState, Document
@@ -90,7 +90,7 @@ def _rows(mapping: dict, prefix: str = "") -> list[tuple[str, str]]:
 
 
 def _money(amount_minor: int | None, currency: str) -> str:
-    return format_minor(amount_minor, currency) if amount_minor is not None and currency else ""
+    return format_minor_localized(amount_minor, currency) if amount_minor is not None and currency else ""
 
 
 def _detail_context(request, application: Application, **forms_given) -> dict:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import ApplicationError, Conflict, NotFound
-from core.money import format_minor, minor_exponent, to_minor
+from core.money import format_minor_localized, minor_exponent, to_minor
 from registry.search.engine import search_organisations
 from registry.selectors import organisation_get
 from verification import forms
@@ -141,12 +141,12 @@ def program_page(request, slug: str):
     form = forms.BudgetForm(_posted(request), program=program, initial=initial)
     context = {"program": program, "form": form, "draft": draft,
                "resume_url": _step_url(program, first_unfinished(draft)) if draft else "",
-               "cap": format_minor(program.budget_cap_minor, program.budget_currency)}
+               "cap": format_minor_localized(program.budget_cap_minor, program.budget_currency)}
     if request.method == "POST" and form.is_valid():
         budget_minor = to_minor(form.cleaned_data["budget"], program.budget_currency)
         if budget_minor > program.budget_cap_minor:  # the cap is inclusive: equal passes
             return render(request, "verification/over_cap.html",
-                          {**context, "budget": format_minor(budget_minor, program.budget_currency)})
+                          {**context, "budget": format_minor_localized(budget_minor, program.budget_currency)})
         with transaction.atomic():
             if draft is None:
                 draft = application_start(program=program, language=request.LANGUAGE_CODE)
@@ -307,7 +307,7 @@ def step_confirm(request, program, application):
                 return redirect("verification:status", token=application.token)
         else:
             status = 400
-    budget = (format_minor(application.declared_budget_minor, program.budget_currency)
+    budget = (format_minor_localized(application.declared_budget_minor, program.budget_currency)
               if application.declared_budget_minor is not None else "")
     return _render_step(request, program, application, "confirm", {"form": form, "budget": budget}, status)
 
