@@ -9,6 +9,14 @@ SHARED = ROOT.parent / "shared"
 REGISTRIES = SHARED / "registries"
 
 
+def pytest_configure(config):
+    """Tests sign people in hundreds of times: a fast password hash keeps them quick (production keeps Django's
+    slow one; nothing here tests the hash's strength)."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def registries() -> Path:
     if not REGISTRIES.is_dir():
