@@ -44,8 +44,8 @@ def _replay_or_refuse(record: IdempotencyRecord, fingerprint: str) -> tuple[int,
 def idempotent_call(*, partner: Partner, key: str | None, method: str, path: str, body: bytes,
                     work: Callable[[], tuple[int, Any]], now: datetime | None = None) -> tuple[int, Any, bool]:
     """Run `work` (returning status and a JSON-able body) at most once per (partner, key).
-    Returns (status, body, replayed). Client errors are remembered like successes; server errors are not, so a
-    retry can succeed."""
+    Returns (status, body, replayed). Client errors are remembered like successes; server errors and rate limits
+    are not, so a retry can succeed."""
     if key is None:
         status, body_out = work()
         return status, body_out, False
@@ -71,7 +71,7 @@ def idempotent_call(*, partner: Partner, key: str | None, method: str, path: str
     try:
         status, body_out = work()
     except ApplicationError as error:
-        if error.http_status >= 500:
+        if error.http_status >= 500 or error.http_status == 429:  # transient: a later retry may succeed
             record.delete()
             raise
         status, body_out = error.http_status, {"error": error.as_dict()}

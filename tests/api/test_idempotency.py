@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from core.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput, RateLimited
 from partners.idempotency import idempotency_records_prune, idempotent_call
 from partners.models import IdempotencyRecord
 
@@ -73,6 +73,12 @@ def test_a_client_error_is_remembered_and_a_server_error_is_not(partner):
         call(partner, refused, key="k-err")
     status, body, replayed = call(partner, refused, key="k-err")
     assert (status, body["error"]["code"], replayed) == (400, "bad_thing", True) and refused.runs == 1
+
+    limited = Work(fail_with=RateLimited("later", details={"retry_after": 5}))
+    with pytest.raises(RateLimited):
+        call(partner, limited, key="k-limited")
+    limited.fail_with = None
+    assert call(partner, limited, key="k-limited") == (201, {"id": 2}, False)
 
     crashed = Work(fail_with=RuntimeError("database went away"))
     with pytest.raises(RuntimeError):
