@@ -12,3 +12,8 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/", organisations_router)
+api.add_router("/reconcile", "api.reconcile.router")
+api.add_router("/", "api.webhooks.router")
+api.add_router("/", "api.applications.router")
+api.add_router("/", "api.invites.router")
+api.add_router("/", "api.coupons.router")

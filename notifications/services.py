@@ -35,6 +35,7 @@ TEMPLATES: dict[str, set[str]] = {
     "application_rejected": {"reference", "reasons", "appeal_url"},
     "expiry_reminder": {"reference", "expires_at", "status_url"},
     "application_expired": {"reference", "program_url"},
+    "application_continue": {"reference", "continue_url", "partner_name", "expires_at"},  # a partner's API draft
     # The store's (billing): account email proof, password reset, the previous partner's discount ending.
     "account_verify_email": {"verify_url", "days_valid"},
     "account_password_reset": {"reset_url"},

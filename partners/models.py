@@ -93,3 +93,31 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_id}: {self.key}"
+
+
+class Invite(models.Model):
+    """A link to the hosted journey that a partner hands to one applicant: the application it starts is the
+    partner's, prefilled with what the partner already knows, and the status page leads back to `redirect_url`.
+    One use: the first application started through it takes it (a conditional UPDATE on `used_at`)."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="invites")
+    public_id = models.CharField(max_length=32, unique=True)  # what the API calls its id: inv_…
+    token = models.CharField(max_length=64, unique=True)  # the link's secret, like an application's status link
+    redirect_url = models.CharField(max_length=2000)
+    external_id = models.CharField(max_length=200, blank=True)  # the partner's own id, echoed back
+    prefill_email = models.CharField(max_length=254, blank=True)
+    prefill_org_id = models.CharField(max_length=48, blank=True)
+    prefill_country = models.CharField(max_length=2, blank=True)
+    language = models.CharField(max_length=8, default="en")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by_key = models.ForeignKey(ApiKey, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    application = models.OneToOneField("verification.Application", null=True, blank=True,
+                                       on_delete=models.SET_NULL, related_name="invite")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.public_id

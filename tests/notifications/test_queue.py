@@ -31,6 +31,9 @@ CONTEXTS = {
                              "education_program_url": "https://zoomly.test/education"},
     "expiry_reminder": {"reference": "VCH-7K3M", "expires_at": NOW, "status_url": "https://vouch.test/s/abc"},
     "application_expired": {"reference": "VCH-7K3M", "program_url": "https://vouch.test/programs/demo/"},
+    "application_continue": {"reference": "VCH-7K3M", "continue_url": "https://vouch.test/s/abc",
+                             "partner_name": "Acme Store", "expires_at": NOW, "organisation_name": "Club",
+                             "program_name": "Workplace for Nonprofits"},
 }
 
 

@@ -17,6 +17,7 @@ from verification.forms import AppealForm, DocumentsForm
 from verification.models import Appeal, Application, ApplicationState
 from verification.selectors import application_get_by_token
 from verification.services import appeal_submit, application_information_provided
+from verification.services.partner_applications import email_code_ensure, invite_return_url
 from verification.views.journey import first_unfinished, remember_draft
 
 # States in which an organisation added by hand may still send the documents that prove it exists.
@@ -56,6 +57,7 @@ def _context(application: Application, *, documents_form=None, appeal_form=None)
         "appeal_form": (appeal_form or AppealForm()) if can_appeal else None,
         "is_open": state in (ApplicationState.SUBMITTED, ApplicationState.IN_REVIEW,
                              ApplicationState.NEEDS_INFORMATION, ApplicationState.APPEALED),
+        "partner_return": invite_return_url(application=application),  # (name, url) after a partner's invite
     }
 
 
@@ -64,12 +66,14 @@ def _render(request, application, status=200, **forms):
 
 
 def token_page(view):
-    """The address holds the credential: never cached, never sent on as a Referer (links to the vendor's sites)."""
+    """The address holds the credential: never cached, never sent on as a Referer to another site (links to the
+    vendor's). "same-origin", not "no-referrer": under no-referrer browsers send `Origin: null` with the page's own
+    forms, and Django's CSRF check then refuses every upload and appeal."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         return response
 
     return never_cache(wrapper)
@@ -89,7 +93,13 @@ def status_resume(request, token: str):
     if application.state != ApplicationState.DRAFT:
         return redirect("verification:status", token=application.token)
     remember_draft(request, application)
-    return redirect("verification:step", slug=application.program.slug, step=first_unfinished(application))
+    step = first_unfinished(application)
+    if step == "code":  # e.g. a partner entered the email through the API: nobody asked for a code yet
+        try:
+            email_code_ensure(application=application)
+        except ApplicationError as error:
+            messages.error(request, str(error.message))
+    return redirect("verification:step", slug=application.program.slug, step=step)
 
 
 @require_POST
