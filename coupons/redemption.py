@@ -156,7 +156,8 @@ def coupon_refusal(
     """Why the coupon cannot be applied to this purchase, or None when it can. Checks, in this order:
 
     coupon_not_found, coupon_revoked, coupon_already_redeemed, coupon_expired, coupon_suspended (flagged by
-    monitoring), coupon_email_mismatch, product_not_eligible, billing_cycle_not_eligible. The first that applies is the answer.
+    monitoring), coupon_email_mismatch, product_not_eligible, billing_cycle_not_eligible. The first that applies
+    is the answer.
     """
     facts = coupon_facts
     if facts is None:

@@ -233,8 +233,8 @@ def test_a_partner_deactivated_after_the_event_gets_nothing(partner, subscribe, 
 
 @pytest.mark.django_db
 def test_the_verification_snippet_of_the_docs_accepts_a_real_request(partner, subscribe, receiver, emit):
-    """The receivers' code in docs/webhooks.md, run as written against what the receiver got."""
-    docs = (Path(__file__).resolve().parents[2] / "docs" / "webhooks.md").read_text(encoding="utf-8")
+    """The receivers' code in docs/api.md, run as written against what the receiver got."""
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
     snippet = docs.split("```python\n", 1)[1].split("```", 1)[0]
     namespace: dict = {}
     exec(snippet, namespace)  # noqa: S102 (our own documentation)
