@@ -17,6 +17,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
@@ -83,6 +84,13 @@ def _verify_email_queue(account: CustomerAccount, *, language: str) -> None:
     )
 
 
+def _supported_language(language: str) -> str:
+    try:
+        return translation.get_supported_language_variant(language or settings.LANGUAGE_CODE)
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
 def account_sign_up(*, email: str, password: str, billing_country: str, billing_region: str = "",
                     currency: str = Currency.USD, language: str = "en") -> CustomerAccount:
     """Create the user and the account, and email a verification link. Errors: email_invalid, email_taken,
@@ -111,7 +119,8 @@ def account_sign_up(*, email: str, password: str, billing_country: str, billing_
                 raise taken
             user = user_model.objects.create_user(username=normalised, email=normalised, password=password)
             account = CustomerAccount.objects.create(user=user, email=normalised, billing_country=country,
-                                                     billing_region=region, currency=currency)
+                                                     billing_region=region, currency=currency,
+                                                     language=_supported_language(language))
             audit_record(action="customer_account.created", object_type="customer_account", object_id=account.pk,
                          actor=user, after={"email": normalised, "billing_country": country,
                                             "billing_region": region, "currency": currency})

@@ -24,7 +24,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
 from billing.accounts import account_email_normalise, store_email_queue
-from billing.models import LegacyDiscount
+from billing.models import CustomerAccount, LegacyDiscount
 from core.audit import audit_record
 from core.errors import ApplicationError, InvalidInput
 
@@ -197,10 +197,13 @@ def legacy_discount_notices_send(*, now: datetime, days_before: int = DEFAULT_DA
             if locked.notice_sent_for_period_end == period_end:  # a concurrent run got here first
                 summary.already_sent += 1
                 continue
+            # In the language the customer signed up in, when the store knows it.
+            written_in = (CustomerAccount.objects.filter(email=locked.email).values_list("language", flat=True)
+                          .first()) or language
             store_email_queue(
-                to=locked.email, template="legacy_discount_ending", language=language,
+                to=locked.email, template="legacy_discount_ending", language=written_in,
                 context={"period_end": period_end, "percent": locked.percent, "partner": locked.partner,
-                         "program_url": _program_url(language)},
+                         "program_url": _program_url(written_in)},
                 dedupe_key=f"legacy_discount_ending:{locked.email}:{period_end.isoformat()}",
             )
             locked.notice_sent_for_period_end = period_end

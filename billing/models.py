@@ -103,6 +103,8 @@ class CustomerAccount(models.Model):
     billing_country = models.CharField(_("billing country"), max_length=2)
     billing_region = models.CharField(_("billing region"), max_length=10, blank=True)  # e.g. a US state: NY
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.USD)
+    # The language the customer signed up in: emails sent later, by jobs without a request, are written in it.
+    language = models.CharField(_("language"), max_length=8, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

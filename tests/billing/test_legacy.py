@@ -149,3 +149,19 @@ def test_the_default_term_end_is_the_active_subscriptions_period_end():
     assert "queued=1" in out.getvalue()
     call_command("send_legacy_discount_notices", "--now", "2027-03-02T09:00:00", stdout=out)
     assert OutboxEmail.objects.filter(template="legacy_discount_ending").count() == 1
+
+
+def test_the_notice_is_written_in_the_language_the_customer_signed_up_in(settings):
+    from billing.accounts import account_sign_up
+
+    settings.LANGUAGE_CODE = "en"
+    _import(CSV)
+    account_sign_up(email="alice@example.org", password="a long passphrase 42", billing_country="FR",
+                    currency="EUR", language="fr")
+    terms = _terms(alice=date(2027, 3, 20), bob=date(2027, 3, 25))
+    assert legacy_discount_notices_send(now=NOW, period_end_for=terms).queued == 2
+
+    alice = OutboxEmail.objects.get(template="legacy_discount_ending", to="alice@example.org")
+    assert alice.language == "fr" and "/fr/programs/workplace-nonprofit/" in alice.body_text
+    bob = OutboxEmail.objects.get(template="legacy_discount_ending", to="bob@example.org")  # no store account
+    assert bob.language == "en" and "/en/programs/workplace-nonprofit/" in bob.body_text
