@@ -2,8 +2,9 @@
 codes (coupons/redemption.py), limited to the partner's program (coupons/partner_redemption.py).
 
 A refusal answers with the service's code (coupon_not_found 404; coupon_already_redeemed, coupon_revoked,
-coupon_expired 409; coupon_email_mismatch, product_not_eligible, billing_cycle_not_eligible 400; too_many_attempts
-429) and `details` = {"reference", "contact"}: whom the customer should contact, as the store shows it."""
+coupon_expired, coupon_suspended 409; coupon_email_mismatch, product_not_eligible, billing_cycle_not_eligible 400;
+too_many_attempts 429) and `details` = {"reference", "contact"}: whom the customer should contact, as the store
+shows it."""
 
 from datetime import datetime
 from decimal import Decimal
