@@ -89,3 +89,5 @@ def test_buy_with_the_coupon_add_licences_refused_upgrade_invoices(page, lang, c
     page.shot(f"{shot}-04-invoices")
     page.submit(rows.first.get_by_role("link"), label="invoice")
     expect(page.locator("main")).to_contain_text("Workplace Pro")
+    # The Print button needs JavaScript, so only JavaScript shows it (this context runs scripts).
+    expect(page.get_by_role("button", name=t(lang, "Print"))).to_be_visible()
