@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "ninja",  # serves the API docs page's scripts and styles itself, not from a CDN
     "core",
     "registry",
     "verification",

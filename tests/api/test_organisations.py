@@ -40,3 +40,9 @@ def test_lookup_endpoint(api_client, us_registry):
 def test_openapi_document(client):
     spec = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/organisations" in spec["paths"] and "/api/v1/organisations/{org_id}" in spec["paths"]
+
+
+def test_the_docs_page_loads_nothing_from_another_host(client):
+    page = client.get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle.js" in page
+    assert "cdn.jsdelivr" not in page and "https://" not in page.replace("https://swagger.io", "")
