@@ -260,3 +260,24 @@ def test_a_name_resolving_to_this_machine_is_refused_when_sending(settings):
     assert delivery_module._destination_problem("https://name.invalid/hooks") == ""  # left to the request
     settings.WEBHOOKS_ALLOW_HTTP_LOCALHOST = True
     assert delivery_module._destination_problem("http://localhost:1/hooks") == ""
+
+
+@pytest.mark.django_db
+def test_old_events_are_pruned_with_their_log_but_not_while_a_delivery_is_pending(partner, subscribe, emit):
+    from io import StringIO
+
+    from django.core.management.base import CommandError
+
+    subscribe(partner)
+    sent, waiting, recent = emit(), emit(), emit()
+    WebhookDelivery.objects.filter(pk=sent[0].pk).update(status=DeliveryStatus.SUCCEEDED)
+    long_ago = timezone.now() - timedelta(days=100)
+    WebhookEvent.objects.filter(pk__in=[sent[0].event_id, waiting[0].event_id]).update(created_at=long_ago)
+
+    out = StringIO()
+    call_command("prune_webhook_events", "--days", "90", stdout=out)
+    assert "webhook events deleted: 1" in out.getvalue()
+    assert set(WebhookEvent.objects.values_list("pk", flat=True)) == {waiting[0].event_id, recent[0].event_id}
+    assert not WebhookDelivery.objects.filter(pk=sent[0].pk).exists()
+    with pytest.raises(CommandError):
+        call_command("prune_webhook_events", "--days", "1")
