@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,12 +56,11 @@ def idempotent_call(*, partner: Partner, key: str | None, method: str, path: str
                            code="idempotency_key_invalid")
     now = now or timezone.now()
     fingerprint = request_fingerprint(method=method, path=path, body=body)
-    keep_since = now - timedelta(hours=settings.IDEMPOTENCY_KEEP_HOURS)
-    IdempotencyRecord.objects.filter(partner=partner, key=key, created_at__lt=keep_since).delete()
-    # A claim left by a process that died mid-request would block the key for a day: past a few minutes it is
-    # abandoned, and the next retry takes over.
-    IdempotencyRecord.objects.filter(partner=partner, key=key, response_status__isnull=True,
-                                     created_at__lt=now - ABANDONED_AFTER).delete()
+    # Past its retention the key is free again; and a claim left by a process that died mid-request would block the
+    # key for a day: past a few minutes it is abandoned, and the next retry takes over. One query for both.
+    expired = Q(created_at__lt=now - timedelta(hours=settings.IDEMPOTENCY_KEEP_HOURS))
+    abandoned = Q(response_status__isnull=True, created_at__lt=now - ABANDONED_AFTER)
+    IdempotencyRecord.objects.filter(expired | abandoned, partner=partner, key=key).delete()
     try:
         with transaction.atomic():
             record = IdempotencyRecord.objects.create(partner=partner, key=key, request_hash=fingerprint,

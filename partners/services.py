@@ -14,10 +14,6 @@ from partners.models import ApiKey, ApiKeyWindow, Partner, Scope
 ALL_SCOPES = [scope.value for scope in Scope]
 
 
-class ApiRateLimited(RateLimited):
-    code = "rate_limited"
-
-
 def require_key_manager(actor) -> None:
     if not (getattr(actor, "is_authenticated", False) and actor.is_active and actor.is_staff
             and actor.has_perm("partners.add_apikey")):
@@ -102,7 +98,7 @@ def api_key_count_request(*, api_key: ApiKey, now: datetime | None = None) -> in
             count = _window_increment(api_key, window)
     if count > api_key.requests_per_minute:
         retry_after = max(1, 60 - now.second)
-        raise ApiRateLimited(_("Too many requests with this API key. Try again in %(seconds)s seconds.")
+        raise RateLimited(_("Too many requests with this API key. Try again in %(seconds)s seconds.")
                              % {"seconds": retry_after}, details={"retry_after": retry_after,
                                                                   "limit_per_minute": api_key.requests_per_minute})
     return count

@@ -11,13 +11,13 @@ from api.reconcile import preview
 from api.reconcile.http import client_budget_take, preflight, with_cors
 from api.reconcile.schemas import (
     BATCH_OPENAPI_SCHEMA,
-    ErrorOut,
     ManifestOut,
     QueryBatchIn,
     QueryResultOut,
     SuggestEntitiesOut,
     SuggestItemsOut,
 )
+from api.schemas import ErrorOut
 from core.errors import InvalidInput
 from registry import reconciliation as recon
 from registry.selectors import organisation_get

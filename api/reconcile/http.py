@@ -21,10 +21,6 @@ WINDOW_SECONDS = 60
 _RETRY_AFTER = "_reconcile_retry_after"
 
 
-class ReconciliationRateLimited(RateLimited):
-    code = "rate_limited"
-
-
 def with_cors(run):
     """Router decorator (view mode): wraps the whole operation, so error responses get the headers too."""
 
@@ -80,6 +76,6 @@ def client_budget_take(request, *, cost: int = 1) -> None:
     if spent > budget:
         retry_after = max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
         setattr(request, _RETRY_AFTER, retry_after)
-        raise ReconciliationRateLimited(
+        raise RateLimited(
             "too many reconciliation requests from this address; retry later",
             details={"retry_after_seconds": retry_after, "budget_per_minute": budget})

@@ -75,18 +75,6 @@ class QueryBatchIn(RootModel[dict[str, QueryIn]]):
 
 # Responses ----------------------------------------------------------------------------------------------------
 
-class ErrorBody(Schema):
-    code: str = Field(description="Stable machine code, e.g. invalid_reconciliation_query, rate_limited")
-    message: str
-    details: dict[str, Any]
-
-
-class ErrorOut(Schema):
-    """The API's one error shape (api/errors.py)."""
-
-    error: ErrorBody
-
-
 class TypeOut(Schema):
     id: str
     name: str

@@ -1,28 +1,19 @@
 """The plans-and-prices page: every product on sale by kind, its monthly and annual price per licence in the
 visitor's chosen currency, and which products the nonprofit discount covers (the demo program's configuration)."""
 
-from decimal import Decimal
 
 from django import forms
 from django.shortcuts import render
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from billing.models import BillingCycle, Currency, CustomerAccount, Price, Product, ProductKind
 from billing.pricing import discount_amount
-from core.money import minor_exponent
+from core.money import format_minor_localized
 
 
 class CurrencyForm(forms.Form):
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
-
-
-def money_format(amount_minor: int, currency: str) -> str:
-    """Minor units for people, in the active language: 1,499.00 USD in English, 1 499,00 USD in French."""
-    exponent = minor_exponent(currency)
-    major = Decimal(amount_minor).scaleb(-exponent)
-    return f"{formats.number_format(major, decimal_pos=exponent, use_l10n=True, force_grouping=True)} {currency}"
 
 
 def _nonprofit_program():
@@ -61,9 +52,9 @@ def plans_page(request):
             covered = product.code in eligible
             rows.append({
                 "product": product, "covered": covered,
-                "monthly": money_format(monthly, currency) if monthly is not None else None,
-                "annual": money_format(annual, currency) if annual is not None else None,
-                "annual_discounted": (money_format(annual - discount_amount(annual, percent), currency)
+                "monthly": format_minor_localized(monthly, currency) if monthly is not None else None,
+                "annual": format_minor_localized(annual, currency) if annual is not None else None,
+                "annual_discounted": (format_minor_localized(annual - discount_amount(annual, percent), currency)
                                       if covered and annual is not None else None),
             })
         if rows:

@@ -39,8 +39,8 @@ from billing.subscriptions import (
     subscription_coupon_attach,
 )
 from billing.views.accounts import SIGN_IN_URL
-from billing.views.catalog import money_format
 from core.errors import ApplicationError
+from core.money import format_minor_localized
 
 store_login = login_required(login_url=SIGN_IN_URL)
 
@@ -233,7 +233,7 @@ def subscription_cancel_view(request, subscription_id: int):
 @require_GET
 @store_login
 def invoices(request):
-    rows = [{"invoice": invoice, "total": money_format(invoice.total_minor, invoice.currency)}
+    rows = [{"invoice": invoice, "total": format_minor_localized(invoice.total_minor, invoice.currency)}
             for invoice in Invoice.objects.filter(account=_account(request))]
     return render(request, "billing/store/invoices.html", {"rows": rows})
 
@@ -246,11 +246,12 @@ LINE_KIND_LABELS = dict(InvoiceLineKind.choices)
 def invoice_detail(request, number: str):
     invoice = get_object_or_404(Invoice, number=number, account=_account(request))
     lines = [{"line": line, "kind": LINE_KIND_LABELS.get(line.kind, line.kind),
-              "unit": money_format(line.unit_amount_minor, invoice.currency) if line.unit_amount_minor else "",
-              "amount": money_format(line.amount_minor, invoice.currency),
+              "unit": (format_minor_localized(line.unit_amount_minor, invoice.currency)
+                       if line.unit_amount_minor else ""),
+              "amount": format_minor_localized(line.amount_minor, invoice.currency),
               "note": DISCOUNT_ENDED_NOTES.get(line.explanation, "")}
              for line in invoice.lines.select_related("product").order_by("position")]
-    totals = {name: money_format(getattr(invoice, f"{name}_minor"), invoice.currency)
+    totals = {name: format_minor_localized(getattr(invoice, f"{name}_minor"), invoice.currency)
               for name in ("subtotal", "discount", "tax", "total")}
     context = {"invoice": invoice, "lines": lines, "totals": totals,
                "transfer": BankTransfer().instructions(invoice) if invoice.status == "open" else None}

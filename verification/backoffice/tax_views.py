@@ -16,8 +16,8 @@ from billing.tax_exemptions import (
     tax_exemption_reject,
     tax_exemptions_pending,
 )
-from billing.views.catalog import money_format
 from core.errors import ApplicationError
+from core.money import format_minor_localized
 from verification.backoffice.views import staff_required
 
 
@@ -35,7 +35,7 @@ def tax_exemption_queue(request):
 
 
 def _detail(request, exemption: TaxExemption, reject_form=None):
-    credits = [(credit, money_format(credit.credit_invoice.tax_minor, credit.credit_invoice.currency))
+    credits = [(credit, format_minor_localized(credit.credit_invoice.tax_minor, credit.credit_invoice.currency))
                for credit in exemption.credits.select_related("invoice", "credit_invoice")]
     return render(request, "backoffice/tax_exemption.html",
                   {"exemption": exemption, "reject_form": reject_form or TaxExemptionRejectForm(),
