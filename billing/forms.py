@@ -14,6 +14,7 @@ from billing.accounts import (
     sign_in_failures_clear,
 )
 from billing.models import Currency
+from core.client_ip import client_ip
 from core.errors import ApplicationError
 
 # The countries the store bills in (the catalog's tax table and the registries Vouch knows), by name.
@@ -73,7 +74,7 @@ class SignInForm(AuthenticationForm):
         self.fields["password"].label = _("Password")
 
     def _ip(self) -> str:
-        return (self.request.META.get("REMOTE_ADDR") or "") if self.request else ""
+        return client_ip(self.request) if self.request else ""
 
     def clean(self):
         typed = self.cleaned_data.get("username") or ""

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpResponse, JsonResponse
 
+from core.client_ip import client_ip
 from core.errors import ApplicationError, InvalidInput, RateLimited
 
 # Each query of a batch costs one unit, as does any other request; this many units per client per minute.
@@ -66,7 +67,7 @@ def client_budget_take(request, *, cost: int = 1) -> None:
     budget = int(getattr(settings, "RECONCILE_BUDGET_PER_MINUTE", DEFAULT_BUDGET_PER_MINUTE))
     now = time.time()
     window = int(now // WINDOW_SECONDS)
-    key = f"reconcile:budget:{request.META.get('REMOTE_ADDR') or 'unknown'}:{window}"
+    key = f"reconcile:budget:{client_ip(request) or 'unknown'}:{window}"
     cache.add(key, 0, timeout=WINDOW_SECONDS * 2)
     try:
         spent = cache.incr(key, max(1, cost))

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.client_ip import client_ip
 from core.errors import ApplicationError, Conflict, NotFound
 from core.money import format_minor_localized, minor_exponent, to_minor
 from registry.search.engine import search_organisations
@@ -297,7 +298,7 @@ def step_confirm(request, program, application):
             return redirect(_previous_url(program, "confirm"))
         if form.is_valid():
             try:
-                application_submit(application=application, ip=request.META.get("REMOTE_ADDR"),
+                application_submit(application=application, ip=client_ip(request),
                                    user_agent=request.META.get("HTTP_USER_AGENT", "")[:500])
             except ApplicationError as error:
                 form.add_error(None, str(error.message))
