@@ -1,5 +1,10 @@
 """The import pipeline: files -> raw rows -> change detection -> parse -> batched writes -> snapshot -> run record.
 
+Progress: the pipeline reports each phase (hashing, parsing, writing, indexing, snapshot) to an ImportProgress
+(registry.importers.progress): a bar in a terminal, log lines elsewhere, nothing by default.
+A run holds a lock that dies with its process (registry.importers.liveness): a killed run is marked failed by
+the next one.
+
 Locking and atomicity: the whole run is one database transaction. A run that fails at any point rolls back,
 so the data stays exactly as before it, and the run is recorded as failed. On SQLite the transaction holds the
 write lock for the run's duration (readers are not blocked: WAL).
@@ -7,10 +12,10 @@ write lock for the run's duration (readers are not blocked: WAL).
 
 import logging
 import multiprocessing
+import os
 import time
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from datetime import date
 
 from django.conf import settings
@@ -23,7 +28,9 @@ from registry.importers import get_importer
 from registry.importers.base import Importer, RawRow
 from registry.importers.batches import ImportSummary, RunBatches
 from registry.importers.files import InputFile, detect_encoding, expand_paths
+from registry.importers.liveness import RunLock, import_runs_fail_stale, run_process_record
 from registry.importers.prepare import worker_setup
+from registry.importers.progress import ImportProgress
 from registry.importers.writer import BatchWriter
 from registry.models import ImportRun, RejectedRow, Source
 from registry.search.backends import get_backend
@@ -34,10 +41,18 @@ BATCH_ROWS = 5000
 __all__ = ["ImportSummary", "registry_import"]
 
 
-def _describe(files: list[InputFile]) -> list[dict]:
-    return [
-        {"path": f.display, "sha256": f.sha256(), "bytes": f.size(), "encoding": detect_encoding(f)} for f in files
-    ]
+def _describe(files: list[InputFile], progress: ImportProgress) -> list[dict]:
+    """Every byte is read twice here (fingerprint and line count, then the encoding check): a corrupt archive
+    fails before any write."""
+    sizes = [f.size() for f in files]
+    phase = progress.phase("hashing", total=2 * sum(sizes), unit="bytes")
+    described = []
+    for file, size in zip(files, sizes, strict=True):
+        sha256, lines = file.digest(on_read=phase.advance)
+        described.append({"path": file.display, "sha256": sha256, "bytes": size, "lines": lines,
+                          "encoding": detect_encoding(file, on_read=phase.advance)})
+    phase.close()
+    return described
 
 
 def source_for(importer: Importer) -> Source:
@@ -58,28 +73,44 @@ def _workers(total_bytes: int):
         return nullcontext(None)
     # forkserver: workers start from a clean process, never from one holding an open database connection.
     context = multiprocessing.get_context("forkserver")
-    return ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=worker_setup)
+    # Workers watch this process: killed, it leaves no worker behind (prepare.worker_setup).
+    return ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=worker_setup,
+                               initargs=(os.getpid(),))
 
 
 def registry_import(
-    *, source: str, paths: list[str], snapshot: bool = False, progress: Callable[[int], None] | None = None
+    *, source: str, paths: list[str], snapshot: bool = False, progress: ImportProgress | None = None
 ) -> tuple[ImportRun, ImportSummary]:
     """Import registry files. Raises ImportFailed (data untouched) when the run cannot complete."""
     started = time.monotonic()
+    progress = progress or ImportProgress()
     importer = get_importer(source)
     files = expand_paths(paths, importer.accept_file)
     source_row = source_for(importer)
-    run = ImportRun.objects.create(source=source_row, snapshot=snapshot, files=[{"path": f.display} for f in files])
+    import_runs_fail_stale()
+    with ExitStack() as stack:
+        # The run appears to others only once its lock is held: never "running" without a live process.
+        with transaction.atomic():
+            run = ImportRun(source=source_row, snapshot=snapshot, files=[{"path": f.display} for f in files])
+            run_process_record(run)
+            run.save()
+            stack.enter_context(RunLock(run))
+        return _run(run, importer, files, source_row, snapshot, progress, started)
+
+
+def _run(run: ImportRun, importer: Importer, files: list[InputFile], source_row: Source, snapshot: bool,
+         progress: ImportProgress, started: float) -> tuple[ImportRun, ImportSummary]:
+    source = importer.slug
     backend = get_backend()
     batches = None
     try:
-        run.files = _describe(files)  # reads every byte once: a corrupt archive fails here, before any write
+        run.files = _describe(files, progress)
         with (_workers(sum(f["bytes"] for f in run.files)) as executor, transaction.atomic(),
               connection.cursor() as cursor):
             writer = BatchWriter(cursor, vendor=connection.vendor, source_id=source_row.pk, backend=backend,
                                  now=timezone.now())
             watch = registry_status_watch()  # coupons whose organisation's status this run changes get flagged
-            batches = RunBatches(importer, writer, progress, executor)
+            batches = RunBatches(importer, writer, progress, executor, estimate=importer.estimate_rows(run.files))
             batch: list[RawRow] = []
             for row in importer.rows(files):
                 batch.append(row)
@@ -89,13 +120,21 @@ def registry_import(
             batches.feed(batch)
             batches.finish()
             if snapshot:
-                missing = [org_id for org_id in writer.active_org_ids() if org_id not in batches.seen]
+                active = writer.active_org_ids()
+                phase = progress.phase("snapshot", total=len(active))
+                missing = [org_id for org_id in active if org_id not in batches.seen]
                 writer.mark_removed(missing, reason=f"no longer listed by {importer.name}", on=date.today())
                 batches.summary.removed = len(missing)
+                phase.advance(len(active))
+                phase.close()
             watch.finish(actor_label=f"import {importer.slug} (run {run.pk})")
             changed = batches.summary
-            if changed.created or changed.updated or changed.removed:  # PostgreSQL: a full scan, worth skipping
+            count = changed.created + changed.updated + changed.removed
+            phase = progress.phase("indexing", total=count)
+            if count:  # PostgreSQL: a full scan, worth skipping
                 backend.refresh_vocabulary(cursor)
+            phase.advance(count)
+            phase.close()
     except Exception as exc:
         logger.exception("import of %s failed", source)
         run.status = ImportRun.Status.FAILED
