@@ -36,9 +36,10 @@ class Phase:
     def set_total(self, total: int | None) -> None:
         self.total = total
 
-    def close(self) -> None:
+    def close(self, stopped: bool = False) -> None:
+        """The phase is over; stopped: cut short by a failure (the total stays what was expected)."""
         self.closed = True
-        if self.total is None or self.done > self.total:
+        if not stopped and (self.total is None or self.done > self.total):
             self.total = self.done
 
     # The figures every reporter shows.
@@ -85,7 +86,7 @@ class ImportProgress:
         """Close the phases a failed run left open."""
         for phase in self.phases:
             if not phase.closed:
-                phase.close()
+                phase.close(stopped=True)
 
 
 class _LogPhase(Phase):
@@ -101,10 +102,10 @@ class _LogPhase(Phase):
             self.last = now
             self.reporter.emit(self)
 
-    def close(self) -> None:
+    def close(self, stopped: bool = False) -> None:
         if not self.closed:
-            super().close()
-            self.reporter.emit(self, finished=True)
+            super().close(stopped)
+            self.reporter.emit(self, finished=True, stopped=stopped)
 
 
 class LogProgress(ImportProgress):
@@ -118,9 +119,10 @@ class LogProgress(ImportProgress):
     def _make(self, name: str, total: int | None, unit: str) -> Phase:
         return _LogPhase(name, total, unit, reporter=self)
 
-    def emit(self, phase: Phase, finished: bool = False) -> None:
-        done = f" done in {_duration(time.monotonic() - phase.started)}" if finished else ""
-        self.log.info("import %s %s%s", self.label, phase.describe(finished), done)
+    def emit(self, phase: Phase, finished: bool = False, stopped: bool = False) -> None:
+        took = _duration(time.monotonic() - phase.started)
+        end = (f" stopped after {took}" if stopped else f" done in {took}") if finished else ""
+        self.log.info("import %s %s%s", self.label, phase.describe(finished), end)
 
 
 class _BarPhase(Phase):
@@ -145,9 +147,9 @@ class _BarPhase(Phase):
         self.bar.total = total
         self.bar.refresh()
 
-    def close(self) -> None:
+    def close(self, stopped: bool = False) -> None:
         if not self.closed:
-            super().close()
+            super().close(stopped)
             self.bar.total = self.total
             self.bar.refresh()
             self.bar.close()
