@@ -5,11 +5,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core.management import call_command
 
+from programs.demo import DEMO_VALUES
+from programs.models import Program
 from registry.models import Organisation
 from registry.search.engine import search_organisations
 from tests.conftest import ROOT
-from verification.demo import DEMO_VALUES
-from verification.models import Program
 
 DEMO_SOURCES = {"us-irs-bmf": 3000, "au-acnc": 300, "gb-oscr": 300, "fr-rna": 300}
 
