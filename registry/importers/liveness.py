@@ -19,6 +19,7 @@ import logging
 import os
 import socket
 from pathlib import Path
+from typing import IO
 
 from django.conf import settings
 from django.db import connection
@@ -40,7 +41,7 @@ class RunLock:
 
     def __init__(self, run: ImportRun):
         self.run_id = run.pk
-        self.handle = None
+        self.handle: IO[str] | None = None
 
     def __enter__(self) -> "RunLock":
         if connection.vendor == "postgresql":
@@ -49,8 +50,8 @@ class RunLock:
         else:
             path = _lock_file(self.run_id)
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.handle = path.open("a+")
-            fcntl.flock(self.handle, fcntl.LOCK_EX)
+            handle = self.handle = path.open("a+")
+            fcntl.flock(handle, fcntl.LOCK_EX)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -94,7 +95,10 @@ def run_process_record(run: ImportRun) -> None:
 def import_runs_fail_stale(*, exclude: int | None = None) -> list[int]:
     """Mark failed every run shown as running whose process is gone. Returns their ids."""
     failed = []
-    for run in ImportRun.objects.filter(status=ImportRun.Status.RUNNING).exclude(pk=exclude).select_related("source"):
+    runs = ImportRun.objects.filter(status=ImportRun.Status.RUNNING).select_related("source")
+    if exclude is not None:
+        runs = runs.exclude(pk=exclude)
+    for run in runs:
         if run_is_alive(run) is not False:
             continue
         where = f"pid {run.pid} on {run.host}" if run.pid else "an earlier version of Vouch"
