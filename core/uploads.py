@@ -20,7 +20,7 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from django.conf import settings
 from django.core.files import File
@@ -69,11 +69,11 @@ class UploadFileStorage(FileSystemStorage):
         kwargs.setdefault("directory_permissions_mode", 0o700)
         super().__init__(**kwargs)
 
-    @property  # type: ignore[override]
+    @property
     def base_location(self):
         return str(settings.DOCUMENTS_DIR)
 
-    @property  # type: ignore[override]
+    @property
     def location(self):
         return os.path.abspath(self.base_location)
 
@@ -180,7 +180,7 @@ def upload_discard(stored_name: str) -> None:
         upload_storage().delete(upload_key(stored_name))
 
 
-def upload_open(stored_name: str) -> BinaryIO:
+def upload_open(stored_name: str) -> IO[bytes]:
     """The stored file, opened for binary reading (the caller closes it). Raises NotFound if the file is gone."""
     key, storage = upload_key(stored_name), upload_storage()
     missing = NotFound(_("The file of this document is missing."), code="document_file_missing")
