@@ -27,7 +27,7 @@ def test_crash_midway_leaves_earlier_data_intact(registries, import_files, monke
     from registry.importers.us_irs_bmf import BmfImporter
 
     parse, calls = BmfImporter.parse, []
-    monkeypatch.setattr(pipeline, "BATCH_ROWS", 500)  # the sample's 3,239 rows make several batches
+    monkeypatch.setattr(pipeline, "BATCH_ROWS", 500)  # the sample's 3,240 rows make several batches
 
     def crash_after_some_batches(self, row):
         calls.append(row.line)
