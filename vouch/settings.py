@@ -171,6 +171,8 @@ IMPORT_PARALLEL_MIN_BYTES = int(env("IMPORT_PARALLEL_MIN_BYTES", str(32 * 1024 *
 
 # Background work: the django.tasks API on the database backend; `manage.py db_worker` runs it.
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"), "QUEUES": ["default"]}}
+# The periodic jobs `manage.py run_scheduler` enqueues (one table, see docs/operator-guide.md).
+SCHEDULE = "vouch.schedule.SCHEDULE"
 
 # Email (Django's MAILERS): SMTP when EMAIL_HOST is set; otherwise each email is written as a file under
 # VOUCH_DATA_DIR/mail (the embedded default, so a newcomer can read the codes Vouch sends).

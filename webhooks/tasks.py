@@ -5,6 +5,7 @@ import logging
 from django.tasks import task
 
 from webhooks.delivery import webhook_deliveries_send, webhook_next_attempt_at
+from webhooks.services import webhook_events_prune
 
 logger = logging.getLogger(__name__)
 
@@ -33,3 +34,9 @@ def _schedule_next_pass() -> None:
             deliver_webhooks.using(run_after=run_after).enqueue()
     except Exception:
         logger.exception("could not schedule the next webhook pass; cron `send_webhooks` will deliver")
+
+
+@task
+def prune_webhook_events(*, older_than_days: int = 90) -> int:
+    """Old events and their delivery log, never one with a delivery still pending. Returns the number deleted."""
+    return webhook_events_prune(older_than_days=older_than_days)
