@@ -34,7 +34,7 @@ from setup_db import ROOT, reset
 SETUP = """
 from django.contrib.auth import get_user_model
 from partners.services import ALL_SCOPES, api_key_create, partner_create
-from verification.demo import program_demo_ensure
+from programs.demo import program_demo_ensure
 admin = get_user_model().objects.create_superuser("bench", "bench@verifier.example", "bench-pass-123")
 partner = partner_create(name="Bench", program=program_demo_ensure(), actor=admin, sees_all_applications=True)
 _key, raw = api_key_create(partner=partner, name="bench", scopes=list(ALL_SCOPES), actor=admin,

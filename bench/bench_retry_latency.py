@@ -103,7 +103,7 @@ def main() -> None:
             process.terminate()
         for process in services:
             process.wait(30)
-        controller.stop()
+        controller.stop(no_assert=True)
     latencies = sorted(round(arrived - max(up, due_at.get(to, up)), 1) for to, arrived in recorder.arrivals.items())
     result = {
         "emails": args.emails, "outage_seconds": args.outage, "delivered": len(recorder.arrivals),

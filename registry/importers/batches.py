@@ -8,8 +8,8 @@ writes land cannot change the outcome.
 
 from collections import deque
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
 from concurrent.futures import Executor, Future
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass
 
 from registry.importers.base import Importer, RawRow, RowRejected

@@ -87,15 +87,14 @@ class ImportJournal:
             if connection.vendor == "sqlite":  # the FTS5 index is a table of its own (PostgreSQL's is an index)
                 cursor.execute(f"DELETE FROM registry_org_fts WHERE rowid IN ({marks})", inserted)
             cursor.execute(f"DELETE FROM {TABLE} WHERE id IN ({marks})", inserted)
-        changed = [e for e in entries if e.before is not None]
+        changed = [(e, e.before) for e in entries if e.before is not None]
         if changed:
             assignments = ", ".join(f"{c} = %s" for c in IMAGE_COLUMNS)
             cursor.executemany(
                 f"UPDATE {TABLE} SET {assignments} WHERE id = %s",
-                [[*(self._db_value(c, e.before[c]) for c in IMAGE_COLUMNS), e.organisation_pk] for e in changed])
+                [[*(self._db_value(c, before[c]) for c in IMAGE_COLUMNS), e.organisation_pk] for e, before in changed])
             marks = ", ".join(["%s"] * len(changed))
-            cursor.execute(f"SELECT org_id FROM {TABLE} WHERE id IN ({marks})",
-                                [e.organisation_pk for e in changed])
+            cursor.execute(f"SELECT org_id FROM {TABLE} WHERE id IN ({marks})", [e.organisation_pk for e, _ in changed])
             self.backend.index(cursor, [org_id for (org_id,) in cursor.fetchall()])
 
     @staticmethod

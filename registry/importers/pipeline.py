@@ -23,7 +23,6 @@ from django.utils import timezone
 
 from core.errors import ImportFailed
 from core.scheduling import DatabaseLease
-from coupons.monitoring import registry_status_watch
 from registry.importers import get_importer
 from registry.importers.base import Importer, RawRow
 from registry.importers.batches import ImportSummary, RunBatches
@@ -33,6 +32,7 @@ from registry.importers.prepare import worker_setup
 from registry.importers.writer import BatchWriter
 from registry.models import ImportRun, RejectedRow, Source
 from registry.search.backends import get_backend
+from registry.watch import registry_status_watch
 
 logger = logging.getLogger(__name__)
 BATCH_ROWS = 5000
@@ -91,8 +91,7 @@ def registry_import(
             if not batching:
                 stack.enter_context(transaction.atomic())
             cursor = stack.enter_context(connection.cursor())
-            context = {"vendor": connection.vendor, "source_id": source_row.pk, "backend": backend,
-                       "now": timezone.now()}
+            now = timezone.now()
             if batching:
                 lease = DatabaseLease(IMPORT_LEASE, ttl=IMPORT_LEASE_TTL)
                 if not lease.acquire():
@@ -100,9 +99,11 @@ def registry_import(
                     raise ImportFailed("another registry import is running; try again when it has finished")
                 interrupted_imports_undo(backend=backend, by_run=run.pk)
                 journal = ImportJournal(run_id=run.pk, cursor=cursor, backend=backend)
-                writer = JournaledWriter(cursor, journal=journal, **context)
+                writer: BatchWriter = JournaledWriter(cursor, journal=journal, vendor=connection.vendor,
+                                                      source_id=source_row.pk, backend=backend, now=now)
             else:
-                writer = BatchWriter(cursor, **context)
+                writer = BatchWriter(cursor, vendor=connection.vendor, source_id=source_row.pk, backend=backend,
+                                     now=now)
             watch = registry_status_watch()  # coupons whose organisation's status this run changes get flagged
             # Committing batches: each batch's writes are one short transaction; reads and parsing stay outside.
             batches = RunBatches(importer, writer, progress, executor,
@@ -136,11 +137,11 @@ def registry_import(
         run.error = f"{type(exc).__name__}: {exc}"[:5000]
         _finish(run, batches, started)
         _release(lease)
-        known = isinstance(exc, ImportFailed)
-        message = exc.message if known else f"{type(exc).__name__}: {exc}"
+        known = exc if isinstance(exc, ImportFailed) else None
+        message = known.message if known else f"{type(exc).__name__}: {exc}"
         outcome = "nothing was changed" if undone else "its changes are undone by the next import"
         raise ImportFailed(f"import of {source} failed, {outcome}: {message}",
-                           code=exc.code if known else None) from exc
+                           code=known.code if known else None) from exc
     if journal:
         journal.discard()
     _release(lease)

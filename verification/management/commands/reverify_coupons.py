@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from core.scheduling import lease_held
-from verification.models import Program
+from programs.models import Program
 from verification.reverification import coupons_reverify, reverification_summary
 from verification.tasks import REVERIFY_LEASE
 
