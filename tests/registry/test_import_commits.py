@@ -159,7 +159,8 @@ def test_the_worker_the_api_and_sign_in_carry_on_during_an_import(tmp_path, sett
     worker_thread = threading.Thread(target=run_worker)
     worker_thread.start()
     api, sign_in, queued = [], [], []
-    while importing.poll() is None:
+
+    def traffic():
         started = time.monotonic()
         answer = client.get("/api/v1/organisations", {"country": "US", "q": "river maple"})
         api.append((answer.status_code, time.monotonic() - started))
@@ -167,6 +168,9 @@ def test_the_worker_the_api_and_sign_in_carry_on_during_an_import(tmp_path, sett
         answer = Client().post(reverse("backoffice:login"), {"username": "rita", "password": "s3cret-pass"})
         sign_in.append((answer.status_code, time.monotonic() - started))
         queued.append(prune_task_results.enqueue().id)
+
+    while importing.poll() is None:
+        traffic()
     assert importing.wait() == 0, importing.stderr.read()[-3000:]
     deadline = time.monotonic() + 30
     while DBTaskResult.objects.filter(pk__in=queued).exclude(status="SUCCESSFUL").exists():
@@ -178,7 +182,13 @@ def test_the_worker_the_api_and_sign_in_carry_on_during_an_import(tmp_path, sett
     assert Organisation.objects.count() == 30000
     assert len(api) >= 3, "the import ended before the test could measure anything"
     assert {status for status, _ in api} == {200} and {status for status, _ in sign_in} == {302}
-    # Under a second at the 95th percentile; the worst case is bounded by one batch on a loaded machine (in one
-    # transaction, the import used to hold every writer for its whole run, or fail them after the 20 s timeout).
-    waits = sorted(seconds for _, seconds in api + sign_in)
-    assert waits[int(len(waits) * 0.95)] < 1.0 and waits[-1] < 3.0, waits[-10:]
+    during = sorted(seconds for _, seconds in api + sign_in)
+    # The same traffic without the import: on a shared machine the CPU alone can make requests slow.
+    api.clear(), sign_in.clear()
+    for _ in range(max(10, len(during) // 4)):
+        traffic()
+    quiet = sorted(seconds for _, seconds in api + sign_in)
+    # What the import adds: under a second at the 95th percentile, a few seconds at worst (one batch on a loaded
+    # machine). In one transaction the import held every writer for its whole run, or failed it after 20 s.
+    assert during[int(len(during) * 0.95)] < quiet[int(len(quiet) * 0.95)] + 1.0, (during[-10:], quiet[-5:])
+    assert during[-1] < quiet[-1] + 3.0, (during[-10:], quiet[-5:])

@@ -9,10 +9,10 @@ from django_tasks_db.models import DBTaskResult
 
 from core.scheduling import ScheduledJob
 from tests.core.running import Running, wait_for
+from verification.partner_events import application_partner_event
 from verification.services import application_start
 from webhooks.models import DeliveryStatus, WebhookDelivery
-from webhooks.payloads import application_event_data
-from webhooks.services import webhook_event_emit
+from webhooks.services import webhook_event_record
 from webhooks.tasks import deliver_webhooks
 
 
@@ -20,10 +20,10 @@ from webhooks.tasks import deliver_webhooks
 def test_a_due_webhook_retry_and_a_delivery_left_by_a_killed_worker_are_sent(partner, subscribe, program, receiver):
     subscribe(partner, url=receiver.url)
     application = application_start(program=program, language="en")
-    first = webhook_event_emit(event_type="application.submitted", data=application_event_data(application),
-                               application=application)
-    second = webhook_event_emit(event_type="application.approved", data=application_event_data(application),
-                                application=application)
+    first = webhook_event_record(application_partner_event(application=application,
+                                                           event_type="application.submitted"))
+    second = webhook_event_record(application_partner_event(application=application,
+                                                            event_type="application.approved"))
     now = timezone.now()
     WebhookDelivery.objects.filter(pk=first[0].pk).update(attempts=1, next_attempt_at=now + timedelta(seconds=2))
     # the second was leased by a worker that was killed; its lease ends in 3 seconds
