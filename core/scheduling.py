@@ -3,10 +3,10 @@
 - The schedule is data: a sequence of `ScheduledJob` (the project's table is vouch/schedule.py, named by the
   SCHEDULE setting so that this lowest layer imports no app). A job names a `django.tasks` task; the scheduler only
   enqueues it, the worker runs it, so every job is a task that can also be enqueued by hand or run at once.
-- Exactly one scheduler acts at a time: it holds a lease (`DatabaseLease`, the `Lease` interface leaves room for a
-  Redis lock). Others started beside it wait on standby and take over when its lease expires (it died) or is
-  released (it stopped). The holder renews the lease on each tick; the renewal time is the heartbeat that
-  `scheduler_heartbeat()` reports (for /readyz).
+- Exactly one scheduler acts at a time: it holds a lease (`DatabaseLease`, or `RedisLease` when REDIS_URL is set;
+  both behind the same two methods). Others started beside it wait on standby and take over when its lease expires
+  (it died) or is released (it stopped). The holder renews the lease on each tick; the renewal time is the
+  heartbeat that `scheduler_heartbeat()` reports (for /readyz).
 - Each occurrence of a job is claimed once with a conditional UPDATE on its `ScheduledJobState`, in the same
   transaction as the enqueue, so even two schedulers acting at once (a lease that expired under a stalled holder)
   enqueue it once. An occurrence missed while no scheduler ran is caught up once (not once per missed occurrence).
@@ -117,10 +117,41 @@ def lease_held(name: str, *, ttl: timedelta) -> Iterator[bool]:
             lease.release()
 
 
+class RedisLease:
+    """The same lease as a Redis key (`SET NX PX`, renewed and released only by its holder, atomically in Lua), for
+    installations that run Redis. The holder also records its heartbeat in the database row `scheduler_heartbeat()`
+    reads (Redis decides who holds the lease, so the row is only written by the holder)."""
+
+    RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0"
+    RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
+
+    def __init__(self, name: str, *, url: str, ttl: timedelta = LEASE_TTL, holder: str | None = None):
+        import redis
+
+        self.name = name
+        self.key = f"vouch:lease:{name}"
+        self.ttl = ttl
+        self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{get_random_string(6)}"
+        self.client = redis.Redis.from_url(url)
+
+    def acquire(self) -> bool:
+        milliseconds = int(self.ttl.total_seconds() * 1000)
+        held = bool(self.client.set(self.key, self.holder, nx=True, px=milliseconds)
+                    or self.client.eval(self.RENEW, 1, self.key, self.holder, milliseconds))
+        if held:
+            now = timezone.now()
+            Lease.objects.update_or_create(name=self.name, defaults={
+                "holder": self.holder, "renewed_at": now, "expires_at": now + self.ttl, "acquired_at": now})
+        return held
+
+    def release(self) -> None:
+        self.client.eval(self.RELEASE, 1, self.key, self.holder)
+
+
 def scheduler_lease() -> LeaseProtocol:
-    """The lock that keeps one scheduler acting. The database lease today; a Redis lock can take its place behind
-    the same two methods when Vouch runs Redis."""
-    return DatabaseLease(SCHEDULER_LEASE)
+    """The lock that keeps one scheduler acting: a Redis key when REDIS_URL is set, else a database row."""
+    redis_url = getattr(settings, "REDIS_URL", "")
+    return RedisLease(SCHEDULER_LEASE, url=redis_url) if redis_url else DatabaseLease(SCHEDULER_LEASE)
 
 
 def scheduler_heartbeat() -> datetime | None:
