@@ -8,7 +8,8 @@ free port of 127.0.0.1), imports a first slice of the file so that searches find
 below alone for a while (the baseline: on a shared machine the CPU alone slows requests down), then runs
 `manage.py import_registry` on the whole file while three clients loop until it ends: the partner API
 (`GET /api/v1/organisations`, each call writes its rate-limit counter), the organisation search page, and a
-reviewer signing in (`POST /en/review/login/`, which writes the session and last_login). It records every answer's
+reviewer signing in (`POST /en/review/login/`, which writes the session and last_login), and a bare write probe on
+the SQLite file (the wait for the write lock alone, without a request's CPU). It records every answer's
 status and time, whether the worker survived, and whether the tasks queued during the import ran.
 """
 
@@ -18,6 +19,7 @@ import os
 import platform
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -29,7 +31,7 @@ from datetime import UTC, datetime
 from http.cookiejar import CookieJar
 from pathlib import Path
 
-from setup_db import ROOT, reset
+from setup_db import ROOT, SQLITE_DIR, reset
 
 SETUP = """
 from django.contrib.auth import get_user_model
@@ -128,13 +130,41 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def traffic(base: str, key: str) -> tuple[dict[str, Client], threading.Event, list[threading.Thread]]:
+class Probe(Client):
+    """A bare writer on the database file: one tiny write transaction every 50 ms. Its time is the wait for the
+    write lock (the write itself takes well under a millisecond), apart from the CPU a web request also needs."""
+
+    def __init__(self, path: Path):
+        super().__init__("", "write_probe")
+        self.path = path
+
+    def loop(self, running: threading.Event) -> None:
+        db = sqlite3.connect(self.path, timeout=20, isolation_level=None)
+        db.execute("CREATE TABLE IF NOT EXISTS bench_probe (id INTEGER PRIMARY KEY, n INTEGER)")
+        while running.is_set():
+            started = time.perf_counter()
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                db.execute("INSERT OR REPLACE INTO bench_probe (id, n) VALUES (1, ?)", [int(started * 1000)])
+                db.execute("COMMIT")
+                status = 200
+            except sqlite3.OperationalError:  # "database is locked" after the 20 s timeout
+                status = 500
+            self.samples.append((status, time.perf_counter() - started))
+            time.sleep(0.05)
+        db.close()
+
+
+def traffic(base: str, key: str, sqlite: bool) -> tuple[dict[str, Client], threading.Event, list[threading.Thread]]:
     clients = {"api": Client(base, "api"), "page": Client(base, "page"), "sign_in": Client(base, "sign_in")}
     running = threading.Event()
     running.set()
     threads = [threading.Thread(target=api_loop, args=(clients["api"], key, running)),
                threading.Thread(target=page_loop, args=(clients["page"], running)),
                threading.Thread(target=sign_in_loop, args=(clients["sign_in"], running))]
+    if sqlite:
+        probe = clients["write_probe"] = Probe(SQLITE_DIR / "vouch.sqlite3")
+        threads.append(threading.Thread(target=probe.loop, args=(running,)))
     for thread in threads:
         thread.start()
     return clients, running, threads
@@ -175,12 +205,12 @@ def main() -> None:
                 time.sleep(0.2)
         # The same traffic without an import first: on a shared machine the CPU alone makes requests slow, and
         # the difference is what the import costs them.
-        baseline, running, threads = traffic(base, key)
+        baseline, running, threads = traffic(base, key, args.backend == "sqlite")
         time.sleep(args.baseline)
         running.clear()
         for thread in threads:
             thread.join(120)
-        clients, running, threads = traffic(base, key)
+        clients, running, threads = traffic(base, key, args.backend == "sqlite")
         since = datetime.now(UTC).isoformat()
         started = time.perf_counter()
         done = subprocess.run([*py, "import_registry", "us-irs-bmf", args.file, "--json"], cwd=ROOT, env=env,
