@@ -172,28 +172,31 @@ def test_a_stopped_scheduler_releases_its_lease():
 def redis_url():
     import redis
 
-    url = "redis://127.0.0.1:6379/12"  # a database of the machine's Redis that nothing else here uses
-    client = redis.Redis.from_url(url)
+    url = "redis://127.0.0.1:6379/12"
     try:
-        client.ping()
+        redis.Redis.from_url(url).ping()
     except redis.ConnectionError:
         pytest.skip("no Redis server on 127.0.0.1:6379")
-    client.flushdb()
-    yield url
-    client.flushdb()
+    return url
 
 
 @pytest.mark.django_db
 def test_the_redis_lease_has_one_holder_and_records_the_heartbeat(redis_url, settings):
+    from django.utils.crypto import get_random_string
+
     from core.scheduling import RedisLease
 
     settings.REDIS_URL = redis_url
-    first = scheduler_lease()
-    second = RedisLease("scheduler", url=redis_url, holder="other", ttl=timedelta(seconds=1))
-    assert isinstance(first, RedisLease)
-    assert first.acquire() and not second.acquire() and first.acquire()
-    assert Lease.objects.get(name="scheduler").holder == first.holder and scheduler_heartbeat() is not None
-    first.release()
-    assert second.acquire() and not first.acquire()
-    threading.Event().wait(1.2)  # "other" died: its key expires
-    assert first.acquire()
+    assert isinstance(scheduler_lease(), RedisLease)
+    name = f"test-{get_random_string(12)}"  # its own key: other test runs may share this Redis
+    first = RedisLease(name, url=redis_url)
+    second = RedisLease(name, url=redis_url, holder="other", ttl=timedelta(seconds=1))
+    try:
+        assert first.acquire() and not second.acquire() and first.acquire()
+        assert Lease.objects.get(name=name).holder == first.holder
+        first.release()
+        assert second.acquire() and not first.acquire()
+        threading.Event().wait(1.2)  # "other" died: its key expires
+        assert first.acquire()
+    finally:
+        first.release()
