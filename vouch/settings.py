@@ -191,6 +191,11 @@ WEBHOOKS_ALLOW_HTTP_LOCALHOST = env_bool("WEBHOOKS_ALLOW_HTTP_LOCALHOST", False)
 # and the input size from which they are worth starting.
 IMPORT_WORKERS = int(env("IMPORT_WORKERS", str(max(1, min(3, (os.cpu_count() or 2) - 1)))))
 IMPORT_PARALLEL_MIN_BYTES = int(env("IMPORT_PARALLEL_MIN_BYTES", str(32 * 1024 * 1024)))
+# Rows an import writes per transaction; 0: the whole run in one transaction. On SQLite a write transaction locks
+# out every other writer (worker, sign-in, API), so imports commit in batches there and undo a failed run from a
+# journal (registry/importers/journal.py); PostgreSQL's writers do not block each other.
+IMPORT_COMMIT_ROWS = int(env("IMPORT_COMMIT_ROWS", "5000" if DATABASES["default"]["ENGINE"].endswith("sqlite3")
+                             else "0"))
 
 # Background work: the django.tasks API on the database backend; `manage.py db_worker` runs it.
 # TASKS_BACKEND=rq (with REDIS_URL) moves the queue to Redis: workers are `manage.py rqworker default --job-class
@@ -207,6 +212,8 @@ if _tasks_backend == "rq":
 else:
     TASKS = {"default": {"BACKEND": {"database": "django_tasks_db.DatabaseBackend"}.get(_tasks_backend, _tasks_backend),
                          "QUEUES": ["default"]}}
+# The periodic jobs `manage.py run_scheduler` enqueues (one table, see docs/operator-guide.md).
+SCHEDULE = "vouch.schedule.SCHEDULE"
 
 # Email (Django's MAILERS): SMTP when EMAIL_HOST is set; otherwise each email is written as a file under
 # VOUCH_DATA_DIR/mail (the embedded default, so a newcomer can read the codes Vouch sends).
