@@ -22,6 +22,7 @@ class Currency(models.TextChoices):
     USD = "USD", _("US dollar")
     EUR = "EUR", _("Euro")
     GBP = "GBP", _("Pound sterling")
+    AUD = "AUD", _("Australian dollar")  # Australian organisations (ACNC) buy in their own currency
 
 
 class BillingCycle(models.TextChoices):

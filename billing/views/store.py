@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billing.checkout import subscription_buy
+from billing.checkout_quote import USER_FIXES, checkout_quote, coupon_error_text
 from billing.forms_store import (
     AddLicencesForm,
     AttachCouponForm,
@@ -39,6 +40,7 @@ from billing.subscriptions import (
     subscription_coupon_attach,
 )
 from billing.views.accounts import SIGN_IN_URL
+from core.client_ip import client_ip
 from core.errors import ApplicationError
 from core.money import format_minor_localized
 
@@ -61,31 +63,66 @@ def _own_subscription(request, subscription_id: int) -> Subscription:
 # Checkout
 
 
+def _summary(request, account, form, data=None, *, add_errors=True):
+    """The priced summary of a valid form, or None (the form then carries the error)."""
+    data = data or form.cleaned_data
+    try:
+        summary = checkout_quote(account=account, plan_code=data["plan"], quantity=data["quantity"],
+                                 add_ons=form.add_ons(), billing_cycle=data["billing_cycle"],
+                                 coupon_code=data["coupon"] or None, client_key=client_ip(request))
+    except ApplicationError as error:
+        if add_errors:
+            form.add_service_error(error)
+        return None
+    if summary.coupon_error is not None and add_errors:
+        form.add_error("coupon", coupon_error_text(summary.coupon_error))
+    return summary
+
+
 @require_http_methods(["GET", "POST"])
 @store_login
 def checkout(request):
+    """Two steps that work without JavaScript: "Review order" prices the form (billing.checkout_quote) and shows
+    the summary with a "Buy" button; "Buy" buys. With JavaScript (static/js/checkout.js) the summary is fetched as
+    the form changes (the same view, `summary_only`), and "Review order" stays as the fallback."""
     account = _account(request)
+    summary = None
+    buying = request.method == "POST" and request.POST.get("action") != "review" and not request.POST.get(
+        "summary_only")
     if request.method == "POST":
         form = CheckoutForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
-            try:
-                subscription = subscription_buy(
-                    account=account, plan_code=data["plan"], quantity=data["quantity"], add_ons=form.add_ons(),
-                    billing_cycle=data["billing_cycle"], coupon_code=data["coupon"] or None,
-                    idempotency_key=data["idempotency_key"])
-            except ApplicationError as error:
-                form.add_service_error(error)
-                if error.code == "idempotency_key_reused":  # this form was already used for another purchase
-                    form.data = form.data.copy()
-                    form.data["idempotency_key"] = idempotency_key_new()
+            if not buying:
+                summary = _summary(request, account, form)
             else:
-                messages.success(request, _("Thank you: your subscription is active."))
-                return redirect("billing:store_subscription", subscription_id=subscription.pk)
+                data = dict(form.cleaned_data)
+                try:
+                    subscription = subscription_buy(
+                        account=account, plan_code=data["plan"], quantity=data["quantity"], add_ons=form.add_ons(),
+                        billing_cycle=data["billing_cycle"], coupon_code=data["coupon"] or None,
+                        idempotency_key=data["idempotency_key"])
+                except ApplicationError as error:
+                    if error.code in USER_FIXES:
+                        form.add_error("coupon", coupon_error_text(error))
+                    else:
+                        form.add_service_error(error)
+                    if error.code == "idempotency_key_reused":  # this form was already used for another purchase
+                        form.data = form.data.copy()
+                        form.data["idempotency_key"] = idempotency_key_new()
+                    summary = _summary(request, account, form, data, add_errors=False)
+                else:
+                    messages.success(request, _("Thank you: your subscription is active."))
+                    return redirect("billing:store_subscription", subscription_id=subscription.pk)
     else:
         form = CheckoutForm(initial={"idempotency_key": idempotency_key_new()})
-    return render(request, "billing/store/checkout.html", {"form": form, "account": account},
-                  status=400 if form.errors else 200)
+    context = {"form": form, "account": account, "summary": summary,
+               "can_buy": summary is not None and not form.errors}
+    if request.POST.get("summary_only"):  # the page's script: the summary alone, the coupon's refusal inside it
+        context.update(live=True, coupon_error_text=(coupon_error_text(summary.coupon_error)
+                                                     if summary and summary.coupon_error else ""))
+        return render(request, "billing/store/_summary.html", context)
+    return render(request, "billing/store/checkout.html", context,
+                  status=400 if form.errors and buying else 200)
 
 
 # ---------------------------------------------------------------------------------------------------------------
