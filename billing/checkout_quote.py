@@ -116,3 +116,36 @@ def checkout_quote(
     return CheckoutSummary(currency=account.currency, billing_cycle=billing_cycle, lines=summary_lines, quote=priced,
                            discount_percent=percent, coupon_error=coupon_error,
                            tax_label=rate.label if rate else "", tax_exempt=exempt)
+
+
+def subscription_quote(*, subscription, now: datetime | None = None) -> CheckoutSummary:
+    """What the subscription costs per term at today's prices: its lines, the nonprofit discount while it gives
+    one (billing.subscriptions.coupon_discount_state), the account's tax. Shown on the subscription page."""
+    from billing.subscriptions import coupon_discount_state, subscription_products
+
+    now = now or timezone.now()
+    account = subscription.account
+    products = subscription_products(subscription)
+    lines = [QuoteLine(product_code=product.code, billing_cycle=subscription.billing_cycle,
+                       currency=subscription.currency,
+                       unit_minor=price_find(product_code=product.code, currency=subscription.currency,
+                                             billing_cycle=subscription.billing_cycle).unit_amount_minor,
+                       quantity=count)
+             for product, count in products]
+    percent, eligible = None, ()
+    if subscription.is_discounted:
+        state = coupon_discount_state(subscription.coupon)
+        if state.percent is not None:
+            percent, eligible = Decimal(subscription.discount_percent), state.eligible
+    rate = tax_rate_find(country=account.billing_country or "", region=account.billing_region or "")
+    exempt = account_tax_exempt(account=account, country=account.billing_country or "",
+                                region=account.billing_region or "", on=now)
+    priced = quote(lines, percent, eligible, rate.percent if rate else None, exempt)
+    summary_lines = tuple(
+        SummaryLine(product=product, quantity=count, unit_minor=line.line.unit_minor, gross_minor=line.gross_minor,
+                    discount_minor=line.discount_minor, tax_minor=line.tax_minor,
+                    discount_message=str(line.discount_message), tax_message=str(line.tax_message))
+        for (product, count), line in zip(products, priced.lines, strict=True))
+    return CheckoutSummary(currency=subscription.currency, billing_cycle=subscription.billing_cycle,
+                           lines=summary_lines, quote=priced, discount_percent=percent, coupon_error=None,
+                           tax_label=rate.label if rate else "", tax_exempt=exempt)

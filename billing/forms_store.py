@@ -91,9 +91,11 @@ class ChangePlanForm(ServiceErrorMixin, forms.Form):
 
     ERROR_FIELDS = {"plan_change_not_allowed": "to_plan", "plan_change_nothing_to_change": "to_plan"}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, plans=None, **kwargs):
+        """`plans`: the plan codes the policy offers (billing.plan_changes.plan_change_targets); all by default."""
         super().__init__(*args, **kwargs)
-        self.fields["to_plan"].choices = _plan_choices()
+        choices = _plan_choices()
+        self.fields["to_plan"].choices = [c for c in choices if plans is None or c[0] in plans]
 
 
 class AttachCouponForm(ServiceErrorMixin, forms.Form):

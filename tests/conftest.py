@@ -59,3 +59,12 @@ def us_registry(django_db_setup, django_db_blocker):
     yield
     with django_db_blocker.unblock():
         clear_registry()
+
+
+@pytest.fixture(autouse=True)
+def _no_language_carried_over():
+    """A request to a /fr/ page leaves French active in the thread: each test starts from the default language."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()

@@ -6,6 +6,8 @@ page does not reveal whether another customer's subscription or invoice exists).
 only (billing.invoices.invoice_mark_paid checks it again).
 """
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -18,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billing.checkout import subscription_buy
-from billing.checkout_quote import USER_FIXES, checkout_quote, coupon_error_text
+from billing.checkout_quote import USER_FIXES, checkout_quote, coupon_error_text, subscription_quote
 from billing.forms_store import (
     AddLicencesForm,
     AttachCouponForm,
@@ -31,7 +33,7 @@ from billing.invoices import invoice_mark_paid
 from billing.legacy import legacy_discount_percent
 from billing.models import CustomerAccount, Invoice, InvoiceLineKind, Subscription
 from billing.payments import BankTransfer
-from billing.plan_changes import AT_TERM_END
+from billing.plan_changes import AT_TERM_END, NONPROFIT_DISCOUNT, STANDARD, plan_change_targets
 from billing.subscriptions import (
     coupon_discount_state,
     subscription_add_licences,
@@ -160,15 +162,25 @@ def _discount_explanation(subscription: Subscription) -> str:
     return _("No discount: no nonprofit coupon was applied. You can apply one when you renew.")
 
 
+def _plan_targets(subscription: Subscription) -> tuple[str, ...]:
+    condition = NONPROFIT_DISCOUNT if subscription.is_discounted else STANDARD
+    return plan_change_targets(from_plan=subscription.plan.code, condition=condition)
+
+
 def _subscription_page(request, subscription: Subscription, *, add_form=None, change_form=None, coupon_form=None,
                        status=200):
+    targets = _plan_targets(subscription)
     context = {
         "subscription": subscription,
         "items": subscription.items.select_related("product"),
+        "price": subscription_quote(subscription=subscription),
+        "last_day": subscription.current_period_end - timedelta(days=1),
         "discount_explanation": _discount_explanation(subscription),
         "add_form": add_form or AddLicencesForm(),
-        "change_form": change_form or ChangePlanForm(initial={"to_plan": subscription.plan.code,
-                                                              "to_quantity": subscription.quantity}),
+        # Only the changes the plan-change policy allows are offered (none under the nonprofit discount).
+        "change_form": change_form if change_form is not None else (ChangePlanForm(plans=targets, initial={
+            "to_plan": subscription.plan.code if subscription.plan.code in targets else (targets or [""])[0],
+            "to_quantity": subscription.quantity})) if targets else None,
         # Offered while no coupon gives (or will give) the discount; a revoked one may be replaced.
         "coupon_form": coupon_form or (AttachCouponForm() if coupon_discount_state(subscription.coupon).percent is None
                                        else None),
@@ -212,7 +224,7 @@ def subscription_licences_add(request, subscription_id: int):
 @store_login
 def subscription_plan_change(request, subscription_id: int):
     subscription = _own_subscription(request, subscription_id)
-    form = ChangePlanForm(request.POST)
+    form = ChangePlanForm(request.POST)  # any plan: a change the page no longer offers gets the policy's reason
     if form.is_valid():
         try:
             result = subscription_change_plan(subscription=subscription, to_plan=form.cleaned_data["to_plan"],
@@ -248,10 +260,14 @@ def subscription_coupon_attach_view(request, subscription_id: int):
     return _subscription_page(request, subscription, coupon_form=form, status=400)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @store_login
 def subscription_cancel_view(request, subscription_id: int):
+    """GET: what cancelling means, and the confirming button (works without JavaScript); POST: cancel."""
     subscription = _own_subscription(request, subscription_id)
+    if request.method == "GET":
+        return render(request, "billing/store/subscription_cancel.html", {
+            "subscription": subscription, "last_day": subscription.current_period_end - timedelta(days=1)})
     try:
         subscription_cancel(subscription=subscription, now=timezone.now())
     except ApplicationError as error:
