@@ -42,8 +42,10 @@ _VERIFY_SALT = "vouch.billing.account_verify_email"
 
 def store_email_queue(*, to: str, template: str, context: dict, language: str, dedupe_key: str):
     """notifications.services.email_queue for the store's templates (same outbox, same dedupe rules)."""
-    return notification_services.email_queue(to=to, template=template, context=context, language=language,
-                                             dedupe_key=dedupe_key)
+    from billing.brand import vendor_email_context
+
+    return notification_services.email_queue(to=to, template=template, context={**vendor_email_context(), **context},
+                                             language=language, dedupe_key=dedupe_key)
 
 
 class TooManyRequests(RateLimited):
