@@ -207,3 +207,20 @@ def sign_in_failure_record(*, email: str, ip: str) -> int:
 
 def sign_in_failures_clear(*, email: str, ip: str) -> None:
     cache.delete(_sign_in_key(email, ip))
+
+
+def account_invoice_details_update(*, account: CustomerAccount, organisation_name: str, billing_address: str,
+                                   tax_id: str) -> CustomerAccount:
+    """The buyer's name, address and tax identifier printed on the account's next invoices; audited."""
+    before = {"organisation_name": account.organisation_name, "billing_address": account.billing_address,
+              "tax_id": account.tax_id}
+    after = {"organisation_name": (organisation_name or "").strip()[:200],
+             "billing_address": (billing_address or "").strip()[:500], "tax_id": (tax_id or "").strip()[:40]}
+    if after == before:
+        return account
+    with transaction.atomic():
+        CustomerAccount.objects.filter(pk=account.pk).update(**after)
+        account.refresh_from_db()
+        audit_record(action="customer_account.invoice_details_changed", object_type="customer_account",
+                     object_id=account.pk, actor=account.user, before=before, after=after)
+    return account

@@ -2,16 +2,15 @@
 call the services (billing.checkout, billing.subscriptions, billing.invoices), render.
 
 Authorisation: every lookup is filtered by the signed-in user's own CustomerAccount; anything else is a 404 (the
-page does not reveal whether another customer's subscription or invoice exists). Marking an invoice paid is staff
-only (billing.invoices.invoice_mark_paid checks it again).
+page does not reveal whether another customer's subscription or invoice exists). Staff mark invoices paid in the
+billing back-office (billing.backoffice), not here.
 """
 
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -29,10 +28,9 @@ from billing.forms_store import (
     idempotency_key_new,
     service_error_text,
 )
-from billing.invoices import invoice_mark_paid
+from billing.invoice_documents import DISCOUNT_ENDED_NOTES, invoice_document, invoice_pdf
 from billing.legacy import legacy_discount_percent
-from billing.models import CustomerAccount, Invoice, InvoiceLineKind, Subscription
-from billing.payments import BankTransfer
+from billing.models import CustomerAccount, Invoice, Subscription
 from billing.plan_changes import AT_TERM_END, NONPROFIT_DISCOUNT, STANDARD, plan_change_targets
 from billing.subscriptions import (
     coupon_discount_state,
@@ -129,16 +127,6 @@ def checkout(request):
 
 # ---------------------------------------------------------------------------------------------------------------
 # Subscriptions
-
-
-# Why a renewal was at full price: shown on the subscription page and under the invoice's charge lines.
-DISCOUNT_ENDED_NOTES = {
-    "discount_ended_coupon_revoked": gettext_lazy("No discount this term: the nonprofit coupon was revoked."),
-    "discount_ended_organisation_inactive": gettext_lazy(
-        "No discount this term: the organisation is no longer active in its registry."),
-    "discount_ended_coupon_flagged": gettext_lazy(
-        "No discount this term: the organisation no longer meets the program's eligibility rules."),
-}
 
 
 def _discount_explanation(subscription: Subscription) -> str:
@@ -291,36 +279,20 @@ def invoices(request):
     return render(request, "billing/store/invoices.html", {"rows": rows})
 
 
-LINE_KIND_LABELS = dict(InvoiceLineKind.choices)
+@require_GET
+@store_login
+def invoice_detail(request, number: str):
+    invoice = get_object_or_404(Invoice.objects.select_related("account", "subscription__coupon__organisation"),
+                                number=number, account=_account(request))
+    return render(request, "billing/store/invoice.html", invoice_document(invoice))
 
 
 @require_GET
 @store_login
-def invoice_detail(request, number: str):
-    invoice = get_object_or_404(Invoice, number=number, account=_account(request))
-    lines = [{"line": line, "kind": LINE_KIND_LABELS.get(line.kind, line.kind),
-              "unit": (format_minor_localized(line.unit_amount_minor, invoice.currency)
-                       if line.unit_amount_minor else ""),
-              "amount": format_minor_localized(line.amount_minor, invoice.currency),
-              "note": DISCOUNT_ENDED_NOTES.get(line.explanation, "")}
-             for line in invoice.lines.select_related("product").order_by("position")]
-    totals = {name: format_minor_localized(getattr(invoice, f"{name}_minor"), invoice.currency)
-              for name in ("subtotal", "discount", "tax", "total")}
-    context = {"invoice": invoice, "lines": lines, "totals": totals,
-               "transfer": BankTransfer().instructions(invoice) if invoice.status == "open" else None}
-    return render(request, "billing/store/invoice.html", context)
-
-
-@require_POST
-@store_login
-def invoice_mark_paid_view(request, number: str):
-    if not request.user.is_staff:
-        raise DjangoPermissionDenied
-    invoice = get_object_or_404(Invoice, number=number)
-    try:
-        invoice_mark_paid(invoice=invoice, actor=request.user)
-    except ApplicationError as error:
-        messages.error(request, service_error_text(error))
-    else:
-        messages.success(request, _("Invoice %(number)s is marked paid.") % {"number": invoice.number})
-    return redirect("billing:store_invoices")
+def invoice_pdf_view(request, number: str):
+    """The invoice as a PDF file, from the page's own template (billing.invoice_documents.invoice_pdf)."""
+    invoice = get_object_or_404(Invoice.objects.select_related("account", "subscription__coupon__organisation"),
+                                number=number, account=_account(request))
+    response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
+    return response
