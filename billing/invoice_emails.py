@@ -24,5 +24,6 @@ def invoice_email_queue(*, invoice: Invoice) -> None:
         to=account.email, template="invoice_issued", language=language,
         context={"number": invoice.number, "total": total, "issued_at": invoice.issued_at,
                  "period_start": invoice.period_start, "period_end": invoice.period_end,
-                 "invoice_url": f"{settings.PUBLIC_BASE_URL}{path}", "pdf_url": f"{settings.PUBLIC_BASE_URL}{pdf_path}"},
+                 "invoice_url": f"{settings.PUBLIC_BASE_URL}{path}",
+                 "pdf_url": f"{settings.PUBLIC_BASE_URL}{pdf_path}"},
         dedupe_key=f"invoice_issued:{invoice.number}")

@@ -76,7 +76,7 @@ def test_another_customers_pdf_is_404():
 
 
 def test_each_invoice_is_emailed_once_in_the_accounts_language():
-    account, _client, subscription = _subscribed()
+    account, _client, _subscription = _subscribed()
     invoice = Invoice.objects.get(account=account)
     [email] = OutboxEmail.objects.filter(template="invoice_issued")
     assert email.to == account.email and invoice.number in email.subject
