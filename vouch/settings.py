@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "notifications",
     "partners",
     "webhooks",
+    "support",  # the support console and the staff roles (above verification and billing)
 ]
 
 MIDDLEWARE = [

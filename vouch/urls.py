@@ -16,5 +16,7 @@ urlpatterns += i18n_patterns(
     path("programs/", include("verification.urls")),
     path("review/", include("verification.backoffice.urls")),
     path("store/", include("billing.urls")),
+    path("support/", include("support.urls")),
+    path("billing/", include("billing.backoffice.urls")),
     prefix_default_language=True,
 )

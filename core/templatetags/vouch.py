@@ -48,3 +48,11 @@ def paragraphs(text: str) -> str:
     """A hard-wrapped text as HTML paragraphs, never breaking a sentence where the author's editor wrapped it."""
     return mark_safe("\n".join(f"<p>{escape(block)}</p>" for block in prose_blocks(text)))  # noqa: S308 escaped
 
+
+
+@register.filter
+def masked_email(email: str) -> str:
+    """"director@example.org" -> "d•••••r@example.org" (core.masking)."""
+    from core.masking import email_mask
+
+    return email_mask(email)
