@@ -11,7 +11,6 @@ from django.utils import timezone
 from billing.checkout import subscription_buy
 from billing.models import Invoice, TaxExemption
 from tests.billing.test_checkout_support import catalog, make_account, make_coupon
-from tests.support.conftest import as_role, role_users  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.test import Client
 from billing.models import Invoice
 from support.roles import ROLES
 from tests.billing.test_checkout_support import catalog, make_account, make_coupon
-from tests.support.conftest import ROLE_NAMES
+from tests.conftest import ROLE_NAMES
 
 pytestmark = pytest.mark.django_db
 
