@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from billing.catalog import price_find, tax_rate_find
 from billing.models import CustomerAccount, Product, ProductKind
 from billing.pricing import Quote, QuoteLine, quote
-from billing.tax_exemptions import account_tax_exempt
+from billing.selectors import account_tax_exempt
 from core.errors import ApplicationError, InvalidInput
 from coupons.redemption import coupon_validate
 

@@ -54,7 +54,7 @@ def support_search(*, query: str) -> SearchResults:
         hint = q.replace("-", "").upper()
         coupons += list(Coupon.objects.filter(code_hint__iendswith=hint).exclude(pk__in=[c.pk for c in coupons])
                         [:RESULTS_PER_KIND])
-    coupons = list(Coupon.objects.select_related("application", "program").filter(pk__in=[c.pk for c in coupons]))
+    coupons = list(Coupon.objects.select_related("program").filter(pk__in=[c.pk for c in coupons]))
     organisations = list(Organisation.objects.filter(Q(org_id__iexact=q) | Q(name__icontains=q)
                                                      | Q(registry_number__iexact=q))
                          .order_by("name")[:RESULTS_PER_KIND])
@@ -81,7 +81,7 @@ def _actor(entry: AuditEntry) -> str:
 def application_timeline(*, application: Application) -> list[TimelineEntry]:
     """Every transition (the audit log of the application and its coupon), email and webhook, oldest first."""
     entries = []
-    coupon = Coupon.objects.filter(application=application).first()
+    coupon = application.coupon
     audits = AuditEntry.objects.select_related("actor").filter(
         Q(object_type="application", object_id=str(application.pk))
         | Q(object_type="coupon", object_id=str(coupon.pk) if coupon else "-"))

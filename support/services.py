@@ -42,7 +42,7 @@ def _reason(reason: str) -> str:
 
 
 def _coupon(application: Application) -> Coupon:
-    coupon = Coupon.objects.select_related("program").filter(application=application).first()
+    coupon = application.coupon
     if coupon is None:
         raise NotFound(_("This application has no coupon."), code="coupon_not_found")
     return coupon
@@ -56,7 +56,7 @@ def _audit(application: Application, action: str, actor, **after) -> None:
 def case_open_not_me(*, application: Application, message: str = "", now: datetime | None = None) -> SupportCase:
     """The applicant says the coupon was redeemed by someone else. Only for a redeemed coupon; a second press while
     the case is open returns the open case."""
-    coupon = Coupon.objects.filter(application=application).first()
+    coupon = application.coupon
     if coupon is None or coupon.redeemed_at is None:
         raise Conflict(_("The coupon has not been redeemed."), code="coupon_not_redeemed")
     now = now or timezone.now()
@@ -139,8 +139,8 @@ def support_email_resend(*, application: Application, actor, email_id: int, reas
     original = OutboxEmail.objects.filter(pk=email_id, dedupe_key__startswith=f"application:{application.pk}:").first()
     if original is None:
         raise NotFound(_("This email was not sent for this application."), code="email_not_found")
-    if original.template == "application_approved" and Coupon.objects.filter(
-            application=application).exclude(state=CouponState.ACTIVE).exists():
+    if original.template == "application_approved" and application.coupon is not None and (
+            application.coupon.state != CouponState.ACTIVE or application.coupon.code_hint not in original.body_text):
         raise Conflict(_("The approval email holds a code that no longer works: reissue the coupon instead."),
                        code="email_outdated")
     with transaction.atomic():

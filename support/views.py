@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_POST
 from core.errors import ApplicationError
 from core.masking import email_mask
 from core.staff import permission_page
-from coupons.models import Coupon
 from notifications.models import OutboxEmail
 from support import forms
 from support.models import SupportCase
@@ -44,7 +43,7 @@ def search(request):
 
 
 def _application(reference: str) -> Application:
-    return get_object_or_404(Application.objects.select_related("program", "organisation", "decided_by"),
+    return get_object_or_404(Application.objects.select_related("program", "organisation", "decided_by", "coupon"),
                              reference=reference[:16])
 
 
@@ -53,7 +52,7 @@ def _emails(application: Application):
 
 
 def _case_page(request, application: Application, status=200, **given):
-    coupon = Coupon.objects.filter(application=application).first()
+    coupon = application.coupon
     emails = list(_emails(application))
     context = {
         "application": application, "coupon": coupon, "redemption": coupon_redemption(coupon),

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs page's scripts and styles itself, not from a CDN
     "core",
     "registry",
+    "programs",
     "verification",
     "coupons",
     "billing",
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "partners",
     "webhooks",
     "support",  # the support console and the staff roles (above verification and billing)
+    "vouch",  # the project package: demo seeding that composes every app
 ]
 
 MIDDLEWARE = [

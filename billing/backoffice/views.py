@@ -1,175 +1,93 @@
-"""The billing back-office (mounted under /<lang>/billing/): invoices, subscriptions and customer accounts, each
-list filtered by a form and exported as CSV exactly as filtered (?export=csv); an invoice's page records a bank
-transfer (reference and date) or voids it with a reason and a credit note. Every page checks a permission
-(support.roles: billing agent, administrator; support agents read)."""
-
-import csv
-from datetime import date
+"""Staff review of sales-tax exemption requests (billing.tax_exemptions): the pending list, one request with its
+certificate, approve (which credits the tax of invoices issued since the request) and reject with a message.
+Staff only (core.staff.staff_required); service errors come back as messages. URLs: billing/backoffice/urls.py,
+under /<lang>/review/ with the reviewer pages (vouch/urls.py composes the back-office)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from billing.backoffice import forms
-from billing.backoffice.selectors import (
-    ACCOUNT_COLUMNS,
-    INVOICE_COLUMNS,
-    SUBSCRIPTION_COLUMNS,
-    account_csv_rows,
-    accounts_filtered,
-    invoice_csv_rows,
-    invoices_filtered,
-    subscription_csv_rows,
-    subscription_discount,
-    subscriptions_filtered,
+from billing.forms_tax import TaxExemptionRejectForm
+from billing.models import TaxExemption
+from billing.tax_exemptions import (
+    tax_exemption_approve,
+    tax_exemption_document_open,
+    tax_exemption_reject,
+    tax_exemptions_pending,
 )
-from billing.invoice_documents import invoice_document
-from billing.invoices import invoice_mark_paid, invoice_void
-from billing.models import CustomerAccount, Invoice
-from billing.tax_exemptions import account_tax_exempt
 from core.errors import ApplicationError
 from core.money import format_minor_localized
-from core.staff import permission_page
-
-PAGE_SIZE = 50
+from core.staff import staff_required
 
 
-class _Echo:
-    def write(self, value):
-        return value
+def _exemption(pk: int) -> TaxExemption:
+    return get_object_or_404(TaxExemption.objects.select_related("account", "decided_by"), pk=pk)
 
 
-def _safe(value):
-    """A spreadsheet must not run a cell as a formula: text starting with = + - @ gets a leading quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+@require_GET
+@staff_required
+def tax_exemption_queue(request):
+    recent = (TaxExemption.objects.exclude(status="pending").select_related("account", "decided_by")
+              .order_by("-decided_at", "-pk")[:20])
+    return render(request, "backoffice/tax_exemptions.html",
+                  {"pending": tax_exemptions_pending(), "recent": recent})
 
 
-def _csv(request, name: str, columns: list[str], rows):
-    if not request.user.has_perm("billing.export_billing"):
-        raise PermissionDenied
-    response = StreamingHttpResponse(_stream(csv.writer(_Echo()), columns, rows),
-                                     content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{date.today().isoformat()}.csv"'
+def _detail(request, exemption: TaxExemption, reject_form=None):
+    credits = [(credit, format_minor_localized(credit.credit_invoice.tax_minor, credit.credit_invoice.currency))
+               for credit in exemption.credits.select_related("invoice", "credit_invoice")]
+    return render(request, "backoffice/tax_exemption.html",
+                  {"exemption": exemption, "reject_form": reject_form or TaxExemptionRejectForm(),
+                   "credits": credits},
+                  status=400 if reject_form is not None else 200)
+
+
+@require_GET
+@staff_required
+def tax_exemption_detail(request, pk: int):
+    return _detail(request, _exemption(pk))
+
+
+@require_POST
+@staff_required
+def tax_exemption_approve_view(request, pk: int):
+    exemption = _exemption(pk)
+    try:
+        credits = tax_exemption_approve(exemption=exemption, actor=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Exemption approved; %(count)d credit note(s) issued.") % {"count": len(credits)})
+    return redirect("backoffice:tax_exemption", pk=exemption.pk)
+
+
+@require_POST
+@staff_required
+def tax_exemption_reject_view(request, pk: int):
+    exemption = _exemption(pk)
+    form = TaxExemptionRejectForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, exemption, reject_form=form)
+    try:
+        tax_exemption_reject(exemption=exemption, actor=request.user, message=form.cleaned_data["message"])
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Exemption request rejected."))
+    return redirect("backoffice:tax_exemption", pk=exemption.pk)
+
+
+@require_GET
+@staff_required
+def tax_exemption_document(request, pk: int):
+    """Stream the certificate like verification documents: the type recorded from the content, nosniff and a CSP
+    sandbox so a hostile file cannot run as a page."""
+    exemption = _exemption(pk)
+    response = FileResponse(tax_exemption_document_open(exemption=exemption),
+                            content_type=exemption.document_content_type, as_attachment="download" in request.GET,
+                            filename=exemption.document_original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
     return response
-
-
-def _stream(writer, columns, rows):
-    yield "\ufeff"  # spreadsheets read the file as UTF-8
-    yield writer.writerow(columns)
-    for row in rows:
-        yield writer.writerow([_safe(value) for value in row])
-
-
-def _list(request, form_class, filtered, template: str, csv_name: str, columns, csv_rows, decorate=None):
-    form = form_class(request.GET or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    rows = filtered(data)
-    if request.GET.get("export") == "csv":
-        return _csv(request, csv_name, columns, csv_rows(rows.iterator(chunk_size=500)))
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("export", None)
-    items = [decorate(row) for row in page] if decorate else list(page)
-    return render(request, template, {"form": form, "page": page, "items": items, "query": query.urlencode()})
-
-
-@require_GET
-@permission_page("billing.view_invoice")
-def invoices(request):
-    def decorate(invoice):
-        return {"invoice": invoice, "total": format_minor_localized(invoice.total_minor, invoice.currency)}
-
-    return _list(request, forms.InvoiceFilterForm, invoices_filtered, "billing/backoffice/invoices.html",
-                 "invoices", INVOICE_COLUMNS, invoice_csv_rows, decorate)
-
-
-def _invoice_page(request, invoice: Invoice, *, paid_form=None, void_form=None, status=200):
-    context = {**invoice_document(invoice), "paid_form": paid_form or forms.MarkPaidForm(initial={
-        "paid_on": date.today(), "reference": ""}), "void_form": void_form or forms.VoidForm()}
-    return render(request, "billing/backoffice/invoice.html", context, status=status)
-
-
-def _invoice(number: str) -> Invoice:
-    return get_object_or_404(Invoice.objects.select_related("account", "subscription__coupon__organisation"),
-                             number=number)
-
-
-@require_GET
-@permission_page("billing.view_invoice")
-def invoice(request, number: str):
-    return _invoice_page(request, _invoice(number))
-
-
-@require_POST
-@permission_page("billing.mark_invoice_paid")
-def invoice_paid(request, number: str):
-    invoice = _invoice(number)
-    form = forms.MarkPaidForm(request.POST)
-    if form.is_valid():
-        try:
-            invoice_mark_paid(invoice=invoice, actor=request.user, reference=form.cleaned_data["reference"],
-                              paid_on=form.cleaned_data["paid_on"])
-        except ApplicationError as error:
-            form.add_error(None, f"{error.message} ({error.code})")
-        else:
-            messages.success(request, _("Invoice %(number)s is marked paid.") % {"number": invoice.number})
-            return redirect("billing_backoffice:invoice", number=invoice.number)
-    return _invoice_page(request, invoice, paid_form=form, status=400)
-
-
-@require_POST
-@permission_page("billing.void_invoice")
-def invoice_void_view(request, number: str):
-    invoice = _invoice(number)
-    form = forms.VoidForm(request.POST)
-    if form.is_valid():
-        try:
-            credit = invoice_void(invoice=invoice, actor=request.user, reason=form.cleaned_data["reason"])
-        except ApplicationError as error:
-            form.add_error(None, f"{error.message} ({error.code})")
-        else:
-            messages.success(request, _("Invoice %(number)s is void; credit note %(credit)s was issued.") % {
-                "number": invoice.number, "credit": credit.number})
-            return redirect("billing_backoffice:invoice", number=invoice.number)
-    return _invoice_page(request, invoice, void_form=form, status=400)
-
-
-@require_GET
-@permission_page("billing.view_subscription")
-def subscriptions(request):
-    def decorate(subscription):
-        percent, why = subscription_discount(subscription)
-        return {"subscription": subscription, "percent": percent, "why": why}
-
-    return _list(request, forms.SubscriptionFilterForm, subscriptions_filtered,
-                 "billing/backoffice/subscriptions.html", "subscriptions", SUBSCRIPTION_COLUMNS,
-                 subscription_csv_rows, decorate)
-
-
-@require_GET
-@permission_page("billing.view_customeraccount")
-def accounts(request):
-    return _list(request, forms.AccountFilterForm, accounts_filtered, "billing/backoffice/accounts.html",
-                 "accounts", ACCOUNT_COLUMNS, account_csv_rows)
-
-
-@require_GET
-@permission_page("billing.view_customeraccount")
-def account(request, pk: int):
-    customer = get_object_or_404(CustomerAccount, pk=pk)
-    rows = [{"invoice": i, "total": format_minor_localized(i.total_minor, i.currency)}
-            for i in customer.invoices.order_by("-issued_at")[:100]]
-    subs = [{"subscription": s, **dict(zip(("percent", "why"), subscription_discount(s), strict=True))}
-            for s in customer.subscriptions.select_related("plan", "coupon")]
-    exempt = account_tax_exempt(account=customer, country=customer.billing_country,
-                                region=customer.billing_region or "", on=timezone.now())
-    return render(request, "billing/backoffice/account.html",
-                  {"customer": customer, "invoices": rows, "subscriptions": subs, "tax_exempt": exempt})

@@ -4,7 +4,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from core.templatetags.vouch import prose_blocks
-from verification.demo import TERMS_TEXT
+from programs.demo import TERMS_TEXT
 
 
 def test_terms_keep_their_sentences_whole():

@@ -6,6 +6,7 @@ from django.test import Client
 
 from billing.models import Invoice
 from support.roles import ROLES
+from verification.models import Application
 from tests.billing.test_checkout_support import catalog, make_account, make_coupon
 from tests.conftest import ROLE_NAMES
 
@@ -21,7 +22,7 @@ def world():
     account = make_account()
     subscription_buy(account=account, plan_code="workplace-pro", quantity=2, add_ons={}, billing_cycle="annual",
                      coupon_code=code, idempotency_key="k1")
-    return {"application": coupon.application, "invoice": Invoice.objects.get(account=account), "account": account}
+    return {"application": Application.objects.get(coupon=coupon), "invoice": Invoice.objects.get(account=account), "account": account}
 
 
 def _pages(world):
@@ -29,12 +30,12 @@ def _pages(world):
     return {
         "support search": f"/en/support/?q={reference}",
         "support case": f"/en/support/applications/{reference}/",
-        "billing invoices": "/en/billing/",
-        "billing invoice": f"/en/billing/invoices/{number}/",
-        "billing subscriptions": "/en/billing/subscriptions/",
-        "billing accounts": "/en/billing/accounts/",
-        "billing account": f"/en/billing/accounts/{world['account'].pk}/",
-        "invoices CSV": "/en/billing/?export=csv",
+        "billing invoices": "/en/review/billing/",
+        "billing invoice": f"/en/review/billing/invoices/{number}/",
+        "billing subscriptions": "/en/review/billing/subscriptions/",
+        "billing accounts": "/en/review/billing/accounts/",
+        "billing account": f"/en/review/billing/accounts/{world['account'].pk}/",
+        "invoices CSV": "/en/review/billing/?export=csv",
     }
 
 
@@ -82,7 +83,7 @@ def test_coupon_actions_per_role(world, as_role, role, allowed):
                                           ("Administrator", True)])
 def test_recording_a_payment_per_role(world, as_role, role, allowed):
     number = world["invoice"].number
-    response = as_role(role).post(f"/en/billing/invoices/{number}/paid/",
+    response = as_role(role).post(f"/en/review/billing/invoices/{number}/paid/",
                                   {"reference": "BANK-1", "paid_on": "2026-01-02"})
     world["invoice"].refresh_from_db()
     assert (world["invoice"].status == "paid") is allowed
@@ -102,4 +103,4 @@ def test_ensure_roles_is_idempotent_and_adds_a_member(role_users):
     newcomer = get_user_model().objects.get(username="newcomer")
     assert newcomer.is_staff and newcomer.has_perm("billing.mark_invoice_paid")
     make.force_login(newcomer)
-    assert make.get("/en/billing/").status_code == 200
+    assert make.get("/en/review/billing/").status_code == 200
