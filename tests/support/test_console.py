@@ -15,8 +15,8 @@ from notifications.models import OutboxEmail
 from notifications.services import email_queue
 from support.models import SupportCase
 from support.selectors import support_search
-from verification.models import Application
 from tests.billing.test_checkout_support import catalog, make_account, make_coupon
+from verification.models import Application
 
 pytestmark = pytest.mark.django_db
 

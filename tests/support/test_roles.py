@@ -6,9 +6,9 @@ from django.test import Client
 
 from billing.models import Invoice
 from support.roles import ROLES
-from verification.models import Application
 from tests.billing.test_checkout_support import catalog, make_account, make_coupon
 from tests.conftest import ROLE_NAMES
+from verification.models import Application
 
 pytestmark = pytest.mark.django_db
 
