@@ -36,7 +36,6 @@ DEMO_TAX_RATES = (
     TaxRateSpec("US", "TX", Decimal("6.250"), "TX sales tax"),
     TaxRateSpec("GB", "", Decimal("20.000"), "VAT"),
     TaxRateSpec("FR", "", Decimal("20.000"), "TVA"),
-    TaxRateSpec("AU", "", Decimal("10.000"), "GST"),
 )
 
 
