@@ -31,3 +31,19 @@ class CloseCaseForm(forms.Form):
 class NotMeForm(forms.Form):
     message = forms.CharField(label=_("What happened? (optional)"), max_length=2000, required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DashboardForm(forms.Form):
+    program = forms.ModelChoiceField(label=_("Program"), queryset=None, required=False,
+                                     empty_label=_("All programs"))
+    period = forms.ChoiceField(label=_("Period"), required=False, initial="30d",
+                               choices=[("30d", _("Last 30 days")), ("12m", _("Last 12 months")),
+                                        ("custom", _("Custom"))])
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        from programs.models import Program
+
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = Program.objects.order_by("name")

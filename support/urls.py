@@ -5,6 +5,7 @@ from support import views
 app_name = "support"
 urlpatterns = [
     path("", views.search, name="search"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("applications/<str:reference>/", views.case, name="case"),
     path("applications/<str:reference>/revoke/", views.revoke, name="revoke"),
     path("applications/<str:reference>/reissue/", views.reissue, name="reissue"),

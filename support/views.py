@@ -8,15 +8,19 @@ from datetime import datetime, time
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from core.charts import bar_chart, column_chart
 from core.errors import ApplicationError
 from core.masking import email_mask
+from core.money import format_minor_localized
 from core.staff import permission_page
 from notifications.models import OutboxEmail
 from support import forms
+from support.dashboard import dashboard_data, period_of
 from support.models import SupportCase
 from support.selectors import application_timeline, coupon_redemption, open_cases, support_search
 from support.services import (
@@ -27,7 +31,7 @@ from support.services import (
     support_coupon_revoke,
     support_email_resend,
 )
-from verification.models import Application
+from verification.models import Application, ApplicationState
 from verification.selectors import application_get_by_token
 
 console = permission_page("support.use_console")
@@ -159,3 +163,43 @@ def not_me(request, token: str):
     response = redirect("verification:status", token=token)
     response["Referrer-Policy"] = "same-origin"
     return response
+
+
+def _state_label(state: str) -> str:
+    return str(dict(ApplicationState.choices).get(state, state))
+
+
+@require_GET
+@console
+def dashboard(request):
+    """Per program and period, charts drawn on the server (core.charts) with their numbers in tables."""
+    form = forms.DashboardForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    period = period_of(data.get("period") or "30d", data.get("start"), data.get("end"))
+    figures = dashboard_data(program=data.get("program"), period=period)
+    states = [(_state_label(state), count) for state, count in sorted(figures["by_state"].items())]
+    weeks = [(date_format(monday, "SHORT_DATE_FORMAT"), count) for monday, count in figures["weeks"]]
+    shares = [(_("Decided automatically"), figures["automatic"]), (_("Decided by a reviewer"), figures["reviewed"])]
+    coupons = [(_("Coupons issued"), figures["coupons_issued"]), (_("Coupons redeemed"), figures["coupons_redeemed"]),
+               (_("Coupons expired"), figures["coupons_expired"])]
+    charts = [
+        {"id": "states", "title": _("Applications by state"), "rows": states, "svg": bar_chart(
+            states, title=_("Applications by state"))},
+        {"id": "weeks", "title": _("Applications submitted per week"), "rows": weeks, "svg": column_chart(
+            weeks, title=_("Applications submitted per week"),
+            summary=_("%(count)s applications in %(weeks)s weeks") % {"count": figures["submitted"],
+                                                                       "weeks": len(weeks)})},
+        {"id": "automatic", "title": _("Automatic and reviewed decisions"), "rows": shares,
+         "svg": bar_chart(shares, title=_("Automatic and reviewed decisions"), colour="#116329")},
+        {"id": "refusals", "title": _("Refusals by reason"), "rows": figures["refusals"],
+         "svg": bar_chart(figures["refusals"], title=_("Refusals by reason"), colour="#b42318")},
+        {"id": "countries", "title": _("Applications by country"), "rows": figures["countries"],
+         "svg": bar_chart(figures["countries"], title=_("Applications by country"), colour="#5b2a86")},
+        {"id": "coupons", "title": _("Coupons"), "rows": coupons,
+         "svg": bar_chart(coupons, title=_("Coupons"), colour="#0e6e6e")},
+    ]
+    hours = {name: (None if figures[name] is None else round(figures[name] / 24, 1))
+             for name in ("median_hours", "p90_hours")}
+    discount = [format_minor_localized(amount, currency) for currency, amount in figures["discount_minor"].items()]
+    return render(request, "support/dashboard.html", {
+        "form": form, "figures": figures, "charts": charts, "days": hours, "discount": discount, "period": period})

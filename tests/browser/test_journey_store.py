@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import LANGS
-from tests.browser.helpers import approved_application, digits_grouped, expect_field_error, t
+from tests.browser.helpers import approved_application, digits_grouped, t
 
 RE_ALLIANCE = "AU-ABN-46159949149"
 EMAIL = "jo@re-alliance.org.au"

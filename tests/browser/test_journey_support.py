@@ -3,7 +3,8 @@
 An approved applicant's coupon is used in the store by an account with its email. On the status page the applicant
 sees when and by which (masked) account, and presses "This was not me". A support agent signs in to the
 back-office, finds the application by the coupon's last characters, reads the case page (the coupon, the
-redemption, the timeline with the case), revokes the coupon with a reason and closes the case.
+redemption, the timeline with the case), revokes the coupon with a reason, closes the case, and looks at the program
+dashboard.
 """
 
 import re
@@ -76,3 +77,9 @@ def test_not_me_case_found_and_handled_by_support(page, new_page, lang, registry
     expect(case).to_contain_text(re.compile("support.coupon_revoked"))
     coupon.refresh_from_db()
     assert coupon.state == "revoked"
+
+    # The program dashboard: charts drawn on the server, each with its numbers (audited like every page).
+    staff.submit(staff.get_by_role("link", name=t(lang, "Program dashboard")), label="dashboard")
+    expect(staff.locator("svg.chart")).to_have_count(6)
+    expect(staff.locator("svg.chart").first).to_have_attribute("role", "img")
+    staff.shot(f"{shot}-04-dashboard")
