@@ -67,3 +67,27 @@ def test_cancel_is_secondary_and_confirmed():
     assert client.post(f"/en/store/subscriptions/{subscription.pk}/cancel/").status_code == 302
     subscription.refresh_from_db()
     assert subscription.cancel_at_period_end
+
+
+def test_the_previous_partners_discount_shows_while_its_term_runs_and_not_after():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from billing.models import LegacyDiscount, Subscription
+
+    account, client, subscription = _subscribed(coupon=False)
+    started = timezone.now() - timedelta(days=30)
+    Subscription.objects.filter(pk=subscription.pk).update(created_at=started,
+                                                           current_period_start=timezone.localdate(started))
+    LegacyDiscount.objects.create(email=account.email, percent=30, partner="GoodCause Partners",
+                                  imported_at=timezone.now() - timedelta(days=1))
+    html = client.get(f"/en/store/subscriptions/{subscription.pk}/").content.decode()
+    assert "30% discount from the previous verification partner" in html
+    # The term is over (renewed): the discount is gone from the page.
+    subscription.refresh_from_db()
+    Subscription.objects.filter(pk=subscription.pk).update(
+        current_period_start=subscription.current_period_end,
+        current_period_end=subscription.current_period_end + timedelta(days=365))
+    html = client.get(f"/en/store/subscriptions/{subscription.pk}/").content.decode()
+    assert "previous verification partner" not in html
