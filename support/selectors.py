@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from billing.models import CustomerAccount
 from core.masking import email_mask
@@ -112,7 +113,8 @@ def coupon_redemption(coupon: Coupon | None) -> dict | None:
     if match:
         account = CustomerAccount.objects.filter(pk=int(match.group(1))).first()
     return {"at": coupon.redeemed_at, "account": email_mask(account.email if account else coupon.email),
-            "account_id": account.pk if account else None, "channel": "store" if match else "partner API"}
+            "account_id": account.pk if account else None,
+            "channel": _("store") if match else _("partner API")}
 
 
 def open_cases():
