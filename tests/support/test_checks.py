@@ -1,16 +1,21 @@
-"""`check --deploy` refuses a deployment whose error messages would route to nobody."""
+"""`check --deploy` refuses a deployment whose error messages would route to nobody (support/checks.py)."""
 
 import pytest
-from django.core.checks import run_checks
+from django.core.checks import registry
 from django.test import override_settings
 
+from support.checks import support_contacts_check
 from tests.coupons.factories import make_program
 
 pytestmark = pytest.mark.django_db
 
 
 def _ids(**kwargs):
-    return {e.id for e in run_checks(include_deployment_checks=True, tags=["support"], **kwargs)}
+    return {e.id for e in support_contacts_check(None, **kwargs)}
+
+
+def test_registered_as_a_deployment_check():
+    assert "support" in registry.registry.tags_available(deployment_checks=True)
 
 
 @override_settings(VERIFIER_SUPPORT_CONTACT="")
