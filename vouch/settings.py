@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "notifications",
     "partners",
     "webhooks",
+    "support",  # the support console and the staff roles (above verification and billing)
     "vouch",  # the project package: demo seeding that composes every app
 ]
 
@@ -96,6 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "billing.brand.vendor_context",
             ],
         },
     },
@@ -238,6 +240,18 @@ COUPON_HASH_KEY_FALLBACKS = env_list("COUPON_HASH_KEY_FALLBACKS", "")
 
 # Who applicants contact about a verification (shown when a coupon was already used).
 VERIFIER_SUPPORT_CONTACT = env("VERIFIER_SUPPORT_CONTACT", "")
+
+# The vendor whose store this is (billing.brand): its name, logo (an absolute URL or a path under static/) and
+# colour on the store's pages and emails; its legal name, postal address (lines separated by "|") and tax id on
+# invoices. The verification pages and emails keep the verifier's (Vouch's) name.
+VENDOR_NAME = env("VENDOR_NAME", "Workplace")
+VENDOR_LEGAL_NAME = env("VENDOR_LEGAL_NAME", "") or VENDOR_NAME
+VENDOR_ADDRESS = [line.strip() for line in (env("VENDOR_ADDRESS", "") or "").split("|") if line.strip()]
+VENDOR_TAX_ID = env("VENDOR_TAX_ID", "")
+VENDOR_LOGO = env("VENDOR_LOGO", "img/vendor-logo.svg")
+VENDOR_BRAND_COLOUR = env("VENDOR_BRAND_COLOUR", "#5b2a86")  # #rrggbb; white text on it must stay readable
+# The vendor's support for store problems (the program's support_contact is the one coupon refusals name).
+VENDOR_SUPPORT_CONTACT = env("VENDOR_SUPPORT_CONTACT", "")
 
 # The vendor's bank account, shown on invoices paid by bank transfer.
 BANK_TRANSFER_DETAILS = {
