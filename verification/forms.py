@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.money import minor_exponent
+from core.number_input import LocalizedDecimalField
 from registry.countries import COUNTRY_NAMES
 from verification.models import Application, Program
 
@@ -21,7 +22,7 @@ def program_countries(program: Program) -> list[tuple[str, str]]:
 
 
 class BudgetForm(forms.Form):
-    budget = forms.DecimalField(min_value=Decimal(0), max_digits=18, localize=False)
+    budget = LocalizedDecimalField(min_value=Decimal(0), max_digits=18)  # "250 000" in French, "250,000" in English
 
     def __init__(self, *args, program: Program, **kwargs):
         super().__init__(*args, **kwargs)
