@@ -2,10 +2,10 @@
 
 Candidates come from the backend in stages, cheapest and most certain first:
   1. a registry number in any common form, with or without its label (registry.search.numbers);
-  2. the normalised legal name, exactly, then as a prefix (autocomplete), then its words in every other order;
+  2. the normalised legal name, exactly, then its words in every other order, then as a prefix (autocomplete);
   3. the same after correcting each word to the index's vocabulary (one typo per word);
   4. full text: every word (or a correction of it) anywhere in any name, the last word as a prefix.
-Then one ranking in Python: stage (exact > prefix > reordered > corrected > full text), active before removed,
+Then one ranking in Python: stage (exact > reordered > prefix > corrected > full text), active before removed,
 similarity to the query, and the organisation's income as the tie-breaker.
 """
 
@@ -21,8 +21,8 @@ from registry.search.normalise import NOISE_WORDS, name_tokens
 from registry.search.numbers import SIREN, number_lookups
 from registry.search.vocabulary import Vocabulary
 
-NUMBER, EXACT, PREFIX, REORDERED, CORRECTED_EXACT, CORRECTED_PREFIX, FULLTEXT = range(7)
-MATCH_LABELS = ["number", "exact", "prefix", "reordered", "typo", "typo_prefix", "words"]
+NUMBER, EXACT, REORDERED, PREFIX, CORRECTED_EXACT, CORRECTED_PREFIX, FULLTEXT = range(7)
+MATCH_LABELS = ["number", "exact", "reordered", "prefix", "typo", "typo_prefix", "words"]
 MAX_TOKENS = 12
 MAX_TOKEN_CHARS = 40
 MAX_VARIANTS = 32
@@ -88,10 +88,11 @@ def search_organisations(*, query: str, country: str | None = None, limit: int =
     if tokens:
         text = " ".join(tokens)
         found.add(EXACT, backend.exact([text], country, limit))
-        found.add(PREFIX, backend.prefix(text, country, limit * 2))
-        if not found and 2 <= len(tokens) <= MAX_REORDERED_WORDS:  # the whole name, words in another order
+        if not found and 2 <= len(tokens) <= MAX_REORDERED_WORDS:
+            # Every word of a name, in another order, says more than the start of a longer name.
             orders = list(dict.fromkeys(" ".join(p) for p in islice(permutations(tokens), 1, None)))
             found.add(REORDERED, backend.exact([o for o in orders if o != text], country, limit))
+        found.add(PREFIX, backend.prefix(text, country, limit * 2))
         if not found:  # what was typed matches: no need to guess
             _search_corrected(backend, tokens, country, limit, found)
     return _rank(found, " ".join(tokens), limit)
@@ -102,14 +103,15 @@ def _search_corrected(backend: SearchBackend, tokens: list[str], country: str | 
     """Typo-corrected spellings first; full text (any word order) only when nothing better was found."""
     words = _corrections(tokens, Vocabulary(backend))
     groups = [word.spellings for word in words]
-    # A misspelt legal-form word was dropped: the remaining words as typed are a spelling worth trying too.
-    variants = _variants(groups, with_base=len(words) < len(tokens))
+    # The first spelling of every word is a spelling to try when it is not what was typed: an unknown word's
+    # likeliest correction, or the words left once a misspelt legal-form word was dropped.
+    variants = _variants(groups, with_base=[w.spellings[0] for w in words if w.spellings] != tokens)
     if variants:
         found.add(CORRECTED_EXACT, backend.exact(variants, country, limit))
         for variant in variants[:3]:
             found.add(CORRECTED_PREFIX, backend.prefix(variant, country, limit))
-    if len(found) >= limit:  # enough corrected spellings: the words-anywhere stage would only rank below them
-        return
+    if found.has(CORRECTED_EXACT) or len(found) >= limit:
+        return  # a corrected spelling is a whole name, or there are enough: words anywhere would rank below them
     # Words nothing in the index resembles are left out rather than emptying the result; so are very common
     # words while rarer ones remain: they select little and cost the most (their posting lists are the longest).
     usable = [word for word in words if word.spellings]
