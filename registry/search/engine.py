@@ -28,6 +28,9 @@ MAX_TOKEN_CHARS = 40
 MAX_VARIANTS = 32
 MAX_REORDERED_WORDS = 5  # every order of up to 5 words (120) is looked up exactly; longer names go to full text
 NEIGHBOURS = 8  # known words one typo away tried per word, the most frequent first
+# Rows fetched for several spellings at once, per result wanted: a frequent spelling ("JOYCE FAMILY FOUNDATION")
+# must not crowd out the one closest to what was typed ("ROYCE …") before the ranking sees it.
+SPELLING_ROWS = 8
 FULLTEXT_CANDIDATES = 200
 RARE_WORD_DOCS = 3  # a word this rare that is one typo from a legal-form word is taken for that word
 COMMON_WORD_DOCS = 500  # a word this common is taken as meant, not as a typo
@@ -88,10 +91,10 @@ def search_organisations(*, query: str, country: str | None = None, limit: int =
     if tokens:
         text = " ".join(tokens)
         found.add(EXACT, backend.exact([text], country, limit))
-        if not found and 2 <= len(tokens) <= MAX_REORDERED_WORDS:
+        if len(found) < limit and 2 <= len(tokens) <= MAX_REORDERED_WORDS:
             # Every word of a name, in another order, says more than the start of a longer name.
             orders = list(dict.fromkeys(" ".join(p) for p in islice(permutations(tokens), 1, None)))
-            found.add(REORDERED, backend.exact([o for o in orders if o != text], country, limit))
+            found.add(REORDERED, backend.exact([o for o in orders if o != text], country, limit * SPELLING_ROWS))
         found.add(PREFIX, backend.prefix(text, country, limit * 2))
         if not found:  # what was typed matches: no need to guess
             _search_corrected(backend, tokens, country, limit, found)
@@ -107,7 +110,7 @@ def _search_corrected(backend: SearchBackend, tokens: list[str], country: str | 
     # likeliest correction, or the words left once a misspelt legal-form word was dropped.
     variants = _variants(groups, with_base=[w.spellings[0] for w in words if w.spellings] != tokens)
     if variants:
-        found.add(CORRECTED_EXACT, backend.exact(variants, country, limit))
+        found.add(CORRECTED_EXACT, backend.exact(variants, country, limit * SPELLING_ROWS))
         for variant in variants[:3]:
             found.add(CORRECTED_PREFIX, backend.prefix(variant, country, limit))
     if found.has(CORRECTED_EXACT) or len(found) >= limit:
@@ -117,12 +120,17 @@ def _search_corrected(backend: SearchBackend, tokens: list[str], country: str | 
     usable = [word for word in words if word.spellings]
     if not usable or len(usable) < min(2, len(words)):
         return
-    selective = [word for word in usable if word.documents < FULLTEXT_COMMON_DOCS and
-                 (len(word.spellings[0]) > 1 or word.spellings[0].isdigit())] or usable
+    meaningful = [word for word in usable if len(word.spellings[0]) > 1 or word.spellings[0].isdigit()] or usable
     # The rarest words alone narrow the candidates as well as all of them would, at a fraction of the cost
     # (every word's whole posting list is read); the ranking then weighs every word against each candidate.
-    rarest = sorted(selective, key=lambda w: (w.prefix, w.documents))[:FULLTEXT_WORDS]
-    _fulltext(backend, rarest, country, found)
+    # Past the first two, a very common word is left out: it selects little and its posting list is the longest.
+    ordered = sorted(meaningful, key=lambda w: (w.prefix, w.documents))
+    rarest = ordered[:2] + [w for w in ordered[2:FULLTEXT_WORDS] if w.documents < FULLTEXT_COMMON_DOCS]
+    if _fulltext(backend, rarest, country, found) >= FULLTEXT_CANDIDATES:
+        # So many names hold those words that the right one may not be among the candidates: one more word.
+        more = [w for w in ordered if w not in rarest][:1]
+        if more:
+            _fulltext(backend, rarest + more, country, found)
     # Too few: one of those words may be a typo that landed on another real word ("FAM" for "FARM"), or a word
     # the name does not have. Each word left out in turn (rarest words still narrow the candidates).
     if len(found) < limit and len(rarest) >= 2:
@@ -130,10 +138,11 @@ def _search_corrected(backend: SearchBackend, tokens: list[str], country: str | 
             _fulltext(backend, rarest[:skipped] + rarest[skipped + 1:], country, found)
 
 
-def _fulltext(backend: SearchBackend, words: list["_Word"], country: str | None, found: "_Candidates") -> None:
+def _fulltext(backend: SearchBackend, words: list["_Word"], country: str | None, found: "_Candidates") -> int:
     words = sorted(words, key=lambda w: w.prefix)  # the backend takes the prefix word last
-    found.add(FULLTEXT, backend.fulltext([w.spellings for w in words], words[-1].prefix, country,
-                                         FULLTEXT_CANDIDATES))
+    rows = backend.fulltext([w.spellings for w in words], words[-1].prefix, country, FULLTEXT_CANDIDATES)
+    found.add(FULLTEXT, rows)
+    return len(rows)
 
 
 @dataclass

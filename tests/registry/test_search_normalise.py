@@ -86,3 +86,14 @@ def test_numbers_with_labels_and_unusual_spacing(query, expected):
                                    "SIREN ABC", "valdez rifle club", "", "EIN " + "9" * 500, "🙂"])
 def test_names_and_invalid_labelled_numbers_are_not_numbers(query):
     assert number_lookups(query) == []
+
+
+def test_corrected_spellings_start_with_each_words_likeliest_spelling():
+    from registry.search.engine import _variants
+
+    # "embassador blue": the unknown word's only correction is the spelling to try, alone.
+    assert _variants([["ambassador"], ["blue"]], with_base=True) == ["ambassador blue"]
+    assert _variants([["ambassador"], ["blue"]]) == []
+    assert _variants([["rhode"], ["island", "land"], ["women", "home"]], with_base=True) == [
+        "rhode island women", "rhode land women", "rhode island home", "rhode land home"]
+    assert _variants([["a"], []], with_base=True) == []  # a word nothing resembles: no whole-name spelling
