@@ -24,9 +24,9 @@ def main() -> None:
                   f"{r['reimport']['wall_seconds']} s | {r['reimport_ratio']} | {r['first']['peak_rss_mb']} MB | "
                   f"{r['date']} |")
     print()
-    print("| backend | kind | queries | p50 ms | p95 ms | p99 ms | recall@1 | recall@5 | before: p95 ms "
+    print("| backend | kind | queries | p50 ms | p95 ms | p99 ms | CPU p95 ms | recall@1 | recall@5 | before: p95 ms "
           "| before: recall@5 |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for backend in ("sqlite", "postgres"):
         r, before = load(f"search-{backend}.json"), load(f"search-{backend}-before.json") or {"kinds": {}}
         if r:
@@ -34,7 +34,7 @@ def main() -> None:
                 b = before["kinds"].get(kind)
                 was = f"{b['p95_ms']} | {b['recall_at_5']}" if b else "- | -"
                 print(f"| {backend} | {kind} | {k['queries']} | {k['p50_ms']} | {k['p95_ms']} | {k['p99_ms']} | "
-                      f"{k['recall_at_1']} | {k['recall_at_5']} | {was} |")
+                      f"{k.get('cpu_p95_ms', '-')} | {k['recall_at_1']} | {k['recall_at_5']} | {was} |")
     print()
     print("| backend | code | first search (median, max) ms | second search ms | worker RSS MB | load average |")
     print("|---|---|---|---|---|---|")

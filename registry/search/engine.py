@@ -2,10 +2,10 @@
 
 Candidates come from the backend in stages, cheapest and most certain first:
   1. a registry number in any common form, with or without its label (registry.search.numbers);
-  2. the normalised legal name, exactly, then its words in every other order, then as a prefix (autocomplete);
+  2. the normalised legal name, exactly, then as a prefix (autocomplete), and its words in every other order;
   3. the same after correcting each word to the index's vocabulary (one typo per word);
   4. full text: every word (or a correction of it) anywhere in any name, the last word as a prefix.
-Then one ranking in Python: stage (exact > reordered > prefix > corrected > full text), active before removed,
+Then one ranking in Python: stage (exact > prefix > reordered > corrected > full text), active before removed,
 similarity to the query, and the organisation's income as the tie-breaker.
 """
 
@@ -21,8 +21,8 @@ from registry.search.normalise import NOISE_WORDS, name_tokens
 from registry.search.numbers import SIREN, number_lookups
 from registry.search.vocabulary import Vocabulary
 
-NUMBER, EXACT, REORDERED, PREFIX, CORRECTED_EXACT, CORRECTED_PREFIX, FULLTEXT = range(7)
-MATCH_LABELS = ["number", "exact", "reordered", "prefix", "typo", "typo_prefix", "words"]
+NUMBER, EXACT, PREFIX, REORDERED, CORRECTED_EXACT, CORRECTED_PREFIX, FULLTEXT = range(7)
+MATCH_LABELS = ["number", "exact", "prefix", "reordered", "typo", "typo_prefix", "words"]
 MAX_TOKENS = 12
 MAX_TOKEN_CHARS = 40
 MAX_VARIANTS = 32
@@ -92,7 +92,8 @@ def search_organisations(*, query: str, country: str | None = None, limit: int =
         text = " ".join(tokens)
         found.add(EXACT, backend.exact([text], country, limit))
         if len(found) < limit and 2 <= len(tokens) <= MAX_REORDERED_WORDS:
-            # Every word of a name, in another order, says more than the start of a longer name.
+            # Every word of a name in another order: after the names that start as typed (autocomplete comes first),
+            # but looked up even when some do ("fiddlers community" is also "COMMUNITY FIDDLERS").
             orders = list(dict.fromkeys(" ".join(p) for p in islice(permutations(tokens), 1, None)))
             found.add(REORDERED, backend.exact([o for o in orders if o != text], country, limit * SPELLING_ROWS))
         found.add(PREFIX, backend.prefix(text, country, limit * 2))
