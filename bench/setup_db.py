@@ -45,9 +45,11 @@ def drop(backend: str) -> None:
         shutil.rmtree(SQLITE_DIR, ignore_errors=True)
         return
     import psycopg
+    from django.conf import settings
     from django.db import connections
 
-    connections.close_all()
+    if settings.configured:  # this process's own connection to the database would block the drop
+        connections.close_all()
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
 

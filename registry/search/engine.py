@@ -104,7 +104,8 @@ def search_organisations(*, query: str, country: str | None = None, limit: int =
 
 def _search_corrected(backend: SearchBackend, tokens: list[str], country: str | None, limit: int,
                       found: "_Candidates") -> None:
-    """Typo-corrected spellings first; full text (any word order) only when nothing better was found."""
+    """Typo-corrected spellings first; full text (any word order) only when no corrected spelling is a whole name
+    and too few were found."""
     words = _corrections(tokens, Vocabulary(backend))
     groups = [word.spellings for word in words]
     # The first spelling of every word is a spelling to try when it is not what was typed: an unknown word's
