@@ -45,8 +45,10 @@ def clear_registry() -> None:
     Organisation.objects.all().delete()
     Source.objects.all().delete()
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM registry_org_fts" if connection.vendor == "sqlite"
-                       else "DELETE FROM registry_search_term")
+        if connection.vendor == "sqlite":
+            cursor.execute("DELETE FROM registry_org_fts")
+        cursor.execute("DELETE FROM registry_search_term")
+        cursor.execute("DELETE FROM registry_search_term_key")
 
 
 @pytest.fixture(scope="module")
