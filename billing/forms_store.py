@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.models import BillingCycle, Product, ProductKind
 from core.errors import ApplicationError
+from core.number_input import LocalizedIntegerField
 
 COUPON_ERROR_CODES = {"coupon_not_found", "coupon_already_redeemed", "coupon_expired", "coupon_revoked",
                       "coupon_email_mismatch", "product_not_eligible", "billing_cycle_not_eligible",
@@ -20,12 +21,20 @@ def idempotency_key_new() -> str:
 
 def service_error_text(error: ApplicationError) -> str:
     """The service's message with its stable code (and the verification reference when there is one), so the
-    customer can quote them to whoever the message says to contact."""
+    customer can quote them to whoever the message says to contact. Each appears once: a message that already
+    names the code or the reference (the coupon refusals say "quote the error code … and your reference …") gets
+    only what it lacks."""
+    message = str(error.message)
     reference = (error.details or {}).get("reference") or ""
-    if reference:
+    has_code, has_reference = error.code in message, not reference or reference in message
+    if has_code and has_reference:
+        return message
+    if has_code:
+        return str(_("%(message)s (reference: %(reference)s)") % {"message": message, "reference": reference})
+    if not has_reference:
         return str(_("%(message)s (error code: %(code)s, reference: %(reference)s)") % {
-            "message": error.message, "code": error.code, "reference": reference})
-    return str(_("%(message)s (error code: %(code)s)") % {"message": error.message, "code": error.code})
+            "message": message, "code": error.code, "reference": reference})
+    return str(_("%(message)s (error code: %(code)s)") % {"message": message, "code": error.code})
 
 
 class ServiceErrorMixin:
@@ -42,7 +51,7 @@ def _plan_choices():
 
 class CheckoutForm(ServiceErrorMixin, forms.Form):
     plan = forms.ChoiceField(label=_("Plan"))
-    quantity = forms.IntegerField(label=_("Licences"), min_value=1, max_value=100000, initial=1)
+    quantity = LocalizedIntegerField(label=_("Licences"), min_value=1, max_value=100000, initial=1)
     billing_cycle = forms.ChoiceField(label=_("Billing cycle"), choices=BillingCycle.choices,
                                       initial=BillingCycle.ANNUAL,
                                       help_text=_("The nonprofit discount applies to annual billing only."))
@@ -59,7 +68,7 @@ class CheckoutForm(ServiceErrorMixin, forms.Form):
         self.add_on_fields = []
         for product in Product.objects.filter(is_active=True).exclude(kind=ProductKind.BASE_PLAN).order_by("name"):
             name = f"add_on_{product.code}"
-            self.fields[name] = forms.IntegerField(
+            self.fields[name] = LocalizedIntegerField(
                 label=_("%(product)s (licences)") % {"product": product.name}, required=False, min_value=0,
                 max_value=100000, initial=0)
             self.add_on_fields.append((name, product.code))
@@ -72,20 +81,22 @@ class CheckoutForm(ServiceErrorMixin, forms.Form):
 
 
 class AddLicencesForm(ServiceErrorMixin, forms.Form):
-    quantity = forms.IntegerField(label=_("Licences to add"), min_value=1, max_value=100000, initial=1)
+    quantity = LocalizedIntegerField(label=_("Licences to add"), min_value=1, max_value=100000, initial=1)
 
     ERROR_FIELDS = {"invalid_quantity": "quantity", "plan_change_not_allowed": "quantity"}
 
 
 class ChangePlanForm(ServiceErrorMixin, forms.Form):
     to_plan = forms.ChoiceField(label=_("New plan"))
-    to_quantity = forms.IntegerField(label=_("Licences on the new plan"), min_value=1, max_value=100000)
+    to_quantity = LocalizedIntegerField(label=_("Licences on the new plan"), min_value=1, max_value=100000)
 
     ERROR_FIELDS = {"plan_change_not_allowed": "to_plan", "plan_change_nothing_to_change": "to_plan"}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, plans=None, **kwargs):
+        """`plans`: the plan codes the policy offers (billing.plan_changes.plan_change_targets); all by default."""
         super().__init__(*args, **kwargs)
-        self.fields["to_plan"].choices = _plan_choices()
+        choices = _plan_choices()
+        self.fields["to_plan"].choices = [c for c in choices if plans is None or c[0] in plans]
 
 
 class AttachCouponForm(ServiceErrorMixin, forms.Form):

@@ -103,7 +103,7 @@ def import_runs_fail_stale(*, exclude: int | None = None) -> list[int]:
             continue
         where = f"pid {run.pid} on {run.host}" if run.pid else "an earlier version of Vouch"
         error = (f"interrupted: the import process ({where}) stopped without finishing (killed or crashed); "
-                 f"a run writes in one transaction, so none of its rows were kept")
+                 f"its writes are rolled back, or undone from its journal by the next import (IMPORT_COMMIT_ROWS)")
         changed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.RUNNING).update(
             status=ImportRun.Status.FAILED, error=error, finished_at=timezone.now())
         if changed:

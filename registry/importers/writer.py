@@ -11,7 +11,7 @@ from typing import Any
 
 from registry.importers.base import OrgRecord
 from registry.search.backends import SearchBackend
-from registry.search.normalise import normalise_name
+from registry.search.normalise import search_keys
 
 TABLE = "registry_organisation"
 WRITTEN_COLUMNS = (
@@ -25,15 +25,9 @@ JSON_COLUMNS = {"other_names", "categories", "raw_codes"}
 
 def record_fields(record: OrgRecord) -> dict[str, Any]:
     fields = dict(record.__dict__)  # shallow: asdict() deep-copies every nested list and dict, slow at 2M rows
-    fields["search_name"] = normalise_name(record.name)
-    fields["search_alt"] = _search_alt(record.other_names)
+    # The search keys come from the one function that decides them (the re-fold of stored rows uses it too).
+    fields["search_name"], fields["search_alt"] = search_keys(record.name, record.other_names)
     return fields
-
-
-def _search_alt(other_names: list[dict[str, str]]) -> str:
-    if not other_names:
-        return ""
-    return " | ".join(dict.fromkeys(n for n in (normalise_name(o["name"]) for o in other_names) if n))
 
 
 DATE_COLUMNS = {"registered_on", "removed_on", "income_period_start", "income_period_end"}

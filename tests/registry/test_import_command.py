@@ -90,7 +90,8 @@ def test_without_a_terminal_progress_goes_to_log_lines_and_json_keeps_its_one_li
 @pytest.mark.django_db(transaction=True)
 def test_a_killed_import_leaves_no_process_and_the_next_run_marks_it_failed(registries, tmp_path):
     big = big_bmf_file(registries / BMF, tmp_path / "eo_big.csv", copies=40)  # 129,560 rows
-    env = command_env(IMPORT_WORKERS="2", IMPORT_PARALLEL_MIN_BYTES="0")
+    # One transaction (IMPORT_COMMIT_ROWS=0): batched SQLite runs take a 15-minute lease the kill would leave held.
+    env = command_env(IMPORT_WORKERS="2", IMPORT_PARALLEL_MIN_BYTES="0", IMPORT_COMMIT_ROWS="0")
     family: set[int] = set()
     process = subprocess.Popen(import_command("us-irs-bmf", str(big), "--progress-every", "0.2"), env=env, cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0002_search_index'),
+        ('registry', '0004_search_vocabulary_and_state'),
     ]
 
     operations = [
