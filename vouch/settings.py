@@ -1,42 +1,79 @@
-"""Vouch settings: every value comes from the environment (see .env.example).
+"""Vouch settings: every value comes from the environment (see .env.example and docs/configuration.md).
 
-A variable NAME may instead be given as NAME_FILE, a path whose content is the value (for secrets).
+A variable NAME may instead be given as NAME_FILE, a path whose content is the value (for secrets). An optional
+`.env` file (VOUCH_ENV_FILE, default `.env` beside manage.py) fills in variables the environment does not set. Values
+are parsed strictly (vouch/env.py): a malformed one, or a production set-up missing its secrets, stops start-up
+with a message naming every variable at fault.
 """
 
 import os
+import sys
 from pathlib import Path
 
-import dj_database_url
+from core.logs import FORMATS, logging_config
+from vouch.env import Env, dotenv_load
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+dotenv_load(Path(os.environ.get("VOUCH_ENV_FILE") or BASE_DIR / ".env"))
+env = Env()
+env.names.add("VOUCH_ENV_FILE")
 
+# The test runner configures itself (fast hashes, its own databases): it never runs in production mode by itself.
+TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
 
-def env(name: str, default: str | None = None) -> str | None:
-    path = os.environ.get(f"{name}_FILE")
-    if path:
-        return Path(path).read_text(encoding="utf-8").strip()
-    return os.environ.get(name, default)
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = env(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in (env(name, default) or "").split(",") if item.strip()]
-
-
-DEBUG = env_bool("DEBUG", False)
-DATA_DIR = Path(env("VOUCH_DATA_DIR", str(BASE_DIR / "data")))
+DEBUG = env.bool("DEBUG", False)
+DATA_DIR = Path(env.str("VOUCH_DATA_DIR", str(BASE_DIR / "data")))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = env("SECRET_KEY")
-if not SECRET_KEY:
-    # A per-installation key kept in the data folder: the embedded default needs no configuration,
-    # and the key survives restarts without ever being committed.
+# -- Database ------------------------------------------------------------------------------------------------------
+# Unset: an SQLite file in VOUCH_DATA_DIR. postgres://… in production; sqlite:///path for another SQLite file.
+# Every SQLite database gets WAL, IMMEDIATE transactions and a busy timeout, however it was named.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": env.int("SQLITE_BUSY_TIMEOUT", 20, minimum=1),
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;"
+    ),
+}
+_database = env.database("DATABASE_URL") or {"ENGINE": "django.db.backends.sqlite3",
+                                              "NAME": DATA_DIR / "vouch.sqlite3"}
+USES_SQLITE = _database["ENGINE"].endswith("sqlite3")
+if USES_SQLITE:
+    _database["OPTIONS"] = {**SQLITE_OPTIONS, **_database.get("OPTIONS", {})}
+else:
+    _database.update(CONN_MAX_AGE=env.int("DATABASE_CONN_MAX_AGE", 60, minimum=0), CONN_HEALTH_CHECKS=True)
+# django-prometheus's wrappers of the same backends count queries, errors and connections for /metrics.
+_database["ENGINE"] = _database["ENGINE"].replace("django.db.backends.", "django_prometheus.db.backends.")
+DATABASES = {"default": _database}
+# Tests: a file (not memory) so that threads share it; TEST_DATABASE_NAME lets parallel runs keep apart.
+_test_name = env.str("TEST_DATABASE_NAME", "test_vouch")
+DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"{_test_name}.sqlite3") if USES_SQLITE else _test_name}
+
+# -- Mode ----------------------------------------------------------------------------------------------------------
+# production: DEBUG off on a database other than SQLite, or VOUCH_ENV=production. It refuses to start without its
+# secrets and turns HTTPS-only settings on by default. VOUCH_ENV=development says otherwise explicitly.
+VOUCH_ENV = env.choice("VOUCH_ENV", ("development", "production"),
+                       "production" if not DEBUG and not USES_SQLITE and not TESTING else "development")
+PRODUCTION = VOUCH_ENV == "production"
+_missing: list[str] = []
+
+
+def _required(name: str) -> None:
+    if PRODUCTION and not env.is_set(name):
+        _missing.append(name)
+
+
+# Where `make run` serves (host:port): the default for the public address and the allowed hosts in development.
+VOUCH_ADDR = env.str("VOUCH_ADDR", "127.0.0.1:8000")
+_addr_host = VOUCH_ADDR.rsplit(":", 1)[0].strip("[]") if ":" in VOUCH_ADDR else VOUCH_ADDR
+
+# -- Secrets -------------------------------------------------------------------------------------------------------
+_required("SECRET_KEY")
+SECRET_KEY = env.str("SECRET_KEY")
+# Unset outside production: a per-installation key kept in the data folder, so the embedded default needs no
+# configuration and the key survives restarts. Another machine would generate another key (core.checks warns).
+SECRET_KEY_GENERATED = not SECRET_KEY
+if SECRET_KEY_GENERATED:
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
         import secrets
@@ -44,9 +81,42 @@ if not SECRET_KEY:
         key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
         key_file.chmod(0o600)
     SECRET_KEY = key_file.read_text(encoding="utf-8").strip()
+# Previous keys, still accepted (signed links, sessions, coupon hashes keyed by SECRET_KEY) while they age out.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS")
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# -- Hosts, addresses, HTTPS ------------------------------------------------------------------------------------------
+_required("ALLOWED_HOSTS")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"]
+                         + ([_addr_host] if _addr_host not in ("", "0.0.0.0", "::") else []))  # noqa: S104
+# The address links in emails point at; by default where `make run` serves (VOUCH_ADDR).
+_required("PUBLIC_BASE_URL")
+_public_host = _addr_host if _addr_host not in ("", "0.0.0.0", "::") else "127.0.0.1"  # noqa: S104
+PUBLIC_BASE_URL = env.url("PUBLIC_BASE_URL", f"http://{_public_host}:{VOUCH_ADDR.rsplit(':', 1)[-1]}"
+                          if ":" in VOUCH_ADDR else f"http://{VOUCH_ADDR}")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [PUBLIC_BASE_URL] if PRODUCTION else [])
+
+# Behind reverse proxies: how many of ours append to X-Forwarded-For (0 = trust REMOTE_ADDR only; core.client_ip).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=10)
+# The header the proxy sets to "https" on secure requests (request.is_secure()); by default X-Forwarded-Proto when
+# TRUSTED_PROXY_COUNT says a proxy is there, none otherwise ("none" turns it off). Only set it when the proxy
+# overwrites the header: a client could send it too.
+_proto_header = env.str("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto" if TRUSTED_PROXY_COUNT else "none")
+if _proto_header.lower() != "none":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proto_header.upper().replace("-", "_"), "https")
+# HTTPS only: on by default in production, off otherwise; each can be set.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", PRODUCTION)
+# Probes and scrapers talk to the process directly, often over plain HTTP on the machine itself.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+# Preloading is a commitment made by submitting the domain to the browsers' list: opting out of it is not a flaw.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -56,6 +126,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "django_prometheus",
     "ninja",  # serves the API docs page's scripts and styles itself, not from a CDN
     "core",
     "registry",
@@ -68,6 +139,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "core.request_id.RequestIdMiddleware",
+    # /healthz, /readyz and /metrics answer here: before host checks, sessions, CSRF and the HTTPS redirect.
+    "vouch.operations.OperationsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -78,6 +153,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.views.ApplicationErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "vouch.urls"
@@ -99,31 +175,6 @@ TEMPLATES = [
     },
 ]
 
-DATABASE_URL = env("DATABASE_URL")
-if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
-else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "vouch.sqlite3",
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;"
-                ),
-            },
-        }
-    }
-# Tests: a file (not memory) so that threads share it; TEST_DATABASE_NAME lets parallel runs keep apart.
-_test_name = env("TEST_DATABASE_NAME", "test_vouch")
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"{_test_name}.sqlite3")}
-else:
-    DATABASES["default"]["TEST"] = {"NAME": _test_name}
-
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -135,7 +186,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = env("TIME_ZONE", "UTC")
+TIME_ZONE = env.str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
@@ -144,79 +195,99 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "DENY"
-
 # A cache every process shares (the sign-in failure limit counts in it): a database table by default
 # (`manage.py createcachetable`), Redis or Memcached when CACHE_URL-style settings are added.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "vouch_cache"}}
 
 # Search: how many results a query may ask for, and the longest query accepted (longer input is cut, not refused).
-SEARCH_MAX_LIMIT = int(env("SEARCH_MAX_LIMIT", "50"))
+SEARCH_MAX_LIMIT = env.int("SEARCH_MAX_LIMIT", 50, minimum=1)
+SEARCH_MAX_QUERY_CHARS = env.int("SEARCH_MAX_QUERY_CHARS", 200, minimum=10)
 
 # Partner API: responses to creating POSTs are replayed for retries with the same Idempotency-Key this long (the
 # API promises at least 24 hours).
-IDEMPOTENCY_KEEP_HOURS = max(24, int(env("IDEMPOTENCY_KEEP_HOURS", "48")))
-SEARCH_MAX_QUERY_CHARS = int(env("SEARCH_MAX_QUERY_CHARS", "200"))
+IDEMPOTENCY_KEEP_HOURS = env.int("IDEMPOTENCY_KEEP_HOURS", 48, minimum=24)
 # Webhooks go to https URLs only; this also allows http to this machine (127.0.0.1, localhost), as DEBUG does.
-WEBHOOKS_ALLOW_HTTP_LOCALHOST = env_bool("WEBHOOKS_ALLOW_HTTP_LOCALHOST", False)
+WEBHOOKS_ALLOW_HTTP_LOCALHOST = env.bool("WEBHOOKS_ALLOW_HTTP_LOCALHOST", False)
 
 # Imports: worker processes that parse large files while the main process writes (0 = parse in-process),
 # and the input size from which they are worth starting.
-IMPORT_WORKERS = int(env("IMPORT_WORKERS", str(max(1, min(3, (os.cpu_count() or 2) - 1)))))
-IMPORT_PARALLEL_MIN_BYTES = int(env("IMPORT_PARALLEL_MIN_BYTES", str(32 * 1024 * 1024)))
+IMPORT_WORKERS = env.int("IMPORT_WORKERS", max(1, min(3, (os.cpu_count() or 2) - 1)), minimum=0)
+IMPORT_PARALLEL_MIN_BYTES = env.int("IMPORT_PARALLEL_MIN_BYTES", 32 * 1024 * 1024, minimum=0)
 
 # Background work: the django.tasks API on the database backend; `manage.py db_worker` runs it.
-TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"), "QUEUES": ["default"]}}
+TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"), "QUEUES": ["default"]}}
 
 # Email (Django's MAILERS): SMTP when EMAIL_HOST is set; otherwise each email is written as a file under
 # VOUCH_DATA_DIR/mail (the embedded default, so a newcomer can read the codes Vouch sends).
-_email_host = env("EMAIL_HOST", "")
+_email_host = env.str("EMAIL_HOST")
+_smtp_options = {
+    "host": _email_host, "port": env.int("EMAIL_PORT", 25, minimum=1, maximum=65535),
+    "username": env.str("EMAIL_HOST_USER"), "password": env.str("EMAIL_HOST_PASSWORD"),
+    "use_tls": env.bool("EMAIL_USE_TLS", False), "use_ssl": env.bool("EMAIL_USE_SSL", False),
+    "timeout": env.int("EMAIL_TIMEOUT", 20, minimum=1),
+}
 if _email_host:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {
-        "host": _email_host, "port": int(env("EMAIL_PORT", "25")), "username": env("EMAIL_HOST_USER", ""),
-        "password": env("EMAIL_HOST_PASSWORD", ""), "use_tls": env_bool("EMAIL_USE_TLS", False),
-        "use_ssl": env_bool("EMAIL_USE_SSL", False), "timeout": int(env("EMAIL_TIMEOUT", "20")),
-    }}}
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": _smtp_options}}
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.filebased.EmailBackend",
                            "OPTIONS": {"file_path": str(DATA_DIR / "mail")}}}
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Vouch <no-reply@vouch.localhost>")
-# The address links in emails point at.
-PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "Vouch <no-reply@vouch.localhost>")
 
 # Coupon codes are stored as keyed hashes. Without COUPON_HASH_KEY the key derives from SECRET_KEY (rotating it
 # then needs the old key in SECRET_KEY_FALLBACKS); a dedicated key decouples the two.
-COUPON_HASH_KEY = env("COUPON_HASH_KEY", "")
-COUPON_HASH_KEY_FALLBACKS = env_list("COUPON_HASH_KEY_FALLBACKS", "")
+COUPON_HASH_KEY = env.str("COUPON_HASH_KEY")
+COUPON_HASH_KEY_FALLBACKS = env.list("COUPON_HASH_KEY_FALLBACKS")
 
 # Who applicants contact about a verification (shown when a coupon was already used).
-VERIFIER_SUPPORT_CONTACT = env("VERIFIER_SUPPORT_CONTACT", "")
+_required("VERIFIER_SUPPORT_CONTACT")
+VERIFIER_SUPPORT_CONTACT = env.str("VERIFIER_SUPPORT_CONTACT")
 
 # The vendor's bank account, shown on invoices paid by bank transfer.
 BANK_TRANSFER_DETAILS = {
     key: value for key, value in {
-        "beneficiary": env("BANK_TRANSFER_BENEFICIARY", ""), "iban": env("BANK_TRANSFER_IBAN", ""),
-        "bic": env("BANK_TRANSFER_BIC", ""), "account_number": env("BANK_TRANSFER_ACCOUNT_NUMBER", ""),
-        "routing_number": env("BANK_TRANSFER_ROUTING_NUMBER", ""),
+        "beneficiary": env.str("BANK_TRANSFER_BENEFICIARY"), "iban": env.str("BANK_TRANSFER_IBAN"),
+        "bic": env.str("BANK_TRANSFER_BIC"), "account_number": env.str("BANK_TRANSFER_ACCOUNT_NUMBER"),
+        "routing_number": env.str("BANK_TRANSFER_ROUTING_NUMBER"),
     }.items() if value
 }
 
 # Uploaded documents: outside the web root, never served as files.
-DOCUMENTS_DIR = Path(env("DOCUMENTS_DIR", str(DATA_DIR / "documents")))
-DOCUMENT_MAX_BYTES = int(env("DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+DOCUMENTS_DIR = Path(env.str("DOCUMENTS_DIR", str(DATA_DIR / "documents")))
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-}
+# -- Operations --------------------------------------------------------------------------------------------------
+# Logs: JSON lines when stderr is not a terminal, readable lines on one (LOG_FORMAT=auto|json|text).
+LOG_LEVEL = env.choice("LOG_LEVEL", ("debug", "info", "warning", "error", "critical"), "info").upper()
+LOG_FORMAT = env.choice("LOG_FORMAT", FORMATS, "auto")
+LOGGING = logging_config(level=LOG_LEVEL, fmt=LOG_FORMAT)
 
-# Behind reverse proxies: how many of ours append to X-Forwarded-For (0 = trust REMOTE_ADDR only; core.client_ip).
-TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+# /metrics (Prometheus) answers to these addresses or networks, and to `Authorization: Bearer METRICS_TOKEN`.
+METRICS_ALLOWED_IPS = env.networks("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+METRICS_TOKEN = env.str("METRICS_TOKEN")
+# /readyz reports a backlog of due email or webhooks older than this as not ready (seconds).
+READY_BACKLOG_MAX_AGE = env.int("READY_BACKLOG_MAX_AGE", 900, minimum=1)
+PROMETHEUS_EXPORT_MIGRATIONS = False
+
+# Error tracking: only when SENTRY_DSN is set.
+SENTRY_DSN = env.url("SENTRY_DSN", schemes=("http", "https"))
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", VOUCH_ENV)
+SENTRY_TRACES_SAMPLE_RATE = env.int("SENTRY_TRACES_PERCENT", 0, minimum=0, maximum=100) / 100
+
+# Tests only: the PostgreSQL server the suite also runs on (read by scripts/test, listed for completeness).
+env.names.add("TEST_POSTGRES_URL")
+
+# -- Fail fast -----------------------------------------------------------------------------------------------------
+if _missing:
+    env.errors.append("production mode (VOUCH_ENV=production, or DEBUG off on a database other than SQLite) needs "
+                      + ", ".join(_missing) + " (set each, or NAME_FILE with a path holding it)")
+env.raise_errors()
+ENV_NAMES = sorted(env.names)
+
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT, integrations=[DjangoIntegration()],
+                    traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE, send_default_pii=False)
