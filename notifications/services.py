@@ -20,6 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.tasks import task_enqueue
 from notifications.models import OutboxEmail, OutboxState
 
 logger = logging.getLogger(__name__)
@@ -116,6 +117,6 @@ def outbox_kick() -> None:
     from notifications.tasks import send_pending_emails
 
     try:
-        send_pending_emails.enqueue()
+        task_enqueue(send_pending_emails)
     except Exception:  # the outbox row is safe; only the prompt delivery is lost
         logger.exception("could not enqueue the outbox task; cron `send_outbox` will send the email")

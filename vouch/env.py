@@ -17,6 +17,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from environ.fileaware_mapping import FileAwareMapping
 
+
 class ConfigurationError(ImproperlyConfigured):
     """The environment does not describe a configuration Vouch can start with (the message lists why)."""
 
@@ -135,7 +136,7 @@ class Env:
         except (ImproperlyConfigured, KeyError, ValueError) as exc:
             return self._bad(name, f"a database URL such as postgres://user:password@host:5432/vouch ({exc})",
                              value.split("@")[-1], None)
-        if not config.get("ENGINE"):
+        if config.get("ENGINE") not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
             return self._bad(name, "a postgres:// or sqlite:/// URL", value.split("@")[-1], None)
         return config
 

@@ -1,7 +1,7 @@
 """Vouch settings: every value comes from the environment (see .env.example and docs/configuration.md).
 
 A variable NAME may instead be given as NAME_FILE, a path whose content is the value (for secrets). An optional
-`.env` file (VOUCH_ENV_FILE, default `.env` beside manage.py) fills in variables the environment does not set. Values
+`.env` file (VOUCH_DOTENV, default `.env` beside manage.py) fills in variables the environment does not set. Values
 are parsed strictly (vouch/env.py): a malformed one, or a production set-up missing its secrets, stops start-up
 with a message naming every variable at fault.
 """
@@ -14,9 +14,9 @@ from core.logs import FORMATS, logging_config
 from vouch.env import Env, dotenv_load
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-dotenv_load(Path(os.environ.get("VOUCH_ENV_FILE") or BASE_DIR / ".env"))
+dotenv_load(Path(os.environ.get("VOUCH_DOTENV") or BASE_DIR / ".env"))
 env = Env()
-env.names.add("VOUCH_ENV_FILE")
+env.names.add("VOUCH_DOTENV")
 
 # The test runner configures itself (fast hashes, its own databases): it never runs in production mode by itself.
 TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
@@ -72,7 +72,7 @@ _required("SECRET_KEY")
 SECRET_KEY = env.str("SECRET_KEY")
 # Unset outside production: a per-installation key kept in the data folder, so the embedded default needs no
 # configuration and the key survives restarts. Another machine would generate another key (core.checks warns).
-SECRET_KEY_GENERATED = not SECRET_KEY
+SECRET_KEY_GENERATED = not SECRET_KEY and not PRODUCTION
 if SECRET_KEY_GENERATED:
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():

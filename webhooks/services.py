@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from core.audit import audit_record
 from core.errors import Conflict, InvalidInput, PermissionDenied
+from core.tasks import task_enqueue
 from partners.models import Partner
 from webhooks.models import DeliveryStatus, EventType, WebhookDelivery, WebhookEvent, WebhookSubscription
 from webhooks.payloads import APPLICATION_ACTION_EVENTS, application_event_data
@@ -90,7 +91,7 @@ def webhooks_kick() -> None:
     from webhooks.tasks import deliver_webhooks
 
     try:
-        deliver_webhooks.enqueue()
+        task_enqueue(deliver_webhooks)
     except Exception:
         logger.exception("could not enqueue the webhook task; cron `send_webhooks` will deliver")
 
