@@ -290,4 +290,4 @@ if SENTRY_DSN:
     from sentry_sdk.integrations.django import DjangoIntegration
 
     sentry_sdk.init(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT, integrations=[DjangoIntegration()],
-                    traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE, send_default_pii=False)
+                    traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE)
