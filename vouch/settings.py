@@ -38,10 +38,11 @@ SQLITE_OPTIONS = {
 _database = env.database("DATABASE_URL") or {"ENGINE": "django.db.backends.sqlite3",
                                               "NAME": DATA_DIR / "vouch.sqlite3"}
 USES_SQLITE = _database["ENGINE"].endswith("sqlite3")
+_conn_max_age = env.int("DATABASE_CONN_MAX_AGE", 60, minimum=0)  # seconds a PostgreSQL connection is reused
 if USES_SQLITE:
     _database["OPTIONS"] = {**SQLITE_OPTIONS, **_database.get("OPTIONS", {})}
 else:
-    _database.update(CONN_MAX_AGE=env.int("DATABASE_CONN_MAX_AGE", 60, minimum=0), CONN_HEALTH_CHECKS=True)
+    _database.update(CONN_MAX_AGE=_conn_max_age, CONN_HEALTH_CHECKS=True)
 # django-prometheus's wrappers of the same backends count queries, errors and connections for /metrics.
 _database["ENGINE"] = _database["ENGINE"].replace("django.db.backends.", "django_prometheus.db.backends.")
 DATABASES = {"default": _database}
@@ -269,6 +270,8 @@ METRICS_TOKEN = env.str("METRICS_TOKEN")
 # /readyz reports a backlog of due email or webhooks older than this as not ready (seconds).
 READY_BACKLOG_MAX_AGE = env.int("READY_BACKLOG_MAX_AGE", 900, minimum=1)
 PROMETHEUS_EXPORT_MIGRATIONS = False
+# prometheus_client reads PROMETHEUS_MULTIPROC_DIR itself (several worker processes: scripts/run sets it).
+env.names.add("PROMETHEUS_MULTIPROC_DIR")
 
 # Error tracking: only when SENTRY_DSN is set.
 SENTRY_DSN = env.url("SENTRY_DSN", schemes=("http", "https"))
