@@ -53,3 +53,9 @@ def test_a_dedicated_coupon_key_rotates_with_its_own_fallbacks(db):
     with override_settings(SECRET_KEY=NEW, COUPON_HASH_KEY="coupon-key-two",
                            COUPON_HASH_KEY_FALLBACKS=["coupon-key-one"]):
         assert _redeem(code).state == CouponState.REDEEMED
+
+
+def test_moving_to_a_dedicated_coupon_key_keeps_the_coupons_hashed_with_the_secret_key(code_issued_under_old_secret):
+    """docs/operator-guide.md: COUPON_HASH_KEY=new key, COUPON_HASH_KEY_FALLBACKS=the SECRET_KEY they were hashed with."""
+    with override_settings(SECRET_KEY=OLD, COUPON_HASH_KEY="dedicated-coupon-key", COUPON_HASH_KEY_FALLBACKS=[OLD]):
+        assert _redeem(code_issued_under_old_secret).state == CouponState.REDEEMED
