@@ -66,7 +66,9 @@ def _required(name: str) -> None:
 
 # Where `make run` serves (host:port): the default for the public address and the allowed hosts in development.
 VOUCH_ADDR = env.str("VOUCH_ADDR", "127.0.0.1:8000")
-_addr_host = VOUCH_ADDR.rsplit(":", 1)[0].strip("[]") if ":" in VOUCH_ADDR else VOUCH_ADDR
+_addr_host, _, _addr_port = VOUCH_ADDR.rpartition(":") if ":" in VOUCH_ADDR else (VOUCH_ADDR, "", "")
+_addr_host = _addr_host.strip("[]")
+_wildcard = _addr_host in ("", "0.0.0.0", "::")  # noqa: S104 (a listening address, compared, not bound)
 
 # -- Secrets -------------------------------------------------------------------------------------------------------
 _required("SECRET_KEY")
@@ -87,13 +89,12 @@ SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS")
 
 # -- Hosts, addresses, HTTPS ------------------------------------------------------------------------------------------
 _required("ALLOWED_HOSTS")
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"]
-                         + ([_addr_host] if _addr_host not in ("", "0.0.0.0", "::") else []))  # noqa: S104
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", list(dict.fromkeys(
+    ["127.0.0.1", "localhost", "testserver", *([] if _wildcard else [_addr_host])])))
 # The address links in emails point at; by default where `make run` serves (VOUCH_ADDR).
 _required("PUBLIC_BASE_URL")
-_public_host = _addr_host if _addr_host not in ("", "0.0.0.0", "::") else "127.0.0.1"  # noqa: S104
-PUBLIC_BASE_URL = env.url("PUBLIC_BASE_URL", f"http://{_public_host}:{VOUCH_ADDR.rsplit(':', 1)[-1]}"
-                          if ":" in VOUCH_ADDR else f"http://{VOUCH_ADDR}")
+_public_host = "127.0.0.1" if _wildcard else (f"[{_addr_host}]" if ":" in _addr_host else _addr_host)
+PUBLIC_BASE_URL = env.url("PUBLIC_BASE_URL", f"http://{_public_host}" + (f":{_addr_port}" if _addr_port else ""))
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [PUBLIC_BASE_URL] if PRODUCTION else [])
 
 # Behind reverse proxies: how many of ours append to X-Forwarded-For (0 = trust REMOTE_ADDR only; core.client_ip).

@@ -125,7 +125,9 @@ def test_public_base_url_follows_vouch_addr_unless_set(tmp_path):
     assert settings_of(tmp_path, "PUBLIC_BASE_URL", "ALLOWED_HOSTS", VOUCH_ADDR="127.0.0.2:8765") == {
         "PUBLIC_BASE_URL": "http://127.0.0.2:8765", "ALLOWED_HOSTS": ["127.0.0.1", "localhost", "testserver",
                                                                       "127.0.0.2"]}
-    assert settings_of(tmp_path, "PUBLIC_BASE_URL")["PUBLIC_BASE_URL"] == "http://127.0.0.1:8000"
+    assert settings_of(tmp_path, "PUBLIC_BASE_URL", "ALLOWED_HOSTS") == {
+        "PUBLIC_BASE_URL": "http://127.0.0.1:8000", "ALLOWED_HOSTS": ["127.0.0.1", "localhost", "testserver"]}
+    assert settings_of(tmp_path, "PUBLIC_BASE_URL", VOUCH_ADDR="[::1]:8080")["PUBLIC_BASE_URL"] == "http://[::1]:8080"
     assert settings_of(tmp_path, "PUBLIC_BASE_URL", VOUCH_ADDR="0.0.0.0:9000")["PUBLIC_BASE_URL"] == \
         "http://127.0.0.1:9000"
     assert settings_of(tmp_path, "PUBLIC_BASE_URL", VOUCH_ADDR="127.0.0.1:9000",
