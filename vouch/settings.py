@@ -270,6 +270,8 @@ METRICS_ALLOWED_IPS = env.networks("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
 METRICS_TOKEN = env.str("METRICS_TOKEN")
 # /readyz reports a backlog of due email or webhooks older than this as not ready (seconds).
 READY_BACKLOG_MAX_AGE = env.int("READY_BACKLOG_MAX_AGE", 900, minimum=1)
+# /readyz reports the periodic-job scheduler as not running when its heartbeat is older than this (seconds).
+SCHEDULER_HEARTBEAT_MAX_AGE = env.int("SCHEDULER_HEARTBEAT_MAX_AGE", 120, minimum=10)
 PROMETHEUS_EXPORT_MIGRATIONS = False
 # prometheus_client reads PROMETHEUS_MULTIPROC_DIR itself (several worker processes: scripts/run sets it).
 env.names.add("PROMETHEUS_MULTIPROC_DIR")

@@ -76,12 +76,19 @@ def check_task_queue() -> dict:
 
 
 def check_scheduler() -> dict:
-    """The periodic-job scheduler's heartbeat (core.scheduling), when the scheduler is part of this installation."""
+    """The periodic-job scheduler renewed its lease recently (core.scheduling), when the scheduler is part of this
+    installation: no heartbeat for SCHEDULER_HEARTBEAT_MAX_AGE seconds means no scheduler acts, and promises with a
+    date (expiry, renewals, reminders, retries) are not kept."""
     try:
         from core.scheduling import scheduler_heartbeat
     except ImportError:
         return {"ok": True, "checked": False, "reason": "no scheduler in this installation"}
-    return scheduler_heartbeat()
+    beat = scheduler_heartbeat()
+    limit = settings.SCHEDULER_HEARTBEAT_MAX_AGE
+    if beat is None:
+        return {"ok": False, "last_heartbeat": None, "reason": "no scheduler has ever run", "max_age_seconds": limit}
+    age = round((timezone.now() - beat).total_seconds(), 1)
+    return {"ok": age <= limit, "last_heartbeat": beat.isoformat(), "age_seconds": age, "max_age_seconds": limit}
 
 
 def _backlog(figures: dict) -> dict:
