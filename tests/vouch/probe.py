@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # Variables a developer's shell may carry that would change what the probe sees.
 _CLEARED = ("DATABASE_URL", "DEBUG", "VOUCH_ENV", "SECRET_KEY", "SECRET_KEY_FILE", "ALLOWED_HOSTS", "PUBLIC_BASE_URL",
             "VERIFIER_SUPPORT_CONTACT", "VOUCH_ADDR", "SENTRY_DSN", "TRUSTED_PROXY_COUNT", "LOG_FORMAT",
-            "SECURE_SSL_REDIRECT", "SECURE_COOKIES", "SECURE_PROXY_SSL_HEADER", "PROMETHEUS_MULTIPROC_DIR")
+            "SECURE_SSL_REDIRECT", "SECURE_COOKIES", "SECURE_PROXY_SSL_HEADER", "PROMETHEUS_MULTIPROC_DIR",
+            "DJANGO_ALLOW_ASYNC_UNSAFE")  # the browser tests set it in this process
 STRONG_KEY = "k" * 20 + "Q9x!v7Zr$2mW#8pL@4nT&6yB^0cH*5sJ"  # 52 characters, many distinct: not "weak" for Django
 
 
