@@ -6,8 +6,6 @@ integer raises a bare ValueError), so the casting is done here: every malformed 
 its variable, and `Env.raise_errors()` stops start-up with one message listing all of them.
 """
 
-from __future__ import annotations  # the getters below are named after the types they return
-
 import ipaddress
 import os
 from pathlib import Path
@@ -64,11 +62,11 @@ class Env:
         return default
 
     # -- typed getters --------------------------------------------------------------------------------------------
-    def str(self, name: str, default: str = "") -> str:
+    def text(self, name: str, default: str = "") -> str:
         value = self.raw(name)
         return default if value is None else value
 
-    def bool(self, name: str, default: bool) -> bool:
+    def flag(self, name: str, default: bool) -> bool:
         value = self.raw(name)
         if value is None:
             return default
@@ -79,7 +77,7 @@ class Env:
             return False
         return self._bad(name, "true or false (also 1/0, yes/no, on/off)", value, default)
 
-    def int(self, name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    def integer(self, name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
         value = self.raw(name)
         if value is None:
             return default
@@ -92,7 +90,7 @@ class Env:
             return self._bad(name, f"a whole number {bounds}", value, default)
         return number
 
-    def list(self, name: str, default: list[str] | None = None) -> list[str]:
+    def items(self, name: str, default: list[str] | None = None) -> list[str]:
         value = self.raw(name)
         if value is None:
             return list(default or [])
@@ -119,7 +117,7 @@ class Env:
     def networks(self, name: str, default: list[str]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
         """A comma-separated list of IP addresses or networks (CIDR)."""
         result = []
-        for item in self.list(name, default):
+        for item in self.items(name, default):
             try:
                 result.append(ipaddress.ip_network(item, strict=False))
             except ValueError:

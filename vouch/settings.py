@@ -10,8 +10,11 @@ import os
 import sys
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from core.logs import FORMATS, logging_config
 from vouch.env import Env, dotenv_load
+from vouch.storage import storages_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 dotenv_load(Path(os.environ.get("VOUCH_DOTENV") or BASE_DIR / ".env"))
@@ -21,8 +24,8 @@ env.names.add("VOUCH_DOTENV")
 # The test runner configures itself (fast hashes, its own databases): it never runs in production mode by itself.
 TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
 
-DEBUG = env.bool("DEBUG", False)
-DATA_DIR = Path(env.str("VOUCH_DATA_DIR", str(BASE_DIR / "data")))
+DEBUG = env.flag("DEBUG", False)
+DATA_DIR = Path(env.text("VOUCH_DATA_DIR", str(BASE_DIR / "data")))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 # -- Database ------------------------------------------------------------------------------------------------------
@@ -30,7 +33,7 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 # Every SQLite database gets WAL, IMMEDIATE transactions and a busy timeout, however it was named.
 SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
-    "timeout": env.int("SQLITE_BUSY_TIMEOUT", 20, minimum=1),
+    "timeout": env.integer("SQLITE_BUSY_TIMEOUT", 20, minimum=1),
     "init_command": (
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;"
     ),
@@ -38,16 +41,35 @@ SQLITE_OPTIONS = {
 _database = env.database("DATABASE_URL") or {"ENGINE": "django.db.backends.sqlite3",
                                               "NAME": DATA_DIR / "vouch.sqlite3"}
 USES_SQLITE = _database["ENGINE"].endswith("sqlite3")
-_conn_max_age = env.int("DATABASE_CONN_MAX_AGE", 60, minimum=0)  # seconds a PostgreSQL connection is reused
+# Several processes: persistent connections (DATABASE_CONN_MAX_AGE seconds, 0 = one per request) and, on
+# PostgreSQL, psycopg's connection pool per process (DATABASE_POOL_MAX_SIZE > 0; then CONN_MAX_AGE must be 0).
+_conn_max_age = env.integer("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+_pool_max = env.integer("DATABASE_POOL_MAX_SIZE", 0, minimum=0)
+_pool = {"min_size": env.integer("DATABASE_POOL_MIN_SIZE", 1, minimum=0), "max_size": _pool_max,
+         "timeout": env.integer("DATABASE_POOL_TIMEOUT", 10, minimum=1)}
 if USES_SQLITE:
     _database["OPTIONS"] = {**SQLITE_OPTIONS, **_database.get("OPTIONS", {})}
 else:
-    _database.update(CONN_MAX_AGE=_conn_max_age, CONN_HEALTH_CHECKS=True)
-# django-prometheus's wrappers of the same backends count queries, errors and connections for /metrics.
-_database["ENGINE"] = _database["ENGINE"].replace("django.db.backends.", "django_prometheus.db.backends.")
+    _database.update(CONN_MAX_AGE=0 if _pool_max else _conn_max_age, CONN_HEALTH_CHECKS=True)
+    if _pool_max:
+        _database.setdefault("OPTIONS", {})["pool"] = _pool
 DATABASES = {"default": _database}
+# A read replica for the reads that tolerate lag (core.db.replica_reads: registry search and lookups).
+_replica = env.database("DATABASE_REPLICA_URL")
+if _replica:
+    _replica.update(CONN_MAX_AGE=60, CONN_HEALTH_CHECKS=True, TEST={"MIRROR": "default"})
+    if _replica["ENGINE"].endswith("sqlite3"):
+        _replica["OPTIONS"] = {**SQLITE_OPTIONS, **_replica.get("OPTIONS", {})}
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["core.db.ReplicaRouter"]
+# django-prometheus's wrappers of the same backends count queries, errors and connections for /metrics (ours for
+# PostgreSQL: it does not wrap a pooled connection's cursors again each time the pool lends it).
+_PROMETHEUS_ENGINES = {"django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
+                       "django.db.backends.postgresql": "vouch.db_backends.postgresql"}
+for _alias_settings in DATABASES.values():
+    _alias_settings["ENGINE"] = _PROMETHEUS_ENGINES[_alias_settings["ENGINE"]]
 # Tests: a file (not memory) so that threads share it; TEST_DATABASE_NAME lets parallel runs keep apart.
-_test_name = env.str("TEST_DATABASE_NAME", "test_vouch")
+_test_name = env.text("TEST_DATABASE_NAME", "test_vouch")
 DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"{_test_name}.sqlite3") if USES_SQLITE else _test_name}
 
 # -- Mode ----------------------------------------------------------------------------------------------------------
@@ -65,14 +87,14 @@ def _required(name: str) -> None:
 
 
 # Where `make run` serves (host:port): the default for the public address and the allowed hosts in development.
-VOUCH_ADDR = env.str("VOUCH_ADDR", "127.0.0.1:8000")
+VOUCH_ADDR = env.text("VOUCH_ADDR", "127.0.0.1:8000")
 _addr_host, _, _addr_port = VOUCH_ADDR.rpartition(":") if ":" in VOUCH_ADDR else (VOUCH_ADDR, "", "")
 _addr_host = _addr_host.strip("[]")
 _wildcard = _addr_host in ("", "0.0.0.0", "::")  # noqa: S104 (a listening address, compared, not bound)
 
 # -- Secrets -------------------------------------------------------------------------------------------------------
 _required("SECRET_KEY")
-SECRET_KEY = env.str("SECRET_KEY")
+SECRET_KEY = env.text("SECRET_KEY")
 # Unset outside production: a per-installation key kept in the data folder, so the embedded default needs no
 # configuration and the key survives restarts. Another machine would generate another key (core.checks warns).
 SECRET_KEY_GENERATED = not SECRET_KEY and not PRODUCTION
@@ -85,34 +107,34 @@ if SECRET_KEY_GENERATED:
         key_file.chmod(0o600)
     SECRET_KEY = key_file.read_text(encoding="utf-8").strip()
 # Previous keys, still accepted (signed links, sessions, coupon hashes keyed by SECRET_KEY) while they age out.
-SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS")
+SECRET_KEY_FALLBACKS = env.items("SECRET_KEY_FALLBACKS")
 
 # -- Hosts, addresses, HTTPS ------------------------------------------------------------------------------------------
 _required("ALLOWED_HOSTS")
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", list(dict.fromkeys(
+ALLOWED_HOSTS = env.items("ALLOWED_HOSTS", list(dict.fromkeys(
     ["127.0.0.1", "localhost", "testserver", *([] if _wildcard else [_addr_host])])))
 # The address links in emails point at; by default where `make run` serves (VOUCH_ADDR).
 _required("PUBLIC_BASE_URL")
 _public_host = "127.0.0.1" if _wildcard else (f"[{_addr_host}]" if ":" in _addr_host else _addr_host)
-PUBLIC_BASE_URL = env.url("PUBLIC_BASE_URL", f"http://{_public_host}" + (f":{_addr_port}" if _addr_port else ""))
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [PUBLIC_BASE_URL] if PRODUCTION else [])
+PUBLIC_BASE_URL: str = env.url("PUBLIC_BASE_URL", f"http://{_public_host}" + (f":{_addr_port}" if _addr_port else ""))
+CSRF_TRUSTED_ORIGINS = env.items("CSRF_TRUSTED_ORIGINS", [PUBLIC_BASE_URL] if PRODUCTION else [])
 
 # Behind reverse proxies: how many of ours append to X-Forwarded-For (0 = trust REMOTE_ADDR only; core.client_ip).
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=10)
+TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=10)
 # The header the proxy sets to "https" on secure requests (request.is_secure()); by default X-Forwarded-Proto when
 # TRUSTED_PROXY_COUNT says a proxy is there, none otherwise ("none" turns it off). Only set it when the proxy
 # overwrites the header: a client could send it too.
-_proto_header = env.str("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto" if TRUSTED_PROXY_COUNT else "none")
+_proto_header = env.text("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto" if TRUSTED_PROXY_COUNT else "none")
 if _proto_header.lower() != "none":
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proto_header.upper().replace("-", "_"), "https")
 # HTTPS only: on by default in production, off otherwise; each can be set.
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_SSL_REDIRECT = env.flag("SECURE_SSL_REDIRECT", PRODUCTION)
 # Probes and scrapers talk to the process directly, often over plain HTTP on the machine itself.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0, minimum=0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", False)
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", PRODUCTION)
+SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env.flag("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env.flag("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -132,12 +154,14 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs page's scripts and styles itself, not from a CDN
     "core",
     "registry",
+    "programs",
     "verification",
     "coupons",
     "billing",
     "notifications",
     "partners",
     "webhooks",
+    "vouch",  # the project package: demo seeding that composes every app
 ]
 
 MIDDLEWARE = [
@@ -188,7 +212,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = env.str("TIME_ZONE", "UTC")
+TIME_ZONE = env.text("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
@@ -199,65 +223,97 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # A cache every process shares (the sign-in failure limit counts in it): a database table by default
 # (`manage.py createcachetable`), Redis or Memcached when CACHE_URL-style settings are added.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "vouch_cache"}}
+# With REDIS_URL, Redis holds the cache (and so the rate limits and lockouts) for every process.
+REDIS_URL = env.url("REDIS_URL", schemes=("redis", "rediss", "unix"))
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": env.text("CACHE_KEY_PREFIX", "vouch")}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "vouch_cache"}}
 
 # Search: how many results a query may ask for, and the longest query accepted (longer input is cut, not refused).
-SEARCH_MAX_LIMIT = env.int("SEARCH_MAX_LIMIT", 50, minimum=1)
-SEARCH_MAX_QUERY_CHARS = env.int("SEARCH_MAX_QUERY_CHARS", 200, minimum=10)
+SEARCH_MAX_LIMIT = env.integer("SEARCH_MAX_LIMIT", 50, minimum=1)
+SEARCH_MAX_QUERY_CHARS = env.integer("SEARCH_MAX_QUERY_CHARS", 200, minimum=10)
 
 # Partner API: responses to creating POSTs are replayed for retries with the same Idempotency-Key this long (the
 # API promises at least 24 hours).
-IDEMPOTENCY_KEEP_HOURS = env.int("IDEMPOTENCY_KEEP_HOURS", 48, minimum=24)
+IDEMPOTENCY_KEEP_HOURS = env.integer("IDEMPOTENCY_KEEP_HOURS", 48, minimum=24)
 # Webhooks go to https URLs only; this also allows http to this machine (127.0.0.1, localhost), as DEBUG does.
-WEBHOOKS_ALLOW_HTTP_LOCALHOST = env.bool("WEBHOOKS_ALLOW_HTTP_LOCALHOST", False)
+WEBHOOKS_ALLOW_HTTP_LOCALHOST = env.flag("WEBHOOKS_ALLOW_HTTP_LOCALHOST", False)
 
 # Imports: worker processes that parse large files while the main process writes (0 = parse in-process),
 # and the input size from which they are worth starting.
-IMPORT_WORKERS = env.int("IMPORT_WORKERS", max(1, min(3, (os.cpu_count() or 2) - 1)), minimum=0)
-IMPORT_PARALLEL_MIN_BYTES = env.int("IMPORT_PARALLEL_MIN_BYTES", 32 * 1024 * 1024, minimum=0)
+IMPORT_WORKERS = env.integer("IMPORT_WORKERS", max(1, min(3, (os.cpu_count() or 2) - 1)), minimum=0)
+IMPORT_PARALLEL_MIN_BYTES = env.integer("IMPORT_PARALLEL_MIN_BYTES", 32 * 1024 * 1024, minimum=0)
 
 # Background work: the django.tasks API on the database backend; `manage.py db_worker` runs it.
-TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"), "QUEUES": ["default"]}}
+# TASKS_BACKEND=rq (with REDIS_URL) moves the queue to Redis: workers are `manage.py rqworker default --job-class
+# django_tasks_rq.Job`. The database rows (outbox, webhook deliveries) stay the source of truth either way.
+_tasks_backend = env.text("TASKS_BACKEND", "database")
+if _tasks_backend == "rq":
+    if not REDIS_URL:
+        env.errors.append("TASKS_BACKEND: rq needs REDIS_URL")
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": {"database": "django_tasks_db.DatabaseBackend"}.get(_tasks_backend, _tasks_backend),
+                         "QUEUES": ["default"]}}
 
 # Email (Django's MAILERS): SMTP when EMAIL_HOST is set; otherwise each email is written as a file under
 # VOUCH_DATA_DIR/mail (the embedded default, so a newcomer can read the codes Vouch sends).
-_email_host = env.str("EMAIL_HOST")
+_email_host = env.text("EMAIL_HOST")
 _smtp_options = {
-    "host": _email_host, "port": env.int("EMAIL_PORT", 25, minimum=1, maximum=65535),
-    "username": env.str("EMAIL_HOST_USER"), "password": env.str("EMAIL_HOST_PASSWORD"),
-    "use_tls": env.bool("EMAIL_USE_TLS", False), "use_ssl": env.bool("EMAIL_USE_SSL", False),
-    "timeout": env.int("EMAIL_TIMEOUT", 20, minimum=1),
+    "host": _email_host, "port": env.integer("EMAIL_PORT", 25, minimum=1, maximum=65535),
+    "username": env.text("EMAIL_HOST_USER"), "password": env.text("EMAIL_HOST_PASSWORD"),
+    "use_tls": env.flag("EMAIL_USE_TLS", False), "use_ssl": env.flag("EMAIL_USE_SSL", False),
+    "timeout": env.integer("EMAIL_TIMEOUT", 20, minimum=1),
 }
 if _email_host:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": _smtp_options}}
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.filebased.EmailBackend",
                            "OPTIONS": {"file_path": str(DATA_DIR / "mail")}}}
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "Vouch <no-reply@vouch.localhost>")
+DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "Vouch <no-reply@vouch.localhost>")
 
 # Coupon codes are stored as keyed hashes. Without COUPON_HASH_KEY the key derives from SECRET_KEY (rotating it
 # then needs the old key in SECRET_KEY_FALLBACKS); a dedicated key decouples the two.
-COUPON_HASH_KEY = env.str("COUPON_HASH_KEY")
-COUPON_HASH_KEY_FALLBACKS = env.list("COUPON_HASH_KEY_FALLBACKS")
+COUPON_HASH_KEY = env.text("COUPON_HASH_KEY")
+COUPON_HASH_KEY_FALLBACKS = env.items("COUPON_HASH_KEY_FALLBACKS")
 
 # Who applicants contact about a verification (shown when a coupon was already used).
 _required("VERIFIER_SUPPORT_CONTACT")
-VERIFIER_SUPPORT_CONTACT = env.str("VERIFIER_SUPPORT_CONTACT")
+VERIFIER_SUPPORT_CONTACT = env.text("VERIFIER_SUPPORT_CONTACT")
 
 # The vendor's bank account, shown on invoices paid by bank transfer.
 BANK_TRANSFER_DETAILS = {
     key: value for key, value in {
-        "beneficiary": env.str("BANK_TRANSFER_BENEFICIARY"), "iban": env.str("BANK_TRANSFER_IBAN"),
-        "bic": env.str("BANK_TRANSFER_BIC"), "account_number": env.str("BANK_TRANSFER_ACCOUNT_NUMBER"),
-        "routing_number": env.str("BANK_TRANSFER_ROUTING_NUMBER"),
+        "beneficiary": env.text("BANK_TRANSFER_BENEFICIARY"), "iban": env.text("BANK_TRANSFER_IBAN"),
+        "bic": env.text("BANK_TRANSFER_BIC"), "account_number": env.text("BANK_TRANSFER_ACCOUNT_NUMBER"),
+        "routing_number": env.text("BANK_TRANSFER_ROUTING_NUMBER"),
     }.items() if value
 }
 
 # Uploaded documents: outside the web root, never served as files.
-DOCUMENTS_DIR = Path(env.str("DOCUMENTS_DIR", str(DATA_DIR / "documents")))
-DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+DOCUMENTS_DIR = Path(env.text("DOCUMENTS_DIR", str(DATA_DIR / "documents")))
+DOCUMENT_MAX_BYTES = env.integer("DOCUMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Where uploads live (core.uploads): local disk under DOCUMENTS_DIR unless STORAGE_URL names S3-compatible storage,
+# s3://ACCESS_KEY:SECRET_KEY@host[:port]/bucket[?region=…] (https), or s3+http://… (plain http, local test servers).
+# Objects are private: Vouch reads them and serves them itself, to the people allowed to see them.
+STORAGE_URL = env.text("STORAGE_URL")
+# File storages: Django's defaults, plus "uploads" (documents and tax certificates; core.uploads).
+try:
+    _uploads = storages_from_url(STORAGE_URL)
+except ImproperlyConfigured as exc:
+    env.errors.append(str(exc))
+    _uploads = storages_from_url("")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "uploads": _uploads,
+}
 
 # -- Operations --------------------------------------------------------------------------------------------------
 # Logs: JSON lines when stderr is not a terminal, readable lines on one (LOG_FORMAT=auto|json|text).
@@ -267,19 +323,19 @@ LOGGING = logging_config(level=LOG_LEVEL, fmt=LOG_FORMAT)
 
 # /metrics (Prometheus) answers to these addresses or networks, and to `Authorization: Bearer METRICS_TOKEN`.
 METRICS_ALLOWED_IPS = env.networks("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
-METRICS_TOKEN = env.str("METRICS_TOKEN")
+METRICS_TOKEN = env.text("METRICS_TOKEN")
 # /readyz reports a backlog of due email or webhooks older than this as not ready (seconds).
-READY_BACKLOG_MAX_AGE = env.int("READY_BACKLOG_MAX_AGE", 900, minimum=1)
+READY_BACKLOG_MAX_AGE = env.integer("READY_BACKLOG_MAX_AGE", 900, minimum=1)
 # /readyz reports the periodic-job scheduler as not running when its heartbeat is older than this (seconds).
-SCHEDULER_HEARTBEAT_MAX_AGE = env.int("SCHEDULER_HEARTBEAT_MAX_AGE", 120, minimum=10)
+SCHEDULER_HEARTBEAT_MAX_AGE = env.integer("SCHEDULER_HEARTBEAT_MAX_AGE", 120, minimum=10)
 PROMETHEUS_EXPORT_MIGRATIONS = False
 # prometheus_client reads PROMETHEUS_MULTIPROC_DIR itself (several worker processes: scripts/run sets it).
 env.names.add("PROMETHEUS_MULTIPROC_DIR")
 
 # Error tracking: only when SENTRY_DSN is set.
 SENTRY_DSN = env.url("SENTRY_DSN", schemes=("http", "https"))
-SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", VOUCH_ENV)
-SENTRY_TRACES_SAMPLE_RATE = env.int("SENTRY_TRACES_PERCENT", 0, minimum=0, maximum=100) / 100
+SENTRY_ENVIRONMENT = env.text("SENTRY_ENVIRONMENT", VOUCH_ENV)
+SENTRY_TRACES_SAMPLE_RATE = env.integer("SENTRY_TRACES_PERCENT", 0, minimum=0, maximum=100) / 100
 
 # Tests only: the PostgreSQL server the suite also runs on (read by scripts/test, listed for completeness).
 env.names.add("TEST_POSTGRES_URL")

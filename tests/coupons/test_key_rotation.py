@@ -8,7 +8,7 @@ from django.test import override_settings
 from coupons.models import CouponState
 from coupons.redemption import CouponNotFound, coupon_redeem
 from coupons.services import coupon_issue
-from tests.coupons.factories import make_application, make_organisation, make_program
+from tests.coupons.factories import make_organisation, make_program
 
 OLD = "old-secret-" + "o" * 50
 NEW = "new-secret-" + "n" * 50
@@ -23,9 +23,9 @@ def _redeem(code):
 @pytest.fixture
 def code_issued_under_old_secret(db):
     program = make_program(eligible_products=["workplace-pro"])
-    application = make_application(program, make_organisation("US-EIN-222222222"), email=EMAIL)
+    organisation = make_organisation("US-EIN-222222222")
     with override_settings(SECRET_KEY=OLD, SECRET_KEY_FALLBACKS=[], COUPON_HASH_KEY="", COUPON_HASH_KEY_FALLBACKS=[]):
-        _coupon, code = coupon_issue(application=application)
+        _coupon, code = coupon_issue(program=program, organisation=organisation, email=EMAIL, reference="VCH-ROT001")
     return code
 
 
@@ -43,9 +43,9 @@ def test_without_the_old_key_in_the_fallbacks_the_coupon_is_not_found(code_issue
 
 def test_a_dedicated_coupon_key_rotates_with_its_own_fallbacks(db):
     program = make_program(eligible_products=["workplace-pro"])
-    application = make_application(program, make_organisation("US-EIN-333333333"), email=EMAIL)
+    organisation = make_organisation("US-EIN-333333333")
     with override_settings(COUPON_HASH_KEY="coupon-key-one", COUPON_HASH_KEY_FALLBACKS=[]):
-        _coupon, code = coupon_issue(application=application)
+        _coupon, code = coupon_issue(program=program, organisation=organisation, email=EMAIL, reference="VCH-ROT002")
     # SECRET_KEY may change freely: coupon hashes do not depend on it once COUPON_HASH_KEY is set.
     with override_settings(SECRET_KEY=NEW, COUPON_HASH_KEY="coupon-key-two", COUPON_HASH_KEY_FALLBACKS=[]), \
             pytest.raises(CouponNotFound):

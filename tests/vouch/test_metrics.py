@@ -62,8 +62,8 @@ def test_behind_the_proxy_the_client_address_decides_not_the_proxy():
 
 def test_vouch_gauges_are_read_from_the_database_at_scrape_time():
     program = make_program(eligible_products=["workplace-pro"])
-    application = make_application(program, make_organisation("US-EIN-444444444"), email="a@example.org")
-    _coupon, code = coupon_issue(application=application)
+    _coupon, code = coupon_issue(program=program, organisation=make_organisation("US-EIN-444444444"),
+                                 email="a@example.org", reference="VCH-MET001")
     coupon_redeem(code=code, email="a@example.org", product_codes=["workplace-pro"], billing_cycle="annual",
                   redemption_key="checkout-1")
     make_application(program, make_organisation("US-EIN-555555555"), email="b@example.org",
