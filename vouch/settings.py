@@ -23,6 +23,8 @@ env.names.add("VOUCH_DOTENV")
 
 # The test runner configures itself (fast hashes, its own databases): it never runs in production mode by itself.
 TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
+if TESTING:  # and neither do the commands the tests start (they inherit this)
+    os.environ.setdefault("VOUCH_ENV", "development")
 
 DEBUG = env.flag("DEBUG", False)
 DATA_DIR = Path(env.text("VOUCH_DATA_DIR", str(BASE_DIR / "data")))

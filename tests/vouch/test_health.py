@@ -84,3 +84,25 @@ def test_readyz_accepts_no_post_and_sets_no_cookie():
     response = Client(enforce_csrf_checks=True).get("/readyz")
     assert not response.cookies and response["Cache-Control"] == "no-store"
     assert Client().post("/readyz").status_code == 404
+
+
+READYZ_IN_A_PROCESS = ("import os, json, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'vouch.settings'; django.setup();"
+                       "from vouch.operations.health import check_task_queue; print(json.dumps(check_task_queue()))")
+
+
+def test_with_the_queue_on_redis_readiness_pings_it(tmp_path):
+    import json
+
+    import redis
+
+    from tests.vouch.probe import run_python
+
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/13").ping()
+    except redis.ConnectionError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    up = run_python(tmp_path, READYZ_IN_A_PROCESS, TASKS_BACKEND="rq", REDIS_URL="redis://127.0.0.1:6379/13")
+    assert up.returncode == 0, up.stderr
+    assert json.loads(up.stdout.splitlines()[-1]) == {"ok": True, "backend": "django_tasks_rq.RQBackend", "ready": 0}
+    down = run_python(tmp_path, READYZ_IN_A_PROCESS, TASKS_BACKEND="rq", REDIS_URL="redis://127.0.0.1:1/13")
+    assert "ConnectionError" in down.stderr  # /readyz turns this into {"ok": false, "error": …} and a 503

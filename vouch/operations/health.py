@@ -64,6 +64,12 @@ def check_migrations() -> dict:
 
 def check_task_queue() -> dict:
     backend = settings.TASKS["default"]["BACKEND"]
+    if backend == "django_tasks_rq.RQBackend":
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+        client.ping()
+        return {"ok": True, "backend": backend, "ready": client.llen("rq:queue:default")}
     if backend != "django_tasks_db.DatabaseBackend":
         return {"ok": True, "backend": backend, "checked": False}
     from django.db.models import Count, Min
