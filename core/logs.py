@@ -79,7 +79,7 @@ def log_format_resolve(fmt: str, stream=None) -> str:
 
 
 def logging_config(*, level: str, fmt: str) -> dict:
-    """The `LOGGING` dict for Django (and, with `gunicorn=True` loggers added, for gunicorn)."""
+    """The `LOGGING` dict, for Django and for gunicorn (vouch/gunicorn_conf.py): the same handlers and formats."""
     formatter = "json" if log_format_resolve(fmt) == "json" else "text"
     return {
         "version": 1,
