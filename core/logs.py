@@ -1,7 +1,7 @@
 """Log formatting: JSON lines for machines (stderr is not a terminal), readable lines for people (a terminal).
 
 Every line carries the time (UTC, ISO 8601), level, logger, message and request id (core.request_id). Gunicorn's
-access log uses the same formatters (vouch/gunicorn_conf.py), with the request's method, path, status, duration
+access log uses the same formatters (deploy/gunicorn.conf.py), with the request's method, path, status, duration
 and id as fields.
 """
 
@@ -79,7 +79,7 @@ def log_format_resolve(fmt: str, stream=None) -> str:
 
 
 def logging_config(*, level: str, fmt: str) -> dict:
-    """The `LOGGING` dict, for Django and for gunicorn (vouch/gunicorn_conf.py): the same handlers and formats."""
+    """The `LOGGING` dict, for Django and for gunicorn (deploy/gunicorn.conf.py): the same handlers and formats."""
     formatter = "json" if log_format_resolve(fmt) == "json" else "text"
     return {
         "version": 1,

@@ -69,7 +69,7 @@ def _free_port() -> int:
 def test_gunicorn_access_log_uses_the_same_json_lines_with_the_request_id(tmp_path):
     port = _free_port()
     process = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "vouch/gunicorn_conf.py", "--bind", f"127.0.0.1:{port}",
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
          "--workers", "1", "vouch.wsgi"], cwd=ROOT, env=probe_env(tmp_path),
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
