@@ -7,6 +7,7 @@ with a message naming every variable at fault.
 """
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -163,6 +164,7 @@ INSTALLED_APPS = [
     "notifications",
     "partners",
     "webhooks",
+    "support",  # the support console and the staff roles (above verification and billing)
     "vouch",  # the project package: demo seeding that composes every app
 ]
 
@@ -198,6 +200,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "billing.brand.vendor_context",
             ],
         },
     },
@@ -247,6 +250,10 @@ WEBHOOKS_ALLOW_HTTP_LOCALHOST = env.flag("WEBHOOKS_ALLOW_HTTP_LOCALHOST", False)
 # and the input size from which they are worth starting.
 IMPORT_WORKERS = env.integer("IMPORT_WORKERS", max(1, min(3, (os.cpu_count() or 2) - 1)), minimum=0)
 IMPORT_PARALLEL_MIN_BYTES = env.integer("IMPORT_PARALLEL_MIN_BYTES", 32 * 1024 * 1024, minimum=0)
+# Rows an import writes per transaction; 0: the whole run in one transaction. On SQLite a write transaction locks
+# out every other writer (worker, sign-in, API), so imports commit in batches there and undo a failed run from a
+# journal (registry/importers/journal.py); PostgreSQL's writers do not block each other.
+IMPORT_COMMIT_ROWS = env.integer("IMPORT_COMMIT_ROWS", 5000 if USES_SQLITE else 0, minimum=0)
 
 # Background work: the django.tasks API on the database backend; `manage.py db_worker` runs it.
 # TASKS_BACKEND=rq (with REDIS_URL) moves the queue to Redis: workers are `manage.py rqworker default --job-class
@@ -276,6 +283,9 @@ if _email_host:
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.filebased.EmailBackend",
                            "OPTIONS": {"file_path": str(DATA_DIR / "mail")}}}
+# The periodic jobs `manage.py run_scheduler` enqueues (one table, see docs/operator-guide.md).
+SCHEDULE = "vouch.schedule.SCHEDULE"
+
 DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "Vouch <no-reply@vouch.localhost>")
 
 # Coupon codes are stored as keyed hashes. Without COUPON_HASH_KEY the key derives from SECRET_KEY (rotating it
@@ -316,6 +326,20 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "uploads": _uploads,
 }
+
+# The vendor whose store this is (billing.brand): its name, logo (an absolute URL or a path under static/) and
+# colour on the store's pages and emails; its legal name, postal address (lines separated by "|") and tax id on
+# invoices. The verification pages and emails keep the verifier's (Vouch's) name.
+VENDOR_NAME = env.text("VENDOR_NAME", "Workplace")
+VENDOR_LEGAL_NAME = env.text("VENDOR_LEGAL_NAME") or VENDOR_NAME
+VENDOR_ADDRESS = [line.strip() for line in env.text("VENDOR_ADDRESS").split("|") if line.strip()]
+VENDOR_TAX_ID = env.text("VENDOR_TAX_ID")
+VENDOR_LOGO = env.text("VENDOR_LOGO", "img/vendor-logo.svg")
+VENDOR_BRAND_COLOUR = env.text("VENDOR_BRAND_COLOUR", "#5b2a86")  # #rrggbb; white text on it must stay readable
+if not re.fullmatch(r"#[0-9a-fA-F]{6}", VENDOR_BRAND_COLOUR):
+    env.errors.append(f"VENDOR_BRAND_COLOUR: expected a colour as #rrggbb, got {VENDOR_BRAND_COLOUR!r}")
+# The vendor's support for store problems (the program's support_contact is the one coupon refusals name).
+VENDOR_SUPPORT_CONTACT = env.text("VENDOR_SUPPORT_CONTACT")
 
 # -- Operations --------------------------------------------------------------------------------------------------
 # Logs: JSON lines when stderr is not a terminal, readable lines on one (LOG_FORMAT=auto|json|text).

@@ -101,6 +101,10 @@ class _SentryIntake(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if self.headers.get("Content-Encoding") == "gzip":
             body = gzip.decompress(body)
+        elif self.headers.get("Content-Encoding") == "br":  # sentry-sdk prefers brotli when it is installed
+            import brotli
+
+            body = brotli.decompress(body)
         self.received.append((self.path, body))
         self.send_response(200)
         self.end_headers()

@@ -7,11 +7,19 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from core.models import Lease
+from core.scheduling import SCHEDULER_LEASE, DatabaseLease
 from notifications.models import OutboxEmail
 from notifications.services import email_queue
 from tests.notifications.test_queue import CONTEXTS
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def scheduler_running(db):
+    """A scheduler has just taken its lease (what `run_scheduler` does on each tick)."""
+    assert DatabaseLease(SCHEDULER_LEASE).acquire()
 
 
 def _queue(key="approved:VCH-HEALTH"):
@@ -80,6 +88,18 @@ def test_readyz_is_503_naming_unapplied_migrations():
     assert "notifications.0001_initial" in body["checks"]["migrations"]["unapplied"]
 
 
+@override_settings(SCHEDULER_HEARTBEAT_MAX_AGE=120)
+def test_readyz_is_503_naming_a_scheduler_whose_heartbeat_stopped():
+    assert Client().get("/readyz").json()["checks"]["scheduler"]["ok"] is True
+    Lease.objects.filter(name=SCHEDULER_LEASE).update(renewed_at=timezone.now() - timedelta(minutes=3))
+    response = Client().get("/readyz")
+    assert response.status_code == 503 and response.json()["failing"] == ["scheduler"]
+    assert response.json()["checks"]["scheduler"]["age_seconds"] >= 180
+    Lease.objects.all().delete()
+    body = Client().get("/readyz").json()
+    assert body["failing"] == ["scheduler"] and body["checks"]["scheduler"]["reason"] == "no scheduler has ever run"
+
+
 def test_readyz_accepts_no_post_and_sets_no_cookie():
     response = Client(enforce_csrf_checks=True).get("/readyz")
     assert not response.cookies and response["Cache-Control"] == "no-store"
@@ -98,11 +118,12 @@ def test_with_the_queue_on_redis_readiness_pings_it(tmp_path):
     from tests.vouch.probe import run_python
 
     try:
-        redis.Redis.from_url("redis://127.0.0.1:6379/13").ping()
+        redis.Redis.from_url("redis://127.0.0.1:6379/11").ping()
     except redis.ConnectionError:
         pytest.skip("no Redis server on 127.0.0.1:6379")
-    up = run_python(tmp_path, READYZ_IN_A_PROCESS, TASKS_BACKEND="rq", REDIS_URL="redis://127.0.0.1:6379/13")
+    up = run_python(tmp_path, READYZ_IN_A_PROCESS, TASKS_BACKEND="rq", REDIS_URL="redis://127.0.0.1:6379/11")
     assert up.returncode == 0, up.stderr
-    assert json.loads(up.stdout.splitlines()[-1]) == {"ok": True, "backend": "django_tasks_rq.RQBackend", "ready": 0}
-    down = run_python(tmp_path, READYZ_IN_A_PROCESS, TASKS_BACKEND="rq", REDIS_URL="redis://127.0.0.1:1/13")
+    seen = json.loads(up.stdout.splitlines()[-1])
+    assert seen["ok"] is True and seen["backend"] == "django_tasks_rq.RQBackend" and seen["ready"] >= 0
+    down = run_python(tmp_path, READYZ_IN_A_PROCESS, TASKS_BACKEND="rq", REDIS_URL="redis://127.0.0.1:1/11")
     assert "ConnectionError" in down.stderr  # /readyz turns this into {"ok": false, "error": …} and a 503

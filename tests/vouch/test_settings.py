@@ -75,19 +75,36 @@ def test_production_turns_https_settings_on_by_default(tmp_path):
     assert seen == {"SECURE_SSL_REDIRECT": False, "SESSION_COOKIE_SECURE": False}  # development: plain http works
 
 
+def _test_database_url() -> str:
+    """The test run's own (migrated) database: `check --deploy` reads the programs from it."""
+    from django.db import connection
+
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    return (f"postgres://{settings['USER'] or 'postgres'}@{settings['HOST'] or '127.0.0.1'}:"
+            f"{settings['PORT'] or 5432}/{settings['NAME']}")
+
+
+@pytest.mark.django_db(transaction=True)  # no transaction of ours holding the SQLite file while the check reads it
 def test_check_deploy_is_clean_in_production_mode(tmp_path):
+    url = _test_database_url()
+    # On PostgreSQL production mode is inferred (DEBUG off); on SQLite it is declared.
+    mode = "" if url.startswith("postgres") else "production"
     result = run_manage(tmp_path, "check", "--deploy", "--fail-level", "WARNING",
-                        **production(DATABASE_URL="postgres://vouch@127.0.0.1:5432/vouch", VOUCH_ENV="",
+                        **production(DATABASE_URL=url, VOUCH_ENV=mode,
                                      EMAIL_HOST="smtp.example.org", EMAIL_PORT="587", EMAIL_USE_TLS="true"))
     assert result.returncode == 0, result.stderr + result.stdout
     assert "System check identified no issues" in result.stdout
     assert "WARNING" not in result.stderr.upper()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_check_deploy_reports_what_production_turns_off(tmp_path):
     """The check is real: switching the HTTPS settings off in production is reported."""
     result = run_manage(tmp_path, "check", "--deploy", "--fail-level", "WARNING",
-                        **production(SECURE_SSL_REDIRECT="false", SECURE_COOKIES="false"))
+                        **production(DATABASE_URL=_test_database_url(), SECURE_SSL_REDIRECT="false",
+                                     SECURE_COOKIES="false"))
     assert result.returncode != 0
     assert "security.W008" in result.stderr and "security.W012" in result.stderr
 
