@@ -20,6 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.tasks import task_enqueue
 from notifications.models import OutboxEmail, OutboxState
 from notifications.tasks import send_pending_emails
 
@@ -117,6 +118,6 @@ def outbox_kick() -> None:
     """Ask the background worker for a sending pass. If the task backend is down, the email still waits in the
     outbox: the next pass (another email's, or the `send_outbox` cron sweep) sends it."""
     try:
-        send_pending_emails.enqueue()
+        task_enqueue(send_pending_emails)
     except Exception:  # the outbox row is safe; only the prompt delivery is lost
         logger.exception("could not enqueue the outbox task; cron `send_outbox` will send the email")
