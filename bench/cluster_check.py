@@ -126,7 +126,7 @@ def main() -> int:
         scheduler = Process("scheduler", ["scripts/scheduler"], env, work).start()
         processes += [*web, *workers, scheduler]
         for port in ports:
-            wait_http(f"http://127.0.0.1:{port}/en/")
+            wait_http(f"http://127.0.0.1:{port}/healthz")
 
         stats = Stats()
         organisations = setup["organisations"]
