@@ -8,12 +8,10 @@ Verification links are TimestampSigner tokens (salted, keyed by SECRET_KEY, vali
 account id and its email: a link for an older email stops working when the email changes. Nothing is stored for
 them. Resending is limited per address through the outbox rows already written (MAX_VERIFY_EMAILS_PER_HOUR).
 
-Failed sign-ins are limited per (email, IP address) in Django's cache: SIGN_IN_MAX_FAILURES in a fixed
-SIGN_IN_WINDOW from the first failure. With the default local-memory cache the count is per process; a deployment
-with several processes should configure a shared cache (database or Redis) for the limit to be global.
+Failed sign-ins are limited per account and per client address by django-axes, as on every sign-in form
+(security.throttle); a new password lifts the account's lock.
 """
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -21,7 +19,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -36,8 +33,6 @@ from notifications import services as notification_services
 VERIFY_LINK_DAYS = 3
 MAX_VERIFY_EMAILS_PER_HOUR = 3
 MAX_RESET_EMAILS_PER_HOUR = 3
-SIGN_IN_MAX_FAILURES = 10
-SIGN_IN_WINDOW = timedelta(minutes=15)
 _VERIFY_SALT = "vouch.billing.account_verify_email"
 
 def store_email_queue(*, to: str, template: str, context: dict, language: str, dedupe_key: str):
@@ -178,30 +173,3 @@ def account_password_reset_queue(*, user, reset_path: str, language: str) -> boo
         dedupe_key=f"account_password_reset:{user.pk}:{secrets.token_hex(8)}",
     )
     return True
-
-
-# Sign-in rate limit -------------------------------------------------------------------------------------------
-
-def _sign_in_key(email: str, ip: str) -> str:
-    digest = hashlib.sha256(f"{email.strip().lower()}|{ip}".encode()).hexdigest()
-    return f"billing:sign_in_failures:{digest}"
-
-
-def sign_in_blocked(*, email: str, ip: str) -> bool:
-    return (cache.get(_sign_in_key(email, ip)) or 0) >= SIGN_IN_MAX_FAILURES
-
-
-def sign_in_failure_record(*, email: str, ip: str) -> int:
-    """Count a failed sign-in; the window starts at the first failure and is not extended by later ones."""
-    key = _sign_in_key(email, ip)
-    if cache.add(key, 1, timeout=int(SIGN_IN_WINDOW.total_seconds())):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=int(SIGN_IN_WINDOW.total_seconds()))
-        return 1
-
-
-def sign_in_failures_clear(*, email: str, ip: str) -> None:
-    cache.delete(_sign_in_key(email, ip))

@@ -65,6 +65,11 @@ INSTALLED_APPS = [
     "notifications",
     "partners",
     "webhooks",
+    "axes",  # sign-in throttling (security.throttle configures it)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "security",
 ]
 
 MIDDLEWARE = [
@@ -75,9 +80,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "security.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.views.ApplicationErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "security.middleware.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "vouch.urls"
@@ -94,6 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -144,6 +155,10 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
+# Cookies are sent on top-level navigations from other sites (emailed links) but not on their forms or frames.
+COOKIE_SAMESITE = env("COOKIE_SAMESITE", "Lax")
+SESSION_COOKIE_SAMESITE = COOKIE_SAMESITE
+CSRF_COOKIE_SAMESITE = COOKIE_SAMESITE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -220,3 +235,58 @@ LOGGING = {
 
 # Behind reverse proxies: how many of ours append to X-Forwarded-For (0 = trust REMOTE_ADDR only; core.client_ip).
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+
+# --- Security (docs/security.md) ---------------------------------------------------------------------------------
+# Content-Security-Policy on every response (Django's ContentSecurityPolicyMiddleware): scripts and styles from
+# Vouch's own static files only; a script that must be inline carries the request's nonce ({{ csp_nonce }}).
+# CSP_REPORT_ONLY=true sends the same policy as Content-Security-Policy-Report-Only (to try a change safely);
+# CSP_REPORT_URI names where browsers send violation reports.
+from django.utils.csp import CSP  # noqa: E402
+
+_csp = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+if env("CSP_REPORT_URI"):
+    _csp["report-uri"] = env("CSP_REPORT_URI")
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
+if CSP_REPORT_ONLY:
+    SECURE_CSP_REPORT_ONLY = _csp
+else:
+    SECURE_CSP = _csp
+# Referrer-Policy for every page (the status page keeps its own same-origin); Permissions-Policy: Vouch uses no
+# camera, microphone, location, payment or other powerful browser feature, so none may be used on its pages.
+SECURE_REFERRER_POLICY = env("REFERRER_POLICY", "same-origin")
+PERMISSIONS_POLICY = env("PERMISSIONS_POLICY", "accelerometer=(), autoplay=(), camera=(), display-capture=(), "
+                         "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+                         "usb=(), interest-cohort=()")
+
+# Sign-in throttling (django-axes, every sign-in form: back-office, admin, store). A client address is locked after
+# SIGN_IN_FAILURE_LIMIT failures, and so is an account, for SIGN_IN_COOLOFF_MINUTES; a browser that signed in to
+# the account before (a signed cookie) is not held by the account's lock, only by its own address's.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+SIGN_IN_FAILURE_LIMIT = int(env("SIGN_IN_FAILURE_LIMIT", "10"))
+SIGN_IN_COOLOFF_MINUTES = int(env("SIGN_IN_COOLOFF_MINUTES", "15"))
+AXES_FAILURE_LIMIT = SIGN_IN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = SIGN_IN_COOLOFF_MINUTES / 60  # hours
+AXES_LOCKOUT_PARAMETERS = "security.throttle.lockout_parameters"
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "security.throttle.username_of"
+AXES_LOCKOUT_CALLABLE = "security.throttle.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# How long a browser that signed in is remembered as the account's own (the cookie that passes an account lock).
+SIGN_IN_DEVICE_DAYS = int(env("SIGN_IN_DEVICE_DAYS", "180"))
+
+# Two-factor sign-in (TOTP with recovery codes, django-otp) for every staff account before the back-office or the
+# admin opens. On unless DEBUG; STAFF_REQUIRE_2FA=false turns it off (a test or a demo machine, never production).
+STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Vouch")

@@ -14,6 +14,7 @@ urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),
     path("organisations/", include("registry.urls")),
     path("programs/", include("verification.urls")),
+    path("review/two-factor/", include("security.urls")),
     path("review/", include("verification.backoffice.urls")),
     path("store/", include("billing.urls")),
     prefix_default_language=True,

@@ -16,6 +16,7 @@ from billing import forms
 from billing.accounts import account_sign_up, account_verify_email, account_verify_email_resend
 from billing.models import CustomerAccount
 from core.errors import ApplicationError
+from security.throttle import sign_in_unlock
 
 SIGN_IN_URL = reverse_lazy("billing:sign_in")
 
@@ -81,7 +82,18 @@ password_reset = auth_views.PasswordResetView.as_view(
     form_class=forms.StorePasswordResetForm, template_name="billing/password_reset.html",
     success_url=reverse_lazy("billing:password_reset_done"))
 password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="billing/password_reset_done.html")
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+
+
+class StorePasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's view; a new password also lifts a sign-in lock on the account (its owner proved the mailbox)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        sign_in_unlock(username=form.user.get_username(), reason="password_reset")
+        return response
+
+
+password_reset_confirm = StorePasswordResetConfirmView.as_view(
     template_name="billing/password_reset_confirm.html", success_url=reverse_lazy("billing:password_reset_complete"))
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="billing/password_reset_complete.html")
