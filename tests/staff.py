@@ -13,9 +13,11 @@ def staff_totp_device(user) -> TOTPDevice:
 
 
 def staff_login(client, user):
-    """client.force_login, then mark the session verified by the user's authenticator (enrolled if needed)."""
-    device = staff_totp_device(user)
+    """client.force_login, then (staff) mark the session verified by the user's authenticator, enrolled if needed."""
     client.force_login(user)
+    if not (user.is_staff or user.is_superuser):
+        return client
+    device = staff_totp_device(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()

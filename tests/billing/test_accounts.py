@@ -6,9 +6,9 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 

@@ -9,6 +9,7 @@ from django.test import Client
 
 from billing.models import CheckoutRequest, Invoice, Subscription
 from tests.billing.test_checkout_support import catalog, make_account, make_coupon, staff_user
+from tests.staff import staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -175,7 +176,7 @@ def test_staff_mark_paid_and_customers_cannot():
     assert client.post(f"/en/store/invoices/{invoice.number}/mark-paid/").status_code == 403
     staff = staff_user()
     staff_client = Client()
-    staff_client.force_login(staff)
+    staff_login(staff_client, staff)
     assert staff_client.post(f"/en/store/invoices/{invoice.number}/mark-paid/").status_code == 302
     invoice.refresh_from_db()
     assert invoice.status == "paid" and invoice.paid_by == staff

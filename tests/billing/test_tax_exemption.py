@@ -20,6 +20,7 @@ from billing.tax_exemptions import (
 from core.errors import Conflict, InvalidInput, PermissionDenied
 from core.models import AuditEntry
 from tests.billing.test_checkout_support import NOW, catalog, make_account, staff_user
+from tests.staff import staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -195,7 +196,7 @@ def test_staff_review_pages(django_user_model):
     exemption = request_exemption(account, uploaded_file=SimpleUploadedFile("cert.pdf", PDF, content_type="text/html"))
     assert exemption.document_content_type == "application/pdf"  # from the bytes, not the claim
     staff = Client()
-    staff.force_login(staff_user())
+    staff_login(staff, staff_user())
     assert account.email.encode() in staff.get("/en/review/tax-exemptions/").content
     base = f"/en/review/tax-exemptions/{exemption.pk}/"
     assert b"Approve the exemption" in staff.get(base).content

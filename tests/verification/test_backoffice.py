@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from coupons.models import Coupon
 from notifications.models import OutboxEmail
+from tests.staff import staff_login
 from tests.verification.test_journey_helpers import MOSES_BROWN, demo_program, make_staff, submitted_application
 from verification.models import Application
 
@@ -27,7 +28,7 @@ def program(us_registry):
 @pytest.fixture
 def reviewer(client, django_user_model):
     user = make_staff(django_user_model, "alice")
-    client.force_login(user)
+    staff_login(client, user)
     return user
 
 
@@ -104,8 +105,8 @@ def test_request_information_and_assign(client, in_review, reviewer, django_user
 
 def test_two_reviewers_deciding_at_once_one_gets_a_message_not_an_error(in_review, django_user_model):
     alice, bob = Client(), Client()
-    alice.force_login(make_staff(django_user_model, "alice"))
-    bob.force_login(make_staff(django_user_model, "bob"))
+    staff_login(alice, make_staff(django_user_model, "alice"))
+    staff_login(bob, make_staff(django_user_model, "bob"))
     assert alice.get(url(in_review)).status_code == bob.get(url(in_review)).status_code == 200
     alice.post(url(in_review, "approve/"), {"seen_state": "in_review"})
     late = bob.post(url(in_review, "reject/"), {"reason_codes": ["other"], "message": "No",
@@ -176,8 +177,8 @@ def test_login_page_signs_a_reviewer_in(program, django_user_model):
 
 def test_appeal_is_decided_by_another_reviewer(in_review, django_user_model):
     alice, bob = Client(), Client()
-    alice.force_login(make_staff(django_user_model, "alice"))
-    bob.force_login(make_staff(django_user_model, "bob"))
+    staff_login(alice, make_staff(django_user_model, "alice"))
+    staff_login(bob, make_staff(django_user_model, "bob"))
     alice.post(url(in_review, "reject/"), {"reason_codes": ["other"], "message": "No", "seen_state": "in_review"})
     Client().post(f"/en/programs/status/{in_review.token}/appeal/", {"statement": "Please look again"})
     in_review.refresh_from_db()

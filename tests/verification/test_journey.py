@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from tests.staff import staff_login
 from tests.verification.test_journey_helpers import (
     CODE_LINE,
     MOSES_BROWN,
@@ -85,7 +86,7 @@ def test_whole_journey_search_code_over_smtp_submit_and_decision(client, program
     assert "In review" in status and "Decision due by" in status
 
     reviewer = make_staff(django_user_model)
-    client.force_login(reviewer)
+    staff_login(client, reviewer)
     post_ok(client, f"/en/review/applications/{application.reference}/approve/",
             {"message": "Welcome!", "seen_state": "in_review"})
     client.logout()
@@ -185,7 +186,7 @@ def test_hostile_names_are_escaped(client, program, django_user_model):
     confirm = client.get(apply_url(program, "confirm")).content
     assert b"<script>alert" not in confirm and b"&lt;script&gt;alert" in confirm
     application = submit(client, program)
-    client.force_login(make_staff(django_user_model))
+    staff_login(client, make_staff(django_user_model))
     page = client.get(f"/en/review/applications/{application.reference}/").content
     assert b"<script>alert" not in page and b"<img src=x" not in page and b"&lt;script&gt;" in page
 
