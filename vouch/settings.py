@@ -31,18 +31,33 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 DATA_DIR = Path(env("VOUCH_DATA_DIR", str(BASE_DIR / "data")))
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _private_file(path: Path, content: str | None = None) -> None:
+    """Create the file for its owner only (0600) without a moment readable by others; tighten an existing one."""
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(content or "")
+    elif path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+        path.chmod(0o600)
+
+
+# The data folder holds the database, the generated key, uploads and emails: its owner's only (0700).
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+if DATA_DIR.stat().st_uid == os.getuid() and DATA_DIR.stat().st_mode & 0o077:
+    DATA_DIR.chmod(0o700)
 
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
     # A per-installation key kept in the data folder: the embedded default needs no configuration,
     # and the key survives restarts without ever being committed.
+    import secrets
+
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
-        import secrets
-
-        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
-        key_file.chmod(0o600)
+        _private_file(key_file, secrets.token_urlsafe(50))
+    _private_file(key_file)
     SECRET_KEY = key_file.read_text(encoding="utf-8").strip()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
@@ -128,6 +143,10 @@ else:
             },
         }
     }
+if (DATABASES["default"]["ENGINE"].endswith("sqlite3") and str(DATABASES["default"]["NAME"]) != ":memory:"
+        and Path(DATABASES["default"]["NAME"]).parent.is_dir()):
+    # SQLite creates the file (and its -wal/-shm, which copy its mode) with the process umask: make it 0600 first.
+    _private_file(Path(DATABASES["default"]["NAME"]))
 # Tests: a file (not memory) so that threads share it; TEST_DATABASE_NAME lets parallel runs keep apart.
 _test_name = env("TEST_DATABASE_NAME", "test_vouch")
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import Conflict, InvalidInput
+from core.text import has_control_characters
 from registry.countries import COUNTRY_NAMES
 from registry.selectors import organisation_get
 from verification.email_challenges import email_challenge_send, email_normalise
@@ -39,11 +40,12 @@ class ManualOrganisation:
     website: str = ""
 
 
-def text_clean(value: str | None, *, field: str, max_chars: int, required: bool = False) -> str:
-    """Stripped text without control characters (a NUL cannot even be stored by PostgreSQL)."""
+def text_clean(value: str | None, *, field: str, max_chars: int, required: bool = False,
+               single_line: bool = False) -> str:
+    """Stripped text without control characters (a NUL cannot even be stored by PostgreSQL); a single_line field
+    (a name) refuses newlines and tabs too."""
     text = (value or "").strip()
-    if any((ord(char) < 32 and char not in "\r\n\t") or ord(char) == 127 or 0xD800 <= ord(char) <= 0xDFFF
-           for char in text):
+    if has_control_characters(text, allow_newlines=not single_line):
         raise InvalidInput(_("The field %(field)s contains characters that are not allowed.") % {"field": field},
                            code="invalid_input", details={"field": field})
     if required and not text:
@@ -114,7 +116,7 @@ def partner_application_create(*, partner, org_id: str | None, manual: ManualOrg
         raise Conflict(_("This program is closed."), code="program_closed")
     fields = {
         **_organisation_fields(program, org_id, manual),
-        "applicant_name": text_clean(applicant_name, field="applicant_name", max_chars=MAX_NAME_CHARS,
+        "applicant_name": text_clean(applicant_name, field="applicant_name", max_chars=MAX_NAME_CHARS, single_line=True,
                                      required=True),
         "email": email_normalise(text_clean(email, field="email", max_chars=254, required=True)),
         "declared_budget_minor": _budget_minor(program, budget_minor, budget_currency),
