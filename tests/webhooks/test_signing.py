@@ -129,7 +129,7 @@ def test_retries_stop_once_the_window_has_passed():
     ("::ffff:8.8.8.8", False, True),
     ("::a00:1", True, True),
     ("100.64.1.1", True, True),
-    ("0.0.0.0", True, True),
+    ("0.0.0.0", True, True),  # noqa: S104 (an address refused, not a binding)
 ])
 def test_which_resolved_addresses_are_refused(address, allow_loopback, refused):
     assert address_refused(address, allow_loopback=allow_loopback) is refused
