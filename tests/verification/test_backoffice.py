@@ -161,7 +161,10 @@ def test_dashboard(client, program, reviewer, in_review):
 
 
 def test_login_page_signs_a_reviewer_in(program, django_user_model):
-    make_staff(django_user_model, "carol")
+    """Password, then the second factor (security.two_factor), then the page asked for."""
+    from tests.staff import staff_totp_device, totp_now
+
+    device = staff_totp_device(make_staff(django_user_model, "carol"))
     client = Client()
     redirect = client.get("/en/review/")
     assert redirect.status_code == 302 and redirect["Location"].startswith("/en/review/login/?next=")
@@ -169,6 +172,10 @@ def test_login_page_signs_a_reviewer_in(program, django_user_model):
     assert page.status_code == 200 and b'name="password"' in page.content
     response = client.post("/en/review/login/", {"username": "carol", "password": "a-long-Passw0rd!",
                                                  "next": "/en/review/dashboard/"})
+    assert response["Location"] == "/en/review/dashboard/"
+    second = client.get("/en/review/dashboard/")
+    assert second.status_code == 302 and second["Location"].startswith("/en/review/two-factor/?next=")
+    response = client.post("/en/review/two-factor/", {"code": totp_now(device), "next": "/en/review/dashboard/"})
     assert response["Location"] == "/en/review/dashboard/"
     assert client.get("/en/review/").status_code == 200
     client.post("/en/review/logout/")
