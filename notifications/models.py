@@ -36,10 +36,10 @@ class OutboxEmail(models.Model):
     class Meta:
         indexes = [models.Index(fields=["state", "next_attempt_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.template} to {self.to} ({self.state})"
+
     @property
     def safe_text(self) -> str:
         """The text body as people may read it (the admin): without its secrets, sent or not."""
         return self.redacted_text or self.body_text
-
-    def __str__(self) -> str:
-        return f"{self.template} to {self.to} ({self.state})"

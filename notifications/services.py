@@ -39,6 +39,7 @@ TEMPLATES: dict[str, set[str]] = {
     # The store's (billing): account email proof, password reset, the previous partner's discount ending.
     "account_verify_email": {"verify_url", "days_valid"},
     "account_password_reset": {"reset_url"},
+    "account_exists": {"sign_in_url", "reset_url"},  # a sign-up with an email that has an account (not secret)
     "legacy_discount_ending": {"period_end", "percent", "partner", "program_url"},
 }
 # Context values that are secrets: whoever reads them can act as the recipient. The outbox keeps them only until

@@ -309,5 +309,9 @@ SIGN_IN_DEVICE_DAYS = int(env("SIGN_IN_DEVICE_DAYS", "180"))
 
 # Two-factor sign-in (TOTP with recovery codes, django-otp) for every staff account before the back-office or the
 # admin opens. On unless DEBUG; STAFF_REQUIRE_2FA=false turns it off (a test or a demo machine, never production).
+# Emails anyone can ask for (one-time codes, store sign-up confirmations): at most this many per client address
+# per hour (per email address the limits are in verification.email_challenges and billing.accounts).
+EMAIL_SENDS_PER_IP_PER_HOUR = int(env("EMAIL_SENDS_PER_IP_PER_HOUR", "20"))
+
 STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", not DEBUG)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Vouch")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from billing import forms
 from billing.accounts import account_sign_up, account_verify_email, account_verify_email_resend
 from billing.models import CustomerAccount
+from core.client_ip import client_ip
 from core.errors import ApplicationError
 from security.throttle import sign_in_unlock
 
@@ -26,14 +27,16 @@ def sign_up(request):
     if request.user.is_authenticated:
         return redirect("billing:account")
     form = forms.SignUpForm(request.POST if request.method == "POST" else None)
+    status = 400
     if request.method == "POST" and form.is_valid():
         try:
-            account_sign_up(**form.cleaned_data, language=request.LANGUAGE_CODE)
+            account_sign_up(**form.cleaned_data, language=request.LANGUAGE_CODE, ip=client_ip(request))
         except ApplicationError as error:
             form.add_service_error(error)
-        else:
+            status = error.http_status
+        else:  # a new account or an email that had one: the same answer (billing.accounts.account_sign_up)
             return redirect("billing:sign_up_done")
-    return render(request, "billing/sign_up.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "billing/sign_up.html", {"form": form}, status=status if form.errors else 200)
 
 
 @require_GET
@@ -66,7 +69,7 @@ def verify_email_resend(request):
     account = _account_of(request)
     if account is not None and not account.is_verified:
         try:
-            account_verify_email_resend(account=account, language=request.LANGUAGE_CODE)
+            account_verify_email_resend(account=account, language=request.LANGUAGE_CODE, ip=client_ip(request))
         except ApplicationError as error:
             messages.error(request, error.message)
         else:

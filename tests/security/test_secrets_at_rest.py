@@ -93,9 +93,11 @@ def test_a_full_journey_leaves_no_usable_secret_in_the_database(us_registry, smt
 
     leaks = {}
     for code in found["codes"]:
-        leaks.update({code: places for places in [_where(code, skip_registry=True)] if places})
+        if places := _where(code, skip_registry=True):
+            leaks[code] = places
     for secret in found["coupons"] | found["tokens"]:
-        leaks.update({secret: places for places in [_where(secret)] if places})
+        if places := _where(secret):
+            leaks[secret] = places
     assert leaks == {}
     for token in found["status_tokens"]:
         assert _where(token) == [("verification_application", "token")]

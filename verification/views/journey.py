@@ -247,7 +247,7 @@ def step_email(request, program, application):
                 email = email_normalise(form.cleaned_data["email"])
                 if application.email_verified_at and email.lower() == application.email.lower():
                     return redirect(_step_url(program, "confirm"))  # already proven: no new code
-                email_challenge_send(application=application, email=email)
+                email_challenge_send(application=application, email=email, ip=client_ip(request))
                 return redirect(_step_url(program, "code"))
             except ApplicationError as error:
                 form.add_error("email", str(error.message))
@@ -281,7 +281,7 @@ def step_code(request, program, application):
 @journey_step("code")
 def resend_code(request, program, application):
     try:
-        email_challenge_send(application=application, email=application.email)
+        email_challenge_send(application=application, email=application.email, ip=client_ip(request))
         messages.success(request, _("A new code is on its way to %(email)s.") % {"email": application.email})
     except ApplicationError as error:
         messages.error(request, str(error.message))
