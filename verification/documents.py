@@ -21,13 +21,15 @@ from typing import BinaryIO
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import InvalidInput, NotFound
 from verification.models import Application, Document
 
-MAX_DOCUMENTS_PER_APPLICATION = 10
+MAX_DOCUMENTS_PER_APPLICATION = 10  # the default of settings.DOCUMENTS_PER_APPLICATION_MAX
 NAME_MAX_CHARS = 255
 CHUNK_BYTES = 64 * 1024
 
@@ -116,22 +118,39 @@ def _type_not_allowed() -> InvalidInput:
                         details={"allowed": [content_type for _magic, content_type, _ext in SIGNATURES]})
 
 
-def _check_count(application: Application) -> None:
-    if Document.objects.filter(application_id=application.pk).count() >= MAX_DOCUMENTS_PER_APPLICATION:
+def _check_count(application: Application, adding_bytes: int = 0) -> None:
+    """The application's quota: settings.DOCUMENTS_PER_APPLICATION_MAX files, DOCUMENTS_PER_APPLICATION_MAX_BYTES
+    in all."""
+    most = settings.DOCUMENTS_PER_APPLICATION_MAX
+    stored = Document.objects.filter(application_id=application.pk).aggregate(count=Count("pk"), size=Sum("size"))
+    if stored["count"] >= most:
         raise InvalidInput(
-            _("At most %(count)d documents can be attached to an application.")
-            % {"count": MAX_DOCUMENTS_PER_APPLICATION},
-            code="too_many_documents", details={"max_documents": MAX_DOCUMENTS_PER_APPLICATION})
+            _("At most %(count)d documents can be attached to an application.") % {"count": most},
+            code="too_many_documents", details={"max_documents": most})
+    most_bytes = settings.DOCUMENTS_PER_APPLICATION_MAX_BYTES
+    if (stored["size"] or 0) + adding_bytes > most_bytes:
+        raise InvalidInput(
+            _("The documents of an application may total %(size)s MB at most.")
+            % {"size": f"{most_bytes / (1024 * 1024):.3g}"},
+            code="documents_quota_exceeded", details={"max_total_bytes": most_bytes})
+
+
+def _require_email_proven(application: Application) -> None:
+    if application.email_verified_at is None:
+        raise InvalidInput(_("Confirm your email with the code we sent before uploading documents."),
+                           code="email_not_verified")
 
 
 def document_store(*, application: Application, uploaded_file, for_appeal: bool = False, actor=None) -> Document:
-    """Check and store one uploaded file for an application. Raises InvalidInput with code document_empty,
-    document_too_large, document_type_not_allowed or too_many_documents."""
+    """Check and store one uploaded file for an application whose email is proven. Raises InvalidInput with code
+    email_not_verified, document_empty, document_too_large, document_type_not_allowed, too_many_documents or
+    documents_quota_exceeded."""
     limit = settings.DOCUMENT_MAX_BYTES
+    _require_email_proven(application)
     claimed_size = getattr(uploaded_file, "size", None)
     if isinstance(claimed_size, int) and claimed_size > limit:  # a quick refusal; the real count is below
         raise _too_large(limit)
-    _check_count(application)  # before reading the upload; checked again under a lock below
+    _check_count(application, claimed_size if isinstance(claimed_size, int) else 0)  # checked again below
     root = Path(settings.DOCUMENTS_DIR)
     root.mkdir(parents=True, exist_ok=True, mode=0o700)
     temporary, size, sha256, content_type, extension = _write_temporary(uploaded_file, root, limit)
@@ -145,7 +164,7 @@ def document_store(*, application: Application, uploaded_file, for_appeal: bool 
         with transaction.atomic():
             # Serialise uploads to one application so the limit holds under concurrent requests.
             Application.objects.select_for_update().filter(pk=application.pk).exists()
-            _check_count(application)
+            _check_count(application, size)
             document = Document.objects.create(
                 application=application, stored_name=stored_name, size=size, sha256=sha256,
                 content_type=content_type, for_appeal=for_appeal,
@@ -170,3 +189,28 @@ def document_open(*, document: Document) -> BinaryIO:
         return _path(document.stored_name).open("rb")
     except FileNotFoundError as error:
         raise NotFound(_("The file of this document is missing."), code="document_file_missing") from error
+
+
+def documents_rejected_prune(*, now=None, retention_days: int | None = None) -> int:
+    """Delete the files (and rows) of documents attached to applications rejected more than retention_days ago
+    (settings.REJECTED_UPLOAD_RETENTION_DAYS). Idempotent; returns how many went. Scheduled daily through the
+    `documents_rejected_prune_task` task or the `prune_rejected_documents` command."""
+    from datetime import timedelta
+
+    from verification.models import ApplicationState
+
+    now = now or timezone.now()
+    days = settings.REJECTED_UPLOAD_RETENTION_DAYS if retention_days is None else retention_days
+    old = Document.objects.filter(application__state=ApplicationState.REJECTED,
+                                  application__decided_at__lt=now - timedelta(days=days))
+    removed = 0
+    for document in old.iterator():
+        with transaction.atomic():
+            if Document.objects.filter(pk=document.pk).delete()[0]:
+                audit_record(action="document.pruned", object_type="application", object_id=document.application_id,
+                             actor_label="retention", before={"document": document.pk, "size": document.size,
+                                                              "sha256": document.sha256})
+                removed += 1
+        with contextlib.suppress(NotFound):
+            _path(document.stored_name).unlink(missing_ok=True)
+    return removed

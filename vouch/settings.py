@@ -242,6 +242,13 @@ BANK_TRANSFER_DETAILS = {
 # Uploaded documents: outside the web root, never served as files.
 DOCUMENTS_DIR = Path(env("DOCUMENTS_DIR", str(DATA_DIR / "documents")))
 DOCUMENT_MAX_BYTES = int(env("DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+# Upload quotas: documents per application (count and total bytes), tax certificates per store account.
+DOCUMENTS_PER_APPLICATION_MAX = int(env("DOCUMENTS_PER_APPLICATION_MAX", "10"))
+DOCUMENTS_PER_APPLICATION_MAX_BYTES = int(env("DOCUMENTS_PER_APPLICATION_MAX_BYTES", str(30 * 1024 * 1024)))
+TAX_CERTIFICATES_PER_ACCOUNT_MAX = int(env("TAX_CERTIFICATES_PER_ACCOUNT_MAX", "10"))
+TAX_CERTIFICATES_PER_ACCOUNT_MAX_BYTES = int(env("TAX_CERTIFICATES_PER_ACCOUNT_MAX_BYTES", str(30 * 1024 * 1024)))
+# Files of rejected applications and rejected tax-exemption requests are deleted this many days after the decision.
+REJECTED_UPLOAD_RETENTION_DAYS = int(env("REJECTED_UPLOAD_RETENTION_DAYS", "90"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -249,3 +249,65 @@ def test_a_hostile_upload_is_refused_next_to_the_field_and_names_never_reach_the
     exemption = TaxExemption.objects.get()
     assert exemption.status == "pending" and exemption.document_original_name == "passwd.pdf"
     assert re.fullmatch(r"[0-9a-f]{32}\.pdf", exemption.document_stored_name)
+
+
+# --- upload quotas and retention ------------------------------------------------------------------------------
+
+def _files(settings) -> list:
+    root = settings.DOCUMENTS_DIR
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+def test_an_unverified_account_cannot_upload(settings):
+    account = make_account(verified=False)
+    with pytest.raises(PermissionDenied) as error:
+        request_exemption(account)
+    assert error.value.code == "email_not_verified"
+    assert not TaxExemption.objects.exists() and _files(settings) == []
+
+
+def test_an_account_keeps_at_most_its_quota_of_certificates(settings):
+    settings.TAX_CERTIFICATES_PER_ACCOUNT_MAX = 4
+    account = make_account()
+    for _n in range(4):
+        request_exemption(account, certificate_type="nonprofit_determination_letter")
+    with pytest.raises(InvalidInput) as error:
+        request_exemption(account, certificate_type="nonprofit_determination_letter")
+    assert error.value.code == "documents_quota_exceeded"
+    assert TaxExemption.objects.count() == 4 and len(_files(settings)) == 4
+    # The quota is per account.
+    assert request_exemption(make_account(email="other@example.org")).status == "pending"
+
+
+def test_the_total_size_is_limited_too(settings):
+    settings.TAX_CERTIFICATES_PER_ACCOUNT_MAX_BYTES = len(PDF) * 2
+    account = make_account()
+    request_exemption(account, certificate_type="nonprofit_determination_letter")
+    request_exemption(account, certificate_type="nonprofit_determination_letter")
+    with pytest.raises(InvalidInput) as error:
+        request_exemption(account, certificate_type="nonprofit_determination_letter")
+    assert error.value.code == "documents_quota_exceeded"
+
+
+def test_rejected_certificates_are_deleted_after_the_retention(settings):
+    from billing.tasks import tax_certificates_rejected_prune_task
+    from billing.tax_exemptions import tax_certificates_rejected_prune
+
+    settings.REJECTED_UPLOAD_RETENTION_DAYS = 90
+    account = make_account()
+    old = request_exemption(account, certificate_type="nonprofit_determination_letter", now=NOW)
+    recent = request_exemption(account, certificate_type="nonprofit_determination_letter",
+                               now=NOW + timedelta(days=80))
+    pending = request_exemption(account)
+    assert len(_files(settings)) == 3
+    assert tax_certificates_rejected_prune(now=NOW + timedelta(days=91)) == 1
+    assert tax_certificates_rejected_prune(now=NOW + timedelta(days=91)) == 0  # idempotent
+    old.refresh_from_db()
+    assert old.document_stored_name == "" and old.status == "rejected"  # the request stays, without its file
+    assert len(_files(settings)) == 2
+    assert TaxExemption.objects.get(pk=recent.pk).document_stored_name
+    assert TaxExemption.objects.get(pk=pending.pk).document_stored_name
+    assert AuditEntry.objects.filter(action="tax_exemption.document_pruned", object_id=str(old.pk)).exists()
+    # The task runs the same function, with the retention from the settings.
+    settings.REJECTED_UPLOAD_RETENTION_DAYS = 100_000
+    assert tax_certificates_rejected_prune_task.func() == 0
