@@ -16,11 +16,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
-from email_validator import EmailNotValidError, validate_email
 
 from core.audit import audit_record
-from core.errors import ApplicationError, Conflict, InvalidInput, RateLimited
+from core.emails import email_normalise
+from core.errors import ApplicationError, Conflict, RateLimited
 from core.rate_limit import rate_limit_take
+from notifications.services import email_queue
 from verification.models import Application, ApplicationState, EmailChallenge
 
 CODE_MINUTES_VALID = 15
@@ -51,16 +52,6 @@ class CodeInvalid(ApplicationError):
     http_status = 400
 
 
-def email_normalise(email: str) -> str:
-    """The form every comparison uses: syntax checked, domain in lower case (IDNA), local part as typed."""
-    try:
-        valid = validate_email((email or "").strip(), check_deliverability=False)
-    except EmailNotValidError as error:
-        raise InvalidInput(_("This email address is not valid: %(reason)s") % {"reason": error},
-                           code="email_invalid") from error
-    return f"{valid.local_part}@{valid.ascii_domain.lower()}"
-
-
 def _hash(salt: str, code: str) -> str:
     return salted_hmac(_HMAC_SALT, f"{salt}:{code}", algorithm="sha256").hexdigest()
 
@@ -74,8 +65,6 @@ def email_challenge_send(*, application: Application, email: str, ip: str = "") 
     """Record `email` on the draft and send it a new code. A changed email must be verified again. Limited per
     application, per address and per client address `ip` (core.client_ip) so nobody can make Vouch mail codes to
     any number of inboxes."""
-    from notifications.services import email_queue  # imported late: the notifications app builds on verification
-
     normalised = email_normalise(email)
     now = timezone.now()
     with transaction.atomic():

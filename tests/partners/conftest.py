@@ -6,8 +6,8 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 
 from partners.services import partner_create
+from programs.demo import program_demo_ensure
 from tests.staff import staff_login
-from verification.demo import program_demo_ensure
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ from django.utils import timezone
 
 from core.models import AuditEntry
 from tests.staff import staff_login
+from verification.partner_events import application_partner_event
 from verification.services import application_start
 from webhooks.delivery import webhook_deliveries_send
 from webhooks.models import DeliveryStatus
-from webhooks.payloads import application_event_data
-from webhooks.services import webhook_event_emit
+from webhooks.services import webhook_event_record
 
 LOG = "/en/review/webhooks/"
 
@@ -20,8 +20,7 @@ def delivery(partner, subscribe, receiver, program):
     subscribe(partner)
     application = application_start(program=program, language="en")
     receiver.status = 500
-    [delivery] = webhook_event_emit(event_type="application.submitted", data=application_event_data(application),
-                                    application=application)
+    [delivery] = webhook_event_record(application_partner_event(application=application, event_type="application.submitted"))
     webhook_deliveries_send(now=timezone.now())
     delivery.refresh_from_db()
     return delivery
