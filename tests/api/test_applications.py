@@ -298,3 +298,11 @@ def test_an_application_from_the_hosted_journey_has_no_links_for_any_partner(par
                                               expires_at=timezone.now() + timedelta(days=30))
     detail = api_client().get(f"{URL}/{journey_only.reference}").json()
     assert detail["reference"] == journey_only.reference and detail["status_url"] is None
+
+
+@pytest.mark.parametrize("name", ["Dana\nFisher", "Dana\r\nFisher", "Dana\tFisher", "Dana\u2029Fisher"])
+def test_the_applicants_name_must_be_one_line(writer, name):
+    refused = post(writer, body(applicant_name=name))
+    assert refused.status_code == 400
+    assert error(refused)["code"] == "invalid_input" and error(refused)["details"]["field"] == "applicant_name"
+    assert not Application.objects.exists()

@@ -241,3 +241,24 @@ def test_organisation_added_by_hand_is_kept_or_replaced(client, program):
     post_ok(client, apply_url(program, "organisation"), {"org_id": VALDEZ}, apply_url(program, "representative"))
     application = current_application(client, program)
     assert application.organisation.org_id == VALDEZ and application.manual_name == ""
+
+
+@pytest.mark.parametrize("name", ["Jo\nDirector", "Jo\rDirector", "Jo\tDirector", "Jo\u2028Director",
+                                  "Jo\u202eDirector", "Jo\x85Director"])
+def test_the_applicants_name_is_one_line_without_control_characters(program, us_registry, name):
+    """applicant_name goes into email greetings and certificates: a newline (or any control character) is refused
+    at the journey's door, at the API's (tests/api) and by the model's validator (the admin)."""
+    from django.core.exceptions import ValidationError
+
+    client = Client()
+    post_ok(client, f"/en/programs/{program.slug}/", {"budget": "25000"})
+    post_ok(client, apply_url(program, "country"), {"country": "US"})
+    post_ok(client, apply_url(program, "organisation"), {"org_id": VALDEZ})
+    response = client.post(apply_url(program, "representative"), {"applicant_name": name})
+    assert response.status_code == 400 and b'id="id_applicant_name_error"' in response.content
+    application = current_application(client, program)
+    assert application.applicant_name == ""
+    application.applicant_name = name
+    with pytest.raises(ValidationError):
+        application.full_clean(exclude=[field.name for field in application._meta.fields
+                                        if field.name != "applicant_name"])
