@@ -105,3 +105,19 @@ def test_a_full_journey_leaves_no_usable_secret_in_the_database(us_registry, smt
     approved = OutboxEmail.objects.get(template="application_approved")
     assert "[removed once sent]" in approved.body_text and "[removed once sent]" in approved.body_html
     assert approved.redacted_text == ""
+
+
+def test_the_admin_never_shows_an_emails_secret(django_user_model):
+    """Pending (not yet sent) or sent, the outbox admin shows the body without its code or link."""
+    from notifications.services import email_queue
+
+    email = email_queue(to="jo@example.org", template="account_password_reset", language="en",
+                        context={"reset_url": "https://vouch.example/en/store/password-reset/MQ/secret-token-123/"},
+                        dedupe_key="admin-test")
+    assert "secret-token-123" in email.body_text  # it must still be sent
+    admin = django_user_model.objects.create_superuser("ada", "ada@vouch.localhost", "x")
+    client = staff_login(Client(), admin)
+    for path in ("/admin/notifications/outboxemail/", f"/admin/notifications/outboxemail/{email.pk}/change/"):
+        page = client.get(path)
+        assert page.status_code == 200 and b"secret-token-123" not in page.content
+    assert b"[removed once sent]" in client.get(f"/admin/notifications/outboxemail/{email.pk}/change/").content
