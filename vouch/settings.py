@@ -362,6 +362,8 @@ EMAIL_SENDS_PER_IP_PER_HOUR = int(env("EMAIL_SENDS_PER_IP_PER_HOUR", "20"))
 # admin opens. On unless DEBUG; STAFF_REQUIRE_2FA=false turns it off (a test or a demo machine, never production).
 STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", not DEBUG)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Vouch")
+# The admin lists staff devices (to delete a lost one) but never shows their keys or recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # File storages: Django's defaults, plus "uploads" (documents and tax certificates; core.uploads).
 from vouch.storage import storages_from_url  # noqa: E402  (needs the values above)
 

@@ -138,3 +138,16 @@ def test_guessing_codes_is_slowed_down(rita):
     assert client.post("/en/review/two-factor/", {"code": totp_now(device)}).status_code == 400
     device.refresh_from_db()
     assert device.throttling_failure_count >= 1
+
+
+def test_the_admin_lists_devices_without_their_keys(ada, rita):
+    from security.two_factor import recovery_codes_issue
+    from tests.staff import staff_login
+
+    device = staff_totp_device(rita)
+    codes = recovery_codes_issue(user=rita)
+    client = staff_login(Client(), ada)
+    for path in (f"/admin/otp_totp/totpdevice/{device.pk}/change/", "/admin/otp_static/staticdevice/"):
+        page = client.get(path)
+        assert page.status_code == 200
+        assert device.key.encode() not in page.content and codes[0].encode() not in page.content
