@@ -14,6 +14,8 @@ NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
 CONTEXTS = {
     "account_verify_email": {"verify_url": "https://vouch.test/en/store/verify/tok/", "days_valid": 3},
     "account_password_reset": {"reset_url": "https://vouch.test/en/store/password-reset/x/y/"},
+    "account_exists": {"sign_in_url": "https://vouch.test/en/store/sign-in/",
+                       "reset_url": "https://vouch.test/en/store/password-reset/"},
     "legacy_discount_ending": {"period_end": date(2027, 1, 1), "percent": Decimal("20"), "partner": "TechSoup",
                                "program_url": "https://vouch.test/en/programs/workplace-nonprofit/"},
     "verification_code": {"code": "482913", "minutes_valid": 15, "reference": "VCH-7K3M",
