@@ -42,6 +42,8 @@ TEMPLATES: dict[str, set[str]] = {
     "account_password_reset": {"reset_url"},
     "account_exists": {"sign_in_url", "reset_url"},  # a sign-up with an email that has an account (not secret)
     "legacy_discount_ending": {"period_end", "percent", "partner", "program_url"},
+    "coupon_reissued": {"reference", "code", "redeem_by", "vendor_name", "status_url"},  # the support console
+    "invoice_issued": {"number", "total", "issued_at", "period_start", "period_end", "invoice_url", "pdf_url"},
 }
 # Context values that are secrets: whoever reads them can act as the recipient. The outbox keeps them only until
 # the email is sent (docs/security.md).

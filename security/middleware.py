@@ -9,8 +9,9 @@ from django.utils.http import urlencode
 
 from security.throttle import device_cookie_set
 
-# The back-office (/<lang>/review/…) and the admin (/admin/…), less the pages that lead into them.
-_PROTECTED = re.compile(r"^/(?:[a-z]{2}(?:-[a-z]+)?/review/|admin/)")
+# The back-office (/<lang>/review/…), the support console (/<lang>/support/…) and the admin (/admin/…), less the
+# pages that lead into them.
+_PROTECTED = re.compile(r"^/(?:[a-z]{2}(?:-[a-z]+)?/(?:review|support)/|admin/)")
 _OPEN = re.compile(r"^/(?:[a-z]{2}(?:-[a-z]+)?/review/(?:login|logout|two-factor)/|admin/(?:login|logout)/)")
 
 

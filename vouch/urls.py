@@ -32,5 +32,6 @@ urlpatterns += i18n_patterns(
     path("review/two-factor/", include("security.urls")),
     path("review/", include(backoffice)),
     path("store/", include("billing.urls")),
+    path("support/", include("support.urls")),
     prefix_default_language=True,
 )
