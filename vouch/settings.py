@@ -29,7 +29,22 @@ if TESTING:  # and neither do the commands the tests start (they inherit this)
 
 DEBUG = env.flag("DEBUG", False)
 DATA_DIR = Path(env.text("VOUCH_DATA_DIR", str(BASE_DIR / "data")))
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _private_file(path: Path, content: str | None = None) -> None:
+    """Create the file for its owner only (0600) without a moment readable by others; tighten an existing one."""
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(content or "")
+    elif path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+        path.chmod(0o600)
+
+
+# The data folder holds the database, the generated key, uploads and emails: its owner's only (0700).
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+if DATA_DIR.stat().st_uid == os.getuid() and DATA_DIR.stat().st_mode & 0o077:
+    DATA_DIR.chmod(0o700)
 
 # -- Database ------------------------------------------------------------------------------------------------------
 # Unset: an SQLite file in VOUCH_DATA_DIR. postgres://… in production; sqlite:///path for another SQLite file.
@@ -44,6 +59,9 @@ SQLITE_OPTIONS = {
 _database = env.database("DATABASE_URL") or {"ENGINE": "django.db.backends.sqlite3",
                                               "NAME": DATA_DIR / "vouch.sqlite3"}
 USES_SQLITE = _database["ENGINE"].endswith("sqlite3")
+if USES_SQLITE and str(_database["NAME"]) != ":memory:" and Path(_database["NAME"]).parent.is_dir():
+    # SQLite creates the file (and its -wal/-shm, which copy its mode) with the process umask: make it 0600 first.
+    _private_file(Path(_database["NAME"]))
 # Several processes: persistent connections (DATABASE_CONN_MAX_AGE seconds, 0 = one per request) and, on
 # PostgreSQL, psycopg's connection pool per process (DATABASE_POOL_MAX_SIZE > 0; then CONN_MAX_AGE must be 0).
 _conn_max_age = env.integer("DATABASE_CONN_MAX_AGE", 60, minimum=0)
@@ -102,12 +120,12 @@ SECRET_KEY = env.text("SECRET_KEY")
 # configuration and the key survives restarts. Another machine would generate another key (core.checks warns).
 SECRET_KEY_GENERATED = not SECRET_KEY and not PRODUCTION
 if SECRET_KEY_GENERATED:
+    import secrets
+
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
-        import secrets
-
-        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
-        key_file.chmod(0o600)
+        _private_file(key_file, secrets.token_urlsafe(50))
+    _private_file(key_file)
     SECRET_KEY = key_file.read_text(encoding="utf-8").strip()
 # Previous keys, still accepted (signed links, sessions, coupon hashes keyed by SECRET_KEY) while they age out.
 SECRET_KEY_FALLBACKS = env.items("SECRET_KEY_FALLBACKS")
@@ -140,6 +158,10 @@ SECURE_HSTS_PRELOAD = env.flag("SECURE_HSTS_PRELOAD", False)
 SESSION_COOKIE_SECURE = env.flag("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
+# Cookies are sent on top-level navigations from other sites (emailed links) but not on their forms or frames.
+COOKIE_SAMESITE = env.choice("COOKIE_SAMESITE", ("Lax", "Strict"), "Lax")
+SESSION_COOKIE_SAMESITE = COOKIE_SAMESITE
+CSRF_COOKIE_SAMESITE = COOKIE_SAMESITE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Preloading is a commitment made by submitting the domain to the browsers' list: opting out of it is not a flaw.
@@ -164,6 +186,11 @@ INSTALLED_APPS = [
     "notifications",
     "partners",
     "webhooks",
+    "axes",  # sign-in throttling (security.throttle configures it)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "security",
     "support",  # the support console and the staff roles (above verification and billing)
     "vouch",  # the project package: demo seeding that composes every app
 ]
@@ -180,9 +207,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "security.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.views.ApplicationErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "security.middleware.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a lockout into the lockout page
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -200,6 +232,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
                 "billing.brand.vendor_context",
             ],
         },
@@ -309,6 +342,14 @@ BANK_TRANSFER_DETAILS = {
 # Uploaded documents: outside the web root, never served as files.
 DOCUMENTS_DIR = Path(env.text("DOCUMENTS_DIR", str(DATA_DIR / "documents")))
 DOCUMENT_MAX_BYTES = env.integer("DOCUMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+# Upload quotas: documents per application (count and total bytes), tax certificates per store account.
+DOCUMENTS_PER_APPLICATION_MAX = env.integer("DOCUMENTS_PER_APPLICATION_MAX", 10, minimum=1)
+DOCUMENTS_PER_APPLICATION_MAX_BYTES = env.integer("DOCUMENTS_PER_APPLICATION_MAX_BYTES", 30 * 1024 * 1024, minimum=1)
+TAX_CERTIFICATES_PER_ACCOUNT_MAX = env.integer("TAX_CERTIFICATES_PER_ACCOUNT_MAX", 10, minimum=1)
+TAX_CERTIFICATES_PER_ACCOUNT_MAX_BYTES = env.integer("TAX_CERTIFICATES_PER_ACCOUNT_MAX_BYTES", 30 * 1024 * 1024,
+                                                     minimum=1)
+# Files of rejected applications and rejected tax-exemption requests are deleted this many days after the decision.
+REJECTED_UPLOAD_RETENTION_DAYS = env.integer("REJECTED_UPLOAD_RETENTION_DAYS", 90, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Where uploads live (core.uploads): local disk under DOCUMENTS_DIR unless STORAGE_URL names S3-compatible storage,
@@ -346,6 +387,8 @@ VENDOR_SUPPORT_CONTACT = env.text("VENDOR_SUPPORT_CONTACT")
 LOG_LEVEL = env.choice("LOG_LEVEL", ("debug", "info", "warning", "error", "critical"), "info").upper()
 LOG_FORMAT = env.choice("LOG_FORMAT", FORMATS, "auto")
 LOGGING = logging_config(level=LOG_LEVEL, fmt=LOG_FORMAT)
+# django-axes logs every sign-in at INFO; failures and lockouts (WARNING) are enough, and they are audited.
+LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}
 
 # /metrics (Prometheus) answers to these addresses or networks, and to `Authorization: Bearer METRICS_TOKEN`.
 METRICS_ALLOWED_IPS = env.networks("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
@@ -365,6 +408,68 @@ SENTRY_TRACES_SAMPLE_RATE = env.integer("SENTRY_TRACES_PERCENT", 0, minimum=0, m
 
 # Tests only: the PostgreSQL server the suite also runs on (read by scripts/test, listed for completeness).
 env.names.add("TEST_POSTGRES_URL")
+
+# -- Security (docs/security.md) -----------------------------------------------------------------------------------
+# Content-Security-Policy on every response (Django's ContentSecurityPolicyMiddleware): scripts and styles from
+# Vouch's own static files only; a script or style that must be inline carries the request's nonce.
+# CSP_REPORT_ONLY=true sends the same policy as Content-Security-Policy-Report-Only (to try a change safely);
+# CSP_REPORT_URI names where browsers send violation reports.
+from django.utils.csp import CSP  # noqa: E402
+
+_csp = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],  # the store's brand colour is the one inline style (with the nonce)
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+_csp_report_uri = env.text("CSP_REPORT_URI")
+if _csp_report_uri:
+    _csp["report-uri"] = _csp_report_uri
+CSP_REPORT_ONLY = env.flag("CSP_REPORT_ONLY", False)
+if CSP_REPORT_ONLY:
+    SECURE_CSP_REPORT_ONLY = _csp
+else:
+    SECURE_CSP = _csp
+# Referrer-Policy for every page (the status page keeps its own same-origin); Permissions-Policy: Vouch uses no
+# camera, microphone, location, payment or other powerful browser feature, so none may be used on its pages.
+SECURE_REFERRER_POLICY = env.text("REFERRER_POLICY", "same-origin")
+PERMISSIONS_POLICY = env.text("PERMISSIONS_POLICY", "accelerometer=(), autoplay=(), camera=(), display-capture=(), "
+                              "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+                              "usb=(), interest-cohort=()")
+
+# Sign-in throttling (django-axes, every sign-in form: back-office, admin, store). A client address is locked after
+# SIGN_IN_FAILURE_LIMIT failures, and so is an account, for SIGN_IN_COOLOFF_MINUTES; a browser that signed in to
+# the account before (a signed cookie) is not held by the account's lock, only by its own address's.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+SIGN_IN_FAILURE_LIMIT = env.integer("SIGN_IN_FAILURE_LIMIT", 10, minimum=1)
+SIGN_IN_COOLOFF_MINUTES = env.integer("SIGN_IN_COOLOFF_MINUTES", 15, minimum=1)
+AXES_FAILURE_LIMIT = SIGN_IN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = SIGN_IN_COOLOFF_MINUTES / 60  # hours
+AXES_LOCKOUT_PARAMETERS = "security.throttle.lockout_parameters"
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "security.throttle.username_of"
+AXES_LOCKOUT_CALLABLE = "security.throttle.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# How long a browser that signed in is remembered as the account's own (the cookie that passes an account lock).
+SIGN_IN_DEVICE_DAYS = env.integer("SIGN_IN_DEVICE_DAYS", 180, minimum=1)
+
+# Emails anyone can ask for (one-time codes, store sign-up confirmations): at most this many per client address
+# per hour (per email address the limits are in verification.email_challenges and billing.accounts).
+EMAIL_SENDS_PER_IP_PER_HOUR = env.integer("EMAIL_SENDS_PER_IP_PER_HOUR", 20, minimum=1)
+
+# Two-factor sign-in (TOTP with recovery codes, django-otp) for every staff account before the back-office or the
+# admin opens. On unless DEBUG; STAFF_REQUIRE_2FA=false turns it off (a test or a demo machine, never production).
+STAFF_REQUIRE_2FA = env.flag("STAFF_REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = env.text("OTP_TOTP_ISSUER", "Vouch")
+# The admin lists staff devices (to delete a lost one) but never shows their keys or recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # -- Fail fast -----------------------------------------------------------------------------------------------------
 if _missing:
