@@ -23,6 +23,7 @@ from registry.importers import get_importer
 from registry.importers.base import Importer, RawRow
 from registry.importers.batches import ImportSummary, RunBatches
 from registry.importers.files import InputFile, detect_encoding, expand_paths
+from registry.importers.indexes import BulkIndexes, table_is_empty
 from registry.importers.prepare import worker_setup
 from registry.importers.writer import BatchWriter
 from registry.models import ImportRun, RejectedRow, Source
@@ -79,7 +80,11 @@ def registry_import(
             writer = BatchWriter(cursor, vendor=connection.vendor, source_id=source_row.pk, backend=backend,
                                  now=timezone.now())
             watch = registry_status_watch()  # coupons whose organisation's status this run changes get flagged
-            batches = RunBatches(importer, writer, progress, executor)
+            fresh = table_is_empty(cursor)
+            indexes = BulkIndexes(cursor, connection.vendor)
+            if fresh:
+                indexes.drop()  # a first import: secondary indexes built once, after the rows (indexes.py)
+            batches = RunBatches(importer, writer, progress, executor, fresh=fresh)
             batch: list[RawRow] = []
             for row in importer.rows(files):
                 batch.append(row)
@@ -88,6 +93,7 @@ def registry_import(
                     batch = []
             batches.feed(batch)
             batches.finish()
+            indexes.rebuild()
             if snapshot:
                 missing = [org_id for org_id in writer.active_org_ids() if org_id not in batches.seen]
                 writer.mark_removed(missing, reason=f"no longer listed by {importer.name}", on=date.today())
