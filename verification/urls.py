@@ -1,6 +1,6 @@
 from django.urls import path
 
-from verification.views import invites, journey, status
+from verification.views import journey, status
 
 app_name = "verification"
 urlpatterns = [
@@ -9,7 +9,6 @@ urlpatterns = [
     path("status/<str:token>/resume/", status.status_resume, name="status_resume"),
     path("status/<str:token>/documents/", status.status_documents, name="status_documents"),
     path("status/<str:token>/appeal/", status.status_appeal, name="status_appeal"),
-    path("invite/<str:token>/", invites.invite_page, name="invite"),
     path("<slug:slug>/", journey.program_page, name="program"),
     path("<slug:slug>/apply/organisation/manual/", journey.step_organisation_manual, name="organisation_manual"),
     path("<slug:slug>/apply/code/resend/", journey.resend_code, name="resend_code"),

@@ -5,6 +5,8 @@ import socket
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from django.conf import settings
+
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 MAX_URL_CHARS = 500
 FIRST_BACKOFF = timedelta(minutes=1)
@@ -84,3 +86,8 @@ def next_attempt_after_failure(*, attempts: int, failed_at: datetime, retry_unti
     if failed_at >= retry_until:
         return None
     return min(failed_at + retry_backoff(attempts), retry_until)
+
+
+def allow_http_localhost() -> bool:
+    """Webhooks go to https URLs only; DEBUG or WEBHOOKS_ALLOW_HTTP_LOCALHOST also allow http to this machine."""
+    return bool(settings.DEBUG or getattr(settings, "WEBHOOKS_ALLOW_HTTP_LOCALHOST", False))

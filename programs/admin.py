@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from verification.models import Program
+from programs.models import Program
 
 
 @admin.register(Program)
