@@ -18,16 +18,16 @@ from setup_db import use
 
 
 def _issue(program, organisation, email: str, now):
-    from coupons.services import coupon_issue
     from verification.models import Application
     from verification.services import application_start
+    from verification.services.coupons import application_coupon_issue
 
     application = application_start(program=program, language="en", now=now)
     Application.objects.filter(pk=application.pk).update(
         organisation=organisation, country=organisation.country, applicant_name="Dana Fisher", email=email,
         email_verified_at=now, declared_budget_minor=100_000)
     application.refresh_from_db()
-    _coupon, code = coupon_issue(application=application, now=now)
+    _coupon, code = application_coupon_issue(application=application, now=now)
     return application, code
 
 
@@ -39,8 +39,8 @@ def seed(coupons: int, queries: int, seed_value: int) -> dict:
 
     from billing.demo import catalog_demo_ensure
     from partners.services import ALL_SCOPES, api_key_create, partner_create
+    from programs.demo import program_demo_ensure
     from registry.models import Organisation
-    from verification.demo import program_demo_ensure
 
     rng = random.Random(seed_value)
     now = timezone.now()

@@ -16,6 +16,9 @@ SCENARIO = os.environ.get("BENCH_SCENARIO", "baseline")
 SEED = json.loads(Path(os.environ["BENCH_SEED"]).read_text()) if os.environ.get("BENCH_SEED") else {}
 BASELINE = os.environ.get("BENCH_BASELINE", "/healthz")
 _next = count()  # shared by all users of this process (one process: gevent)
+# Redemptions take coupons [REDEEM_FROM, REDEEM_TO) of the pool, each once (the warm-up run uses its own slice).
+REDEEM_FROM = int(os.environ.get("BENCH_REDEEM_FROM", "0"))
+REDEEM_TO = int(os.environ.get("BENCH_REDEEM_TO", str(len(SEED.get("redeem", [])))))
 
 
 def _pick(items: list):
@@ -61,8 +64,8 @@ class Visitor(FastHttpUser):
                          name="coupon_validate")
 
     def coupon_redeem(self):
-        number = next(_next)
-        if number >= len(SEED["redeem"]):  # every coupon is redeemed once: stop rather than redeem one again
+        number = REDEEM_FROM + next(_next)
+        if number >= REDEEM_TO:  # every coupon is redeemed once: stop rather than redeem one again
             self.stop()
             return
         coupon = SEED["redeem"][number]

@@ -8,7 +8,8 @@ nothing they could have had. The index definitions are read from the database it
 later migration is handled the same way. The unique index on org_id stays (it is the constraint); its
 PostgreSQL LIKE twin (varchar_pattern_ops) goes and comes back like the others.
 
-Within the run's transaction: a run that fails rolls the drop back with everything else.
+Within the run's transaction: a run that fails rolls the drop back with everything else. Should a run commit
+between batches, restore() (called when a run fails) builds whatever a committed drop left missing.
 """
 
 from registry.importers.writer import TABLE
@@ -66,3 +67,14 @@ class BulkIndexes:
         self.dropped = []
         if self.vendor == "postgresql":
             self.cursor.execute(f"ANALYZE {TABLE}")
+
+    def restore(self) -> None:
+        """After a failed run: build the indexes that are missing (none when the drop was rolled back)."""
+        if not self.dropped:
+            return
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            for _, sql in self.dropped:
+                cursor.execute(sql.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
+        self.dropped = []

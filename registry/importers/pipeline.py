@@ -73,6 +73,7 @@ def registry_import(
     run = ImportRun.objects.create(source=source_row, snapshot=snapshot, files=[{"path": f.display} for f in files])
     backend = get_backend()
     batches = None
+    indexes = None
     try:
         run.files = _describe(files)  # reads every byte once: a corrupt archive fails here, before any write
         with (_workers(sum(f["bytes"] for f in run.files)) as executor, transaction.atomic(),
@@ -104,6 +105,11 @@ def registry_import(
                 backend.refresh_vocabulary(cursor)
     except Exception as exc:
         logger.exception("import of %s failed", source)
+        if indexes is not None:
+            try:
+                indexes.restore()
+            except Exception:  # the run's own error is the one to report
+                logger.exception("could not restore the organisation indexes after a failed import")
         run.status = ImportRun.Status.FAILED
         run.error = f"{type(exc).__name__}: {exc}"[:5000]
         _finish(run, batches, started)
