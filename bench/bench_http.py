@@ -145,9 +145,15 @@ def locust(server: Server, scenario: str, seconds: int, users: int, seed_file: P
         with failures_path.open(newline="") as handle:
             failures = [{"error": r["Error"][:300], "occurrences": int(r["Occurrences"])}
                         for r in csv.DictReader(handle)]
+    def number(text: str) -> float | None:  # "N/A" when no request was answered
+        try:
+            return float(text)
+        except ValueError:
+            return None
+
     return {"requests": int(row["Request Count"]), "errors": int(row["Failure Count"]),
-            "rps": round(float(row["Requests/s"]), 1), "p50_ms": float(row["50%"]), "p95_ms": float(row["95%"]),
-            "p99_ms": float(row["99%"]), "failures": failures}
+            "rps": round(number(row["Requests/s"]) or 0.0, 1), "p50_ms": number(row["50%"]),
+            "p95_ms": number(row["95%"]), "p99_ms": number(row["99%"]), "failures": failures}
 
 
 def redemptions_check(since: datetime) -> dict:
@@ -183,6 +189,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2 * cores + 1)
     parser.add_argument("--coupons", type=int, default=8000)
     parser.add_argument("--only", nargs="*", help="run only these scenarios (the baseline always runs)")
+    parser.add_argument("--seed-file", help="reuse http_seed.py's file from an earlier run instead of seeding")
     parser.add_argument("--out")
     parser.add_argument("--drop", action="store_true", help="drop the benchmark database at the end")
     args = parser.parse_args()
@@ -192,8 +199,11 @@ def main() -> None:
     seed_file = scratch / "seed.json"
     started = time.monotonic()
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([sys.executable, str(BENCH / "http_seed.py"), str(seed_file), "--coupons", str(args.coupons)],
-                   cwd=BENCH, env=env, check=True)
+    if args.seed_file:  # a seed made by an earlier run whose coupons were not used (its warm-up slice aside)
+        seed_file.write_text(Path(args.seed_file).read_text())
+    else:
+        subprocess.run([sys.executable, str(BENCH / "http_seed.py"), str(seed_file), "--coupons", str(args.coupons)],
+                       cwd=BENCH, env=env, check=True)
     seed = json.loads(seed_file.read_text())
     print("queries per request", json.dumps(seed["queries_per_request"]), flush=True)
     result = {"machine": machine(), "date": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -213,7 +223,7 @@ def main() -> None:
         warm_slice, main_slice = (pool - WARM_REDEMPTIONS, pool), (0, pool - WARM_REDEMPTIONS)
         warm_redeemed = 0
         for scenario in scenarios:  # warm every worker on every kind of request first
-            warm = locust(server, scenario, 2, args.users, seed_file, baseline, scratch, warm_slice)
+            warm = locust(server, scenario, 3, args.users, seed_file, baseline, scratch, warm_slice)
             if scenario == "coupon_redeem":
                 warm_redeemed = warm["requests"] - warm["errors"]
         endpoints = {}
