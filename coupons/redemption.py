@@ -261,7 +261,8 @@ def _attempt_record(*, client_key: str | None, now: datetime, succeeded: bool) -
         return
     # Keep the table small: this client's rows that no longer count are dropped as it makes new ones.
     CouponAttempt.objects.filter(client_key=key, at__lte=now - RATE_LIMIT_WINDOW).delete()
-    CouponAttempt.objects.create(client_key=key, at=now, succeeded=succeeded)
+    if not succeeded:  # found codes never count: a row for each was a durable write per redemption for nothing
+        CouponAttempt.objects.create(client_key=key, at=now, succeeded=False)
 
 
 def coupon_attempts_prune(*, now: datetime | None = None) -> int:
