@@ -1,7 +1,5 @@
-"""Fresh benchmark databases: `sqlite` (a file in a scratch folder) or `postgres` (database vouch_bench).
-
-BENCH_PG_DB and BENCH_SQLITE_DIR choose other ones, so that benchmarks run side by side keep apart.
-"""
+"""Fresh benchmark databases: `sqlite` (a file in a scratch folder) or `postgres` (database BENCH_PG_DB, default
+bench_perf, created by reset() and dropped by drop())."""
 
 import os
 import shutil
@@ -11,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-PG_DB = os.environ.get("BENCH_PG_DB", "vouch_bench")
+PG_DB = os.environ.get("BENCH_PG_DB", "bench_perf")
 SQLITE_DIR = Path(os.environ.get("BENCH_SQLITE_DIR", "/tmp/vouch-bench-sqlite"))
 
 
@@ -40,7 +38,7 @@ def reset(backend: str) -> dict[str, str]:
 
 
 def drop(backend: str) -> None:
-    """Remove the benchmark database (the PostgreSQL database or the SQLite folder)."""
+    """Remove the benchmark database (the PostgreSQL database, or the SQLite scratch folder)."""
     if backend == "sqlite":
         shutil.rmtree(SQLITE_DIR, ignore_errors=True)
         return
@@ -51,7 +49,7 @@ def drop(backend: str) -> None:
     if settings.configured:  # this process's own connection to the database would block the drop
         connections.close_all()
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
+        conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
 
 
 def use(backend: str) -> None:

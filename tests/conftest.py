@@ -102,8 +102,8 @@ def as_role(role_users):
     def client_for(role: str):
         from django.test import Client
 
-        client = Client()
-        client.force_login(role_users[role])
-        return client
+        from tests.staff import staff_login
+
+        return staff_login(Client(), role_users[role])  # staff: a verified second factor too
 
     return client_for

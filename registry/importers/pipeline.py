@@ -32,6 +32,7 @@ from registry.importers import get_importer
 from registry.importers.base import Importer, RawRow
 from registry.importers.batches import ImportSummary, RunBatches
 from registry.importers.files import InputFile, detect_encoding, expand_paths
+from registry.importers.indexes import BulkIndexes, table_is_empty
 from registry.importers.journal import ImportJournal, JournaledWriter, interrupted_imports_undo
 from registry.importers.liveness import RunLock, import_runs_fail_stale, run_process_record
 from registry.importers.prepare import worker_setup
@@ -113,7 +114,7 @@ def _run(run: ImportRun, importer: Importer, files: list[InputFile], source_row:
          progress: ImportProgress, started: float) -> tuple[ImportRun, ImportSummary]:
     source = importer.slug
     backend = get_backend()
-    batches = journal = lease = None
+    batches = journal = lease = indexes = None
     batching = settings.IMPORT_COMMIT_ROWS > 0
     try:
         run.files = _describe(files, progress)
@@ -136,9 +137,15 @@ def _run(run: ImportRun, importer: Importer, files: list[InputFile], source_row:
                 writer = BatchWriter(cursor, vendor=connection.vendor, source_id=source_row.pk, backend=backend,
                                      now=now)
             watch = registry_status_watch()  # coupons whose organisation's status this run changes get flagged
+            fresh = table_is_empty(cursor)
+            indexes = BulkIndexes(cursor, connection.vendor)
+            if fresh and not batching:
+                # A first import in one transaction: secondary indexes built once, after the rows (indexes.py).
+                # Committing batches, readers see the rows as they land: the indexes stay for them.
+                indexes.drop()
             # Committing batches: each batch's writes are one short transaction; reads and parsing stay outside.
             batches = RunBatches(importer, writer, progress, executor,
-                                 write_scope=_committed_batch if batching else nullcontext,
+                                 write_scope=_committed_batch if batching else nullcontext, fresh=fresh,
                                  estimate=importer.estimate_rows(run.files))
             feed_rows = min(BATCH_ROWS, settings.IMPORT_COMMIT_ROWS) if batching else BATCH_ROWS
             batch: list[RawRow] = []
@@ -151,6 +158,7 @@ def _run(run: ImportRun, importer: Importer, files: list[InputFile], source_row:
                     batch = []
             batches.feed(batch)
             batches.finish()
+            indexes.rebuild()
             with transaction.atomic() if batching else nullcontext():  # the end of the run: one transaction
                 if snapshot:
                     active = writer.active_org_ids()
@@ -173,6 +181,11 @@ def _run(run: ImportRun, importer: Importer, files: list[InputFile], source_row:
     except Exception as exc:
         logger.exception("import of %s failed", source)
         undone = _undo(journal)
+        if indexes is not None:
+            try:
+                indexes.restore()
+            except Exception:  # the run's own error is the one to report
+                logger.exception("could not restore the organisation indexes after a failed import")
         run.status = ImportRun.Status.FAILED
         run.error = f"{type(exc).__name__}: {exc}"[:5000]
         _finish(run, batches, started)
