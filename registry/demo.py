@@ -1,8 +1,9 @@
 """Demo registry data Vouch makes for itself, so a new installation can search at once without real files.
 
 It writes small files in the real registers' formats and imports them through the normal pipeline, so the
-demo exercises exactly the code real imports use. Names are assembled from plain word lists; nothing here
-comes from a real register.
+demo exercises exactly the code real imports use. Names are assembled from plain word lists; the only real
+records are the few examples the README and the pages show (EXAMPLES), so that each of them finds something.
+Great Britain and France: registry.demo_europe.
 """
 
 import csv
@@ -27,6 +28,16 @@ SPECIAL = [  # organisations the eligibility rules treat differently: a school, 
     ("LAKEVIEW GENERAL HOSPITAL", "E22", "03", "12"), ("CITIZENS FOR A GREENER VALLEY", "W24", "82", "00"),
     ("OAKWOOD COUNTY PARKS DEPARTMENT", "W20", "03", "14"), ("SILVER FAMILY FOUNDATION", "T20", "03", "04"),
 ]
+# The README's and the search page's example ("american red cross", 53-0196605): the IRS BMF row of July 2020
+# (eo_dc.csv, US public domain), as the register publishes it.
+EXAMPLES = [{
+    "EIN": "530196605", "NAME": "AMERICAN NATIONAL RED CROSS", "ICO": "% JENNIFER HAWKINS", "STREET": "431 18TH ST NW",
+    "CITY": "WASHINGTON", "STATE": "DC", "ZIP": "20006-5310", "GROUP": "0000", "SUBSECTION": "03",
+    "AFFILIATION": "1", "CLASSIFICATION": "1000", "RULING": "193812", "DEDUCTIBILITY": "1", "FOUNDATION": "15",
+    "ACTIVITY": "902561000", "ORGANIZATION": "1", "STATUS": "01", "TAX_PERIOD": "201906", "ASSET_CD": "9",
+    "INCOME_CD": "9", "FILING_REQ_CD": "01", "PF_FILING_REQ_CD": "0", "ACCT_PD": "06", "ASSET_AMT": "3049904049",
+    "INCOME_AMT": "3622168931", "REVENUE_AMT": "2813454935", "NTEE_CD": "P210", "SORT_NAME": "SHARED SERVICES CENTER",
+}]
 BMF_HEADER = ("EIN,NAME,ICO,STREET,CITY,STATE,ZIP,GROUP,SUBSECTION,AFFILIATION,CLASSIFICATION,RULING,DEDUCTIBILITY,"
               "FOUNDATION,ACTIVITY,ORGANIZATION,STATUS,TAX_PERIOD,ASSET_CD,INCOME_CD,FILING_REQ_CD,PF_FILING_REQ_CD,"
               "ACCT_PD,ASSET_AMT,INCOME_AMT,REVENUE_AMT,NTEE_CD,SORT_NAME").split(",")
@@ -52,7 +63,7 @@ def write_demo_bmf(path: Path, count: int = 3000, seed: int = 7) -> Path:
     for index, (name, ntee, subsection, foundation) in enumerate(SPECIAL):
         rows.append(_bmf_row(rng, 900000001 + index, name, ntee, subsection, foundation))
         seen.add(name)
-    while len(rows) < count:
+    while len(rows) < count - len(EXAMPLES):
         last, ntee = rng.choice(LAST)
         name = f"{rng.choice(FIRST)} {rng.choice(MIDDLE)} {last}"
         if rng.random() < 0.5:
@@ -61,6 +72,7 @@ def write_demo_bmf(path: Path, count: int = 3000, seed: int = 7) -> Path:
             continue
         seen.add(name)
         rows.append(_bmf_row(rng, 910000000 + len(rows), name, ntee, "03", "15"))
+    rows += EXAMPLES
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="ascii") as handle:
         writer = csv.DictWriter(handle, fieldnames=BMF_HEADER, lineterminator="\r\n")
@@ -111,10 +123,14 @@ def write_demo_acnc(path: Path, count: int = 300, seed: int = 11) -> Path:
 
 
 def demo_seed(*, folder: Path) -> dict:
-    """Write and import the demo registry files; running it again changes nothing."""
-    bmf = write_demo_bmf(folder / "demo_eo_bmf.csv")
-    acnc = write_demo_acnc(folder / "demo_acnc_register.csv")
-    return {
-        "us-irs-bmf": registry_import(source="us-irs-bmf", paths=[str(bmf)])[1].as_dict(),
-        "au-acnc": registry_import(source="au-acnc", paths=[str(acnc)])[1].as_dict(),
+    """Write and import the demo registry files (US, AU, GB, FR: the demo program's countries); running it again
+    changes nothing."""
+    from registry.demo_europe import write_demo_oscr, write_demo_rna
+
+    files = {
+        "us-irs-bmf": write_demo_bmf(folder / "demo_eo_bmf.csv"),
+        "au-acnc": write_demo_acnc(folder / "demo_acnc_register.csv"),
+        "gb-oscr": write_demo_oscr(folder / "demo_oscr_register.csv"),
+        "fr-rna": write_demo_rna(folder / "demo_rna_waldec.csv"),
     }
+    return {source: registry_import(source=source, paths=[str(path)])[1].as_dict() for source, path in files.items()}

@@ -93,6 +93,9 @@ class ImportRun(models.Model):
     rejected = models.PositiveIntegerField(default=0)
     seconds = models.FloatField(default=0)
     error = models.TextField(blank=True)
+    # The process running it (registry.importers.liveness): a run whose process is gone is marked failed.
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    host = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

@@ -5,8 +5,11 @@ import pytest
 pytest_plugins = ["tests.smtp"]
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-REGISTRIES = SHARED / "registries"
+# Everything the tests read is committed under tests/data (see tests/data/PROVENANCE.md): a clone tests by itself.
+DATA = ROOT / "tests" / "data"
+REGISTRIES = DATA / "registries"  # slices of the real registry samples
+CRAFTED = DATA / "crafted"  # files written for the tests: hostile rows, layouts without a public sample
+SPECS = DATA / "specs"  # the W3C Reconciliation API 0.2 schemas and examples
 
 
 def pytest_configure(config):
@@ -20,7 +23,7 @@ def pytest_configure(config):
 @pytest.fixture
 def registries() -> Path:
     if not REGISTRIES.is_dir():
-        pytest.fail(f"the shared registry samples are expected at {REGISTRIES}")
+        pytest.fail(f"the registry samples are expected at {REGISTRIES}")
     return REGISTRIES
 
 
@@ -53,7 +56,7 @@ def clear_registry() -> None:
 
 @pytest.fixture(scope="module")
 def us_registry(django_db_setup, django_db_blocker):
-    """The four real BMF state files, imported once per test module (tests roll back their own changes)."""
+    """The four BMF state files (slices of the real ones), imported once per test module (tests roll back their own changes)."""
     from registry.importers.pipeline import registry_import
 
     with django_db_blocker.unblock():

@@ -87,6 +87,12 @@ class Importer:
                 else:
                     yield RawRow(file.display, line, values)
 
+    def estimate_rows(self, files: list[dict]) -> int:
+        """Rows a run will read, guessed from the files' line counts (run.files): the total of the progress bar.
+        A quoted field spanning lines makes it an overestimate; the bar ends at the true count."""
+        headers = 0 if self.header else 1
+        return sum(max(0, f.get("lines", 0) - headers) for f in files)
+
     def file_encoding(self, file: InputFile) -> str:
         return detect_encoding(file)
 

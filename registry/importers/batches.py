@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 
 from registry.importers.base import Importer, RawRow, RowRejected
 from registry.importers.prepare import INSERT, REJECTED, pack, prepare_batch
+from registry.importers.progress import ImportProgress
 from registry.importers.writer import BatchWriter, record_fields
 from registry.models import RejectedRow
 
@@ -45,13 +46,17 @@ class _Inline:
 
 
 class RunBatches:
-    def __init__(self, importer: Importer, writer: BatchWriter, progress: Callable[[int], None] | None,
+    def __init__(self, importer: Importer, writer: BatchWriter, progress: ImportProgress | None = None,
                  executor: Executor | None = None,
-                 write_scope: Callable[[], AbstractContextManager] = nullcontext, *, fresh: bool = False):
+                 write_scope: Callable[[], AbstractContextManager] = nullcontext, *, fresh: bool = False,
+                 estimate: int | None = None):
         self.importer = importer
         self.write_scope = write_scope  # each batch's writes run inside one (a transaction when committing batches)
         self.writer = writer
-        self.progress = progress
+        progress = progress or ImportProgress()
+        # Rows read and parsed, and rows settled (written, unchanged or rejected): they overlap in time.
+        self.parsing = progress.phase("parsing", total=estimate)
+        self.writing = progress.phase("writing", total=estimate)
         self.executor = executor or _Inline()
         self.inline = executor is None
         # The table was empty when the run started: every id is new (ids are de-duplicated before submission),
@@ -90,14 +95,15 @@ class RunBatches:
                 continue
             self.seen[org_id] = row.line
             keyed.append((row, org_id, self.importer.fingerprint(row)))
+        self.writing.advance(len(rows) - len(keyed))  # rejected on reading, or waiting as duplicates
+        self.parsing.advance(len(rows))
         if keyed:
             self._submit(keyed)
         while len(self.in_flight) > IN_FLIGHT:
             self._complete(*self.in_flight.popleft())
-        if self.progress:
-            self.progress(len(rows))
 
     def finish(self) -> None:
+        self.parsing.close()
         while self.in_flight:
             self._complete(*self.in_flight.popleft())
         for org_id, rows in self.duplicates.items():
@@ -105,6 +111,7 @@ class RunBatches:
                 self.reject(row.file, row.line,
                             f"duplicate id {org_id} (first seen on line {self.seen[org_id]}); first kept",
                             repr(row.values))
+        self.writing.close()
 
     def _retry_duplicate(self, org_id: str) -> None:
         """The row used for org_id was rejected: the next row with the same id takes its place."""
@@ -130,6 +137,7 @@ class RunBatches:
                     self.summary.unchanged += 1
                 else:
                     items.append((row, org_id, fingerprint, current is None))
+        self.writing.advance(len(keyed) - len(items))
         if items:
             # In this process the rows need no packing for the trip to a worker.
             job = self.executor.submit(prepare_batch, self.importer, (None, items) if self.inline else pack(items),
@@ -144,7 +152,8 @@ class RunBatches:
     def _write(self, results: list, existing: dict) -> None:
         importer, writer = self.importer, self.writer
         inserts, replaces, foreign = [], [], []
-        for kind, org_id, fingerprint, payload in results:
+        prepared = results
+        for kind, org_id, fingerprint, payload in prepared:
             if kind == REJECTED:
                 self.reject(*payload)
                 self._retry_duplicate(org_id)
@@ -157,6 +166,7 @@ class RunBatches:
         writer.insert(inserts)
         self.summary.created += len(inserts)
         if not (replaces or foreign):
+            self.writing.advance(len(prepared))
             return
         details = writer.existing([f["org_id"] for f, _ in replaces] + [o for o, _ in foreign], True)
         for fields, _ in replaces:
@@ -174,3 +184,4 @@ class RunBatches:
                 self.summary.unchanged += 1
         writer.patch(patches)
         self.summary.updated += len(patches)
+        self.writing.advance(len(prepared))

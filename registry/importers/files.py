@@ -5,7 +5,7 @@ import csv
 import hashlib
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,11 +69,20 @@ class InputFile:
         return _ZipMember(self.path, self.member)
 
     def sha256(self) -> str:
-        digest = hashlib.sha256()
+        return self.digest()[0]
+
+    def digest(self, on_read: Callable[[int], None] | None = None) -> tuple[str, int]:
+        """The file's SHA-256 and its number of lines (a row estimate for progress), in one read;
+        on_read(byte count) is called per chunk read."""
+        digest, lines, last = hashlib.sha256(), 0, b"\n"
         with self.open_binary() as handle:
             while chunk := handle.read(_CHUNK):
                 digest.update(chunk)
-        return digest.hexdigest()
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+                if on_read:
+                    on_read(len(chunk))
+        return digest.hexdigest(), lines + (last != b"\n")
 
     def size(self) -> int:
         if self.member is None:
@@ -103,23 +112,32 @@ def expand_paths(paths: list[str], accept=lambda name: True) -> list[InputFile]:
     return files
 
 
-def detect_encoding(file: InputFile) -> str:
+def detect_encoding(file: InputFile, on_read: Callable[[int], None] | None = None) -> str:
     """UTF-8 (with or without BOM) when every byte decodes as UTF-8, otherwise cp1252.
 
     A strict whole-file check rather than a guess from the first kilobytes: registry files are mostly ASCII,
-    and a single cp1252 accent deep in the file is what breaks a guesser.
+    and a single cp1252 accent deep in the file is what breaks a guesser. on_read(byte count) per chunk read.
     """
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    done = 0
     with file.open_binary() as handle:
         head = handle.read(3)
+        done += len(head)
         bom = head == codecs.BOM_UTF8
         try:
             decoder.decode(b"" if bom else head)
             while chunk := handle.read(_CHUNK):
+                done += len(chunk)
                 decoder.decode(chunk)
+                if on_read:
+                    on_read(len(chunk))
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
+            if on_read:
+                on_read(file.size() - done + len(head))  # the rest is not read: it counts as done
             return "cp1252"
+    if on_read:
+        on_read(len(head))
     return "utf-8-sig" if bom else "utf-8"
 
 

@@ -60,6 +60,12 @@ class CcewImporter(Importer):
         match = _TABLE.match(name)
         return match is not None and match.group(1).lower() in _USED_TABLES
 
+    def estimate_rows(self, files: list[dict]) -> int:
+        # One record per line of the charity table; the side tables are read into it.
+        main = [f for f in files if (m := _TABLE.match(f["path"].rsplit("/", 1)[-1].rsplit(":", 1)[-1]))
+                and m.group(1).lower() == "charity"]
+        return super().estimate_rows(main)
+
     def rows(self, files: list[InputFile]) -> Iterator[RawRow]:
         tables: dict[str, InputFile] = {}
         for file in files:

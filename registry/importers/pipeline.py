@@ -7,12 +7,17 @@ failed. How depends on IMPORT_COMMIT_ROWS:
   rows so that the worker, sign-in and the API write between its batches, and a failure is undone from a
   before-image journal (registry.importers.journal). One such run at a time (a lease); its end (snapshot removals,
   the status watch, the run's success) is one transaction.
+
+Progress: the pipeline reports each phase (hashing, parsing, writing, indexing, snapshot) to an ImportProgress
+(registry.importers.progress): a bar in a terminal, log lines elsewhere, nothing by default.
+A run holds a lock that dies with its process (registry.importers.liveness): a killed run is marked failed by
+the next one.
 """
 
 import logging
 import multiprocessing
+import os
 import time
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager, nullcontext
 from datetime import date, timedelta
@@ -29,7 +34,9 @@ from registry.importers.batches import ImportSummary, RunBatches
 from registry.importers.files import InputFile, detect_encoding, expand_paths
 from registry.importers.indexes import BulkIndexes, table_is_empty
 from registry.importers.journal import ImportJournal, JournaledWriter, interrupted_imports_undo
+from registry.importers.liveness import RunLock, import_runs_fail_stale, run_process_record
 from registry.importers.prepare import worker_setup
+from registry.importers.progress import ImportProgress
 from registry.importers.writer import BatchWriter
 from registry.models import ImportRun, RejectedRow, Source
 from registry.search.backends import get_backend
@@ -46,10 +53,18 @@ COMMIT_PAUSE = 0.1
 __all__ = ["ImportSummary", "registry_import"]
 
 
-def _describe(files: list[InputFile]) -> list[dict]:
-    return [
-        {"path": f.display, "sha256": f.sha256(), "bytes": f.size(), "encoding": detect_encoding(f)} for f in files
-    ]
+def _describe(files: list[InputFile], progress: ImportProgress) -> list[dict]:
+    """Every byte is read twice here (fingerprint and line count, then the encoding check): a corrupt archive
+    fails before any write."""
+    sizes = [f.size() for f in files]
+    phase = progress.phase("hashing", total=2 * sum(sizes), unit="bytes")
+    described = []
+    for file, size in zip(files, sizes, strict=True):
+        sha256, lines = file.digest(on_read=phase.advance)
+        described.append({"path": file.display, "sha256": sha256, "bytes": size, "lines": lines,
+                          "encoding": detect_encoding(file, on_read=phase.advance)})
+    phase.close()
+    return described
 
 
 def source_for(importer: Importer) -> Source:
@@ -70,23 +85,39 @@ def _workers(total_bytes: int):
         return nullcontext(None)
     # forkserver: workers start from a clean process, never from one holding an open database connection.
     context = multiprocessing.get_context("forkserver")
-    return ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=worker_setup)
+    # Workers watch this process: killed, it leaves no worker behind (prepare.worker_setup).
+    return ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=worker_setup,
+                               initargs=(os.getpid(),))
 
 
 def registry_import(
-    *, source: str, paths: list[str], snapshot: bool = False, progress: Callable[[int], None] | None = None
+    *, source: str, paths: list[str], snapshot: bool = False, progress: ImportProgress | None = None
 ) -> tuple[ImportRun, ImportSummary]:
     """Import registry files. Raises ImportFailed (data untouched) when the run cannot complete."""
     started = time.monotonic()
+    progress = progress or ImportProgress()
     importer = get_importer(source)
     files = expand_paths(paths, importer.accept_file)
     source_row = source_for(importer)
-    run = ImportRun.objects.create(source=source_row, snapshot=snapshot, files=[{"path": f.display} for f in files])
+    import_runs_fail_stale()
+    with ExitStack() as stack:
+        # The run appears to others only once its lock is held: never "running" without a live process.
+        with transaction.atomic():
+            run = ImportRun(source=source_row, snapshot=snapshot, files=[{"path": f.display} for f in files])
+            run_process_record(run)
+            run.save()
+            stack.enter_context(RunLock(run))
+        return _run(run, importer, files, source_row, snapshot, progress, started)
+
+
+def _run(run: ImportRun, importer: Importer, files: list[InputFile], source_row: Source, snapshot: bool,
+         progress: ImportProgress, started: float) -> tuple[ImportRun, ImportSummary]:
+    source = importer.slug
     backend = get_backend()
     batches = journal = lease = indexes = None
     batching = settings.IMPORT_COMMIT_ROWS > 0
     try:
-        run.files = _describe(files)  # reads every byte once: a corrupt archive fails here, before any write
+        run.files = _describe(files, progress)
         with ExitStack() as stack:
             executor = stack.enter_context(_workers(sum(f["bytes"] for f in run.files)))
             if not batching:
@@ -114,7 +145,8 @@ def registry_import(
                 indexes.drop()
             # Committing batches: each batch's writes are one short transaction; reads and parsing stay outside.
             batches = RunBatches(importer, writer, progress, executor,
-                                 write_scope=_committed_batch if batching else nullcontext, fresh=fresh)
+                                 write_scope=_committed_batch if batching else nullcontext, fresh=fresh,
+                                 estimate=importer.estimate_rows(run.files))
             feed_rows = min(BATCH_ROWS, settings.IMPORT_COMMIT_ROWS) if batching else BATCH_ROWS
             batch: list[RawRow] = []
             for row in importer.rows(files):
@@ -129,13 +161,21 @@ def registry_import(
             indexes.rebuild()
             with transaction.atomic() if batching else nullcontext():  # the end of the run: one transaction
                 if snapshot:
-                    missing = [org_id for org_id in writer.active_org_ids() if org_id not in batches.seen]
+                    active = writer.active_org_ids()
+                    phase = progress.phase("snapshot", total=len(active))
+                    missing = [org_id for org_id in active if org_id not in batches.seen]
                     writer.mark_removed(missing, reason=f"no longer listed by {importer.name}", on=date.today())
                     batches.summary.removed = len(missing)
+                    phase.advance(len(active))
+                    phase.close()
                 watch.finish(actor_label=f"import {importer.slug} (run {run.pk})")
                 changed = batches.summary
-                if changed.created or changed.updated or changed.removed:  # PostgreSQL: a full scan, worth skipping
+                count = changed.created + changed.updated + changed.removed
+                phase = progress.phase("indexing", total=count)
+                if count:  # PostgreSQL: a full scan, worth skipping
                     backend.refresh_vocabulary(cursor)
+                phase.advance(count)
+                phase.close()
                 if batching:  # with the last batch: a run killed after this commit is not undone
                     ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.SUCCEEDED)
     except Exception as exc:

@@ -4,6 +4,9 @@ Kept free of database access so it can run anywhere; the main process keeps the 
 transaction, and does every read and write.
 """
 
+import os
+import threading
+import time
 from typing import Any
 
 from registry.importers.base import Importer, OrgRecord, RawRow, RowRejected
@@ -87,7 +90,31 @@ def fit(record: OrgRecord) -> OrgRecord:
     return record
 
 
-def worker_setup() -> None:
+def worker_setup(parent_pid: int | None = None) -> None:
     import django
 
     django.setup()
+    if parent_pid:
+        threading.Thread(target=_exit_with, args=(parent_pid,), name="parent-watch", daemon=True).start()
+
+
+def _parent_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # killed but not yet reaped by its own parent: a zombie is dead too
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except OSError:
+        return True
+
+
+def _exit_with(parent_pid: int, every: float = 0.5) -> None:
+    """A parsing worker whose importing process is gone (SIGKILL leaves it no chance to stop its pool) has no one
+    to hand its results to: it ends itself instead of running on as an orphan."""
+    while _parent_alive(parent_pid):
+        time.sleep(every)
+    os._exit(1)

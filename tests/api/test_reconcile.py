@@ -10,9 +10,9 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT7
 
 from api.reconcile.schemas import QueryBatchIn
-from tests.conftest import SHARED
+from tests.conftest import SPECS
 
-SPEC = SHARED / "specs" / "reconciliation" / "0.2"
+SPEC = SPECS / "reconciliation" / "0.2"
 SCHEMA_BASE = "https://reconciliation-api.github.io/specs/0.2/schemas/"
 URL = "/api/v1/reconcile"
 VALDEZ = "US-EIN-010564885"

@@ -26,7 +26,7 @@ CHROMIUM = os.environ.get("VOUCH_CHROMIUM", "/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 LANGS = ["en", "fr"]
 LOCALES = {"en": "en-US", "fr": "fr-FR"}
-REGISTRY_SAMPLES = {  # name -> (source, path) among the shared real samples
+REGISTRY_SAMPLES = {  # name -> (source, path) among the committed registry slices
     "au": ("au-acnc", REGISTRIES / "australia"),
     "us": ("us-irs-bmf", REGISTRIES / "us" / "irs_eo_bmf"),
     "us-ri": ("us-irs-bmf", REGISTRIES / "us" / "irs_eo_bmf" / "eo_ri.csv"),

@@ -3,7 +3,6 @@ import that removes the organisation: the coupon is flagged, the event recorded,
 price with the invoice saying why. Plus: a failed import flags nothing; unchanged organisations cost nothing."""
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -21,6 +20,7 @@ from registry.importers.us_irs_revocations import REASON
 from registry.models import Organisation
 from tests.billing.test_checkout_support import NOW, catalog, make_account, staff_user
 from tests.browser.mail import Mailbox
+from tests.conftest import CRAFTED
 from tests.coupons.factories import make_application
 from verification.services import application_approve
 from verification.services.applications import application_checks_run
@@ -29,7 +29,7 @@ from webhooks.services import webhook_subscription_create
 
 pytestmark = pytest.mark.django_db
 
-REVOCATIONS = Path(__file__).resolve().parent.parent / "registry" / "fixtures" / "revocations.txt"
+REVOCATIONS = CRAFTED / "revocations.txt"
 DANCERS = "US-EIN-010639455"  # in eo_ak.csv, active; revoked (no reinstatement) in the revocations fixture
 EMAIL = "director@example.org"
 BASKET = {"plan_code": "workplace-pro", "quantity": 2, "add_ons": {}, "billing_cycle": "annual"}

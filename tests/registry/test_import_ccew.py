@@ -7,8 +7,9 @@ import pytest
 
 from core.errors import ImportFailed
 from registry.models import ImportRun, Organisation, Source
+from tests.conftest import CRAFTED
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = CRAFTED
 
 
 def hostile_extract(folder: Path) -> Path:

@@ -5,8 +5,9 @@ import pytest
 
 from core.errors import ImportFailed
 from registry.models import Organisation
+from tests.conftest import CRAFTED
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = CRAFTED
 
 
 def _files(registries: Path) -> tuple[Path, Path]:
@@ -18,11 +19,12 @@ def _files(registries: Path) -> tuple[Path, Path]:
 def test_ccni_2020_register_cp1252(registries, import_files):
     old, _ = _files(registries)
     run, summary = import_files("gb-ccni", old)
-    assert (summary.read, summary.created, summary.rejected) == (6565, 6565, 0)
+    # The slice of the 2020 register (tests/data/PROVENANCE.md): 476 of its 6,565 rows.
+    assert (summary.read, summary.created, summary.rejected) == (476, 476, 0)
     assert run.files[0]["encoding"] == "cp1252"
     charities = Organisation.objects.filter(source__slug="gb-ccni")
-    assert charities.filter(status="removed").count() == 342
-    assert sum("religious" in o.categories for o in charities) == 1660
+    assert charities.filter(status="removed").count() == 26
+    assert sum("religious" in o.categories for o in charities) == 116
 
     lifeline = Organisation.objects.get(org_id="GB-NIC-100002")
     assert lifeline.registry_number == "100002" and lifeline.name == "Cancer Lifeline"
@@ -86,14 +88,14 @@ def test_ccni_newer_export_updates_the_older_one(registries, import_files):
     _, summary = import_files("gb-ccni", new)
     assert (summary.created, summary.updated) == (59, 306)
     assert Organisation.objects.get(org_id="GB-NIC-100013").status == "removed"
-    assert Organisation.objects.count() == 6624
+    assert Organisation.objects.count() == 476 + 59
 
 
 @pytest.mark.django_db
 def test_ccni_both_layouts_in_one_run_told_apart_by_header(registries, import_files):
     _, summary = import_files("gb-ccni", *_files(registries))
     # Files are read in the order given; the 306 charities in both are kept from the first file (2020).
-    assert (summary.read, summary.created, summary.rejected) == (6565 + 365, 6624, 306)
+    assert (summary.read, summary.created, summary.rejected) == (476 + 365, 476 + 59, 306)
     assert Organisation.objects.get(org_id="GB-NIC-100002").raw_codes["gb-ccni"]["layout"] == "2020"
     assert Organisation.objects.get(org_id="GB-NIC-109804").raw_codes["gb-ccni"]["layout"] == "2024"
 
@@ -104,14 +106,14 @@ def test_ccni_reimport_is_unchanged_and_snapshot_marks_removed(registries, impor
     import_files("gb-ccni", old)
     before = {o.org_id: o.updated_at for o in Organisation.objects.all()}
     _, summary = import_files("gb-ccni", old)
-    assert (summary.unchanged, summary.created, summary.updated) == (6565, 0, 0)
+    assert (summary.unchanged, summary.created, summary.updated) == (476, 0, 0)
     assert {o.org_id: o.updated_at for o in Organisation.objects.all()} == before
 
     smaller = tmp_path / "charitydetails.csv"
     smaller.write_bytes(b"".join(line for line in old.read_bytes().splitlines(keepends=True)
                                  if not line.startswith(b"100003,")))
     _, summary = import_files("gb-ccni", smaller, snapshot=True)
-    assert (summary.unchanged, summary.removed) == (6564, 1)
+    assert (summary.unchanged, summary.removed) == (475, 1)
     gone = Organisation.objects.get(org_id="GB-NIC-100003")
     assert gone.status == "removed" and gone.removed_on == date.today()
     assert gone.removal_reason.startswith("no longer listed by Charity Commission for Northern Ireland")

@@ -5,8 +5,9 @@ import pytest
 
 from core.errors import ImportFailed
 from registry.models import ImportRun, Organisation
+from tests.conftest import CRAFTED
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = CRAFTED
 CURRENT = FIXTURES / "oscr_current_register.csv"
 
 

@@ -1,13 +1,13 @@
 import datetime
-from pathlib import Path
 
 import pytest
 
 from registry.importers.base import OrgRecord
 from registry.importers.us_irs_revocations import REASON, RevocationsImporter
 from registry.models import ImportRun, Organisation
+from tests.conftest import CRAFTED
 
-FIXTURE = Path(__file__).parent / "fixtures" / "revocations.txt"
+FIXTURE = CRAFTED / "revocations.txt"
 REVOKED_IN_AK = ["US-EIN-010639455", "US-EIN-010704433", "US-EIN-454763274"]
 REINSTATED_IN_AK = "US-EIN-810649085"
 

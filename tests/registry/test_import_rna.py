@@ -1,12 +1,12 @@
 import datetime
-from pathlib import Path
 
 import pytest
 
 from core.errors import ImportFailed
 from registry.models import ImportRun, Organisation
+from tests.conftest import CRAFTED
 
-IMPORT_CP1252 = Path(__file__).parent / "fixtures" / "rna_import_dpt_01_cp1252.csv"
+IMPORT_CP1252 = CRAFTED / "rna_import_dpt_01_cp1252.csv"
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ kind, registry numbers with their labels, words in another order, two typos, mis
 import pytest
 
 from registry.search.engine import search_organisations
+from tests.conftest import CRAFTED
 
 VALDEZ = "US-EIN-010564885"  # VALDEZ JUNIOR RIFLE CLUB, Valdez AK
 ANCHORAGE_MH = {"US-EIN-010604986", "US-EIN-510152394"}  # ANCHORAGE COMMUNITY MENTAL HEALTH SERVICES (INC)
@@ -81,9 +82,7 @@ def other_registers(registries, import_files):
 
 @pytest.mark.django_db
 def test_labelled_numbers_of_other_registers(other_registers, french_names, import_files):
-    from pathlib import Path
-
-    import_files("gb-ccni", Path(__file__).parent / "fixtures" / "ccni_2020_hostile.csv")
+    import_files("gb-ccni", CRAFTED / "ccni_2020_hostile.csv")
     cases = {
         "ABN 55 403 574 164": "AU-ABN-55403574164", "abn: 55403574164": "AU-ABN-55403574164",
         "RNA W9T1002867": "FR-RNA-W9T1002867", "N° RNA : W9T1002867": "FR-RNA-W9T1002867",

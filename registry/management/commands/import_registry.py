@@ -6,10 +6,12 @@ from django.core.management.base import BaseCommand, CommandError
 from core.errors import ApplicationError
 from registry.importers import IMPORTERS
 from registry.importers.pipeline import registry_import
+from registry.importers.progress import BarProgress, LogProgress
 
 
 class Command(BaseCommand):
-    help = "Import official registry files: import_registry SOURCE PATH [PATH ...] [--snapshot] [--json]"
+    help = ("Import official registry files: import_registry SOURCE PATH [PATH ...] [--snapshot] [--json]. "
+            "In a terminal, a progress bar per phase; otherwise a progress log line every few seconds (stderr).")
 
     def add_arguments(self, parser):
         parser.add_argument("source", help=f"one of: {', '.join(IMPORTERS)}")
@@ -17,29 +19,28 @@ class Command(BaseCommand):
         parser.add_argument("--snapshot", action="store_true",
                             help="the files are the complete register: mark organisations absent from them removed")
         parser.add_argument("--json", action="store_true", help="end with the summary as one JSON line")
+        parser.add_argument("--progress-every", type=float, default=5.0, metavar="SECONDS",
+                            help="without a terminal: seconds between progress log lines (default 5)")
 
     def handle(self, *args, **options):
-        bar = None
+        source = options["source"]
         if sys.stderr.isatty() and not options["json"]:
-            from tqdm import tqdm
-
-            bar = tqdm(unit=" rows", unit_scale=True, desc=options["source"], file=sys.stderr)
+            progress = BarProgress(source, stream=sys.stderr)
+        else:
+            progress = LogProgress(source, every=options["progress_every"])
         try:
             run, summary = registry_import(
-                source=options["source"], paths=options["paths"], snapshot=options["snapshot"],
-                progress=bar.update if bar else None,
-            )
+                source=source, paths=options["paths"], snapshot=options["snapshot"], progress=progress)
         except ApplicationError as exc:
             raise CommandError(f"[{exc.code}] {exc.message}") from exc
         finally:
-            if bar:
-                bar.close()
+            progress.close()
         data = summary.as_dict()
         if options["json"]:
             self.stdout.write(json.dumps(data))
             return
         self.stdout.write(
-            f"{options['source']} run {run.pk}: read {data['read']}, created {data['created']}, "
+            f"{source} run {run.pk}: read {data['read']}, created {data['created']}, "
             f"updated {data['updated']}, unchanged {data['unchanged']}, removed {data['removed']}, "
             f"rejected {data['rejected']} in {data['seconds']:.1f} s"
         )
