@@ -23,9 +23,15 @@ def _text(facts, **kwargs):
 
 def test_vendor_refusal_names_code_and_reference_once():
     with translation.override("en"):
-        text = _text(FACTS, email="someone@else.example")
-    assert text.count("coupon_email_mismatch") == 1 and text.count("VR-ABC123") == 1
+        text = _text(CouponFacts(**{**FACTS.__dict__, "redeem_by": NOW - timedelta(days=1)}))
+    assert text.count("coupon_expired") == 1 and text.count("VR-ABC123") == 1
     assert "support@zoomly.example" in text
+
+
+def test_an_email_mismatch_names_no_reference_of_another_account():
+    with translation.override("en"):
+        text = _text(FACTS, email="someone@else.example")
+    assert text.count("coupon_email_mismatch") == 1 and "VR-ABC123" not in text
 
 
 @override_settings(VERIFIER_SUPPORT_CONTACT="help@vouch.example")
