@@ -1,6 +1,6 @@
 from django.urls import path
 
-from verification.views import invites, journey, status
+from verification.views import invites, journey, proofs, status
 
 app_name = "verification"
 urlpatterns = [
@@ -13,5 +13,6 @@ urlpatterns = [
     path("<slug:slug>/", journey.program_page, name="program"),
     path("<slug:slug>/apply/organisation/manual/", journey.step_organisation_manual, name="organisation_manual"),
     path("<slug:slug>/apply/code/resend/", journey.resend_code, name="resend_code"),
+    path("<slug:slug>/apply/domain/", proofs.step_domain, name="domain"),
     path("<slug:slug>/apply/<str:step>/", journey.step_view, name="step"),
 ]

@@ -164,6 +164,14 @@ SEARCH_MAX_QUERY_CHARS = int(env("SEARCH_MAX_QUERY_CHARS", "200"))
 # Webhooks go to https URLs only; this also allows http to this machine (127.0.0.1, localhost), as DEBUG does.
 WEBHOOKS_ALLOW_HTTP_LOCALHOST = env_bool("WEBHOOKS_ALLOW_HTTP_LOCALHOST", False)
 
+# Domain proofs (verification.proofs): the DNS servers to ask ("host:port" entries, comma-separated; empty: the
+# system's resolvers) and their timeout. Proof pages are fetched over https only; DOMAIN_PROOF_ALLOW_HTTP_LOCALHOST
+# (development and tests only) fetches them over plain http on DOMAIN_PROOF_HTTP_PORT and allows 127.0.0.1.
+DNS_RESOLVERS = env_list("DNS_RESOLVERS", "")
+DNS_TIMEOUT_SECONDS = float(env("DNS_TIMEOUT_SECONDS", "3"))
+DOMAIN_PROOF_ALLOW_HTTP_LOCALHOST = env_bool("DOMAIN_PROOF_ALLOW_HTTP_LOCALHOST", False)
+DOMAIN_PROOF_HTTP_PORT = int(env("DOMAIN_PROOF_HTTP_PORT", "80"))
+
 # Imports: worker processes that parse large files while the main process writes (0 = parse in-process),
 # and the input size from which they are worth starting.
 IMPORT_WORKERS = int(env("IMPORT_WORKERS", str(max(1, min(3, (os.cpu_count() or 2) - 1)))))

@@ -145,11 +145,13 @@ def application_submit(*, application: Application, ip: str | None, user_agent: 
     return application
 
 
-def application_approve_automatically(*, application: Application, now: datetime | None = None) -> Application:
-    """Every check passed: approve, issue the coupon, and email its code (which exists nowhere else)."""
+def application_approve_automatically(*, application: Application, now: datetime | None = None,
+                                      allowed=(S.SUBMITTED,)) -> Application:
+    """Every check passed: approve, issue the coupon, and email its code (which exists nowhere else). `allowed`:
+    also from review when a proof arrives later (verification.proofs.services.application_settle_after_proof)."""
     now = now or timezone.now()
     with transaction.atomic():
-        entry = transition(application=application, to=S.APPROVED, allowed=[S.SUBMITTED], action="approved",
+        entry = transition(application=application, to=S.APPROVED, allowed=allowed, action="approved",
                            actor_label="system", fields={"decided_at": now, "decided_automatically": True,
                                                          "decision_reasons": []})
         coupon, code = coupon_issue(application=application, now=now)

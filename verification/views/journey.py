@@ -268,7 +268,9 @@ def step_code(request, program, application):
         if form.is_valid():
             try:
                 email_challenge_verify(application=application, code=form.cleaned_data["code"])
-                return redirect(_step_url(program, "confirm"))
+                from verification.views.proofs import after_code_url  # the optional proof page (it imports us)
+
+                return redirect(after_code_url(program, application))
             except ApplicationError as error:
                 form.add_error("code", str(error.message))
                 status = error.http_status
