@@ -19,6 +19,7 @@ from core.errors import Conflict, InvalidInput
 from verification.models import Application, ApplicationState
 from verification.proofs import domain as d
 from verification.proofs.models import DomainProof, ProofState
+from verification.services.applications import application_checks_run
 
 logger = logging.getLogger(__name__)
 RECHECK_EVERY = timedelta(minutes=10)
@@ -145,22 +146,34 @@ def domain_proofs_recheck(*, now: datetime | None = None, limit: int = 200) -> d
     return {"checked": len(due), "verified": verified, "expired": expired}
 
 
-def application_settle_after_proof(*, application: Application, now: datetime | None = None) -> bool:
-    """A proof arrived after submission: re-run the checks of an application still waiting in review (not taken
-    by a reviewer) and approve it automatically if everything passes now. True when it was approved."""
+def application_settle_after_proof(*, application: Application, now: datetime | None = None) -> str:
+    """A proof (or the published contact's answer) arrived after submission: re-run the checks of an application
+    still waiting in review (not taken by a reviewer). Approved automatically if everything passes now, rejected if
+    a check fails now (a denial by the published contact); otherwise it stays with the reviewers. Returns the
+    outcome ("approve", "reject", or "" when nothing changed)."""
     from verification.rules import decide
-    from verification.services.applications import application_approve_automatically, application_checks_run
+    from verification.services import emails
+    from verification.services.applications import _reasons, application_approve_automatically
+    from verification.services.transitions import transition
 
     application.refresh_from_db()
     if application.state != ApplicationState.IN_REVIEW or application.assigned_to_id:
-        return False
+        return ""
     now = now or timezone.now()
     try:
         with transaction.atomic():
             decision = decide(application_checks_run(application=application))
-            if decision.outcome != "approve":
-                return False
-            application_approve_automatically(application=application, now=now, allowed=[ApplicationState.IN_REVIEW])
+            if decision.outcome == "approve":
+                application_approve_automatically(application=application, now=now,
+                                                  allowed=[ApplicationState.IN_REVIEW])
+            elif decision.outcome == "reject":
+                entry = transition(application=application, to=ApplicationState.REJECTED,
+                                   allowed=[ApplicationState.IN_REVIEW], action="rejected", actor_label="system",
+                                   fields={"decided_at": now, "decided_automatically": True,
+                                           "decision_reasons": _reasons(application, decision)})
+                emails.send_rejected(application, entry)
+            else:
+                return ""
     except Conflict:
-        return False  # a reviewer (or another re-check) got there first
-    return True
+        return ""  # a reviewer (or another re-check) got there first
+    return decision.outcome

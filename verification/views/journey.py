@@ -268,9 +268,7 @@ def step_code(request, program, application):
         if form.is_valid():
             try:
                 email_challenge_verify(application=application, code=form.cleaned_data["code"])
-                from verification.views.proofs import after_code_url  # the optional proof page (it imports us)
-
-                return redirect(after_code_url(program, application))
+                return redirect(_step_url(program, "confirm"))
             except ApplicationError as error:
                 form.add_error("code", str(error.message))
                 status = error.http_status
@@ -312,7 +310,10 @@ def step_confirm(request, program, application):
             status = 400
     budget = (format_minor_localized(application.declared_budget_minor, program.budget_currency)
               if application.declared_budget_minor is not None else "")
-    return _render_step(request, program, application, "confirm", {"form": form, "budget": budget}, status)
+    from verification.views.proofs import proof_offer  # the optional proof page (that module imports this one)
+
+    return _render_step(request, program, application, "confirm",
+                        {"form": form, "budget": budget, **proof_offer(application)}, status)
 
 
 _STEP_VIEWS = {"country": step_country, "organisation": step_organisation, "representative": step_representative,

@@ -2,29 +2,45 @@
 submitting), or ask the contact the register publishes to confirm. See verification.proofs."""
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from core.client_ip import client_ip
 from core.errors import ApplicationError
 from verification.proofs import domain as d
+from verification.proofs.contact import (
+    contact_confirmation_answer,
+    contact_confirmation_get,
+    contact_confirmation_request,
+    contact_offered,
+    published_contact,
+)
 from verification.proofs.models import ProofState
 from verification.proofs.services import domain_proof_check, domain_proof_get_or_start, domain_proof_offered
 from verification.views.journey import _render_step, _step_url, journey_step
 
 
-def after_code_url(program, application) -> str:
-    """Where the journey goes once the email is proven: the proof page when a proof would help, else confirm."""
-    if domain_proof_offered(application=application):
-        return _step_url(program, "domain")
-    return _step_url(program, "confirm")
+def proof_offer(application) -> dict:
+    """What the confirm page shows about proofs: an offer to prove the domain when that would spare a review, or
+    the proof already made."""
+    from verification.proofs.facts import domain_proof_facts
+
+    verified = domain_proof_facts(application=application)
+    contact = published_contact(application=application)
+    asked = application.contact_confirmations.order_by("-created_at").first()
+    return {"contact_offered": not verified and contact_offered(application=application),
+            "published_contact": contact[0] if contact else "", "contact_asked": asked,
+            "domain_proof_verified": d.domain_display(verified.domain) if verified else "",
+            "domain_proof_offered": not verified and domain_proof_offered(application=application),
+            "email_domain_display": d.domain_display(d.domain_ascii(application.email))}
 
 
 @require_http_methods(["GET", "POST"])
 @journey_step("confirm")
 def step_domain(request, program, application):
     if request.method == "POST" and ("back" in request.POST or "skip" in request.POST):
-        return redirect(_step_url(program, "code" if "back" in request.POST else "confirm"))
+        return redirect(_step_url(program, "confirm"))
     if request.method == "POST" and "continue" in request.POST:
         return redirect(_step_url(program, "confirm"))
     if not domain_proof_offered(application=application):
@@ -49,6 +65,39 @@ def step_domain(request, program, application):
         "checked": bool(proof.last_checked_at), "registry_number": application.organisation.registry_number,
         "is_us": application.organisation.country == "US",
     }
-    context["step_number"] = 6
     return _render_step(request, program, application, "confirm", context, status,
                         template="verification/step_domain.html")
+
+
+@require_POST
+@journey_step("confirm")
+def contact_request(request, program, application):
+    """The applicant asks Vouch to email the organisation's published contact."""
+    try:
+        confirmation = contact_confirmation_request(application=application)
+        messages.success(request, _("We emailed %(email)s, the address the register publishes for the "
+                                    "organisation. You can submit now: the answer decides it.")
+                         % {"email": confirmation.email})
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    return redirect(_step_url(program, "confirm"))
+
+
+@require_http_methods(["GET", "POST"])
+def contact_answer(request, token: str):
+    """The published contact's page: who asked, for which organisation and program; confirm or deny."""
+    try:
+        confirmation = contact_confirmation_get(token=token)
+    except ApplicationError as error:
+        return render(request, "verification/contact_answer.html", {"error": error}, status=error.http_status)
+    error = None
+    if request.method == "POST":
+        try:
+            confirmation = contact_confirmation_answer(token=token, answer=request.POST.get("answer", ""),
+                                                       ip=client_ip(request))
+        except ApplicationError as failure:
+            error = failure
+    application = confirmation.application
+    return render(request, "verification/contact_answer.html",
+                  {"confirmation": confirmation, "application": application, "program": application.program,
+                   "answer_error": error}, status=error.http_status if error else 200)
