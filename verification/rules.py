@@ -17,6 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from core.money import format_minor, minor_exponent, to_minor
 from verification.email_domains import is_disposable, is_free_mail, registered_domain
 
+# Named in decision receipts: bump when a rule changes what it decides (docs/verification.md lists the changes).
+# 2026-12: domain control and published-contact confirmation settle the representative check; trusted receipts.
+RULES_VERSION = "2026-12"
+
 Outcome = Literal["pass", "fail", "review"]
 PASS: Outcome = "pass"  # noqa: S105 (an outcome, not a password)
 FAIL: Outcome = "fail"

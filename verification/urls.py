@@ -9,6 +9,7 @@ urlpatterns = [
     path("status/<str:token>/resume/", status.status_resume, name="status_resume"),
     path("status/<str:token>/documents/", status.status_documents, name="status_documents"),
     path("status/<str:token>/appeal/", status.status_appeal, name="status_appeal"),
+    path("status/<str:token>/receipt/", proofs.status_receipt, name="status_receipt"),
     path("invite/<str:token>/", invites.invite_page, name="invite"),
     path("contact/<str:token>/", proofs.contact_answer, name="contact_answer"),
     path("<slug:slug>/", journey.program_page, name="program"),

@@ -171,6 +171,10 @@ DNS_RESOLVERS = env_list("DNS_RESOLVERS", "")
 DNS_TIMEOUT_SECONDS = float(env("DNS_TIMEOUT_SECONDS", "3"))
 DOMAIN_PROOF_ALLOW_HTTP_LOCALHOST = env_bool("DOMAIN_PROOF_ALLOW_HTTP_LOCALHOST", False)
 DOMAIN_PROOF_HTTP_PORT = int(env("DOMAIN_PROOF_HTTP_PORT", "80"))
+# Decision receipts (verification.receipts): validity in days. Trusted issuers' key sets and status lists are
+# fetched over https; FEDERATION_ALLOW_HTTP_LOCALHOST (development and tests only) allows http to 127.0.0.1.
+RECEIPT_VALID_DAYS = int(env("RECEIPT_VALID_DAYS", "365"))
+FEDERATION_ALLOW_HTTP_LOCALHOST = env_bool("FEDERATION_ALLOW_HTTP_LOCALHOST", False)
 
 # Imports: worker processes that parse large files while the main process writes (0 = parse in-process),
 # and the input size from which they are worth starting.

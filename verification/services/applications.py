@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core.errors import Conflict, InvalidInput, NotFound
 from coupons.services import coupon_issue
 from verification.models import Application, ApplicationState, CheckResult, Program
+from verification.receipts.issue import receipt_issue
 from verification.rules import Decision, Verdict, application_checks, decide
 from verification.selectors import (
     applicant_facts,
@@ -155,6 +156,7 @@ def application_approve_automatically(*, application: Application, now: datetime
                            actor_label="system", fields={"decided_at": now, "decided_automatically": True,
                                                          "decision_reasons": []})
         coupon, code = coupon_issue(application=application, now=now)
+        receipt_issue(application=application, now=now)
         emails.send_approved(application, entry, code, coupon.redeem_by)
     return application
 

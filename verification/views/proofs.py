@@ -2,9 +2,10 @@
 submitting), or ask the contact the register publishes to confirm. See verification.proofs."""
 
 from django.contrib import messages
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.client_ip import client_ip
 from core.errors import ApplicationError
@@ -101,3 +102,21 @@ def contact_answer(request, token: str):
     return render(request, "verification/contact_answer.html",
                   {"confirmation": confirmation, "application": application, "program": application.program,
                    "answer_error": error}, status=error.http_status if error else 200)
+
+
+@require_GET
+def status_receipt(request, token: str):
+    """The approved application's receipt, as a file (the status page links to it)."""
+    from verification.receipts.models import Receipt
+    from verification.selectors import application_get_by_token
+
+    try:
+        application = application_get_by_token(token=token)
+    except ApplicationError as error:
+        raise Http404("no application") from error
+    receipt = Receipt.objects.filter(application=application).first()
+    if receipt is None:
+        raise Http404("no receipt")
+    response = HttpResponse(receipt.jws, content_type="application/vc+jwt")
+    response["Content-Disposition"] = f'attachment; filename="vouch-receipt-{application.reference}.jwt"'
+    return response
