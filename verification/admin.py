@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from verification.models import Program
+from verification.models import Program, TrustedIssuer
 
 
 @admin.register(Program)
@@ -19,3 +19,12 @@ class ProgramAdmin(admin.ModelAdmin):
                                 "sales_contact_url", "support_contact")}),
         ("Terms", {"fields": ("terms_version", "terms_text", "privacy_version", "privacy_text")}),
     ]
+
+
+@admin.register(TrustedIssuer)
+class TrustedIssuerAdmin(admin.ModelAdmin):
+    """Federation: the issuers whose receipts a program accepts, and the checks they may settle."""
+
+    list_display = ("name", "base_url", "program", "is_active", "jwks_fetched_at")
+    list_filter = ("is_active", "program")
+    readonly_fields = ("jwks", "jwks_fetched_at")

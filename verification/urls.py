@@ -17,5 +17,6 @@ urlpatterns = [
     path("<slug:slug>/apply/code/resend/", journey.resend_code, name="resend_code"),
     path("<slug:slug>/apply/domain/", proofs.step_domain, name="domain"),
     path("<slug:slug>/apply/contact/", proofs.contact_request, name="contact_request"),
+    path("<slug:slug>/apply/receipt/", proofs.receipt_present_view, name="receipt_present"),
     path("<slug:slug>/apply/<str:step>/", journey.step_view, name="step"),
 ]

@@ -30,7 +30,10 @@ def proof_offer(application) -> dict:
     verified = domain_proof_facts(application=application)
     contact = published_contact(application=application)
     asked = application.contact_confirmations.order_by("-created_at").first()
-    return {"contact_offered": not verified and contact_offered(application=application),
+    accepted = application.presented_receipts.filter(accepted=True).order_by("-presented_at").first()
+    return {"receipts_trusted": application.program.trusted_issuers.filter(is_active=True).exists(),
+            "receipt_accepted": accepted,
+            "contact_offered": not verified and contact_offered(application=application),
             "published_contact": contact[0] if contact else "", "contact_asked": asked,
             "domain_proof_verified": d.domain_display(verified.domain) if verified else "",
             "domain_proof_offered": not verified and domain_proof_offered(application=application),
@@ -120,3 +123,18 @@ def status_receipt(request, token: str):
     response = HttpResponse(receipt.jws, content_type="application/vc+jwt")
     response["Content-Disposition"] = f'attachment; filename="vouch-receipt-{application.reference}.jwt"'
     return response
+
+
+@require_POST
+@journey_step("confirm")
+def receipt_present_view(request, program, application):
+    """The applicant pastes a receipt from an issuer the program trusts (federation)."""
+    from verification.receipts.federation import receipt_present
+
+    try:
+        presented = receipt_present(application=application, token=request.POST.get("receipt", ""))
+        messages.success(request, _("Receipt accepted from %(issuer)s: it covers %(checks)s.")
+                         % {"issuer": presented.issuer, "checks": ", ".join(presented.covers) or "-"})
+    except ApplicationError as error:
+        messages.error(request, f"{error.message} ({error.code})")
+    return redirect(_step_url(program, "confirm"))
