@@ -93,3 +93,12 @@ def test_the_confirm_page_offers_it_in_both_languages(client, draft):
     response = client.post(f"/en/programs/{draft.program.slug}/apply/contact/")
     assert response.status_code == 302
     assert OutboxEmail.objects.filter(template="contact_confirmation").count() == 1
+
+
+def test_the_back_office_shows_the_proofs(draft, client, reviewer):
+    contact_confirmation_request(application=draft)
+    _, token = _token()
+    contact_confirmation_answer(token=token, answer="denied")
+    client.force_login(reviewer)
+    html = client.get(f"/en/review/applications/{draft.reference}/").content.decode()
+    assert "Proofs" in html and "info@kindness-trust.org.uk" in html and 'data-testid="contact-state-denied"' in html
