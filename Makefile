@@ -4,4 +4,4 @@ run:
 test:
 	bash scripts/test
 lint:
-	.venv/bin/python -m ruff check .
+	bash scripts/lint

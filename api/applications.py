@@ -175,9 +175,8 @@ def applications_create(request, payload: ApplicationIn):
             budget_currency=payload.budget.currency, language=payload.language)
         return 201, ApplicationOut(**application_out(application))
 
-    from api.urls import api  # api.urls imports this module: import it when called
 
-    return idempotent_response(request, api, work)
+    return idempotent_response(request, work)
 
 
 @router.get("/applications", auth=scoped("applications:read"), response={200: ApplicationPageOut, **AUTH_ERRORS},

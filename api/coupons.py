@@ -75,11 +75,10 @@ def coupons_redeem(request, payload: CouponRedeemIn):
                                        redemption_key=key)
         program = coupon.program
         return 200, CouponRedeemedOut(
-            redeemed=True, reference=coupon.application.reference,
+            redeemed=True, reference=coupon.reference,
             discount_percent=Decimal(program.discount_percent),
             eligible_products=list(eligible_subset(payload.product_codes, program.eligible_products)),
             redeemed_at=coupon.redeemed_at, order_reference=payload.order_reference)
 
-    from api.urls import api  # api.urls imports this module: import it when called
 
-    return idempotent_response(request, api, work)
+    return idempotent_response(request, work)

@@ -3,6 +3,8 @@
 from collections.abc import Callable
 from typing import Any
 
+from django.http import HttpResponse
+from ninja.renderers import JSONRenderer
 from pydantic import BaseModel
 
 from partners.idempotency import idempotent_call
@@ -14,13 +16,17 @@ def _jsonable(body: Any) -> Any:
     return body.model_dump(mode="json") if isinstance(body, BaseModel) else body
 
 
-def idempotent_response(request, api, work: Callable[[], tuple[int, Any]]):
+_RENDERER = JSONRenderer()  # the API's own renderer (api.urls uses the default)
+
+
+def idempotent_response(request, work: Callable[[], tuple[int, Any]]):
     """Run `work` once per Idempotency-Key (when the header is sent) and answer with its (status, body); a replay
     carries `Idempotent-Replayed: true`."""
     status, body, replayed = idempotent_call(
         partner=request.auth.partner, key=request.headers.get(HEADER), method=request.method,
         path=request.path, body=request.body, work=lambda: _as_json(work))
-    response = api.create_response(request, body, status=status)
+    response = HttpResponse(_RENDERER.render(request, body, response_status=status), status=status,
+                            content_type=f"{_RENDERER.media_type}; charset={_RENDERER.charset}")
     if replayed:
         response["Idempotent-Replayed"] = "true"
     return response

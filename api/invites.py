@@ -73,9 +73,8 @@ def invites_create(request, payload: InviteIn):
                                language=prefill.language, external_id=payload.external_id)
         return 201, InviteOut(**invite_out(invite))
 
-    from api.urls import api  # api.urls imports this module: import it when called
 
-    return idempotent_response(request, api, work)
+    return idempotent_response(request, work)
 
 
 @router.get("/invites/{invite_id}", auth=scoped("applications:read"), response={200: InviteOut, **AUTH_ERRORS},

@@ -82,7 +82,6 @@ def _own_subscription(request, subscription_id: int) -> WebhookSubscription:
 @router.post("/webhooks/subscriptions", response={201: SubscriptionCreatedOut, **AUTH_ERRORS},
              summary="Subscribe a URL to events (the response carries the signing secret, once)")
 def subscription_create(request, payload: SubscriptionIn):
-    from api.urls import api
 
     def work():
         subscription = webhook_subscription_create(partner=request_partner(request), url=payload.url,
@@ -90,7 +89,7 @@ def subscription_create(request, payload: SubscriptionIn):
                                                    description=payload.description)
         return 201, SubscriptionCreatedOut(**_subscription_out(subscription), secret=subscription.secret)
 
-    return idempotent_response(request, api, work)
+    return idempotent_response(request, work)
 
 
 @router.get("/webhooks/subscriptions", response={200: list[SubscriptionOut], **AUTH_ERRORS},

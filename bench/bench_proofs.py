@@ -54,11 +54,12 @@ def main() -> None:
 
     from notifications.models import OutboxEmail
     from notifications.sender import outbox_send_due
+    from programs.demo import program_demo_ensure
+    from programs.models import Program
     from registry.demo import demo_seed
     from registry.models import Organisation
     from tests.verification.proofs.servers import Dns, Web
-    from verification.demo import program_demo_ensure
-    from verification.models import Application, Program
+    from verification.models import Application
     from verification.proofs import domain as d
     from verification.proofs.services import domain_proof_check, domain_proof_get_or_start
     from verification.services import application_start, application_submit

@@ -30,8 +30,10 @@ from django.utils.translation import gettext as _
 
 from billing.models import Currency, CustomerAccount
 from core.audit import audit_record
+from core.emails import email_normalise
 from core.errors import Conflict, InvalidInput, RateLimited
 from notifications import services as notification_services
+from notifications.models import OutboxEmail
 
 VERIFY_LINK_DAYS = 3
 MAX_VERIFY_EMAILS_PER_HOUR = 3
@@ -52,8 +54,6 @@ class TooManyRequests(RateLimited):
 
 def account_email_normalise(email: str) -> str:
     """email_validator's form (syntax checked, IDNA domain), then lower case: the form accounts are stored in."""
-    from verification.email_challenges import email_normalise
-
     return email_normalise(email).lower()
 
 
@@ -68,8 +68,6 @@ def account_verify_token(account: CustomerAccount) -> str:
 
 
 def _verify_email_queue(account: CustomerAccount, *, language: str) -> None:
-    from notifications.models import OutboxEmail
-
     hour_ago = timezone.now() - timedelta(hours=1)
     if OutboxEmail.objects.filter(to=account.email, template="account_verify_email",
                                   created_at__gte=hour_ago).count() >= MAX_VERIFY_EMAILS_PER_HOUR:
@@ -166,8 +164,6 @@ def account_verify_email(*, token: str) -> CustomerAccount:
 def account_password_reset_queue(*, user, reset_path: str, language: str) -> bool:
     """Queue the password-reset email through the outbox; False when the hourly limit for the address is reached
     (the page says the same either way, so nobody learns which emails have accounts)."""
-    from notifications.models import OutboxEmail
-
     hour_ago = timezone.now() - timedelta(hours=1)
     if OutboxEmail.objects.filter(to=user.email, template="account_password_reset",
                                   created_at__gte=hour_ago).count() >= MAX_RESET_EMAILS_PER_HOUR:

@@ -29,6 +29,7 @@ from billing.models import (
     Subscription,
 )
 from billing.pricing import DISCOUNTED, QuoteLine, quote
+from billing.selectors import account_tax_exempt
 from core.audit import audit_record
 from core.errors import Conflict, PermissionDenied
 
@@ -67,9 +68,7 @@ def invoice_issue(
     now = now or timezone.now()
     rate = tax_rate_find(country=account.billing_country or "", region=account.billing_region or "")
     # Sales-tax exemption (billing.tax_exemptions): an approved exemption for the billing jurisdiction makes the
-    # invoice tax-free. Imported here because billing.tax_exemptions imports this module (credit notes).
-    from billing.tax_exemptions import account_tax_exempt
-
+    # invoice tax-free.
     tax_exempt = tax_exempt or account_tax_exempt(account=account, country=account.billing_country or "",
                                                   region=account.billing_region or "", on=now)
     tax_percent = rate.percent if rate else None

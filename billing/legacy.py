@@ -16,17 +16,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import FieldError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
 from billing.accounts import account_email_normalise, store_email_queue
-from billing.models import CustomerAccount, LegacyDiscount
+from billing.models import CustomerAccount, LegacyDiscount, Subscription
 from core.audit import audit_record
 from core.errors import ApplicationError, InvalidInput
+from programs.demo import DEMO_SLUG
 
 DEFAULT_DAYS_BEFORE = 30
 COLUMNS = {"account email": "email", "percent": "percent", "partner": "partner"}
@@ -149,21 +148,12 @@ def legacy_discounts_import_file(path: str, **kwargs) -> ImportSummary:
 
 
 def subscription_period_end(email: str) -> date | None:
-    """The end of the current term of the account's active subscription, when billing.Subscription exists."""
-    try:
-        subscription_model = apps.get_model("billing", "Subscription")
-    except LookupError:
-        return None
-    try:
-        return (subscription_model.objects.filter(account__email=email, status="active")
-                .order_by("current_period_end").values_list("current_period_end", flat=True).first())
-    except FieldError:
-        return None
+    """The end of the current term of the account's active subscription (None without one)."""
+    return (Subscription.objects.filter(account__email=email, status="active")
+            .order_by("current_period_end").values_list("current_period_end", flat=True).first())
 
 
 def _program_url(language: str) -> str:
-    from verification.demo import DEMO_SLUG
-
     with translation.override(language):
         try:
             path = reverse("verification:program", args=[DEMO_SLUG])

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.catalog import price_find
 from billing.invoices import InvoiceItem, invoice_issue
+from billing.legacy import LEGACY_PARTNER_DISCOUNT, legacy_discount_percent
 from billing.models import Invoice, Product, Subscription, SubscriptionStatus
 from billing.plan_changes import ALLOWED_NOW, AT_TERM_END, NONPROFIT_DISCOUNT, STANDARD, plan_change_decide
 from billing.pricing import Proration, QuoteLine
@@ -304,8 +305,6 @@ def _prorated_invoice(subscription: Subscription, *, product: Product, unit_mino
     # Issue 4 §4: without a coupon discount, the previous partner's percent covers invoices of the term that was
     # current when it was imported (billing.legacy.legacy_discount_percent). Renewals never apply it.
     if percent is None:
-        from billing.legacy import LEGACY_PARTNER_DISCOUNT, legacy_discount_percent
-
         legacy = legacy_discount_percent(subscription, today=today)
         if legacy is not None:
             percent, eligible, explanation = legacy, (product.code,), LEGACY_PARTNER_DISCOUNT

@@ -16,14 +16,10 @@ content's first bytes (PDF/PNG/JPEG), the size is capped by settings.DOCUMENT_MA
 lands under settings.DOCUMENTS_DIR with a random name.
 """
 
-import os
 import re
-import secrets
 from datetime import datetime
-from pathlib import Path
 from typing import BinaryIO
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,9 +37,8 @@ from billing.models import (
     TaxExemptionStatus,
 )
 from core.audit import audit_record
-from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from verification.documents import _path as document_path
-from verification.documents import _too_large, _write_temporary, document_display_name
+from core.errors import Conflict, InvalidInput, PermissionDenied
+from core.uploads import upload_discard, upload_open, upload_store
 
 NONPROFIT_DOCUMENT_NOT_TAX_EVIDENCE = "nonprofit_document_not_tax_evidence"
 TAX_EXEMPTION_CREDIT = "tax_exemption_credit"
@@ -62,15 +57,6 @@ def nonprofit_document_explanation() -> str:
 
 # --- selectors ----------------------------------------------------------------------------------------------------
 
-def account_tax_exempt(*, account: CustomerAccount, country: str, region: str = "", on: datetime) -> bool:
-    """Whether the account holds an approved exemption, decided at or before `on`, covering the jurisdiction: one
-    for that region, or one for the whole country (empty region)."""
-    country, region = (country or "").upper(), (region or "").upper()
-    return TaxExemption.objects.filter(
-        account=account, country=country, region__in={region, ""}, status=TaxExemptionStatus.EXEMPT,
-        decided_at__lte=on).exists()
-
-
 def tax_exemptions_of(*, account: CustomerAccount):
     """The account's own requests, newest first."""
     return TaxExemption.objects.filter(account=account).order_by("-requested_at", "-pk")
@@ -82,10 +68,7 @@ def tax_exemptions_pending():
 
 
 def tax_exemption_document_open(*, exemption: TaxExemption) -> BinaryIO:
-    try:
-        return document_path(exemption.document_stored_name).open("rb")
-    except FileNotFoundError as error:
-        raise NotFound(_("The file of this document is missing."), code="document_file_missing") from error
+    return upload_open(exemption.document_stored_name)
 
 
 # --- services -----------------------------------------------------------------------------------------------------
@@ -113,27 +96,11 @@ def _clean_request(*, country: str, region: str, certificate_type: str, reason: 
 
 
 def _store_certificate(uploaded_file) -> dict:
-    """Check and store the upload as verification.documents does; returns the document fields."""
-    limit = settings.DOCUMENT_MAX_BYTES
-    claimed_size = getattr(uploaded_file, "size", None)
-    if isinstance(claimed_size, int) and claimed_size > limit:
-        raise _too_large(limit)
-    root = Path(settings.DOCUMENTS_DIR)
-    root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    temporary, size, sha256, content_type, extension = _write_temporary(uploaded_file, root, limit)
-    try:
-        stored_name = f"{secrets.token_hex(16)}.{extension}"
-        final = document_path(stored_name)
-        final.parent.mkdir(exist_ok=True, mode=0o700)
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, final)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return {"document_stored_name": stored_name, "document_size": size, "document_sha256": sha256,
-            "document_content_type": content_type,
-            "document_original_name": document_display_name(getattr(uploaded_file, "name", ""),
-                                                            default=f"certificate.{extension}")}
+    """Check and store the upload (core.uploads); returns the document fields."""
+    stored = upload_store(uploaded_file, default_name="certificate")
+    return {"document_stored_name": stored.stored_name, "document_size": stored.size,
+            "document_sha256": stored.sha256, "document_content_type": stored.content_type,
+            "document_original_name": stored.original_name}
 
 
 def tax_exemption_request(*, account: CustomerAccount, country: str, region: str, certificate_type: str,
@@ -170,10 +137,10 @@ def tax_exemption_request(*, account: CustomerAccount, country: str, region: str
                                              "size": document["document_size"],
                                              "sha256": document["document_sha256"]}})
     except IntegrityError as error:  # a concurrent request for the same jurisdiction won
-        document_path(document["document_stored_name"]).unlink(missing_ok=True)
+        upload_discard(document["document_stored_name"])
         raise _already_requested(country, region) from error
     except BaseException:
-        document_path(document["document_stored_name"]).unlink(missing_ok=True)
+        upload_discard(document["document_stored_name"])
         raise
     return exemption
 

@@ -4,7 +4,7 @@ from core.models import AuditEntry
 
 
 def audit_record(
-    *, action: str, object_type: str, object_id: str, actor=None, actor_label: str = "",
+    *, action: str, object_type: str, object_id: str | int, actor=None, actor_label: str = "",
     before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
 ) -> AuditEntry:
     label = actor_label or (getattr(actor, "get_username", lambda: "")() if actor else "") or "system"

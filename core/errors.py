@@ -5,12 +5,14 @@ Services raise these; views, API endpoints and commands translate them once (see
 
 from typing import Any
 
+from django.utils.functional import Promise
+
 
 class ApplicationError(Exception):
     code = "application_error"
     http_status = 400
 
-    def __init__(self, message: str, *, code: str | None = None, details: dict[str, Any] | None = None):
+    def __init__(self, message: str | Promise, *, code: str | None = None, details: dict[str, Any] | None = None):
         super().__init__(message)
         self.message = message
         if code:

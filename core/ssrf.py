@@ -66,7 +66,7 @@ def address_refused(address: str, *, allow_loopback: bool) -> bool:
         parsed = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return True
-    if getattr(parsed, "ipv4_mapped", None):
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is not None:
         parsed = parsed.ipv4_mapped
     if parsed.is_loopback:
         return not allow_loopback

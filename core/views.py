@@ -3,13 +3,6 @@ from django.shortcuts import render
 from core.errors import ApplicationError
 
 
-def home(request):
-    from verification.models import Program
-
-    programs = Program.objects.filter(is_active=True).order_by("name")
-    return render(request, "home.html", {"programs": programs})
-
-
 class ApplicationErrorMiddleware:
     """Pages answer an ApplicationError with its status and message, not a server error."""
 

@@ -19,10 +19,12 @@ class Coupon(models.Model):
 
     code_hash = models.CharField(max_length=64, unique=True)
     code_hint = models.CharField(max_length=8)  # last characters, to tell coupons apart in lists
-    program = models.ForeignKey("verification.Program", on_delete=models.PROTECT, related_name="coupons")
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="coupons")
     organisation = models.ForeignKey("registry.Organisation", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="coupons")
-    application = models.OneToOneField("verification.Application", on_delete=models.PROTECT, related_name="coupon")
+    # The verification reference it was issued under, quoted to support with the code. A coupon knows no more of
+    # the application that earned it: verification points to its coupon (Application.coupon), not the reverse.
+    reference = models.CharField(max_length=20, blank=True, db_index=True)
     organisation_key = models.CharField(max_length=80)  # org_id, or "manual:<application reference>"
     email = models.EmailField()
     state = models.CharField(max_length=10, choices=CouponState.choices, default=CouponState.ACTIVE)

@@ -2,28 +2,25 @@
 organisation-level checks, its live coupons are flagged and its discount stops at the next renewal
 (billing.subscriptions.coupon_discount_state). See docs/monitoring.md.
 
-- `registry_status_watch()` / `StatusWatch.finish()`: the registry import's hook. Before the run writes anything it
-  reads the status of the organisations Vouch follows (a live coupon or a pending application: a few rows, two
-  queries whatever the size of the file); after the writes, inside the same transaction, it reads them again and
-  handles each one whose status changed. A failed run rolls the flags, audit entries and events back with the data.
+- The registry import announces `registry.events.OrganisationStatusChanged` for the organisations followed here
+  (`coupons_follow`: those with a live coupon; verification follows those with a pending application), inside its
+  transaction. A failed run rolls the flags, audit entries and events back with the data.
 - `organisation_status_changed()`: flag the organisation's live coupons (when it left its register), audit the
-  change, emit `organisation.status_changed`.
+  change, announce `coupons.events.OrganisationCouponsReviewed` (verification tells the partners concerned).
 - `coupons_flag()` / `coupon_unflag()`: the one flagging service (also used by `reverify_coupons`).
 """
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Q
 from django.utils import timezone
 
 from core.audit import audit_record
+from core.events import event_publish
+from coupons.events import OrganisationCouponsReviewed
 from coupons.models import Coupon, CouponState
+from registry.events import OrganisationStatusChanged
 from registry.models import Organisation, OrganisationStatus
-from verification.models import Application
-from verification.selectors import PENDING_STATES
-from webhooks.payloads import organisation_event_data
-from webhooks.services import webhook_event_emit
 
 # Coupons whose discount is still to come or still running: issued and unused, or used and not revoked.
 LIVE_STATES = (CouponState.ACTIVE, CouponState.REDEEMED)
@@ -38,13 +35,9 @@ def live_coupons(*, organisation_ids=None):
     return coupons
 
 
-def followed_statuses() -> dict[int, str]:
-    """{organisation pk: status} for every organisation with a live coupon or a pending application."""
-    with_coupon = Coupon.objects.filter(state__in=LIVE_STATES, organisation__isnull=False).values("organisation_id")
-    with_application = (Application.objects.filter(state__in=PENDING_STATES, organisation__isnull=False)
-                        .values("organisation_id"))
-    followed = Organisation.objects.filter(Q(pk__in=with_coupon) | Q(pk__in=with_application))
-    return dict(followed.values_list("pk", "status"))
+def coupons_follow():
+    """The registry's follower (registry.watch): organisations with a live coupon."""
+    return Coupon.objects.filter(state__in=LIVE_STATES, organisation__isnull=False).values("organisation_id")
 
 
 def _coupon_snapshot(coupon: Coupon) -> dict:
@@ -105,11 +98,11 @@ class StatusChange:
 def organisation_status_changed(*, organisation: Organisation, old_status: str, now: datetime | None = None,
                                 actor=None, actor_label: str = "") -> StatusChange:
     """React to a registry status change already written: flag the live coupons when the organisation is no longer
-    active (a return to active clears nothing: `reverify_coupons` does, once every check passes), audit, and emit
-    `organisation.status_changed`. Call inside the transaction that changed the status."""
+    active (a return to active clears nothing: `reverify_coupons` does, once every check passes), audit, and
+    announce it. Call inside the transaction that changed the status."""
     now = now or timezone.now()
     change = StatusChange(organisation=organisation, old_status=old_status)
-    coupons = list(live_coupons(organisation_ids=[organisation.pk]).select_related("application", "program"))
+    coupons = list(live_coupons(organisation_ids=[organisation.pk]).select_related("program"))
     if organisation.status != OrganisationStatus.ACTIVE:
         change.flagged = coupons_flag(coupons=coupons, reason=removal_flag_reason(organisation), now=now,
                                       actor=actor, actor_label=actor_label)
@@ -119,10 +112,10 @@ def organisation_status_changed(*, organisation: Organisation, old_status: str, 
                  before={"status": old_status},
                  after={"status": organisation.status, "removal_reason": organisation.removal_reason,
                         "changed_on": _iso(changed_on), "flagged_coupons": [c.pk for c in change.flagged]})
-    data = organisation_event_data(organisation=organisation, old_status=old_status, new_status=organisation.status,
-                                   reason=organisation.removal_reason, changed_on=changed_on)
-    data["flagged_coupons"] = [coupon_summary(c) for c in change.flagged]
-    webhook_event_emit(event_type=ORGANISATION_STATUS_CHANGED, organisation=organisation, data=data)
+    event_publish(OrganisationCouponsReviewed(
+        organisation_id=organisation.pk, org_id=organisation.org_id, name=organisation.name, old_status=old_status,
+        new_status=organisation.status, removal_reason=organisation.removal_reason, changed_on=changed_on,
+        flagged_coupons=tuple(coupon_summary(c) for c in change.flagged)))
     return change
 
 
@@ -130,25 +123,8 @@ def _iso(day) -> str:
     return day.isoformat() if isinstance(day, date) else str(day)
 
 
-class StatusWatch:
-    """The registry import's hook: `watch = registry_status_watch()` before the run writes, `watch.finish(...)`
-    after its last write, in the same transaction."""
-
-    def __init__(self, before: dict[int, str]):
-        self.before = before
-
-    def finish(self, *, actor_label: str, now: datetime | None = None) -> list[StatusChange]:
-        if not self.before:
-            return []
-        after = followed_statuses()  # the same set: an import changes no coupon or application
-        changed = {pk: old for pk, old in self.before.items() if pk in after and after[pk] != old}
-        if not changed:
-            return []
-        organisations = Organisation.objects.filter(pk__in=list(changed)).order_by("org_id")
-        return [organisation_status_changed(organisation=organisation, old_status=changed[organisation.pk],
-                                            now=now, actor_label=actor_label)
-                for organisation in organisations]
-
-
-def registry_status_watch() -> StatusWatch:
-    return StatusWatch(followed_statuses())
+def registry_status_changed(event: OrganisationStatusChanged) -> StatusChange:
+    """The handler of the registry's announcement (subscribed in CouponsConfig.ready)."""
+    organisation = Organisation.objects.get(pk=event.organisation_id)
+    return organisation_status_changed(organisation=organisation, old_status=event.old_status,
+                                       actor_label=event.actor_label)

@@ -45,6 +45,7 @@ def _refuse_other_programs(*, program, code: str, client_key: str, now: datetime
     CouponAttempt.objects.create(client_key=client_key, at=now, succeeded=False)
     refusal = coupon_refusal(coupon_facts=None, email="", product_codes=(), billing_cycle="", now=now,
                              program_products=())
+    assert refusal is not None  # an unknown code is always refused
     raise CouponNotFound(refusal.message, code=refusal.code, details=refusal.details(None))
 
 

@@ -22,10 +22,10 @@ from email_validator import EmailNotValidError, validate_email
 
 from core.audit import audit_record
 from core.errors import ApplicationError, Conflict, InvalidInput, RateLimited
+from core.events import event_publish
+from coupons.events import COUPON_REDEEMED, CouponChanged
 from coupons.models import Coupon, CouponAttempt, CouponState
 from coupons.services import coupon_find
-from webhooks.payloads import coupon_event_data
-from webhooks.services import webhook_event_emit
 
 ELIGIBLE_BILLING_CYCLES = ("annual",)
 RATE_LIMIT_FAILURES = 10  # failed lookups allowed per client key…
@@ -212,11 +212,12 @@ class CouponQuote:
 def coupon_facts_of(coupon: Coupon) -> CouponFacts:
     program = coupon.program
     return CouponFacts(state=coupon.state, redeem_by=coupon.redeem_by, email=coupon.email,
-                       reference=coupon.application.reference, vendor_name=program.vendor_name,
+                       reference=coupon.reference, vendor_name=program.vendor_name,
                        support_contact=program.support_contact, flagged=coupon.flagged_at is not None)
 
 
 def _error(refusal: Refusal, facts: CouponFacts | None) -> CouponRefused:
+    cls: type[CouponRefused]
     if refusal.http_status == 404:
         cls = CouponNotFound
     elif refusal.http_status == 409:
@@ -265,7 +266,7 @@ def _lookup(*, code: str, client_key: str | None, now: datetime) -> Coupon | Non
     coupon_attempts_check(client_key=client_key, now=now)
     coupon = coupon_find(code=code)
     if coupon is not None:
-        coupon = Coupon.objects.select_related("program", "application").get(pk=coupon.pk)
+        coupon = Coupon.objects.select_related("program").get(pk=coupon.pk)
     _attempt_record(client_key=client_key, now=now, succeeded=coupon is not None)
     return coupon
 
@@ -273,7 +274,7 @@ def _lookup(*, code: str, client_key: str | None, now: datetime) -> Coupon | Non
 def _quote(coupon: Coupon, product_codes) -> CouponQuote:
     return CouponQuote(coupon=coupon, discount_percent=Decimal(coupon.program.discount_percent),
                        eligible_products=eligible_subset(product_codes, coupon.program.eligible_products),
-                       reference=coupon.application.reference)
+                       reference=coupon.reference)
 
 
 def coupon_validate(
@@ -293,12 +294,13 @@ def coupon_validate(
                              program_products=coupon.program.eligible_products if coupon else ())
     if refusal:
         raise _error(refusal, facts)
+    assert coupon is not None  # an unknown code is always refused
     return _quote(coupon, product_codes)
 
 
 def _snapshot(coupon: Coupon) -> dict:
     return {"state": coupon.state, "hint": coupon.code_hint, "program": coupon.program_id,
-            "application": coupon.application_id, "email": coupon.email,
+            "reference": coupon.reference, "email": coupon.email,
             "redeemed_at": coupon.redeemed_at.isoformat() if coupon.redeemed_at else None,
             "redemption_key": coupon.redemption_key}
 
@@ -331,6 +333,7 @@ def coupon_redeem(
                              billing_cycle=billing_cycle, now=now, program_products=program_products)
     if refusal:
         raise _error(refusal, facts)
+    assert coupon is not None  # an unknown code is always refused
 
     before = _snapshot(coupon)
     with transaction.atomic():
@@ -340,10 +343,10 @@ def coupon_redeem(
             coupon.refresh_from_db()
             audit_record(action="coupon.redeemed", object_type="coupon", object_id=coupon.pk, actor=actor,
                          before=before,
-                         after={**_snapshot(coupon), "application_reference": coupon.application.reference,
+                         after={**_snapshot(coupon), "application_reference": coupon.reference,
                                 "products": list(eligible_subset(product_codes, program_products)),
                                 "billing_cycle": (billing_cycle or "").strip().lower()})
-            webhook_event_emit(event_type="coupon.redeemed", data=coupon_event_data(coupon), coupon=coupon)
+            event_publish(CouponChanged(coupon_id=coupon.pk, action=COUPON_REDEEMED, reference=coupon.reference))
             return coupon
 
     # Lost the race (or the state changed since the read): say precisely what happened.
@@ -355,5 +358,6 @@ def coupon_redeem(
                              billing_cycle=billing_cycle, now=now, program_products=program_products)
     if refusal:
         raise _error(refusal, facts)
+    assert coupon is not None  # an unknown code is always refused
     raise Conflict(_("The coupon could not be redeemed; please try again."), code="coupon_not_redeemed",
                    details={"reference": facts.reference, "contact": contact_details(VENDOR_SUPPORT, facts)})

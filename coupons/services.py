@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import Conflict, InvalidInput
+from core.events import event_publish
 from coupons.codes import (
     coupon_code_generate,
     coupon_code_hash,
@@ -21,19 +22,20 @@ from coupons.codes import (
     coupon_code_is_well_formed,
     coupon_code_normalise,
 )
+from coupons.events import COUPON_ISSUED, COUPON_REVOKED, CouponChanged
 from coupons.models import Coupon, CouponState
-from webhooks.payloads import coupon_event_data
-from webhooks.services import webhook_event_emit
+from programs.models import Program
+from registry.models import Organisation
 
 MAX_REASON_CHARS = 300
 
 
-def coupon_organisation_key(application) -> str:
-    """What "the same organisation" means for the one-active-coupon rule: its org-id, or the application for an
-    organisation added by hand (no registry identity to compare)."""
-    if application.organisation_id:
-        return application.organisation.org_id
-    return f"manual:{application.reference}"
+def coupon_organisation_key(*, organisation: Organisation | None, reference: str) -> str:
+    """What "the same organisation" means for the one-active-coupon rule: its org-id, or the verification
+    reference for an organisation added by hand (no registry identity to compare)."""
+    if organisation is not None:
+        return organisation.org_id
+    return f"manual:{reference}"
 
 
 def _snapshot(coupon: Coupon) -> dict:
@@ -42,7 +44,7 @@ def _snapshot(coupon: Coupon) -> dict:
         "hint": coupon.code_hint,
         "organisation_key": coupon.organisation_key,
         "program": coupon.program_id,
-        "application": coupon.application_id,
+        "reference": coupon.reference,
         "email": coupon.email,
         "redeem_by": coupon.redeem_by.isoformat() if coupon.redeem_by else None,
         "revoked_reason": coupon.revoked_reason,
@@ -61,33 +63,31 @@ def _expire_lapsed(*, organisation_key: str, program_id: int, now: datetime) -> 
                          before=before, after=_snapshot(coupon))
 
 
-def coupon_issue(*, application, actor=None, now: datetime | None = None) -> tuple[Coupon, str]:
-    """Issue the application's coupon. Returns the coupon and its code: the code exists only in this return value
-    (and the approval email), never in the database.
+def coupon_issue(*, program: Program, organisation: Organisation | None, email: str, reference: str, actor=None,
+                 now: datetime | None = None) -> tuple[Coupon, str]:
+    """Issue a coupon for an organisation (None: one added by hand), bound to `email`, under the verification
+    `reference`. Returns the coupon and its code: the code exists only in this return value (and the approval
+    email), never in the database.
 
     Raises Conflict `duplicate_active_coupon` when the organisation already holds an active coupon for the
-    program, and `coupon_already_issued` when this application already has one.
+    program (a partial unique constraint: two approvals racing cannot both issue one).
     """
     now = now or timezone.now()
-    program = application.program
-    organisation_key = coupon_organisation_key(application)
-    if not application.email:
+    organisation_key = coupon_organisation_key(organisation=organisation, reference=reference)
+    if not email:
         raise InvalidInput(_("The application has no email to bind the coupon to."), code="coupon_without_email")
     _expire_lapsed(organisation_key=organisation_key, program_id=program.pk, now=now)
 
     code = coupon_code_generate()
     coupon = Coupon(
         code_hash=coupon_code_hash(code), code_hint=coupon_code_hint(code), program=program,
-        organisation_id=application.organisation_id, application=application, organisation_key=organisation_key,
-        email=application.email, state=CouponState.ACTIVE, redeem_by=now + timedelta(days=program.coupon_redeem_days),
+        organisation=organisation, reference=reference, organisation_key=organisation_key, email=email,
+        state=CouponState.ACTIVE, redeem_by=now + timedelta(days=program.coupon_redeem_days),
     )
     try:
         with transaction.atomic():
             coupon.save(force_insert=True)
     except IntegrityError as error:
-        if Coupon.objects.filter(application_id=application.pk).exists():
-            raise Conflict(_("A coupon was already issued for this application."),
-                           code="coupon_already_issued", details={"reference": application.reference}) from error
         if Coupon.objects.filter(organisation_key=organisation_key, program_id=program.pk,
                                  state=CouponState.ACTIVE).exists():
             raise Conflict(_("This organisation already has an active coupon for this program."),
@@ -95,8 +95,8 @@ def coupon_issue(*, application, actor=None, now: datetime | None = None) -> tup
                            details={"organisation_key": organisation_key, "program": program.slug}) from error
         raise
     audit_record(action="coupon.issued", object_type="coupon", object_id=coupon.pk, actor=actor,
-                 after={**_snapshot(coupon), "application_reference": application.reference})
-    webhook_event_emit(event_type="coupon.issued", data=coupon_event_data(coupon), coupon=coupon)
+                 after={**_snapshot(coupon), "application_reference": reference})
+    event_publish(CouponChanged(coupon_id=coupon.pk, action=COUPON_ISSUED, reference=reference))
     return coupon, code
 
 
@@ -126,5 +126,5 @@ def coupon_revoke(*, coupon: Coupon, actor, reason: str, now: datetime | None = 
                            details={"state": coupon.state})
         audit_record(action="coupon.revoked", object_type="coupon", object_id=coupon.pk, actor=actor,
                      before=before, after=_snapshot(coupon))
-        webhook_event_emit(event_type="coupon.revoked", data=coupon_event_data(coupon), coupon=coupon)
+        event_publish(CouponChanged(coupon_id=coupon.pk, action=COUPON_REVOKED, reference=coupon.reference))
     return coupon

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from notifications.models import OutboxEmail, OutboxState
+from notifications.tasks import send_pending_emails
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def _message_id() -> str:
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "vouch.localhost"
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL or "")[1].rpartition("@")[2] or "vouch.localhost"
     return make_msgid(domain=domain)
 
 
@@ -72,7 +73,7 @@ def email_render(*, template: str, context: dict, language: str) -> tuple[str, s
     if "products" in context:
         context["products"] = [product_label(product) for product in context["products"]]
     with translation.override(language):
-        subject = render_to_string(f"{TEMPLATE_DIR}/{template}.subject.txt", context)
+        subject: str = render_to_string(f"{TEMPLATE_DIR}/{template}.subject.txt", context)
         text = render_to_string(f"{TEMPLATE_DIR}/{template}.txt", context)
         html = render_to_string(f"{TEMPLATE_DIR}/{template}.html", context)
     subject = " ".join(subject.split())[:SUBJECT_MAX_CHARS]  # one line: no header injection, no stray newlines
@@ -116,8 +117,6 @@ def _kick_pending() -> bool:
 def outbox_kick() -> None:
     """Ask the background worker for a sending pass. If the task backend is down, the email still waits in the
     outbox: the next pass (another email's, or the `send_outbox` cron sweep) sends it."""
-    from notifications.tasks import send_pending_emails
-
     try:
         send_pending_emails.enqueue()
     except Exception:  # the outbox row is safe; only the prompt delivery is lost

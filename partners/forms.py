@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Scope
-from verification.models import Program
+from programs.models import Program
 
 MAX_REQUESTS_PER_MINUTE = 100_000
 

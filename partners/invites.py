@@ -1,20 +1,28 @@
 """Hosted invites: a partner asks for a link to the hosted journey, hands it to one applicant, and gets the
-applicant back at its own `redirect_url` with the outcome. Pages: verification/views/invites.py."""
+applicant back at its own `redirect_url` with the outcome. Pages: partners/invite_views.py; the application itself
+goes through verification's intake service like every other."""
 
 import ipaddress
 import re
 import secrets
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
+from core.emails import email_normalise
 from core.errors import ApplicationError, Conflict, InvalidInput, NotFound
+from core.text import text_clean
 from partners.models import ApiKey, Invite, Partner
+from programs.selectors import program_country_check
+from registry.selectors import organisation_get
+from verification.models import Application, ApplicationState
+from verification.services.intake import intake_start
 
 DEFAULT_HOURS = 72
 MAX_HOURS = 720
@@ -75,7 +83,7 @@ def invite_state(invite: Invite, *, now: datetime | None = None) -> str:
 
 def invite_url(invite: Invite) -> str:
     with translation.override(invite.language):  # the journey opens in the language the partner chose
-        return settings.PUBLIC_BASE_URL + reverse("verification:invite", kwargs={"token": invite.token})
+        return settings.PUBLIC_BASE_URL + reverse("invite", kwargs={"token": invite.token})
 
 
 def invite_create(*, partner: Partner, api_key: ApiKey | None, redirect_url: str, expires_in_hours: int = DEFAULT_HOURS,
@@ -83,10 +91,6 @@ def invite_create(*, partner: Partner, api_key: ApiKey | None, redirect_url: str
                   now: datetime | None = None) -> Invite:
     """Check the prefill as the journey would (a real organisation of a country the program serves, a valid
     email), so the applicant never lands on a form the partner filled wrongly."""
-    from registry.selectors import organisation_get  # partners is imported by verification: import late
-    from verification.email_challenges import email_normalise
-    from verification.services.partner_applications import program_country_check, text_clean
-
     now = now or timezone.now()
     if not 1 <= expires_in_hours <= MAX_HOURS:
         raise InvalidInput(_("An invite lasts 1 to %(max)s hours.") % {"max": MAX_HOURS},
@@ -160,3 +164,46 @@ def invite_take(*, invite: Invite, application, now: datetime | None = None) -> 
     audit_record(action="invite.used", object_type="invite", object_id=invite.pk, actor_label="applicant",
                  before={"used_at": None}, after={"used_at": now.isoformat(), "application": application.reference})
     return invite
+
+
+def invite_application_start(*, invite: Invite, budget_minor: int, language: str,
+                             now: datetime | None = None) -> Application:
+    """The applicant opened a partner's invite and gave the budget: a draft bound to the partner, prefilled, and the
+    invite used (a conditional UPDATE: of two browsers racing on one link, one starts an application)."""
+    now = now or timezone.now()
+    partner = invite.partner
+    fields: dict = {}
+    if invite.prefill_org_id:
+        organisation = organisation_get(org_id=invite.prefill_org_id)
+        fields.update(organisation=organisation, country=organisation.country)
+    elif invite.prefill_country:
+        fields["country"] = invite.prefill_country
+    if invite.prefill_email:
+        fields["email"] = invite.prefill_email  # unverified: the email step sends the code
+    with transaction.atomic():
+        application = intake_start(program=partner.program, language=language, budget_minor=budget_minor,
+                                   partner=partner, now=now, **fields)
+        application = Application.objects.select_related("program", "organisation", "partner").get(
+            pk=application.pk)
+        invite_take(invite=invite, application=application, now=now)
+        audit_record(action="application.started_from_invite", object_type="application",
+                     object_id=application.pk, actor_label="applicant",
+                     after={"reference": application.reference, "partner": partner.pk, "invite": invite.public_id})
+    return application
+
+
+def invite_return_url(*, application: Application) -> tuple[str, str] | None:
+    """(partner name, URL back to the partner) once an application started from an invite was submitted; None
+    otherwise. The partner learns the outcome from the query: vouch_reference, vouch_status, vouch_invite and its
+    own external_id (the partner should confirm it through the API: a query string can be edited)."""
+    if not application.partner_id or application.state == ApplicationState.DRAFT:
+        return None
+    invite = Invite.objects.filter(application=application).select_related("partner").first()
+    if invite is None:
+        return None
+    parts = urlsplit(invite.redirect_url)
+    query = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True)
+             if key not in {"vouch_reference", "vouch_status", "vouch_invite", "external_id"}]
+    query += [("vouch_reference", application.reference), ("vouch_status", application.state),
+              ("vouch_invite", invite.public_id), ("external_id", invite.external_id)]
+    return invite.partner.name, urlunsplit(parts._replace(query=urlencode(query)))

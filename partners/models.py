@@ -18,7 +18,7 @@ class Partner(models.Model):
     """A vendor whose store is elsewhere, or a product embedding Vouch. It works within one program."""
 
     name = models.CharField(max_length=200)
-    program = models.ForeignKey("verification.Program", on_delete=models.PROTECT, related_name="partners")
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="partners")
     # The program's vendor sees every application of the program; other partners only the ones they brought.
     sees_all_applications = models.BooleanField(default=False)
     contact_email = models.EmailField(blank=True)

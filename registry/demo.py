@@ -82,7 +82,8 @@ def write_demo_acnc(path: Path, count: int = 300, seed: int = 11) -> Path:
     from stdnum.au import abn
 
     rng = random.Random(seed)
-    rows, seen = [], set()
+    rows: list = []
+    seen: set = set()
     while len(rows) < count:
         last, _ = rng.choice(LAST)
         name = f"{rng.choice(FIRST).title()} {rng.choice(MIDDLE).title()} {last.replace(' INC', '').title()}"

@@ -5,7 +5,9 @@ match decision are pure functions over plain values, written down in docs/reconc
 """
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext
@@ -165,7 +167,7 @@ def _namesakes_at(text: str, country: str | None, postcodes: tuple[str, ...]) ->
     name = normalise_name(text)
     if not postcodes or not name:
         return []
-    found = []
+    found: list = []
     for postcode in postcodes[:MAX_VALUES_PER_PROPERTY]:
         rows = Organisation.objects.filter(search_name=name, postcode__istartswith=postcode[:5])
         if country:
@@ -174,7 +176,7 @@ def _namesakes_at(text: str, country: str | None, postcodes: tuple[str, ...]) ->
     return found
 
 
-def _candidate(row: dict, query: ReconciliationQuery) -> Candidate:
+def _candidate(row: Mapping[str, Any], query: ReconciliationQuery) -> Candidate:
     candidate = Candidate(
         org_id=row["org_id"], name=row["name"], country=row["country"], city=row["city"] or "",
         region=row["region"] or "", registry_number=row["registry_number"],

@@ -1,6 +1,6 @@
 import pytest
 
-from verification.demo import program_demo_ensure
+from programs.demo import program_demo_ensure
 
 
 @pytest.mark.django_db

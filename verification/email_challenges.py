@@ -15,10 +15,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
-from email_validator import EmailNotValidError, validate_email
 
 from core.audit import audit_record
-from core.errors import ApplicationError, Conflict, InvalidInput, RateLimited
+from core.emails import email_normalise
+from core.errors import ApplicationError, Conflict, RateLimited
+from notifications.services import email_queue
 from verification.models import Application, ApplicationState, EmailChallenge
 
 CODE_MINUTES_VALID = 15
@@ -49,16 +50,6 @@ class CodeInvalid(ApplicationError):
     http_status = 400
 
 
-def email_normalise(email: str) -> str:
-    """The form every comparison uses: syntax checked, domain in lower case (IDNA), local part as typed."""
-    try:
-        valid = validate_email((email or "").strip(), check_deliverability=False)
-    except EmailNotValidError as error:
-        raise InvalidInput(_("This email address is not valid: %(reason)s") % {"reason": error},
-                           code="email_invalid") from error
-    return f"{valid.local_part}@{valid.ascii_domain.lower()}"
-
-
 def _hash(salt: str, code: str) -> str:
     return salted_hmac(_HMAC_SALT, f"{salt}:{code}", algorithm="sha256").hexdigest()
 
@@ -70,8 +61,6 @@ def _require_draft(application: Application) -> None:
 
 def email_challenge_send(*, application: Application, email: str) -> EmailChallenge:
     """Record `email` on the draft and send it a new code. A changed email must be verified again."""
-    from notifications.services import email_queue  # imported late: the notifications app builds on verification
-
     normalised = email_normalise(email)
     now = timezone.now()
     with transaction.atomic():

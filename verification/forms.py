@@ -7,17 +7,12 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.money import minor_exponent
-from registry.countries import COUNTRY_NAMES
-from verification.models import Application, Program
+from programs.models import Program
+from programs.selectors import program_countries
+from verification.models import Application
 
 MAX_UPLOADS = 5
 STATEMENT_MAX_CHARS = 5000
-
-
-def program_countries(program: Program) -> list[tuple[str, str]]:
-    """The program's countries, by name. An empty list in the program means every country with a register."""
-    codes = program.supported_countries or list(COUNTRY_NAMES)
-    return sorted(((code, str(COUNTRY_NAMES.get(code, code))) for code in codes), key=lambda item: item[1])
 
 
 class BudgetForm(forms.Form):
@@ -26,6 +21,7 @@ class BudgetForm(forms.Form):
     def __init__(self, *args, program: Program, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["budget"]
+        assert isinstance(field, forms.DecimalField)
         field.decimal_places = minor_exponent(program.budget_currency)
         field.label = _("Annual operating budget of the organisation, in %(currency)s") % {
             "currency": program.budget_currency}
@@ -132,7 +128,8 @@ _FILES_HELP = _("PDF, PNG or JPEG, up to %(mb)d MB each.")
 
 
 class DocumentsForm(forms.Form):
-    files = MultipleFileField(label=_("Documents"))
+    # A field named like the form's `files` attribute (the uploads), on purpose: it reads them.
+    files = MultipleFileField(label=_("Documents"))  # type: ignore[assignment]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,7 +139,7 @@ class DocumentsForm(forms.Form):
 class AppealForm(forms.Form):
     statement = forms.CharField(label=_("Why should the decision change?"), max_length=STATEMENT_MAX_CHARS,
                                 widget=forms.Textarea(attrs={"rows": 6}))
-    files = MultipleFileField(label=_("Documents"), required=False)
+    files = MultipleFileField(label=_("Documents"), required=False)  # type: ignore[assignment]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,46 +1,12 @@
-"""Programs (configuration data) and applications (an organisation's request to join one)."""
+"""Applications (an organisation's request to join a program), their checks, email challenges, documents, appeals."""
 
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from programs.models import Program
 from registry.models import Organisation
-
-DEFAULT_EXCLUSIONS = ["school", "higher_education", "government", "political"]
-DEFAULT_PRODUCTS = ["workplace-pro", "workplace-business", "large-meetings", "webinars", "cloud-storage"]
-
-
-class Program(models.Model):
-    """A vendor's nonprofit discount program: every rule the page states, as data a program admin edits."""
-
-    slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=200)
-    vendor_name = models.CharField(max_length=200)
-    budget_cap_minor = models.BigIntegerField(default=10_000_000 * 100)  # inclusive
-    budget_currency = models.CharField(max_length=3, default="USD")
-    # Units of the budget currency per unit of another currency, e.g. {"GBP": "1.27", "EUR": "1.08"}.
-    exchange_rates = models.JSONField(default=dict, blank=True)
-    discount_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("50"))
-    eligible_products = models.JSONField(default=list)
-    supported_countries = models.JSONField(default=list)  # ISO codes; empty = every country with a register
-    exclusions = models.JSONField(default=list)  # category slugs (registry.categories.Category)
-    sanctioned_countries = models.JSONField(default=list)
-    terms_version = models.CharField(max_length=40)
-    terms_text = models.TextField()
-    privacy_version = models.CharField(max_length=40)
-    privacy_text = models.TextField()
-    review_sla_business_days = models.PositiveSmallIntegerField(default=3)
-    application_expiry_days = models.PositiveSmallIntegerField(default=30)
-    coupon_redeem_days = models.PositiveSmallIntegerField(default=90)
-    education_program_url = models.URLField(blank=True)
-    sales_contact_url = models.URLField(blank=True)
-    support_contact = models.CharField(max_length=200, blank=True)  # the vendor's support, for coupon problems
-    is_active = models.BooleanField(default=True)
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ApplicationState(models.TextChoices):
@@ -100,6 +66,8 @@ class Application(models.Model):
                                    related_name="+")
     decision_reasons = models.JSONField(default=list, blank=True)  # [{"code": …, "message": …}]
     decision_message = models.TextField(blank=True)
+    # The coupon the approval earned (a coupon knows its organisation, program and email, not its application).
+    coupon = models.OneToOneField("coupons.Coupon", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     information_request = models.TextField(blank=True)
@@ -116,7 +84,7 @@ class Application(models.Model):
 
     @property
     def organisation_name(self) -> str:
-        return self.organisation.name if self.organisation_id else self.manual_name
+        return self.organisation.name if self.organisation is not None else self.manual_name
 
 
 class CheckOutcome(models.TextChoices):

@@ -25,7 +25,8 @@ from django.utils import timezone, translation
 from core.models import AuditEntry
 from coupons.models import Coupon, CouponState
 from coupons.monitoring import coupon_unflag, coupons_flag, organisation_status_changed
-from verification.models import CheckResult, Program
+from programs.models import Program
+from verification.models import Application, CheckResult
 from verification.rules import FAIL, PASS, decide, organisation_checks
 from verification.selectors import organisation_facts, program_rules
 
@@ -62,7 +63,7 @@ def live_coupons_to_check(*, program: Program | None = None, now: datetime):
     coupons = Coupon.objects.filter(Q(state=CouponState.REDEEMED) | Q(state=CouponState.ACTIVE, redeem_by__gte=now))
     if program is not None:
         coupons = coupons.filter(program=program)
-    return coupons.select_related("program", "application", "organisation__source").order_by("pk")
+    return coupons.select_related("program", "organisation__source").order_by("pk")
 
 
 def _chunks(queryset, size: int):
@@ -71,18 +72,23 @@ def _chunks(queryset, size: int):
         yield chunk
 
 
-def _recorded(coupons: list[Coupon]) -> dict[int, set[tuple[str, str]]]:
+def _applications_of(coupons: list[Coupon]) -> dict[int, int]:
+    """{coupon pk: pk of the application that earned it} (Application.coupon)."""
+    return dict(Application.objects.filter(coupon__in=[c.pk for c in coupons]).values_list("coupon_id", "pk"))
+
+
+def _recorded(application_ids) -> dict[int, set[tuple[str, str]]]:
     """{application pk: {(rule, code)}} of the checks that did not pass when the application was decided."""
     recorded: dict[int, set[tuple[str, str]]] = {}
-    rows = (CheckResult.objects.filter(application_id__in=[c.application_id for c in coupons])
+    rows = (CheckResult.objects.filter(application_id__in=list(application_ids))
             .exclude(outcome=PASS).values_list("application_id", "rule", "code"))
     for application_id, rule, code in rows:
         recorded.setdefault(application_id, set()).add((rule, code))
     return recorded
 
 
-def _registered_at_approval(coupons: list[Coupon]) -> dict[int, str]:
-    rows = CheckResult.objects.filter(application_id__in=[c.application_id for c in coupons], rule="registered")
+def _registered_at_approval(application_ids) -> dict[int, str]:
+    rows = CheckResult.objects.filter(application_id__in=list(application_ids), rule="registered")
     return {row.application_id: str(row.evidence.get("value") or "") for row in rows}
 
 
@@ -103,16 +109,18 @@ def coupons_reverify(*, program: Program | None = None, now: datetime | None = N
     announced: dict[str, set[int]] = {}  # org_id -> coupons flagged by the status change this run emitted
     results = []
     for chunk in _chunks(live_coupons_to_check(program=program, now=now), CHUNK):
-        recorded = _recorded(chunk)
-        at_approval = _registered_at_approval(chunk)
+        application_of = _applications_of(chunk)
+        recorded = _recorded(application_of.values())
+        at_approval = _registered_at_approval(application_of.values())
         known = last_known_statuses([c.organisation.org_id for c in chunk if c.organisation_id])
         for coupon in chunk:
             rules = rules_by_program.get(coupon.program_id)
             if rules is None:
                 rules = rules_by_program[coupon.program_id] = program_rules(program=coupon.program)
-            previous_status = known.get(coupon.organisation_key) or at_approval.get(coupon.application_id) or ""
+            application_id = application_of.get(coupon.pk)
+            previous_status = known.get(coupon.organisation_key) or at_approval.get(application_id or 0) or ""
             with transaction.atomic():
-                results.append(_reverify(coupon, rules, recorded.get(coupon.application_id, set()),
+                results.append(_reverify(coupon, rules, recorded.get(application_id or 0, set()),
                                          previous_status, announced, now=now, actor_label=actor_label))
     return results
 
@@ -124,7 +132,7 @@ def _reasons(verdicts) -> list[dict]:
 def _reverify(coupon: Coupon, rules, recorded: set[tuple[str, str]], previous_status: str,
               announced: dict[str, set[int]], *,
               now: datetime, actor_label: str) -> CouponReverification:
-    result = CouponReverification(coupon_id=coupon.pk, reference=coupon.application.reference,
+    result = CouponReverification(coupon_id=coupon.pk, reference=coupon.reference,
                                   program=coupon.program.slug, org_id=coupon.organisation_key,
                                   was_eligible=coupon.flagged_at is None)
     organisation = coupon.organisation

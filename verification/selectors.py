@@ -11,8 +11,9 @@ from django.utils import timezone, translation
 
 from core.errors import NotFound
 from coupons.models import Coupon, CouponState
+from programs.models import Program
 from registry.models import Organisation
-from verification.models import Application, ApplicationState, Program
+from verification.models import Application, ApplicationState
 from verification.rules import ApplicantFacts, OrganisationFacts, ProgramRules
 
 # What a reviewer works on; drafts, decided and expired applications are not in the queue.
@@ -58,9 +59,10 @@ def dashboard_figures(*, program: Program | None = None, now: datetime | None = 
     by_state = {state.value: counts.get(state.value, 0) for state in ApplicationState}
     decided = list(applications.filter(decided_at__isnull=False, submitted_at__isnull=False)
                    .values_list("submitted_at", "decided_at", "due_at", "decided_automatically"))
-    hours = [(decided_at - submitted_at).total_seconds() / 3600 for submitted_at, decided_at, _, _ in decided]
+    hours = [(decided_at - submitted_at).total_seconds() / 3600 for submitted_at, decided_at, _, _ in decided
+             if decided_at is not None and submitted_at is not None]
     within = sum(1 for _, decided_at, due_at, automatic in decided
-                 if automatic or (due_at is not None and decided_at <= due_at))
+                 if automatic or (due_at is not None and decided_at is not None and decided_at <= due_at))
     automatic = sum(1 for *_, is_automatic in decided if is_automatic)
     return {
         "by_state": by_state,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from verification.views import invites, journey, proofs, status
+from verification.views import journey, proofs, status
 
 app_name = "verification"
 urlpatterns = [
@@ -10,7 +10,6 @@ urlpatterns = [
     path("status/<str:token>/documents/", status.status_documents, name="status_documents"),
     path("status/<str:token>/appeal/", status.status_appeal, name="status_appeal"),
     path("status/<str:token>/receipt/", proofs.status_receipt, name="status_receipt"),
-    path("invite/<str:token>/", invites.invite_page, name="invite"),
     path("contact/<str:token>/", proofs.contact_answer, name="contact_answer"),
     path("<slug:slug>/", journey.program_page, name="program"),
     path("<slug:slug>/apply/organisation/manual/", journey.step_organisation_manual, name="organisation_manual"),

@@ -59,12 +59,14 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs page's scripts and styles itself, not from a CDN
     "core",
     "registry",
+    "programs",
     "verification",
     "coupons",
     "billing",
     "notifications",
     "partners",
     "webhooks",
+    "vouch",  # the project package: demo seeding that composes every app
 ]
 
 MIDDLEWARE = [

@@ -28,8 +28,7 @@ from django.utils import timezone
 
 from webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
 from webhooks.payloads import event_payload
-from webhooks.rules import address_refused, next_attempt_after_failure, url_problem
-from webhooks.services import allow_http_localhost
+from webhooks.rules import address_refused, allow_http_localhost, next_attempt_after_failure, url_problem
 from webhooks.signing import HEADER, signature_header
 
 logger = logging.getLogger(__name__)

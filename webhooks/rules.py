@@ -2,6 +2,8 @@
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
+
 from core.ssrf import LOCAL_HOSTS, MAX_URL_CHARS, address_refused, ip_literal, url_problem
 
 FIRST_BACKOFF = timedelta(minutes=1)
@@ -24,3 +26,8 @@ def next_attempt_after_failure(*, attempts: int, failed_at: datetime, retry_unti
     if failed_at >= retry_until:
         return None
     return min(failed_at + retry_backoff(attempts), retry_until)
+
+
+def allow_http_localhost() -> bool:
+    """Webhooks go to https URLs only; DEBUG or WEBHOOKS_ALLOW_HTTP_LOCALHOST also allow http to this machine."""
+    return bool(settings.DEBUG or getattr(settings, "WEBHOOKS_ALLOW_HTTP_LOCALHOST", False))

@@ -1,36 +1,23 @@
 """Reads: who receives an event (the routing rule), and the delivery log.
 
-Routing rule (docs/webhooks.md, "Who receives what"):
-- an application or coupon event goes to the active partners of the application's program that see every
-  application of it (`sees_all_applications`, the program's vendor), and to the partner that brought the
-  application (`Application.partner`), whatever its program;
-- organisation.status_changed goes to the active partners that see every application of a program holding an
-  application or a coupon for that organisation, and to the partners that brought one of its applications;
-- then to each active subscription of those partners whose event types include the event's (none listed: all).
+Routing rule (docs/webhooks.md, "Who receives what"): verification's PartnerEvent names its audience.
+- an application or coupon event: the application's program and the partner that brought the application;
+- organisation.status_changed: every program holding an application or a coupon for that organisation, and the
+  partners that brought one of its applications;
+- the active partners that see every application of one of those programs (`sees_all_applications`, the
+  program's vendor) and the active partners named, then each active subscription of theirs whose event types
+  include the event's (none listed: all).
 """
 
 from django.db.models import Q, QuerySet
 
-from coupons.models import Coupon
 from partners.models import Partner
-from verification.models import Application
 from webhooks.models import WebhookDelivery, WebhookSubscription
 
 
-def partners_for_application(*, application) -> QuerySet[Partner]:
-    reach = Q(program_id=application.program_id, sees_all_applications=True)
-    if application.partner_id:
-        reach |= Q(pk=application.partner_id)
+def partners_reached(*, program_ids=(), partner_ids=()) -> QuerySet[Partner]:
+    reach = Q(program_id__in=list(program_ids), sees_all_applications=True) | Q(pk__in=list(partner_ids))
     return Partner.objects.filter(reach, is_active=True)
-
-
-def partners_for_organisation(*, organisation) -> QuerySet[Partner]:
-    applications = Application.objects.filter(organisation_id=organisation.pk)
-    program_ids = set(applications.values_list("program_id", flat=True)) | set(
-        Coupon.objects.filter(organisation_id=organisation.pk).values_list("program_id", flat=True))
-    brought = set(applications.filter(partner__isnull=False).values_list("partner_id", flat=True))
-    return Partner.objects.filter(Q(program_id__in=program_ids, sees_all_applications=True) | Q(pk__in=brought),
-                                  is_active=True)
 
 
 def subscriptions_for_event(*, event_type: str, partners: QuerySet[Partner]) -> list[WebhookSubscription]:

@@ -1,9 +1,8 @@
 """Webhooks: emit events (an outbox written in the caller's transaction), manage subscriptions, redeliver.
 
     with transaction.atomic():
-        transition(...)   # the change
-        webhook_event_emit(event_type="application.approved", data=application_event_data(application),
-                           application=application)
+        transition(...)   # the change; verification announces a PartnerEvent (core.events)
+        # -> webhook_event_record(event), subscribed in WebhooksConfig.ready: one outbox row per subscription
 
 If the transaction rolls back, no event and no delivery exist. If it commits, the worker is asked for a delivery
 pass (webhooks.tasks.deliver_webhooks), and the `send_webhooks` command sweeps behind it. See docs/webhooks.md.
@@ -13,7 +12,6 @@ import logging
 import secrets
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,10 +20,11 @@ from django.utils.translation import gettext_lazy
 from core.audit import audit_record
 from core.errors import Conflict, InvalidInput, PermissionDenied
 from partners.models import Partner
+from verification.events import PartnerEvent
 from webhooks.models import DeliveryStatus, EventType, WebhookDelivery, WebhookEvent, WebhookSubscription
-from webhooks.payloads import APPLICATION_ACTION_EVENTS, application_event_data
-from webhooks.rules import RETRY_WINDOW, url_problem
-from webhooks.selectors import partners_for_application, partners_for_organisation, subscriptions_for_event
+from webhooks.rules import RETRY_WINDOW, allow_http_localhost, url_problem
+from webhooks.selectors import partners_reached, subscriptions_for_event
+from webhooks.tasks import deliver_webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -39,42 +38,37 @@ URL_MESSAGES = {
 }
 
 
-def allow_http_localhost() -> bool:
-    return bool(settings.DEBUG or getattr(settings, "WEBHOOKS_ALLOW_HTTP_LOCALHOST", False))
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Events
 
 
-def webhook_event_emit(*, event_type: str, data: dict, application=None, coupon=None,
-                       organisation=None) -> list[WebhookDelivery]:
+def webhook_event_emit(*, event_type: str, data: dict, program_ids=(), partner_ids=(),
+                       application_id: int | None = None, coupon_id: int | None = None,
+                       org_id: str = "") -> list[WebhookDelivery]:
     """Record an event and one delivery per active subscription that should receive it (selectors: the routing
     rule). Call it inside the transaction of the change. An event no subscription wants is not stored."""
     if event_type not in EventType.values:
         raise ValueError(f"unknown webhook event type {event_type!r}")
-    if coupon is not None and application is None:
-        application = coupon.application
-    if application is not None:
-        partners = partners_for_application(application=application)
-    elif organisation is not None:
-        partners = partners_for_organisation(organisation=organisation)
-    else:
-        raise ValueError("a webhook event needs an application, a coupon or an organisation")
+    partners = partners_reached(program_ids=program_ids, partner_ids=partner_ids)
     subscriptions = subscriptions_for_event(event_type=event_type, partners=partners)
     if not subscriptions:
         return []
     now = timezone.now()
-    org_id = organisation.org_id if organisation is not None else (
-        application.organisation.org_id if application.organisation_id else "")
     with transaction.atomic():
-        event = WebhookEvent.objects.create(type=event_type, data=data, created_at=now, application=application,
-                                            coupon=coupon, org_id=org_id)
+        event = WebhookEvent.objects.create(type=event_type, data=data, created_at=now,
+                                            application_id=application_id, coupon_id=coupon_id, org_id=org_id or "")
         deliveries = WebhookDelivery.objects.bulk_create([
             WebhookDelivery(event=event, subscription=subscription, next_attempt_at=now,
                             retry_until=now + RETRY_WINDOW) for subscription in subscriptions])
     _kick_on_commit()
     return deliveries
+
+
+def webhook_event_record(event: PartnerEvent) -> list[WebhookDelivery]:
+    """The handler of verification's PartnerEvent (subscribed in WebhooksConfig.ready)."""
+    return webhook_event_emit(event_type=event.type, data=event.data, program_ids=event.program_ids,
+                              partner_ids=event.partner_ids, application_id=event.application_id,
+                              coupon_id=event.coupon_id, org_id=event.org_id)
 
 
 def _kick_on_commit() -> None:
@@ -87,8 +81,6 @@ def _kick_on_commit() -> None:
 def webhooks_kick() -> None:
     """Ask the background worker for a delivery pass. If the task backend is down the deliveries still wait in
     the database: the next pass, or the `send_webhooks` cron sweep, sends them."""
-    from webhooks.tasks import deliver_webhooks
-
     try:
         deliver_webhooks.enqueue()
     except Exception:
@@ -171,15 +163,6 @@ def webhook_delivery_redeliver(*, delivery: WebhookDelivery, actor, now: datetim
                             "subscription": subscription.pk})
         _kick_on_commit()
     return delivery
-
-
-def webhook_application_changed(*, application, action: str) -> list[WebhookDelivery]:
-    """The event for a transition() action (payloads.APPLICATION_ACTION_EVENTS); other actions emit nothing."""
-    event_type = APPLICATION_ACTION_EVENTS.get(action)
-    if event_type is None:
-        return []
-    return webhook_event_emit(event_type=event_type, data=application_event_data(application),
-                              application=application)
 
 
 def webhook_events_prune(*, older_than_days: int = 90, now: datetime | None = None) -> int:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import ApplicationError
-from verification.backoffice.views import staff_required
+from core.staff import staff_required
 from webhooks.forms import DeliveryFilterForm
 from webhooks.models import WebhookDelivery
 from webhooks.payloads import event_payload

@@ -10,6 +10,8 @@ from django.views.decorators.http import require_GET
 from billing.models import BillingCycle, Currency, CustomerAccount, Price, Product, ProductKind
 from billing.pricing import discount_amount
 from core.money import format_minor_localized
+from programs.demo import DEMO_SLUG
+from programs.models import Program
 
 
 class CurrencyForm(forms.Form):
@@ -18,9 +20,6 @@ class CurrencyForm(forms.Form):
 
 def _nonprofit_program():
     """The program whose discount the page shows: the demo program when it exists (verification.demo)."""
-    from verification.demo import DEMO_SLUG
-    from verification.models import Program
-
     return Program.objects.filter(slug=DEMO_SLUG).first()
 
 

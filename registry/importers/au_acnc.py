@@ -105,7 +105,7 @@ class AcncImporter(Importer):
         try:
             return abn.validate(text)
         except ValidationError as exc:
-            raise RowRejected(f"ABN {text!r} is not a valid ABN ({exc.message})") from None
+            raise RowRejected(f"ABN {text!r} is not a valid ABN ({exc})") from None
 
     def parse(self, row: RawRow) -> OrgRecord:
         v = {key: (value or "").strip() for key, value in row.values.items()}

@@ -16,19 +16,13 @@ from typing import Any, ClassVar
 
 from core.money import minor_exponent, to_minor
 from registry.categories import ordered
-from registry.importers.files import InputFile, detect_encoding, read_rows, require_header
+from registry.importers.files import InputFile, RawRow, detect_encoding, read_rows, require_header
 from registry.search.normalise import NORMALISATION_VERSION
 
 
 class RowRejected(Exception):
     """A row that cannot be imported; the pipeline records it with file and line and carries on."""
 
-
-@dataclass
-class RawRow:
-    file: str
-    line: int
-    values: dict[str, Any]
 
 
 @dataclass

@@ -8,6 +8,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from core.errors import ImportFailed
 
@@ -26,19 +27,28 @@ class _ZipMember(io.BufferedIOBase):
         return True
 
     def read(self, size: int | None = -1) -> bytes:
-        return self._stream.read(size)
+        return self._stream.read(-1 if size is None else size)
 
     def read1(self, size: int = -1) -> bytes:
-        return self._stream.read1(size)
+        return self._stream.read1(size)  # type: ignore[attr-defined]  # a ZipExtFile
 
     def readinto(self, buffer) -> int:
-        return self._stream.readinto(buffer)
+        return self._stream.readinto(buffer)  # type: ignore[attr-defined]  # a ZipExtFile
 
     def close(self) -> None:
         if not self.closed:
             self._stream.close()
             self._archive.close()
         super().close()
+
+
+@dataclass
+class RawRow:
+    """One row as read from a file, with where it came from (for rejected-row reports)."""
+
+    file: str
+    line: int
+    values: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -166,6 +176,4 @@ def require_header(file: InputFile, encoding: str, columns: tuple[str, ...], **d
 def rejected_row(file: InputFile, line: int, reason: str, raw: list[str]):
     """A row found unusable while reading: the importer's org_id() raises the reason, so the pipeline records it
     with its file and line like any other rejection."""
-    from registry.importers.base import RawRow
-
     return RawRow(file.display, line, {"__rejected__": reason, "fields": raw})

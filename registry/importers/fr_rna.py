@@ -166,14 +166,14 @@ class RnaImporter(Importer):
             **self._address(v),
         )
 
-    def _address(self, v: dict[str, str]) -> dict[str, str]:
+    def _address(self, v: dict[str, str]) -> dict[str, Any]:
         if "adrs_libvoie" in v:  # rna_waldec: the registered office, in parts
             way = " ".join(filter(None, (_clean(v.get(k, "")) for k in
                                          ("adrs_numvoie", "adrs_repetition", "adrs_typevoie", "adrs_libvoie"))))
             parts = (_clean(v.get("adrs_complement", "")), way, _clean(v.get("adrs_distrib", "")))
             city = v.get("adrs_libcommune", "")
         else:  # rna_import: three free address lines
-            parts = tuple(_clean(v.get(k, "")) for k in ("adr1", "adr2", "adr3"))
+            parts = (_clean(v.get("adr1", "")), _clean(v.get("adr2", "")), _clean(v.get("adr3", "")))
             city = v.get("libcom", "")
         return {
             "street": ", ".join(filter(None, parts)),

@@ -59,7 +59,7 @@ class CcewImporter(Importer):
 
     def accept_file(self, name: str) -> bool:
         match = _TABLE.match(name)
-        return bool(match) and match.group(1).lower() in _USED_TABLES
+        return match is not None and match.group(1).lower() in _USED_TABLES
 
     def rows(self, files: list[InputFile]) -> Iterator[RawRow]:
         tables: dict[str, InputFile] = {}
@@ -98,7 +98,7 @@ class CcewImporter(Importer):
             values.pop("date_of_extract", None)
             number = values["registered_charity_number"].strip()
             for table, joined in side.items():
-                values[table] = sorted(joined.get(number, ()))
+                values[table] = sorted(joined.get(number, ()))  # type: ignore[assignment]  # a list per table
             yield RawRow(main.display, line, values)
 
     def _read_side(self, file: InputFile, encoding: str, table: str, joined: dict[str, list]) -> Iterator[RawRow]:

@@ -18,7 +18,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.errors import ImportFailed
-from coupons.monitoring import registry_status_watch
 from registry.importers import get_importer
 from registry.importers.base import Importer, RawRow
 from registry.importers.batches import ImportSummary, RunBatches
@@ -27,6 +26,7 @@ from registry.importers.prepare import worker_setup
 from registry.importers.writer import BatchWriter
 from registry.models import ImportRun, RejectedRow, Source
 from registry.search.backends import get_backend
+from registry.watch import registry_status_watch
 
 logger = logging.getLogger(__name__)
 BATCH_ROWS = 5000
@@ -101,10 +101,10 @@ def registry_import(
         run.status = ImportRun.Status.FAILED
         run.error = f"{type(exc).__name__}: {exc}"[:5000]
         _finish(run, batches, started)
-        known = isinstance(exc, ImportFailed)
-        message = exc.message if known else f"{type(exc).__name__}: {exc}"
+        known = exc if isinstance(exc, ImportFailed) else None
+        message = known.message if known else f"{type(exc).__name__}: {exc}"
         raise ImportFailed(f"import of {source} failed, nothing was changed: {message}",
-                           code=exc.code if known else None) from exc
+                           code=known.code if known else None) from exc
     run.status = ImportRun.Status.SUCCEEDED
     summary = _finish(run, batches, started)
     source_row.last_imported_at = run.finished_at

@@ -33,7 +33,7 @@ def unpack(packed: tuple) -> list[Item]:
 
 
 def prepare_batch(importer: Importer, packed: tuple, context: dict) -> list[tuple]:
-    prepared = []
+    prepared: list[tuple[str, str, str, Any]] = []
     for row, org_id, fingerprint, is_new in unpack(packed):
         try:
             if has_nul(row):
@@ -75,9 +75,10 @@ def fit(record: OrgRecord) -> OrgRecord:
     the row in prepare_batch) for the whole batch where SQLite accepts them: text is cut to its column's length."""
     values = record.__dict__
     if not _LIMITS:
+        # Read on first use, not at import: parser worker processes import this module without Django set up.
         from registry.models import Organisation
 
-        _LIMITS.update({f.name: f.max_length for f in Organisation._meta.fields if getattr(f, "max_length", None)})
+        _LIMITS.update({f.name: f.max_length for f in Organisation._meta.fields if f.max_length})
     for name, limit in _LIMITS.items():
         value = values.get(name)
         if isinstance(value, str) and len(value) > limit:

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from partners.services import ALL_SCOPES, api_key_create, partner_create
-from verification.demo import program_demo_ensure
+from programs.demo import program_demo_ensure
 
 
 @pytest.fixture

@@ -12,9 +12,10 @@ from django.utils import timezone
 from core.models import AuditEntry
 from notifications.models import OutboxEmail
 from partners.services import partner_create
+from programs.models import Program
 from tests.verification.conftest import SALMON_CREEK, SPORTSPLEX
 from tests.verification.test_journey_helpers import MOSES_BROWN, VALDEZ, apply_url, outbox_code, post_ok
-from verification.models import Application, Program
+from verification.models import Application
 from verification.services import application_submit
 
 pytestmark = pytest.mark.django_db

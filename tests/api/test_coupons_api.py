@@ -12,12 +12,14 @@ from django.utils import timezone
 
 from coupons.models import Coupon, CouponState
 from coupons.redemption import RATE_LIMIT_FAILURES
-from coupons.services import coupon_issue, coupon_revoke
+from coupons.services import coupon_revoke
+from programs.demo import program_demo_ensure
+from programs.models import Program
 from registry.models import Organisation
 from tests.verification.conftest import SALMON_CREEK
-from verification.demo import program_demo_ensure
-from verification.models import Application, Program
+from verification.models import Application
 from verification.services import application_start
+from verification.services.coupons import application_coupon_issue
 
 VALIDATE, REDEEM = "/api/v1/coupons/validate", "/api/v1/coupons/redeem"
 EMAIL = "director@salmoncreekhousing.org"
@@ -33,7 +35,7 @@ def issue(program, *, org_id: str | None = SALMON_CREEK, email: str = EMAIL, now
         organisation=organisation, country="US", manual_name="" if organisation else "Hand Added Club",
         applicant_name="Dana Fisher", email=email, email_verified_at=now, declared_budget_minor=100_000)
     application.refresh_from_db()
-    return coupon_issue(application=application, now=now)
+    return application_coupon_issue(application=application, now=now)
 
 
 def post(client, url: str, data: dict, **headers):
@@ -60,7 +62,7 @@ def test_validate_quotes_without_using_the_coupon(store, issued):
     response = post(store, VALIDATE, {"code": code.lower().replace("-", " "), **PURCHASE})
     assert response.status_code == 200, response.content
     quote = response.json()
-    assert quote["valid"] is True and quote["reference"] == coupon.application.reference
+    assert quote["valid"] is True and quote["reference"] == coupon.reference
     assert float(quote["discount_percent"]) == 50 and quote["eligible_products"] == ["workplace-pro"]
     coupon.refresh_from_db()
     assert coupon.state == CouponState.ACTIVE
@@ -79,7 +81,7 @@ def test_redeem_once_then_retries_and_other_orders(store, issued):
     other = post(store, REDEEM, {"code": code, "order_reference": "order-2", **PURCHASE})
     assert other.status_code == 409 and error(other)["code"] == "coupon_already_redeemed"
     assert error(other)["details"]["contact"]["party"] == "verifier"  # "already used": the verifier helps
-    assert error(other)["details"]["reference"] == coupon.application.reference
+    assert error(other)["details"]["reference"] == coupon.reference
 
 
 @pytest.mark.django_db
@@ -139,7 +141,7 @@ def test_each_refusal_has_the_stores_code_status_and_contact(store, issued, part
         assert refusal["code"] == kind and refusal["details"]["contact"]["party"] == party
         assert refusal["message"]
         if kind != "coupon_not_found":
-            assert refusal["details"]["reference"] == coupon.application.reference
+            assert refusal["details"]["reference"] == coupon.reference
             assert kind == "coupon_already_redeemed" or partner.program.support_contact in refusal["message"]
     coupon.refresh_from_db()
     assert coupon.redemption_key in ("", f"api:{partner.pk}:first")  # no refused request redeemed it

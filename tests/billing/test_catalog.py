@@ -10,7 +10,7 @@ from billing.demo import DEMO_PRODUCTS, DEMO_TAX_RATES, catalog_demo_ensure
 from billing.models import Price, Product, TaxRate
 from core.errors import NotFound
 from core.models import AuditEntry
-from verification.models import DEFAULT_PRODUCTS
+from programs.models import DEFAULT_PRODUCTS
 
 pytestmark = pytest.mark.django_db
 

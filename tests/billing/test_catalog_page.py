@@ -21,7 +21,7 @@ def _row(html: str, name: str) -> str:
 
 
 def test_prices_in_dollars_by_default_with_the_discount_marked(catalog):
-    from verification.demo import program_demo_ensure
+    from programs.demo import program_demo_ensure
 
     program_demo_ensure()
     html = Client().get("/en/store/plans/").content.decode()

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from billing.demo import catalog_demo_ensure
 from billing.models import CustomerAccount
-from coupons.services import coupon_issue
 from tests.coupons.factories import make_application, make_organisation, make_program
+from verification.services.coupons import application_coupon_issue
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 EMAIL = "director@example.org"
@@ -34,7 +34,7 @@ def make_coupon(*, email: str = EMAIL, registry: bool = True, now: datetime = NO
                            coupon_redeem_days=3650)
     organisation = make_organisation(f"US-EIN-{secrets.randbelow(10**9):09d}") if registry else None
     application = make_application(program, organisation, email=email)
-    return coupon_issue(application=application, now=now)
+    return application_coupon_issue(application=application, now=now)
 
 
 def staff_user(username: str = "staff"):

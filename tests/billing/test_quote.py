@@ -18,7 +18,7 @@ from billing.pricing import (
     QuoteLine,
     quote,
 )
-from verification.models import DEFAULT_PRODUCTS
+from programs.models import DEFAULT_PRODUCTS
 
 ELIGIBLE = DEFAULT_PRODUCTS
 FIFTY = Decimal(50)

@@ -10,9 +10,9 @@ from django.test import Client
 
 from billing.checkout import subscription_buy
 from billing.models import Invoice, InvoiceLineKind, TaxExemption, TaxExemptionCredit
+from billing.selectors import account_tax_exempt
 from billing.tax_exemptions import (
     NONPROFIT_DOCUMENT_NOT_TAX_EVIDENCE,
-    account_tax_exempt,
     tax_exemption_approve,
     tax_exemption_reject,
     tax_exemption_request,

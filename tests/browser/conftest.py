@@ -132,7 +132,7 @@ def page(new_page, lang) -> BrowserPage:
 
 @pytest.fixture
 def demo_program(transactional_db):
-    from verification.demo import program_demo_ensure
+    from programs.demo import program_demo_ensure
 
     return program_demo_ensure()
 

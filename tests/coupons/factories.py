@@ -7,7 +7,7 @@ from django.utils import timezone
 
 
 def make_program(**fields):
-    from verification.models import Program
+    from programs.models import Program
 
     defaults = {"slug": f"p-{secrets.token_hex(3)}", "name": "Workplace for Nonprofits", "vendor_name": "Zoomly",
                 "terms_version": "t1", "terms_text": "Terms", "privacy_version": "p1", "privacy_text": "Privacy"}

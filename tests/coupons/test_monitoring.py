@@ -16,12 +16,12 @@ from core.models import AuditEntry
 from coupons.models import Coupon, CouponState
 from coupons.redemption import CouponRefused, coupon_validate
 from partners.services import partner_create
+from programs.demo import program_demo_ensure
 from registry.importers.us_irs_revocations import REASON
 from registry.models import Organisation
 from tests.billing.test_checkout_support import NOW, catalog, make_account, staff_user
 from tests.browser.mail import Mailbox
 from tests.coupons.factories import make_application
-from verification.demo import program_demo_ensure
 from verification.services import application_approve
 from verification.services.applications import application_checks_run
 from webhooks.models import WebhookEvent
@@ -58,7 +58,7 @@ def _approved_coupon(org_id: str, smtp_server) -> tuple[Coupon, str]:
                                    declared_budget_minor=100_000_00, email_verified_at=NOW)
     application_checks_run(application=application)
     application_approve(application=application, actor=staff_user("reviewer"))
-    return Coupon.objects.get(application=application), Mailbox(smtp_server).coupon_code(EMAIL)
+    return Coupon.objects.get(reference=application.reference), Mailbox(smtp_server).coupon_code(EMAIL)
 
 
 def _status_events(org_id: str):
@@ -197,7 +197,7 @@ def test_the_hook_reads_the_followed_organisations_twice_whatever_the_file_size(
     """The unchanged majority costs no query: a re-import of the same file with a coupon holder in it."""
     import_files("us-irs-bmf", eo_ak)
     _approved_coupon(DANCERS, smtp_server)
-    from coupons.monitoring import registry_status_watch
+    from registry.watch import registry_status_watch
 
     with django_assert_max_num_queries(1):
         watch = registry_status_watch()

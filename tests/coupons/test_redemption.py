@@ -23,8 +23,9 @@ from coupons.redemption import (
     coupon_redeem,
     coupon_validate,
 )
-from coupons.services import coupon_issue, coupon_revoke
+from coupons.services import coupon_revoke
 from tests.coupons.factories import make_application, make_organisation, make_program
+from verification.services.coupons import application_coupon_issue
 
 EMAIL = "director@example.org"
 PURCHASE = {"email": EMAIL, "product_codes": ["workplace-pro", "phone-system"], "billing_cycle": "annual"}
@@ -37,7 +38,7 @@ def issued(db):
                            eligible_products=["workplace-pro", "workplace-business", "webinars"])
     application = make_application(program, make_organisation("US-EIN-111111111"), email=EMAIL,
                                    reference="VCH-RDM001")
-    coupon, code = coupon_issue(application=application)
+    coupon, code = application_coupon_issue(application=application)
     return coupon, code
 
 
@@ -226,7 +227,7 @@ def _race(threads: int, *, all_read_first: bool = False, monkeypatch=None):
                            eligible_products=["workplace-pro"])
     application = make_application(program, make_organisation(f"US-EIN-{uuid.uuid4().int % 10**9:09d}"),
                                    email=EMAIL)
-    coupon, code = coupon_issue(application=application)
+    coupon, code = application_coupon_issue(application=application)
     barrier, outcomes, lock = threading.Barrier(threads), [], threading.Lock()
     if all_read_first:
         from coupons import redemption

@@ -14,7 +14,7 @@ from coupons.redemption import (
     eligible_subset,
     email_key,
 )
-from verification.models import DEFAULT_PRODUCTS
+from programs.models import DEFAULT_PRODUCTS
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 FACTS = CouponFacts(state="active", redeem_by=NOW + timedelta(days=30), email="Director@Example.org",

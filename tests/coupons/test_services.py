@@ -11,20 +11,21 @@ from core.errors import Conflict, InvalidInput
 from core.models import AuditEntry
 from coupons.codes import coupon_code_normalise
 from coupons.models import Coupon, CouponState
-from coupons.services import coupon_find, coupon_issue, coupon_revoke
+from coupons.services import coupon_find, coupon_revoke
 from tests.coupons.factories import make_application, make_organisation, make_program
+from verification.services.coupons import application_coupon_issue
 
 
 @pytest.mark.django_db
 def test_issue_binds_the_coupon_and_stores_no_usable_code(program, organisation):
     application = make_application(program, organisation, email="director@example.org")
     before = timezone.now()
-    coupon, code = coupon_issue(application=application)
+    coupon, code = application_coupon_issue(application=application)
 
     coupon.refresh_from_db()
     assert coupon.state == CouponState.ACTIVE
     assert coupon.organisation == organisation and coupon.organisation_key == "US-EIN-123456789"
-    assert coupon.program == program and coupon.application == application
+    assert coupon.program == program and application.coupon == coupon and coupon.reference == application.reference
     assert coupon.email == "director@example.org"
     assert before + timedelta(days=90) <= coupon.redeem_by <= timezone.now() + timedelta(days=90)
     assert coupon.code_hint == coupon_code_normalise(code)[-4:]
@@ -41,29 +42,29 @@ def test_issue_binds_the_coupon_and_stores_no_usable_code(program, organisation)
 def test_redeem_window_comes_from_the_program(organisation):
     program = make_program(coupon_redeem_days=14)
     now = timezone.now()
-    coupon, _ = coupon_issue(application=make_application(program, organisation), now=now)
+    coupon, _ = application_coupon_issue(application=make_application(program, organisation), now=now)
     assert coupon.redeem_by == now + timedelta(days=14)
 
 
 @pytest.mark.django_db
 def test_one_active_coupon_per_organisation_and_program(program, organisation):
-    coupon_issue(application=make_application(program, organisation))
+    application_coupon_issue(application=make_application(program, organisation))
     with pytest.raises(Conflict) as conflict:
-        coupon_issue(application=make_application(program, organisation))
+        application_coupon_issue(application=make_application(program, organisation))
     assert conflict.value.code == "duplicate_active_coupon"
     # The caller's transaction is still usable (the failed insert was rolled back to a savepoint).
     assert Coupon.objects.filter(organisation_key="US-EIN-123456789").count() == 1
     # Another program may give the same organisation its own coupon.
-    other, _ = coupon_issue(application=make_application(make_program(), organisation))
+    other, _ = application_coupon_issue(application=make_application(make_program(), organisation))
     assert other.state == CouponState.ACTIVE
 
 
 @pytest.mark.django_db
 def test_an_application_gets_one_coupon(program, organisation):
     application = make_application(program, organisation)
-    coupon_issue(application=application)
+    application_coupon_issue(application=application)
     with pytest.raises(Conflict) as conflict:
-        coupon_issue(application=application)
+        application_coupon_issue(application=application)
     assert conflict.value.code == "coupon_already_issued"
 
 
@@ -71,17 +72,17 @@ def test_an_application_gets_one_coupon(program, organisation):
 def test_hand_added_organisations_are_keyed_by_application(program):
     first = make_application(program, reference="VCH-MAN1")
     second = make_application(program, reference="VCH-MAN2")
-    one, _ = coupon_issue(application=first)
-    two, _ = coupon_issue(application=second)
+    one, _ = application_coupon_issue(application=first)
+    two, _ = application_coupon_issue(application=second)
     assert (one.organisation_key, two.organisation_key) == ("manual:VCH-MAN1", "manual:VCH-MAN2")
     assert one.organisation is None
 
 
 @pytest.mark.django_db
 def test_a_lapsed_coupon_no_longer_blocks_a_new_one(program, organisation):
-    old, _ = coupon_issue(application=make_application(program, organisation),
+    old, _ = application_coupon_issue(application=make_application(program, organisation),
                           now=timezone.now() - timedelta(days=100))
-    new, _ = coupon_issue(application=make_application(program, organisation))
+    new, _ = application_coupon_issue(application=make_application(program, organisation))
     old.refresh_from_db()
     assert old.state == CouponState.EXPIRED and new.state == CouponState.ACTIVE
     assert AuditEntry.objects.filter(action="coupon.expired", object_id=str(old.pk)).exists()
@@ -90,13 +91,13 @@ def test_a_lapsed_coupon_no_longer_blocks_a_new_one(program, organisation):
 @pytest.mark.django_db
 def test_coupon_without_email_is_refused(program, organisation):
     with pytest.raises(InvalidInput) as refused:
-        coupon_issue(application=make_application(program, organisation, email=""))
+        application_coupon_issue(application=make_application(program, organisation, email=""))
     assert refused.value.code == "coupon_without_email"
 
 
 @pytest.mark.django_db
 def test_find_by_code_as_typed(program, organisation):
-    coupon, code = coupon_issue(application=make_application(program, organisation))
+    coupon, code = application_coupon_issue(application=make_application(program, organisation))
     assert coupon_find(code=code) == coupon
     assert coupon_find(code=code.lower().replace("-", " ").replace("0", "o").replace("1", "l")) == coupon
     assert coupon_find(code="0000-0000-0000-0000") is None
@@ -107,7 +108,7 @@ def test_find_by_code_as_typed(program, organisation):
 @pytest.mark.django_db
 def test_codes_survive_a_secret_key_rotation_only_through_the_fallbacks(settings, program, organisation):
     settings.SECRET_KEY = "first-key-" * 6
-    coupon, code = coupon_issue(application=make_application(program, organisation))
+    coupon, code = application_coupon_issue(application=make_application(program, organisation))
     settings.SECRET_KEY = "second-key-" * 6
     assert coupon_find(code=code) is None  # rotating the key invalidates outstanding codes…
     settings.SECRET_KEY_FALLBACKS = ["first-key-" * 6]
@@ -117,7 +118,7 @@ def test_codes_survive_a_secret_key_rotation_only_through_the_fallbacks(settings
 @pytest.mark.django_db
 def test_revoke(program, organisation, django_user_model):
     reviewer = django_user_model.objects.create_user("reviewer", is_staff=True)
-    coupon, _ = coupon_issue(application=make_application(program, organisation))
+    coupon, _ = application_coupon_issue(application=make_application(program, organisation))
     coupon_revoke(coupon=coupon, actor=reviewer, reason="  Organisation   left the register ")
     coupon.refresh_from_db()
     assert coupon.state == CouponState.REVOKED and coupon.revoked_at
@@ -129,12 +130,12 @@ def test_revoke(program, organisation, django_user_model):
         coupon_revoke(coupon=coupon, actor=reviewer, reason="twice")
     assert again.value.code == "coupon_not_active" and again.value.details == {"state": "revoked"}
     # The organisation may be issued a new coupon once the old one is revoked.
-    assert coupon_issue(application=make_application(program, organisation))[0].state == CouponState.ACTIVE
+    assert application_coupon_issue(application=make_application(program, organisation))[0].state == CouponState.ACTIVE
 
 
 @pytest.mark.django_db
 def test_revoke_needs_a_reason(program, organisation):
-    coupon, _ = coupon_issue(application=make_application(program, organisation))
+    coupon, _ = application_coupon_issue(application=make_application(program, organisation))
     with pytest.raises(InvalidInput) as refused:
         coupon_revoke(coupon=coupon, actor=None, reason="   ")
     assert refused.value.code == "revoke_reason_required"
@@ -153,7 +154,7 @@ def test_two_approvals_racing_issue_one_coupon():
         try:
             barrier.wait()
             with transaction.atomic():
-                coupon_issue(application=application)
+                application_coupon_issue(application=application)
             outcomes.append("issued")
         except Conflict as conflict:
             outcomes.append(conflict.code)

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 
 from partners.services import partner_create
-from verification.demo import program_demo_ensure
+from programs.demo import program_demo_ensure
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@ import io
 import pytest
 from django.core.management import call_command
 
+from programs.models import Program
 from registry.models import Organisation
 from registry.search.engine import search_organisations
-from verification.models import Program
 
 
 @pytest.mark.django_db

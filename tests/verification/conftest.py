@@ -5,9 +5,9 @@ from datetime import datetime
 import pytest
 from django.utils import timezone
 
+from programs.demo import program_demo_ensure
 from registry.models import Organisation
 from tests.conftest import REGISTRIES
-from verification.demo import program_demo_ensure
 from verification.models import Application
 from verification.services import application_start
 

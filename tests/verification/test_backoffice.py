@@ -73,7 +73,7 @@ def test_approve_issues_the_coupon(client, in_review, reviewer):
     assert b"Approved. The applicant will receive the coupon." in response.content
     in_review.refresh_from_db()
     assert in_review.state == "approved" and in_review.decided_by == reviewer
-    assert Coupon.objects.filter(application=in_review, state="active").exists()
+    assert Coupon.objects.filter(reference=in_review.reference, state="active").exists()
     assert OutboxEmail.objects.filter(template="application_approved", to=in_review.email).exists()
 
 
@@ -112,7 +112,7 @@ def test_two_reviewers_deciding_at_once_one_gets_a_message_not_an_error(in_revie
                                                 "seen_state": "in_review"}, follow=True)
     assert late.status_code == 200 and b"application_state_changed" in late.content
     in_review.refresh_from_db()
-    assert in_review.state == "approved" and Coupon.objects.filter(application=in_review).count() == 1
+    assert in_review.state == "approved" and Coupon.objects.filter(reference=in_review.reference).count() == 1
     assert b"there is nothing to decide now" in bob.get(url(in_review)).content
 
 

@@ -6,10 +6,11 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from programs.demo import DEMO_SLUG
+from programs.models import Program
 from tests.coupons.factories import make_application
 from tests.verification.conftest import FAITH_SCHOOL, POOL_ASSOCIATION, SALMON_CREEK, SPORTSPLEX, organisation
-from verification.demo import DEMO_SLUG
-from verification.models import Program
+from verification.services.coupons import application_coupon_issue
 
 UNKNOWN = "US-EIN-999999999"
 
@@ -65,11 +66,10 @@ def test_batch_file_and_arguments_together(us_registry, tmp_path):
 
 @pytest.mark.django_db
 def test_an_active_coupon_makes_the_organisation_ineligible(us_registry):
-    from coupons.services import coupon_issue
-    from verification.demo import program_demo_ensure
+    from programs.demo import program_demo_ensure
 
     program = program_demo_ensure()
-    coupon_issue(application=make_application(program, organisation(SALMON_CREEK)))
+    application_coupon_issue(application=make_application(program, organisation(SALMON_CREEK)))
     [result] = run_json(SALMON_CREEK)
     assert result["eligible"] is False and result["reasons"][0]["code"] == "duplicate_active_coupon"
     other = Program.objects.create(slug="another", name="Another", vendor_name="V")

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from core.emails import email_normalise
 from core.errors import ApplicationError, InvalidInput
 from notifications.models import OutboxEmail
 from tests.verification.test_journey_helpers import (
@@ -24,7 +25,6 @@ from verification.email_challenges import (
     TooManyCodes,
     email_challenge_send,
     email_challenge_verify,
-    email_normalise,
 )
 from verification.models import EmailChallenge
 

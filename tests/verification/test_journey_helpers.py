@@ -14,7 +14,7 @@ CODE_LINE = re.compile(r"^\s*(\d{6})\s*$", re.MULTILINE)
 
 
 def demo_program():
-    from verification.demo import program_demo_ensure
+    from programs.demo import program_demo_ensure
 
     return program_demo_ensure()
 

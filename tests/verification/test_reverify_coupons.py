@@ -8,14 +8,14 @@ from django.core.management import call_command
 
 from core.models import AuditEntry
 from coupons.models import Coupon
-from coupons.services import coupon_issue
+from programs.demo import program_demo_ensure
 from registry.models import Organisation
 from tests.billing.test_checkout_support import NOW, staff_user
 from tests.coupons.factories import make_application, make_program
 from tests.coupons.test_monitoring import DANCERS, EMAIL, _status_events, eo_ak, subscribed_partner  # noqa: F401
-from verification.demo import program_demo_ensure
 from verification.services import application_approve
 from verification.services.applications import application_checks_run
+from verification.services.coupons import application_coupon_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def _approved(org_id: str | None, program=None) -> Coupon:
                                    declared_budget_minor=100_000_00, email_verified_at=NOW)
     application_checks_run(application=application)
     application_approve(application=application, actor=staff_user(f"reviewer-{application.pk}"))
-    return Coupon.objects.get(application=application)
+    return Coupon.objects.get(reference=application.reference)
 
 
 def _run(*args) -> tuple[list[dict], dict]:
@@ -102,7 +102,7 @@ def test_a_rule_only_change_flags_without_an_event_and_clears_when_it_passes_aga
 
 def test_hand_added_organisations_are_skipped_and_program_filters(dancers_coupon):
     other = make_program()
-    manual, _code = coupon_issue(application=make_application(other, None))
+    manual, _code = application_coupon_issue(application=make_application(other, None))
     lines, summary = _run()
     assert {line["coupon"]: line["skipped"] for line in lines} == {dancers_coupon.pk: None,
                                                                    manual.pk: "organisation_added_by_hand"}
@@ -117,7 +117,7 @@ def test_human_output_and_unknown_program(dancers_coupon):
     out = StringIO()
     call_command("reverify_coupons", stdout=out)
     text = out.getvalue()
-    assert f"{dancers_coupon.application.reference}  {DANCERS}  was eligible, now NOT ELIGIBLE" in text
+    assert f"{dancers_coupon.reference}  {DANCERS}  was eligible, now NOT ELIGIBLE" in text
     assert "+ registration_inactive:" in text
     assert "1 coupons checked: 0 eligible, 1 not eligible; 1 flagged" in text
     from django.core.management.base import CommandError

@@ -16,7 +16,7 @@ from core.errors import Conflict
 from core.models import AuditEntry
 from coupons.models import Coupon
 from notifications.models import OutboxEmail
-from verification.demo import program_demo_ensure
+from programs.demo import program_demo_ensure
 from verification.models import Application, ApplicationState
 from verification.services import application_approve, application_reject, application_start
 
@@ -70,7 +70,7 @@ def test_two_reviewers_deciding_at_once_only_one_wins(second):
         assert isinstance(errors[0], Conflict) and errors[0].code == "application_state_changed"
         decided = Application.objects.get(pk=draft.pk)
         assert decided.state in {ApplicationState.APPROVED, ApplicationState.REJECTED}
-        assert Coupon.objects.filter(application=decided).count() == (decided.state == ApplicationState.APPROVED)
+        assert Coupon.objects.filter(reference=decided.reference).count() == (decided.state == ApplicationState.APPROVED)
         decisions = AuditEntry.objects.filter(object_id=str(draft.pk),
                                               action__in=["application.approved", "application.rejected"])
         assert decisions.count() == 1

@@ -41,7 +41,7 @@ def test_reviewer_approves_and_the_coupon_is_emailed(in_review, reviewer):
     in_review.refresh_from_db()
     assert in_review.state == S.APPROVED and in_review.decided_by == reviewer and not in_review.decided_automatically
     assert in_review.decision_message == "Checked the website."
-    assert Coupon.objects.get(application=in_review).organisation_key == SALMON_CREEK
+    assert Coupon.objects.get(reference=in_review.reference).organisation_key == SALMON_CREEK
     assert OutboxEmail.objects.filter(template="application_approved", to=in_review.email).count() == 1
     assert audit(in_review)[-1] == ("application.approved", "rita", "approved")
 
@@ -128,7 +128,7 @@ def test_appeal_once_and_decided_by_another_reviewer(in_review, reviewer, second
         application_reject(application=in_review, actor=reviewer, reason_codes=["other"], message="Still no.")
     application_approve(application=in_review, actor=second_reviewer, message="The minutes name the applicant.")
     assert Application.objects.get(pk=in_review.pk).state == S.APPROVED
-    assert Coupon.objects.filter(application=in_review).exists()
+    assert Coupon.objects.filter(reference=in_review.reference).exists()
     assert [a for a, *_ in audit(in_review)][-3:] == ["application.rejected", "application.appealed",
                                                       "application.approved"]
 

@@ -7,8 +7,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from core.errors import NotFound
-from verification.demo import DEMO_SLUG, program_demo_ensure
-from verification.models import Application, ApplicationState, Program
+from programs.demo import DEMO_SLUG, program_demo_ensure
+from programs.models import Program
+from verification.models import Application, ApplicationState
 from verification.selectors import application_get_by_token, dashboard_figures, review_queue
 from verification.services import application_start
 

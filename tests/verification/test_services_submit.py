@@ -51,7 +51,7 @@ def test_all_checks_pass_approves_at_once_and_emails_the_coupon(au_registry, mak
     assert (application.terms_version, application.privacy_version) == ("2026-11", "2026-11")
     assert application.accepted_ip == "203.0.113.7" and application.accepted_user_agent == "Mozilla/5.0 (test)"
     assert {c.outcome for c in CheckResult.objects.filter(application=application)} == {"pass"}
-    coupon = Coupon.objects.get(application=application)
+    coupon = Coupon.objects.get(reference=application.reference)
     assert coupon.organisation_key == RE_ALLIANCE and coupon.email == "jo@re-alliance.org.au"
     email = OutboxEmail.objects.get(template="application_approved")
     assert email.to == "jo@re-alliance.org.au" and email.language == "fr"

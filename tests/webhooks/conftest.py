@@ -9,9 +9,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from partners.services import partner_create
+from programs.models import Program
 from tests.api.conftest import api_client, key_admin, make_key, partner  # noqa: F401 (fixtures)
 from tests.verification.conftest import au_registry, make_draft, program, reviewer  # noqa: F401 (fixtures)
-from verification.models import Program
 from webhooks.services import webhook_subscription_create
 
 

@@ -5,10 +5,10 @@ import json
 import pytest
 from django.test import Client
 
+from verification.partner_events import application_partner_event
 from verification.services import application_start
 from webhooks.models import WebhookSubscription
-from webhooks.payloads import application_event_data
-from webhooks.services import webhook_event_emit
+from webhooks.services import webhook_event_record
 
 BASE = "/api/v1/webhooks/subscriptions"
 
@@ -98,8 +98,7 @@ def test_another_partners_subscription_is_not_found(client, api_client, make_par
 def test_delete_deactivates_and_keeps_the_log(client, partner, program):
     created = post(client, {"url": "http://127.0.0.1:9/hooks"}).json()
     application = application_start(program=program, language="en")
-    webhook_event_emit(event_type="application.submitted", data=application_event_data(application),
-                       application=application)
+    webhook_event_record(application_partner_event(application=application, event_type="application.submitted"))
     [delivery] = client.get(f"{BASE}/{created['id']}/deliveries").json()
     assert delivery["event_type"] == "application.submitted" and delivery["event_id"].startswith("evt_")
     assert delivery["status"] == "pending" and delivery["attempts"] == 0

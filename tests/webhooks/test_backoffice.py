@@ -5,11 +5,11 @@ from django.test import Client
 from django.utils import timezone
 
 from core.models import AuditEntry
+from verification.partner_events import application_partner_event
 from verification.services import application_start
 from webhooks.delivery import webhook_deliveries_send
 from webhooks.models import DeliveryStatus
-from webhooks.payloads import application_event_data
-from webhooks.services import webhook_event_emit
+from webhooks.services import webhook_event_record
 
 LOG = "/en/review/webhooks/"
 
@@ -19,8 +19,7 @@ def delivery(partner, subscribe, receiver, program):
     subscribe(partner)
     application = application_start(program=program, language="en")
     receiver.status = 500
-    [delivery] = webhook_event_emit(event_type="application.submitted", data=application_event_data(application),
-                                    application=application)
+    [delivery] = webhook_event_record(application_partner_event(application=application, event_type="application.submitted"))
     webhook_deliveries_send(now=timezone.now())
     delivery.refresh_from_db()
     return delivery

@@ -5,11 +5,11 @@ import threading
 import pytest
 from django.db import connection
 
+from verification.partner_events import application_partner_event
 from verification.services import application_start
 from webhooks.delivery import webhook_deliveries_send
 from webhooks.models import DeliveryStatus, WebhookDelivery
-from webhooks.payloads import application_event_data
-from webhooks.services import webhook_event_emit
+from webhooks.services import webhook_event_record
 
 
 @pytest.mark.django_db(transaction=True)
@@ -18,8 +18,7 @@ def test_concurrent_passes_share_the_deliveries_without_overlap(partner, subscri
     receiver.delay = 0.02  # long enough for the passes to interleave
     application = application_start(program=program, language="en")
     for _ in range(30):
-        webhook_event_emit(event_type="application.submitted", data=application_event_data(application),
-                           application=application)
+        webhook_event_record(application_partner_event(application=application, event_type="application.submitted"))
     results, errors = [], []
 
     def worker():

@@ -14,12 +14,12 @@ from django_tasks_db.models import DBTaskResult
 
 from core.models import AuditEntry
 from tests.webhooks.conftest import Receiver
+from verification.partner_events import application_partner_event
 from verification.services import application_start
 from webhooks import delivery as delivery_module
 from webhooks.delivery import webhook_deliveries_send
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEvent
-from webhooks.payloads import application_event_data
-from webhooks.services import webhook_delivery_redeliver, webhook_event_emit, webhook_subscription_deactivate
+from webhooks.services import webhook_delivery_redeliver, webhook_event_record, webhook_subscription_deactivate
 from webhooks.signing import signature_header, signature_verify
 from webhooks.tasks import deliver_webhooks
 
@@ -32,8 +32,7 @@ def application(program):
 @pytest.fixture
 def emit(application):
     def run(event_type="application.submitted"):
-        return webhook_event_emit(event_type=event_type, data=application_event_data(application),
-                                  application=application)
+        return webhook_event_record(application_partner_event(application=application, event_type=event_type))
 
     return run
 

@@ -36,7 +36,7 @@ def approved(au_registry, make_draft, partner, subscribe):
     submit(application)
     application.refresh_from_db()
     code = CODE.search(OutboxEmail.objects.get(template="application_approved").body_text).group()
-    return application, Coupon.objects.get(application=application), code
+    return application, Coupon.objects.get(reference=application.reference), code
 
 
 @pytest.mark.django_db

@@ -4,12 +4,17 @@ application; nobody else, and only through active subscriptions wanting the even
 import pytest
 
 from coupons.models import Coupon
-from coupons.services import coupon_issue
 from tests.verification.conftest import RE_ALLIANCE, organisation
 from verification.models import Application
+from verification.partner_events import (
+    application_partner_event,
+    coupon_partner_event,
+    organisation_event_data,
+    organisation_partner_event,
+)
 from verification.services import application_start
-from webhooks.payloads import application_event_data, coupon_event_data, organisation_event_data
-from webhooks.services import webhook_event_emit, webhook_subscription_deactivate
+from verification.services.coupons import application_coupon_issue
+from webhooks.services import webhook_event_record, webhook_subscription_deactivate
 
 
 @pytest.fixture
@@ -32,8 +37,7 @@ def receivers(deliveries) -> set[str]:
 
 
 def emit_for(application, event_type="application.submitted"):
-    return webhook_event_emit(event_type=event_type, data=application_event_data(application),
-                              application=application)
+    return webhook_event_record(application_partner_event(application=application, event_type=event_type))
 
 
 @pytest.mark.django_db
@@ -82,13 +86,13 @@ def test_coupon_events_follow_their_application(cast, au_registry, make_draft):
     application = make_draft(RE_ALLIANCE)
     Application.objects.filter(pk=application.pk).update(partner=cast["broker"], state="approved")
     application.refresh_from_db()
-    coupon, _code = coupon_issue(application=application)  # emits coupon.issued itself
+    coupon, _code = application_coupon_issue(application=application)  # emits coupon.issued itself
     from webhooks.models import WebhookEvent
 
     event = WebhookEvent.objects.get(type="coupon.issued")
     assert receivers(event.deliveries.all()) == {"Vendor", "Broker"}
     assert event.coupon == coupon and event.application == application and event.org_id == RE_ALLIANCE
-    again = webhook_event_emit(event_type="coupon.revoked", data=coupon_event_data(coupon), coupon=coupon)
+    again = webhook_event_record(coupon_partner_event(coupon=coupon, event_type="coupon.revoked"))
     assert receivers(again) == {"Vendor", "Broker"}
 
 
@@ -98,10 +102,10 @@ def test_an_organisation_event_goes_to_partners_that_know_the_organisation(cast,
     org = organisation(RE_ALLIANCE)
 
     def emit_status():
-        return webhook_event_emit(event_type="organisation.status_changed",
-                                  data=organisation_event_data(organisation=org, old_status="active",
-                                                               new_status="removed", reason="Revoked"),
-                                  organisation=org)
+        data = organisation_event_data(org_id=org.org_id, name=org.name, old_status="active",
+                                       new_status="removed", reason="Revoked")
+        return webhook_event_record(organisation_partner_event(organisation_id=org.pk, org_id=org.org_id,
+                                                               data=data))
 
     assert emit_status() == []  # no program has seen it yet
     application = make_draft(RE_ALLIANCE)
@@ -112,7 +116,7 @@ def test_an_organisation_event_goes_to_partners_that_know_the_organisation(cast,
     other = application_start(program=other_program, language="en")
     Application.objects.filter(pk=other.pk).update(organisation=org, email="jo@example.org", state="approved")
     other.refresh_from_db()
-    coupon_issue(application=other)
+    application_coupon_issue(application=other)
     Application.objects.filter(pk=other.pk).update(organisation=None)  # only the coupon links them now
     assert Coupon.objects.filter(program=other_program, organisation=org).exists()
     assert receivers(emit_status()) == {"Vendor", "Broker", "Other vendor"}

@@ -62,7 +62,7 @@ class RequestInformationForm(_ActionForm):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=None, empty_label=None)
+    assignee: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Assign to"), queryset=None, empty_label=None)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

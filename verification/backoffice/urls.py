@@ -1,9 +1,11 @@
+"""The reviewer's pages, mounted by vouch/urls.py in the back-office (namespace "backoffice", /<lang>/review/),
+beside the store's staff pages, the partners' and the webhooks'."""
+
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, reverse_lazy
+from django.urls import path, reverse_lazy
 
-from verification.backoffice import tax_views, views
+from verification.backoffice import views
 
-app_name = "backoffice"
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="backoffice/login.html",
                                                 next_page=reverse_lazy("backoffice:queue")), name="login"),
@@ -17,12 +19,4 @@ urlpatterns = [
          name="request_information"),
     path("applications/<str:reference>/assign/", views.assign, name="assign"),
     path("documents/<int:pk>/", views.document_view, name="document"),
-    # Sales-tax exemption review (verification/backoffice/tax_views.py)
-    path("tax-exemptions/", tax_views.tax_exemption_queue, name="tax_exemptions"),
-    path("tax-exemptions/<int:pk>/", tax_views.tax_exemption_detail, name="tax_exemption"),
-    path("tax-exemptions/<int:pk>/approve/", tax_views.tax_exemption_approve_view, name="tax_exemption_approve"),
-    path("tax-exemptions/<int:pk>/reject/", tax_views.tax_exemption_reject_view, name="tax_exemption_reject"),
-    path("tax-exemptions/<int:pk>/document/", tax_views.tax_exemption_document, name="tax_exemption_document"),
-    path("webhooks/", include("webhooks.urls")),
-    path("partners/", include("partners.urls")),
 ]

@@ -2,24 +2,20 @@
 documents and the dashboard. Staff only; every action is a POST that calls a service, whose errors (another
 reviewer decided first, a state that no longer allows the action) come back as a message, never a server error."""
 
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import ApplicationError, Conflict
 from core.models import AuditEntry
 from core.money import format_minor_localized
+from core.staff import staff_required
 from verification.backoffice import forms
 from verification.documents import document_open
 from verification.models import Appeal, Application, ApplicationState, Document
@@ -33,20 +29,6 @@ from verification.services import (
 from verification.services.review import DECIDABLE_STATES
 
 QUEUE_PAGE_SIZE = 50
-
-
-def staff_required(view):
-    """Anonymous -> the back-office login; signed in but not staff -> 403. Pages are never cached."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("backoffice:login"))
-        if not (request.user.is_active and request.user.is_staff):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return never_cache(wrapper)
 
 
 def _application(reference: str) -> Application:
@@ -135,7 +117,7 @@ def application_detail(request, reference: str):
     return render(request, "backoffice/application.html", _detail_context(request, application))
 
 
-def _action(form_class, form_key: str, perform, done_message: str):
+def _action(form_class, form_key: str, perform, done_message: object):
     """A POST action: validate the form, check the page was current, call the service, report."""
 
     @require_POST
@@ -157,7 +139,7 @@ def _action(form_class, form_key: str, perform, done_message: str):
         except ApplicationError as error:
             messages.error(request, f"{error.message} ({error.code})")
         else:
-            messages.success(request, done_message)
+            messages.success(request, str(done_message))  # lazy: translated in the reviewer's language
         return redirect("backoffice:application", reference=application.reference)
 
     return view

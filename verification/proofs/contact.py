@@ -35,9 +35,10 @@ def _hash(token: str) -> str:
 
 def published_contact(*, application: Application) -> tuple[str, str] | None:
     """(email, source slug) the register publishes for the application's organisation, or None."""
-    if not application.organisation_id:
+    organisation = application.organisation
+    if organisation is None:
         return None
-    for source, codes in sorted((application.organisation.raw_codes or {}).items()):
+    for source, codes in sorted((organisation.raw_codes or {}).items()):
         email = (codes or {}).get("contact_email", "") if isinstance(codes, dict) else ""
         if email and "@" in email:
             return email.strip().lower(), source

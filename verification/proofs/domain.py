@@ -163,7 +163,7 @@ def tie_from_register(*, domain: str, record: OrganisationRecord, now: datetime)
 def tie_from_site(*, domain: str, record: OrganisationRecord, now: datetime) -> tuple[dict | None, list[dict]]:
     """Look for the registry number on the organisation's own pages. (tie or None, the pages looked at)."""
     patterns = registry_number_patterns(record)
-    looked = []
+    looked: list[dict] = []
     if not patterns:
         return None, looked
     for path in TIE_PAGES:

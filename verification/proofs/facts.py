@@ -11,9 +11,9 @@ def domain_proof_facts(*, application: Application) -> DomainProofFacts | None:
     domain = d.domain_ascii(application.email)
     proof = (DomainProof.objects.filter(application=application, domain=domain, state=ProofState.VERIFIED)
              .order_by("-verified_at").first()) if domain else None
-    if proof is None:
+    if proof is None or proof.verified_at is None:
         return None
-    checked = next((entry for entry in reversed(proof.evidence or []) if entry.get("outcome") == "match"
+    checked: dict = next((entry for entry in reversed(proof.evidence or []) if entry.get("outcome") == "match"
                     and entry.get("method") == proof.method), {})
     return DomainProofFacts(domain=proof.domain, method=proof.method, verified_at=proof.verified_at,
                             tie=proof.tie, checked=checked)

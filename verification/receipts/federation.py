@@ -43,14 +43,15 @@ def receipt_present(*, application: Application, token: str, now: datetime | Non
     subject = result.credential.get("credentialSubject") or {}
     code = result.code
     org_id = str(subject.get("orgId") or "")
-    if result.valid and (not application.organisation_id or org_id != application.organisation.org_id):
+    organisation = application.organisation
+    if result.valid and (organisation is None or org_id != organisation.org_id):
         code = "receipt_other_organisation"
     accepted = result.valid and code == "receipt_valid"
     covers = []
     if accepted:
         trusted = trusted_issuers(result.issuer, application.program).first()
-        passed = {check.get("rule") for check in subject.get("checks") or [] if isinstance(check, dict)}
-        covers = sorted(passed.intersection(trusted.covers or []))
+        passed = {str(check.get("rule")) for check in subject.get("checks") or [] if isinstance(check, dict)}
+        covers = sorted(passed.intersection(trusted.covers or [])) if trusted is not None else []
     until = parse_datetime(str(result.credential.get("validUntil") or ""))
     presented = PresentedReceipt.objects.create(
         application=application, issuer=result.issuer[:300], receipt_id=str(result.credential.get("id") or "")[:200],

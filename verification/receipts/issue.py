@@ -11,7 +11,7 @@ issuer settle its representative check for a person who proves an address at tha
 
 import json
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -34,7 +34,7 @@ DOMAIN_CODES = {"email_domain_matches", "domain_control_proven"}
 
 
 def _iso(value: datetime) -> str:
-    return value.astimezone(timezone.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def credential_build(*, application: Application, receipt_id: str, status_index: int, issued_at: datetime,
@@ -111,32 +111,45 @@ def receipt_issue(*, application: Application, now: datetime | None = None) -> R
     raise RuntimeError("no free status-list index after 20 draws")
 
 
-def receipts_revoke_sync(*, now: datetime | None = None) -> int:
-    """Revoke the receipts whose coupon was revoked or flagged by monitoring (coupons.services.coupon_revoke,
-    coupons.monitoring.coupons_flag). Run before the status list is served and before a receipt of this Vouch is
-    verified, so no answer ever misses a revocation; recorded once (a later unflag does not un-revoke: revocation
-    is final, a new approval issues a new receipt). Coupons know nothing of receipts: verification reads them."""
-    now = now or timezone.now()
+def _revoke(receipts, reason_of) -> int:
     revoked = 0
-    stale = Receipt.objects.filter(revoked_at__isnull=True).filter(
-        Q(application__coupon__state=CouponState.REVOKED) | Q(application__coupon__flagged_at__isnull=False))
-    for receipt in stale.select_related("application__coupon"):
-        coupon = receipt.application.coupon
-        reason = (f"coupon revoked: {coupon.revoked_reason}" if coupon.state == CouponState.REVOKED
-                  else f"monitoring flag: {coupon.flag_reason}")
-        if Receipt.objects.filter(pk=receipt.pk, revoked_at__isnull=True).update(revoked_at=now,
-                                                                                 revoked_reason=reason[:300]):
+    now = timezone.now()
+    for receipt in receipts:
+        reason = reason_of(receipt)[:300]
+        if Receipt.objects.filter(pk=receipt.pk, revoked_at__isnull=True).update(revoked_at=now, revoked_reason=reason):
             audit_record(action="receipt.revoked", object_type="application", object_id=receipt.application_id,
                          actor_label="system", before={"revoked": False},
-                         after={"revoked": True, "reason": reason[:300], "receipt_id": receipt.receipt_id})
+                         after={"revoked": True, "reason": reason, "receipt_id": receipt.receipt_id})
             revoked += 1
     return revoked
+
+
+def receipts_revoke(*, coupon_ids, reason: str) -> int:
+    """Revoke the receipts of the applications holding these coupons (verification.receipts.reactions)."""
+    receipts = Receipt.objects.filter(application__coupon_id__in=list(coupon_ids), revoked_at__isnull=True)
+    return _revoke(receipts, lambda receipt: reason)
+
+
+def receipts_revoke_sync() -> int:
+    """Revoke every receipt whose coupon is revoked or flagged and whose receipt is not yet revoked: the safety net
+    behind the event reactions (flags by `reverify_coupons`, or any path that published no event). Run before the
+    status list is served and before a receipt of this Vouch is verified. Revocation is final: a later unflag does
+    not un-revoke (a new approval issues a new receipt)."""
+    stale = Receipt.objects.filter(revoked_at__isnull=True).filter(
+        Q(application__coupon__state=CouponState.REVOKED) | Q(application__coupon__flagged_at__isnull=False))
+
+    def reason(receipt) -> str:
+        coupon = receipt.application.coupon
+        return (f"coupon revoked: {coupon.revoked_reason}" if coupon.state == CouponState.REVOKED
+                else f"monitoring flag: {coupon.flag_reason}")
+
+    return _revoke(stale.select_related("application__coupon"), reason)
 
 
 def status_list_credential(*, now: datetime | None = None) -> str:
     """The signed status list (a BitstringStatusListCredential as a JWS), with every revoked receipt's bit set."""
     now = now or timezone.now()
-    receipts_revoke_sync(now=now)
+    receipts_revoke_sync()
     base = settings.PUBLIC_BASE_URL
     url = status_list.status_list_url(base)
     revoked = Receipt.objects.filter(revoked_at__isnull=False).values_list("status_index", flat=True)

@@ -54,4 +54,4 @@ def public_key_set() -> dict:
 
 
 def local_key_set() -> KeySet:
-    return KeySet.import_key_set(public_key_set())
+    return KeySet.import_key_set(public_key_set())  # type: ignore[arg-type]

@@ -41,7 +41,7 @@ class Receipt(models.Model):
 class TrustedIssuer(models.Model):
     """Another Vouch (or compatible issuer) whose receipts a program accepts, for the checks listed in `covers`."""
 
-    program = models.ForeignKey("verification.Program", on_delete=models.CASCADE, related_name="trusted_issuers")
+    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="trusted_issuers")
     name = models.CharField(max_length=200)
     base_url = models.URLField()  # the issuer id in its receipts; its key set is at <base_url>/.well-known/jwks.json
     covers = models.JSONField(default=list)  # rule names the receipt may settle

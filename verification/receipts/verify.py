@@ -83,7 +83,7 @@ def _issuer_keys(issuer: TrustedIssuer, kid: str, now: datetime) -> KeySet | Non
         if body is not None:
             try:
                 fetched = json.loads(body)
-                KeySet.import_key_set(fetched)
+                KeySet.import_key_set(fetched)  # type: ignore[arg-type]
             except (ValueError, JoseError, TypeError):
                 fetched = None
             if fetched:
@@ -91,7 +91,7 @@ def _issuer_keys(issuer: TrustedIssuer, kid: str, now: datetime) -> KeySet | Non
                 cached = fetched
     if not cached.get("keys"):
         return None
-    return KeySet.import_key_set(cached)
+    return KeySet.import_key_set(cached)  # type: ignore[arg-type]
 
 
 def trusted_issuers(base_url: str, program=None):
@@ -119,6 +119,7 @@ def receipt_verify(*, token: str, now: datetime | None = None, program=None) -> 
     kid = str(header.get("kid") or "")
     own = issuer == settings.PUBLIC_BASE_URL.rstrip("/")
     trusted = None
+    key_set: KeySet | None
     if own and program is None:
         key_set = keys.local_key_set()
     else:
@@ -135,7 +136,8 @@ def receipt_verify(*, token: str, now: datetime | None = None, program=None) -> 
     except (JoseError, ValueError) as error:
         return Verification("invalid", "receipt_signature_invalid", f"the signature does not verify: {error}",
                             issuer, credential)
-    if RECEIPT_TYPE not in (credential.get("type") or []) or "VerifiableCredential" not in credential.get("type"):
+    types = credential.get("type") or []
+    if RECEIPT_TYPE not in types or "VerifiableCredential" not in types:
         return Verification("invalid", "receipt_not_a_decision_receipt", "not a Vouch decision receipt", issuer,
                             credential)
     valid_from = parse_datetime(str(credential.get("validFrom") or ""))
@@ -155,10 +157,10 @@ def receipt_verify(*, token: str, now: datetime | None = None, program=None) -> 
     return Verification("valid", "receipt_valid", "signature, dates and status check out", issuer, credential)
 
 
-def _revoked(credential: dict, issuer: str, own: bool, key_set: KeySet) -> bool | None:
+def _revoked(credential: dict, issuer: str, own: bool, key_set: KeySet | None) -> bool | None:
     status = credential.get("credentialStatus") or {}
     try:
-        index = int(status.get("statusListIndex"))
+        index = int(str(status.get("statusListIndex")))
     except (TypeError, ValueError):
         return None
     if own:
@@ -169,7 +171,7 @@ def _revoked(credential: dict, issuer: str, own: bool, key_set: KeySet) -> bool 
     if not url.startswith(issuer + "/"):
         return None  # a status list elsewhere than at the issuer could say anything
     body = _get(url)
-    if body is None:
+    if body is None or key_set is None:
         return None
     try:
         listed = jws.deserialize_compact(body.decode().strip(), key_set, algorithms=[keys.ALG])

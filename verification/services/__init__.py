@@ -8,7 +8,6 @@ from verification.services.applications import (
     application_checks_run,
     application_start,
     application_submit,
-    program_get,
     reference_generate,
 )
 from verification.services.expiry import application_expire
@@ -36,7 +35,6 @@ __all__ = [
     "application_request_information",
     "application_start",
     "application_submit",
-    "program_get",
     "reference_generate",
     "rejection_reason_choices",
 ]

@@ -9,9 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.errors import Conflict, InvalidInput, NotFound
-from coupons.services import coupon_issue
-from verification.models import Application, ApplicationState, CheckResult, Program
+from core.errors import Conflict, InvalidInput
+from programs.models import Program
+from verification.models import Application, ApplicationState, CheckResult
 from verification.receipts.issue import receipt_issue
 from verification.rules import Decision, Verdict, application_checks, decide
 from verification.selectors import (
@@ -22,18 +22,12 @@ from verification.selectors import (
     program_rules,
 )
 from verification.services import emails
+from verification.services.coupons import application_coupon_issue
 from verification.services.transitions import review_due_at, transition
 
 S = ApplicationState
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # no I, L, O, U: read aloud and typed without mistakes
 REFERENCE_PREFIX = "VCH-"
-
-
-def program_get(*, slug: str) -> Program:
-    program = Program.objects.filter(slug=(slug or "")[:50], is_active=True).first()
-    if program is None:
-        raise NotFound(_("This program does not exist or is closed."), code="program_not_found")
-    return program
 
 
 def reference_generate() -> str:
@@ -71,7 +65,7 @@ def application_checks_run(*, application: Application) -> list[Verdict]:
     org = organisation_facts(organisation=organisation) if organisation else None
     verdicts = application_checks(
         org=org, program=program_rules(program=program), applicant=applicant_facts(application=application),
-        has_active_coupon=bool(org) and organisation_has_active_coupon(program=program, org_id=org.org_id),
+        has_active_coupon=org is not None and organisation_has_active_coupon(program=program, org_id=org.org_id),
         has_open_application=organisation_has_open_application(application=application),
     )
     with transaction.atomic(), translation.override(application.language):
@@ -155,7 +149,7 @@ def application_approve_automatically(*, application: Application, now: datetime
         entry = transition(application=application, to=S.APPROVED, allowed=allowed, action="approved",
                            actor_label="system", fields={"decided_at": now, "decided_automatically": True,
                                                          "decision_reasons": []})
-        coupon, code = coupon_issue(application=application, now=now)
+        coupon, code = application_coupon_issue(application=application, now=now)
         receipt_issue(application=application, now=now)
         emails.send_approved(application, entry, code, coupon.redeem_by)
     return application

@@ -32,7 +32,8 @@ def _queue(application: Application, template: str, key: str, **context) -> None
 
 
 def send_received(application: Application, entry: AuditEntry, reasons: list[dict]) -> None:
-    _queue(application, "application_received", f"received:{entry.pk}", due_date=application.due_at.date(),
+    _queue(application, "application_received", f"received:{entry.pk}",
+           due_date=application.due_at.date() if application.due_at else None,
            due_at=application.due_at, reasons=reasons)
 
 

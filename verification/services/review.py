@@ -10,12 +10,12 @@ from django.utils.translation import gettext_lazy
 
 from core.audit import audit_record
 from core.errors import Conflict, InvalidInput, PermissionDenied
-from coupons.services import coupon_issue
 from verification.models import Appeal, Application, ApplicationState
 from verification.receipts.issue import receipt_issue
 from verification.rules import EXCLUSION_MESSAGES
 from verification.selectors import QUEUE_STATES
 from verification.services import emails
+from verification.services.coupons import application_coupon_issue
 from verification.services.transitions import require_reviewer, review_due_at, transition
 
 S = ApplicationState
@@ -91,7 +91,7 @@ def application_approve(*, application: Application, actor, message: str = "",
                            actor=actor, fields={"decided_at": now, "decided_by": actor, "decided_automatically": False,
                                                 "decision_reasons": [],
                                                 "decision_message": (message or "").strip()[:MAX_TEXT_CHARS]})
-        coupon, code = coupon_issue(application=application, actor=actor, now=now)
+        coupon, code = application_coupon_issue(application=application, actor=actor, now=now)
         receipt_issue(application=application, now=now)
         emails.send_approved(application, entry, code, coupon.redeem_by)
     return application

@@ -19,7 +19,7 @@ from core.business_days import add_business_days
 from core.errors import Conflict, PermissionDenied
 from core.models import AuditEntry
 from verification.models import Application
-from webhooks.services import webhook_application_changed
+from verification.partner_events import application_changed_announce
 
 
 def jsonable(value: Any) -> Any:
@@ -50,7 +50,7 @@ def transition(*, application: Application, to: str, allowed: Iterable[str], act
                          actor=actor, actor_label=actor_label, before=before,
                          after={"state": to, "reference": application.reference,
                                 **{name: jsonable(value) for name, value in fields.items()}})
-    webhook_application_changed(application=application, action=action)  # partners' webhooks (an outbox row)
+    application_changed_announce(application=application, action=action)  # partners' webhooks (an outbox row)
     return entry
 
 
@@ -60,7 +60,7 @@ def require_reviewer(actor) -> None:
 
 
 def organisation_country(application: Application) -> str:
-    return application.organisation.country if application.organisation_id else application.country
+    return application.organisation.country if application.organisation is not None else application.country
 
 
 def review_due_at(*, application: Application, now: datetime) -> datetime:

@@ -9,7 +9,6 @@ from decimal import Decimal
 from functools import wraps
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,15 +16,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.client_ip import client_ip
-from core.errors import ApplicationError, Conflict, NotFound
+from core.errors import ApplicationError, InvalidInput, NotFound
 from core.money import format_minor_localized, minor_exponent, to_minor
+from programs.selectors import program_get
 from registry.search.engine import search_organisations
-from registry.selectors import organisation_get
 from verification import forms
-from verification.email_challenges import email_challenge_send, email_challenge_verify, email_normalise
+from verification.email_challenges import email_challenge_send
 from verification.models import Application, ApplicationState
 from verification.selectors import application_get_by_token
-from verification.services import application_start, application_submit, program_get
+from verification.services.intake import (
+    OverBudgetCap,
+    intake_budget_gate,
+    intake_country_set,
+    intake_email_prove,
+    intake_email_set,
+    intake_organisation_choose,
+    intake_organisation_manual,
+    intake_representative_set,
+    intake_start,
+    intake_submit,
+    intake_update,
+)
 
 SESSION_KEY = "vouch_drafts"  # {program slug: application token}
 STEPS = ("country", "organisation", "representative", "email", "code", "confirm")
@@ -85,15 +96,6 @@ def _forget_draft(request, program) -> None:
     request.session[SESSION_KEY] = drafts
 
 
-def draft_update(application: Application, **fields) -> None:
-    """Write entered values, but only while the application is a draft (a conditional UPDATE: a submitted
-    application is never changed from these pages, even by a request racing the submission)."""
-    if not Application.objects.filter(pk=application.pk, state=ApplicationState.DRAFT).update(**fields):
-        raise Conflict(_("This application was already submitted."), code="application_not_draft")
-    for name, value in fields.items():
-        setattr(application, name, value)
-
-
 def journey_step(step: str):
     """Resolve the program and this browser's draft; refuse to skip ahead; leave submitted drafts."""
 
@@ -145,13 +147,15 @@ def program_page(request, slug: str):
                "cap": format_minor_localized(program.budget_cap_minor, program.budget_currency)}
     if request.method == "POST" and form.is_valid():
         budget_minor = to_minor(form.cleaned_data["budget"], program.budget_currency)
-        if budget_minor > program.budget_cap_minor:  # the cap is inclusive: equal passes
+        try:
+            if draft is None:
+                draft = intake_start(program=program, language=request.LANGUAGE_CODE, budget_minor=budget_minor)
+            else:
+                intake_update(application=draft,
+                              declared_budget_minor=intake_budget_gate(program=program, amount_minor=budget_minor))
+        except OverBudgetCap:
             return render(request, "verification/over_cap.html",
                           {**context, "budget": format_minor_localized(budget_minor, program.budget_currency)})
-        with transaction.atomic():
-            if draft is None:
-                draft = application_start(program=program, language=request.LANGUAGE_CODE)
-            draft_update(draft, declared_budget_minor=budget_minor)
         remember_draft(request, draft)
         return redirect(_step_url(program, first_unfinished(draft)))
     return render(request, "verification/program.html", context, status=400 if form.errors else 200)
@@ -163,11 +167,7 @@ def step_country(request, program, application):
     form = forms.CountryForm(_posted(request), instance=application, program=program)
     if request.method == "POST":
         if form.is_valid():
-            country = form.cleaned_data["country"]
-            fields = {"country": country}
-            if application.organisation_id and application.organisation.country != country:
-                fields["organisation"] = None  # a registry record belongs to one country
-            draft_update(application, **fields)
+            intake_country_set(application=application, country=form.cleaned_data["country"])
             return redirect(_after_post(request, program, "country"))
         if "back" in request.POST:
             return redirect(_previous_url(program, "country"))
@@ -187,14 +187,10 @@ def step_organisation(request, program, application):
             return redirect(_after_post(request, program, "organisation"))  # keeps the one added by hand
         if choice.is_valid():
             try:
-                organisation = organisation_get(org_id=choice.cleaned_data["org_id"])
-            except NotFound:
-                organisation = None
-            if organisation is None or organisation.country != application.country:
+                intake_organisation_choose(application=application, org_id=choice.cleaned_data["org_id"])
+            except (NotFound, InvalidInput):
                 choice.add_error("org_id", _("Choose your organisation in the list."))
             else:
-                draft_update(application, organisation=organisation, manual_name="", manual_registry_number="",
-                             manual_website="", manual_address="")
                 return redirect(_after_post(request, program, "organisation"))
     hits = search_organisations(query=query, country=application.country, limit=10) if query else []
     chosen = application.organisation if application.organisation_id else None
@@ -210,9 +206,16 @@ def step_organisation_manual(request, program, application):
     form = forms.ManualOrganisationForm(_posted(request), instance=application)
     if request.method == "POST":
         if form.is_valid():
-            draft_update(application, organisation=None,
-                         **{name: form.cleaned_data[name] for name in form.Meta.fields})
-            return redirect(_after_post(request, program, "organisation"))
+            data = form.cleaned_data
+            try:
+                intake_organisation_manual(application=application, legal_name=data["manual_name"],
+                                           address=data["manual_address"],
+                                           registry_number=data["manual_registry_number"],
+                                           website=data["manual_website"])
+            except InvalidInput as error:
+                form.add_error(None, str(error.message))
+            else:
+                return redirect(_after_post(request, program, "organisation"))
         if "back" in request.POST:
             return redirect(_step_url(program, "organisation"))
     return _render_step(request, program, application, "organisation",
@@ -226,8 +229,12 @@ def step_representative(request, program, application):
     form = forms.RepresentativeForm(_posted(request), instance=application)
     if request.method == "POST":
         if form.is_valid():
-            draft_update(application, applicant_name=form.cleaned_data["applicant_name"])
-            return redirect(_after_post(request, program, "representative"))
+            try:
+                intake_representative_set(application=application, name=form.cleaned_data["applicant_name"])
+            except InvalidInput as error:
+                form.add_error("applicant_name", str(error.message))
+            else:
+                return redirect(_after_post(request, program, "representative"))
         if "back" in request.POST:
             return redirect(_previous_url(program, "representative"))
     return _render_step(request, program, application, "representative", {"form": form},
@@ -244,10 +251,8 @@ def step_email(request, program, application):
             return redirect(_previous_url(program, "email"))
         if form.is_valid():
             try:
-                email = email_normalise(form.cleaned_data["email"])
-                if application.email_verified_at and email.lower() == application.email.lower():
+                if not intake_email_set(application=application, email=form.cleaned_data["email"]):
                     return redirect(_step_url(program, "confirm"))  # already proven: no new code
-                email_challenge_send(application=application, email=email)
                 return redirect(_step_url(program, "code"))
             except ApplicationError as error:
                 form.add_error("email", str(error.message))
@@ -267,7 +272,7 @@ def step_code(request, program, application):
             return redirect(_previous_url(program, "code"))
         if form.is_valid():
             try:
-                email_challenge_verify(application=application, code=form.cleaned_data["code"])
+                intake_email_prove(application=application, code=form.cleaned_data["code"])
                 return redirect(_step_url(program, "confirm"))
             except ApplicationError as error:
                 form.add_error("code", str(error.message))
@@ -298,8 +303,8 @@ def step_confirm(request, program, application):
             return redirect(_previous_url(program, "confirm"))
         if form.is_valid():
             try:
-                application_submit(application=application, ip=client_ip(request),
-                                   user_agent=request.META.get("HTTP_USER_AGENT", "")[:500])
+                intake_submit(application=application, ip=client_ip(request),
+                              user_agent=request.META.get("HTTP_USER_AGENT", "")[:500])
             except ApplicationError as error:
                 form.add_error(None, str(error.message))
                 status = error.http_status

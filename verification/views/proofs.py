@@ -92,19 +92,19 @@ def contact_answer(request, token: str):
     """The published contact's page: who asked, for which organisation and program; confirm or deny."""
     try:
         confirmation = contact_confirmation_get(token=token)
-    except ApplicationError as error:
-        return render(request, "verification/contact_answer.html", {"error": error}, status=error.http_status)
-    error = None
+    except ApplicationError as invalid:
+        return render(request, "verification/contact_answer.html", {"error": invalid}, status=invalid.http_status)
+    answer_error: ApplicationError | None = None
     if request.method == "POST":
         try:
             confirmation = contact_confirmation_answer(token=token, answer=request.POST.get("answer", ""),
                                                        ip=client_ip(request))
         except ApplicationError as failure:
-            error = failure
+            answer_error = failure
     application = confirmation.application
     return render(request, "verification/contact_answer.html",
                   {"confirmation": confirmation, "application": application, "program": application.program,
-                   "answer_error": error}, status=error.http_status if error else 200)
+                   "answer_error": answer_error}, status=answer_error.http_status if answer_error else 200)
 
 
 @require_GET

@@ -13,11 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import ApplicationError
 from verification.documents import document_store
+from verification.extensions import status_return_link
 from verification.forms import AppealForm, DocumentsForm
 from verification.models import Appeal, Application, ApplicationState
 from verification.selectors import application_get_by_token
 from verification.services import appeal_submit, application_information_provided
-from verification.services.partner_applications import email_code_ensure, invite_return_url
+from verification.services.partner_applications import email_code_ensure
 from verification.views.journey import first_unfinished, remember_draft
 
 # States in which an organisation added by hand may still send the documents that prove it exists.
@@ -47,7 +48,7 @@ def _context(application: Application, *, documents_form=None, appeal_form=None)
     return {
         "application": application,
         "program": application.program,
-        "coupon": getattr(application, "coupon", None) if state == ApplicationState.APPROVED else None,
+        "coupon": application.coupon if state == ApplicationState.APPROVED else None,
         "reasons": reasons,
         "education": any(reason.get("code") == "excluded_education" for reason in reasons),
         "needs_email": application.email_verified_at is None,
@@ -57,7 +58,7 @@ def _context(application: Application, *, documents_form=None, appeal_form=None)
         "appeal_form": (appeal_form or AppealForm()) if can_appeal else None,
         "is_open": state in (ApplicationState.SUBMITTED, ApplicationState.IN_REVIEW,
                              ApplicationState.NEEDS_INFORMATION, ApplicationState.APPEALED),
-        "partner_return": invite_return_url(application=application),  # (name, url) after a partner's invite
+        "partner_return": status_return_link(application=application),  # (name, url) after a partner's invite
     }
 
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from programs.demo import program_demo_ensure
 from tests.verification.proofs.factories import gb_charity
-from verification.demo import program_demo_ensure
 from verification.models import Application
 from verification.services import application_start, application_submit
 

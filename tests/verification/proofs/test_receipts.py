@@ -121,3 +121,24 @@ def test_issued_once(approved):
 
     first = Receipt.objects.get(application=approved)
     assert receipt_issue(application=approved, now=timezone.now()).pk == first.pk
+
+
+def test_events_revoke_at_once(approved, reviewer):
+    """Through core.events: a revoked coupon, and the registry announcing the organisation left its register."""
+    from core.events import event_publish
+    from registry.events import OrganisationStatusChanged
+    from registry.models import Organisation
+
+    receipt = Receipt.objects.get(application=approved)
+    organisation = Organisation.objects.get(org_id="GB-CHC-1234567")
+    Organisation.objects.filter(pk=organisation.pk).update(status="removed", removal_reason="ceased to exist")
+    event_publish(OrganisationStatusChanged(organisation_id=organisation.pk, old_status="active",
+                                            actor_label="import"))
+    receipt.refresh_from_db()
+    assert receipt.revoked_at is not None and receipt.revoked_reason.startswith("monitoring flag")
+
+
+def test_a_revoked_coupon_revokes_through_its_event(approved, reviewer):
+    coupon_revoke(coupon=approved.coupon, actor=reviewer, reason="false information")
+    receipt = Receipt.objects.get(application=approved)
+    assert receipt.revoked_at is not None and receipt.revoked_reason == "coupon revoked"

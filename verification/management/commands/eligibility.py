@@ -15,9 +15,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
 from coupons.models import Coupon, CouponState
+from programs.demo import DEMO_SLUG, program_demo_ensure
+from programs.models import Program
 from registry.models import Organisation
-from verification.demo import DEMO_SLUG, program_demo_ensure
-from verification.models import Program
 from verification.rules import decide, organisation_checks
 from verification.selectors import organisation_facts, program_rules
 

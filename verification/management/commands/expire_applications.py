@@ -1,7 +1,9 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
+
+from verification.services import application_expire
 
 
 class Command(BaseCommand):
@@ -12,10 +14,6 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the counts as one JSON line")
 
     def handle(self, *args, **options):
-        try:
-            from verification.services import application_expire
-        except ImportError as error:
-            raise CommandError("verification.services.application_expire is not available") from error
         counts = application_expire(now=timezone.now())
         if options["json"]:
             self.stdout.write(json.dumps(counts, default=str))

@@ -16,7 +16,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from verification.models import Program
+from programs.models import Program
 from verification.reverification import coupons_reverify, reverification_summary
 
 

@@ -2,8 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from billing.demo import catalog_demo_ensure
+from programs.demo import program_demo_ensure
 from registry.demo import demo_seed
-from verification.demo import program_demo_ensure
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from core.audit import audit_record
-from verification.models import DEFAULT_EXCLUSIONS, DEFAULT_PRODUCTS, Program
+from programs.models import DEFAULT_EXCLUSIONS, DEFAULT_PRODUCTS, Program
 
 DEMO_SLUG = "workplace-nonprofit"
 

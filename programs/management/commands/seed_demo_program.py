@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from verification.demo import program_demo_ensure
+from programs.demo import program_demo_ensure
 
 
 class Command(BaseCommand):

@@ -1,6 +1,7 @@
 """Staff review of sales-tax exemption requests (billing.tax_exemptions): the pending list, one request with its
 certificate, approve (which credits the tax of invoices issued since the request) and reject with a message.
-Staff only (verification.backoffice.views.staff_required); service errors come back as messages."""
+Staff only (core.staff.staff_required); service errors come back as messages. URLs: billing/backoffice/urls.py,
+under /<lang>/review/ with the reviewer pages (vouch/urls.py composes the back-office)."""
 
 from django.contrib import messages
 from django.http import FileResponse
@@ -18,7 +19,7 @@ from billing.tax_exemptions import (
 )
 from core.errors import ApplicationError
 from core.money import format_minor_localized
-from verification.backoffice.views import staff_required
+from core.staff import staff_required
 
 
 def _exemption(pk: int) -> TaxExemption:

@@ -8,15 +8,15 @@ from django.views.decorators.http import require_http_methods
 
 from core.errors import ApplicationError, NotFound
 from core.money import format_minor_localized, to_minor
-from partners.invites import InviteGone, invite_for_token
+from partners.invites import InviteGone, invite_application_start, invite_for_token
 from partners.models import Invite
 from verification import forms
-from verification.services.partner_applications import invite_application_start
+from verification.services.intake import OverBudgetCap
 from verification.views.journey import SESSION_KEY, first_unfinished, remember_draft
 
 
 def _unavailable(request, error: ApplicationError):
-    return render(request, "verification/invite_unavailable.html", {"error": error}, status=error.http_status)
+    return render(request, "partners/invite_unavailable.html", {"error": error}, status=error.http_status)
 
 
 def _own_started_application(request, token: str):
@@ -48,15 +48,15 @@ def invite_page(request, token: str):
                "cap": format_minor_localized(program.budget_cap_minor, program.budget_currency)}
     if request.method == "POST" and form.is_valid():
         budget_minor = to_minor(form.cleaned_data["budget"], program.budget_currency)
-        if budget_minor > program.budget_cap_minor:  # the cap is inclusive; the invite stays unused
-            return render(request, "verification/over_cap.html",
-                          {**context, "budget": format_minor_localized(budget_minor, program.budget_currency)})
         try:
             with transaction.atomic():
                 application = invite_application_start(invite=invite, budget_minor=budget_minor,
                                                        language=request.LANGUAGE_CODE)
+        except OverBudgetCap:  # the invite stays unused
+            return render(request, "verification/over_cap.html",
+                          {**context, "budget": format_minor_localized(budget_minor, program.budget_currency)})
         except InviteGone as error:  # another browser used the link a moment ago
             return _unavailable(request, error)
         remember_draft(request, application)
         return redirect("verification:step", slug=program.slug, step=first_unfinished(application))
-    return render(request, "verification/invite.html", context, status=400 if form.errors else 200)
+    return render(request, "partners/invite.html", context, status=400 if form.errors else 200)

@@ -1,0 +1,37 @@
+"""Reads of programs: the active program by slug, and the countries it takes applications from (the one country
+list every front door uses)."""
+
+from django.utils.translation import gettext as _
+
+from core.errors import InvalidInput, NotFound
+from programs.models import Program
+from registry.countries import COUNTRY_NAMES
+
+
+def program_get(*, slug: str) -> Program:
+    program = Program.objects.filter(slug=(slug or "")[:50], is_active=True).first()
+    if program is None:
+        raise NotFound(_("This program does not exist or is closed."), code="program_not_found")
+    return program
+
+
+def program_country_codes(program: Program) -> list[str]:
+    """ISO codes of the countries the program takes; an empty list in the program means every country with a
+    register."""
+    return [str(code).upper() for code in program.supported_countries] or list(COUNTRY_NAMES)
+
+
+def program_countries(program: Program) -> list[tuple[str, str]]:
+    """(code, name) of the program's countries, sorted by name in the active language."""
+    return sorted(((code, str(COUNTRY_NAMES.get(code, code))) for code in program_country_codes(program)),
+                  key=lambda item: item[1])
+
+
+def program_country_check(*, program: Program, country: str) -> str:
+    """The ISO code, if the program takes applications from that country; InvalidInput otherwise."""
+    code = (country or "").strip().upper()
+    allowed = program_country_codes(program)
+    if code not in allowed:
+        raise InvalidInput(_("The program does not take applications from this country."),
+                           code="country_not_supported", details={"country": code[:2], "supported": allowed})
+    return code
