@@ -83,7 +83,7 @@ def _issuer_keys(issuer: TrustedIssuer, kid: str, now: datetime) -> KeySet | Non
         if body is not None:
             try:
                 fetched = json.loads(body)
-                KeySet.import_key_set(fetched)  # type: ignore[arg-type]
+                KeySet.import_key_set(fetched)
             except (ValueError, JoseError, TypeError):
                 fetched = None
             if fetched:
