@@ -104,8 +104,8 @@ def receipt_issue(*, application: Application, now: datetime | None = None) -> R
             if Receipt.objects.filter(application=application).exists():
                 return Receipt.objects.get(application=application)
             continue
-        audit_record(action="receipt.issued", object_type="application", object_id=application.pk,
-                     actor_label="system", after={"receipt_id": receipt_id, "kid": kid,
+        audit_record(action="receipt.issued", object_type="receipt", object_id=receipt.pk,
+                     actor_label="system", after={"receipt_id": receipt_id, "kid": kid, "application": application.pk,
                                                   "expires_at": expires_at.isoformat()})
         return receipt
     raise RuntimeError("no free status-list index after 20 draws")
@@ -117,9 +117,10 @@ def _revoke(receipts, reason_of) -> int:
     for receipt in receipts:
         reason = reason_of(receipt)[:300]
         if Receipt.objects.filter(pk=receipt.pk, revoked_at__isnull=True).update(revoked_at=now, revoked_reason=reason):
-            audit_record(action="receipt.revoked", object_type="application", object_id=receipt.application_id,
+            audit_record(action="receipt.revoked", object_type="receipt", object_id=receipt.pk,
                          actor_label="system", before={"revoked": False},
-                         after={"revoked": True, "reason": reason, "receipt_id": receipt.receipt_id})
+                         after={"revoked": True, "reason": reason, "receipt_id": receipt.receipt_id,
+                                "application": receipt.application_id})
             revoked += 1
     return revoked
 

@@ -202,3 +202,14 @@ def test_not_offered_when_the_register_already_ties_the_domain_or_for_free_mail(
     us_charity("987654321", website="https://www.tied-charity.org/")
     assert not domain_proof_offered(application=make_draft("US-EIN-987654321", email="jo@tied-charity.org"))
     assert DomainProof.objects.count() == 0
+
+
+def test_the_recheck_task_runs_the_same_work(draft, dns_server, web_server):
+    from verification.proofs.tasks import recheck_domain_proofs
+
+    proof = domain_proof_get_or_start(application=draft())
+    assert recheck_domain_proofs.call() == {"checked": 0, "verified": 0, "expired": 0}  # not due yet
+    DomainProof.objects.filter(pk=proof.pk).update(next_check_at=timezone.now() - timedelta(seconds=1))
+    dns_server.add(d.txt_name("helping-hands.org"), "TXT", d.txt_value(proof.token))
+    _site(dns_server, web_server)
+    assert recheck_domain_proofs.call() == {"checked": 1, "verified": 1, "expired": 0}
