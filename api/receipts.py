@@ -46,7 +46,7 @@ def receipts_get(request, reference: str):
             "expires_at": receipt.expires_at.isoformat(), "revoked": receipt.revoked_at is not None}
 
 
-@router.post("/receipts/verify", auth=None, response={200: VerifyOut, 422: ErrorOut},
+@router.post("/receipts/verify", auth=None, response={200: VerifyOut, 400: ErrorOut, 422: ErrorOut},
              summary="Verify a decision receipt: valid, invalid, expired or revoked, and why")
 def receipts_verify(request, payload: VerifyIn):
     """Open to anyone holding a receipt (no key): receipts are meant to be checked by whoever is shown one. Only
