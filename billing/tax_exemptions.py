@@ -18,7 +18,7 @@ lands under settings.DOCUMENTS_DIR with a random name.
 
 import re
 from datetime import datetime
-from typing import BinaryIO
+from typing import IO
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -67,7 +67,7 @@ def tax_exemptions_pending():
             .order_by("requested_at", "pk"))
 
 
-def tax_exemption_document_open(*, exemption: TaxExemption) -> BinaryIO:
+def tax_exemption_document_open(*, exemption: TaxExemption) -> IO[bytes]:
     return upload_open(exemption.document_stored_name)
 
 

@@ -1,11 +1,14 @@
 """Files people upload (applicants' documents, customers' tax certificates), checked and stored one way.
 
 Trust nothing the upload claims: the type comes from the content's first bytes (PDF, PNG or JPEG only), the size is
-counted while reading (the caller's limit, settings.DOCUMENT_MAX_BYTES by default), and the file is stored under
-settings.DOCUMENTS_DIR (outside the web root, never served as a static file) with a random name: no part of the
-uploaded name reaches the file system. The uploaded name is kept, cleaned, for display only. Readers open files
-through `upload_open`; serve them with the recorded content type, `X-Content-Type-Options: nosniff` and a
-restrictive Content-Security-Policy.
+counted while reading (the caller's limit, settings.DOCUMENT_MAX_BYTES by default), and the file is stored with a
+random name: no part of the uploaded name reaches the storage. The uploaded name is kept, cleaned, for display only.
+
+Where files live is the "uploads" storage (settings.STORAGES): local disk under settings.DOCUMENTS_DIR (outside the
+web root, never served as a static file) by default, or private objects in S3-compatible storage when STORAGE_URL
+says so (several web machines then share the files). Either way nothing is served by URL: readers open files
+through `upload_open`, in Vouch's authorised views, which serve them with the recorded content type,
+`X-Content-Type-Options: nosniff` and a restrictive Content-Security-Policy.
 """
 
 import contextlib
@@ -17,9 +20,11 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput, NotFound
@@ -55,10 +60,33 @@ def upload_display_name(name: str | None, *, default: str = "document") -> str:
     return name[:NAME_MAX_CHARS] or default
 
 
-def upload_path(stored_name: str) -> Path:
-    if not _STORED_NAME.match(stored_name):
+class UploadFileStorage(FileSystemStorage):
+    """Local disk under settings.DOCUMENTS_DIR, read at each use (a test or an operator changing the setting is
+    followed at once), owner-only files and folders."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("file_permissions_mode", 0o600)
+        kwargs.setdefault("directory_permissions_mode", 0o700)
+        super().__init__(**kwargs)
+
+    @property
+    def base_location(self):
+        return str(settings.DOCUMENTS_DIR)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+
+def upload_storage() -> Storage:
+    return storages["uploads"]
+
+
+def upload_key(stored_name: str) -> str:
+    """The storage key of a stored upload (two-character folders keep directories small)."""
+    if not _STORED_NAME.match(stored_name or ""):
         raise NotFound(_("This document does not exist."), code="document_not_found")
-    return Path(settings.DOCUMENTS_DIR) / stored_name[:2] / stored_name
+    return f"{stored_name[:2]}/{stored_name}"
 
 
 def _chunks(uploaded_file):
@@ -78,11 +106,12 @@ def upload_too_large(limit: int) -> InvalidInput:
         code="document_too_large", details={"max_bytes": limit})
 
 
-def _write_temporary(uploaded_file, folder: Path, limit: int) -> tuple[Path, int, str, str, str]:
+def _write_temporary(uploaded_file, limit: int) -> tuple[Path, int, str, str, str]:
     """Copy the upload to a temporary file, checking size and type as it streams.
     Returns (temporary path, size, sha256, content type, extension); removes the file on any refusal."""
     digest, size, head = hashlib.sha256(), 0, b""
-    handle = tempfile.NamedTemporaryFile(dir=folder, prefix=".upload-", delete=False)  # noqa: SIM115
+    handle = tempfile.NamedTemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR, prefix=".upload-",  # noqa: SIM115
+                                         delete=False)
     path = Path(handle.name)
     try:
         with handle:
@@ -124,24 +153,22 @@ class StoredUpload:
 
 def upload_store(uploaded_file, *, default_name: str = "document", limit: int | None = None) -> StoredUpload:
     """Check the upload and store it under a random name. Raises InvalidInput with code document_empty,
-    document_too_large or document_type_not_allowed (nothing is left on disk then). The caller records the
-    returned facts; if that fails it calls `upload_discard(stored_name)`."""
+    document_too_large or document_type_not_allowed (nothing is stored then). The caller records the returned
+    facts; if that fails it calls `upload_discard(stored_name)`."""
     limit = limit or settings.DOCUMENT_MAX_BYTES
     claimed_size = getattr(uploaded_file, "size", None)
     if isinstance(claimed_size, int) and claimed_size > limit:  # a quick refusal; the real count is while reading
         raise upload_too_large(limit)
-    root = Path(settings.DOCUMENTS_DIR)
-    root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    temporary, size, sha256, content_type, extension = _write_temporary(uploaded_file, root, limit)
+    temporary, size, sha256, content_type, extension = _write_temporary(uploaded_file, limit)
+    stored_name = f"{secrets.token_hex(16)}.{extension}"
     try:
-        stored_name = f"{secrets.token_hex(16)}.{extension}"
-        final = upload_path(stored_name)
-        final.parent.mkdir(exist_ok=True, mode=0o700)
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, final)
-    except BaseException:
+        with temporary.open("rb") as handle:
+            saved = upload_storage().save(upload_key(stored_name), File(handle, name=stored_name))
+        if saved != upload_key(stored_name):  # a random name never collides; if it did, keep nobody's file
+            upload_storage().delete(saved)
+            raise RuntimeError("upload storage renamed a new file")
+    finally:
         temporary.unlink(missing_ok=True)
-        raise
     original = upload_display_name(getattr(uploaded_file, "name", ""), default=f"{default_name}.{extension}")
     return StoredUpload(stored_name=stored_name, size=size, sha256=sha256, content_type=content_type,
                         original_name=original)
@@ -150,12 +177,16 @@ def upload_store(uploaded_file, *, default_name: str = "document", limit: int | 
 def upload_discard(stored_name: str) -> None:
     """Remove a stored file whose record could not be written (or was deleted)."""
     with contextlib.suppress(NotFound):
-        upload_path(stored_name).unlink(missing_ok=True)
+        upload_storage().delete(upload_key(stored_name))
 
 
-def upload_open(stored_name: str) -> BinaryIO:
+def upload_open(stored_name: str) -> IO[bytes]:
     """The stored file, opened for binary reading (the caller closes it). Raises NotFound if the file is gone."""
+    key, storage = upload_key(stored_name), upload_storage()
+    missing = NotFound(_("The file of this document is missing."), code="document_file_missing")
+    if not storage.exists(key):  # object storage opens lazily: ask first
+        raise missing
     try:
-        return upload_path(stored_name).open("rb")
-    except FileNotFoundError as error:
-        raise NotFound(_("The file of this document is missing."), code="document_file_missing") from error
+        return storage.open(key, "rb")
+    except OSError as error:
+        raise missing from error

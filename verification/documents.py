@@ -4,7 +4,7 @@ stored by core.uploads (type from the content, size counted while reading, rando
 Which application states accept documents is the caller's decision (verification.services and the views).
 """
 
-from typing import BinaryIO
+from typing import IO
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -50,6 +50,6 @@ def document_store(*, application: Application, uploaded_file, for_appeal: bool 
     return document
 
 
-def document_open(*, document: Document) -> BinaryIO:
+def document_open(*, document: Document) -> IO[bytes]:
     """The stored file, opened for binary reading (the caller closes it). Raises NotFound if the file is gone."""
     return upload_open(document.stored_name)

@@ -119,6 +119,21 @@ else:
             },
         }
     }
+# Several processes: persistent connections (DATABASE_CONN_MAX_AGE seconds, 0 = one per request) and, on
+# PostgreSQL, psycopg's connection pool per process (DATABASE_POOL_MAX_SIZE > 0; then CONN_MAX_AGE must be 0).
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    _pool_max = int(env("DATABASE_POOL_MAX_SIZE", "0"))
+    DATABASES["default"]["CONN_MAX_AGE"] = 0 if _pool_max else int(env("DATABASE_CONN_MAX_AGE", "60"))
+    if _pool_max:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": int(env("DATABASE_POOL_MIN_SIZE", "1")), "max_size": _pool_max,
+            "timeout": int(env("DATABASE_POOL_TIMEOUT", "10"))}
+# A read replica for the reads that tolerate lag (core.db.replica_reads: registry search and lookups).
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.db.ReplicaRouter"]
 # Tests: a file (not memory) so that threads share it; TEST_DATABASE_NAME lets parallel runs keep apart.
 _test_name = env("TEST_DATABASE_NAME", "test_vouch")
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -154,7 +169,13 @@ X_FRAME_OPTIONS = "DENY"
 
 # A cache every process shares (the sign-in failure limit counts in it): a database table by default
 # (`manage.py createcachetable`), Redis or Memcached when CACHE_URL-style settings are added.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "vouch_cache"}}
+# With REDIS_URL, Redis holds the cache (and so the rate limits and lockouts) for every process.
+REDIS_URL = env("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": env("CACHE_KEY_PREFIX", "vouch")}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "vouch_cache"}}
 
 # Search: how many results a query may ask for, and the longest query accepted (longer input is cut, not refused).
 SEARCH_MAX_LIMIT = int(env("SEARCH_MAX_LIMIT", "50"))
@@ -184,7 +205,20 @@ IMPORT_WORKERS = int(env("IMPORT_WORKERS", str(max(1, min(3, (os.cpu_count() or 
 IMPORT_PARALLEL_MIN_BYTES = int(env("IMPORT_PARALLEL_MIN_BYTES", str(32 * 1024 * 1024)))
 
 # Background work: the django.tasks API on the database backend; `manage.py db_worker` runs it.
-TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"), "QUEUES": ["default"]}}
+# TASKS_BACKEND=rq (with REDIS_URL) moves the queue to Redis: workers are `manage.py rqworker default --job-class
+# django_tasks_rq.Job`. The database rows (outbox, webhook deliveries) stay the source of truth either way.
+_tasks_backend = env("TASKS_BACKEND", "database")
+if _tasks_backend == "rq":
+    if not REDIS_URL:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL")
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": {"database": "django_tasks_db.DatabaseBackend"}.get(_tasks_backend, _tasks_backend),
+                         "QUEUES": ["default"]}}
 
 # Email (Django's MAILERS): SMTP when EMAIL_HOST is set; otherwise each email is written as a file under
 # VOUCH_DATA_DIR/mail (the embedded default, so a newcomer can read the codes Vouch sends).
@@ -221,6 +255,10 @@ BANK_TRANSFER_DETAILS = {
 
 # Uploaded documents: outside the web root, never served as files.
 DOCUMENTS_DIR = Path(env("DOCUMENTS_DIR", str(DATA_DIR / "documents")))
+# Where uploads live (core.uploads): local disk under DOCUMENTS_DIR unless STORAGE_URL names S3-compatible storage,
+# s3://ACCESS_KEY:SECRET_KEY@host[:port]/bucket[?region=…] (https), or s3+http://… (plain http, local test servers).
+# Objects are private: Vouch reads them and serves them itself, to the people allowed to see them.
+STORAGE_URL = env("STORAGE_URL", "")
 DOCUMENT_MAX_BYTES = int(env("DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -234,3 +272,12 @@ LOGGING = {
 
 # Behind reverse proxies: how many of ours append to X-Forwarded-For (0 = trust REMOTE_ADDR only; core.client_ip).
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+
+# File storages: Django's defaults, plus "uploads" (documents and tax certificates; core.uploads).
+from vouch.storage import storages_from_url  # noqa: E402  (needs the values above)
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "uploads": storages_from_url(STORAGE_URL),
+}

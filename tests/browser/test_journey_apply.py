@@ -113,6 +113,6 @@ def test_newcomer_applies_and_receives_the_coupon(page, new_page, lang, ready, m
     from verification.models import Application
 
     coupon = coupon_find(code=mailbox.coupon_code(EMAIL))
-    application = Application.objects.get(pk=coupon.application_id)
+    application = Application.objects.get(coupon=coupon)  # the application holds its coupon (one-to-one)
     assert application.organisation_id and application.organisation.org_id == RE_ALLIANCE
     assert application.language == lang and coupon.email == EMAIL

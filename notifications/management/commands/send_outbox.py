@@ -1,10 +1,14 @@
-import json
-import time
-
 from django.core.management.base import BaseCommand
 
+from core.sweeps import sweep_arguments, sweep_run
 from notifications.models import OutboxEmail, OutboxState
 from notifications.sender import outbox_retry_failed, outbox_send_due
+
+
+def _sweep() -> dict:
+    counts = outbox_send_due()
+    counts["failed_total"] = OutboxEmail.objects.filter(state=OutboxState.FAILED).count()
+    return counts
 
 
 class Command(BaseCommand):
@@ -12,27 +16,15 @@ class Command(BaseCommand):
             "Safe to run beside `db_worker` and other copies of itself.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--loop", action="store_true", help="keep sending until interrupted")
-        parser.add_argument("--interval", type=float, default=15.0, help="seconds between passes with --loop")
-        parser.add_argument("--json", action="store_true", help="print each pass's counts as one JSON line")
+        sweep_arguments(parser, what="sending")
         parser.add_argument("--retry-failed", action="store_true",
                             help="first give failed emails a fresh set of attempts (once the cause is fixed)")
 
     def handle(self, *args, **options):
         if options["retry_failed"]:
             self.stdout.write(f"requeued {outbox_retry_failed()} failed emails")
-        while True:
-            counts = outbox_send_due()
-            counts["failed_total"] = OutboxEmail.objects.filter(state=OutboxState.FAILED).count()
-            if options["json"]:
-                self.stdout.write(json.dumps(counts))
-            elif counts["sent"] or counts["retrying"] or counts["failed"] or not options["loop"]:
-                self.stdout.write(
-                    f"sent {counts['sent']}, retrying {counts['retrying']}, failed {counts['failed']}, "
-                    f"still due {counts['still_due']} (failed in total, needing a person: {counts['failed_total']})")
-            if not options["loop"]:
-                return
-            try:
-                time.sleep(options["interval"])
-            except KeyboardInterrupt:
-                return
+        sweep_run(
+            sweep=_sweep, write=self.stdout.write, loop=options["loop"], interval=options["interval"],
+            as_json=options["json"], busy=lambda c: bool(c["sent"] or c["retrying"] or c["failed"]),
+            describe=lambda c: (f"sent {c['sent']}, retrying {c['retrying']}, failed {c['failed']}, still due "
+                                f"{c['still_due']} (failed in total, needing a person: {c['failed_total']})"))

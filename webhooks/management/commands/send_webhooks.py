@@ -1,8 +1,6 @@
-import json
-import time
-
 from django.core.management.base import BaseCommand
 
+from core.sweeps import sweep_arguments, sweep_run
 from webhooks.delivery import webhook_deliveries_send
 
 
@@ -11,22 +9,12 @@ class Command(BaseCommand):
             "beside `db_worker` and other copies of itself: a delivery is claimed by one of them only.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--loop", action="store_true", help="keep delivering until interrupted")
-        parser.add_argument("--interval", type=float, default=15.0, help="seconds between passes with --loop")
-        parser.add_argument("--json", action="store_true", help="print each pass's counts as one JSON line")
+        sweep_arguments(parser, what="delivering")
 
     def handle(self, *args, **options):
-        while True:
-            counts = webhook_deliveries_send()
-            if options["json"]:
-                self.stdout.write(json.dumps(counts))
-            elif any(counts[key] for key in ("succeeded", "retrying", "abandoned", "failed")) or not options["loop"]:
-                self.stdout.write(
-                    f"succeeded {counts['succeeded']}, retrying {counts['retrying']}, abandoned "
-                    f"{counts['abandoned']}, failed {counts['failed']}, still due {counts['still_due']}")
-            if not options["loop"]:
-                return
-            try:
-                time.sleep(options["interval"])
-            except KeyboardInterrupt:
-                return
+        sweep_run(
+            sweep=webhook_deliveries_send, write=self.stdout.write, loop=options["loop"],
+            interval=options["interval"], as_json=options["json"],
+            busy=lambda c: any(c[key] for key in ("succeeded", "retrying", "abandoned", "failed")),
+            describe=lambda c: (f"succeeded {c['succeeded']}, retrying {c['retrying']}, abandoned {c['abandoned']}, "
+                                f"failed {c['failed']}, still due {c['still_due']}"))
