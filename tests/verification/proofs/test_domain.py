@@ -213,3 +213,15 @@ def test_the_recheck_task_runs_the_same_work(draft, dns_server, web_server):
     dns_server.add(d.txt_name("helping-hands.org"), "TXT", d.txt_value(proof.token))
     _site(dns_server, web_server)
     assert recheck_domain_proofs.call() == {"checked": 1, "verified": 1, "expired": 0}
+
+
+def test_the_recheck_command_runs_one_pass(draft, dns_server, web_server):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    proof = domain_proof_get_or_start(application=draft())
+    DomainProof.objects.filter(pk=proof.pk).update(next_check_at=timezone.now() - timedelta(seconds=1))
+    out = StringIO()
+    call_command("recheck_domain_proofs", "--json", stdout=out)
+    assert out.getvalue().strip() == '{"checked": 1, "verified": 0, "expired": 0}'
