@@ -44,8 +44,10 @@ _VERIFY_SALT = "vouch.billing.account_verify_email"
 
 def store_email_queue(*, to: str, template: str, context: dict, language: str, dedupe_key: str):
     """notifications.services.email_queue for the store's templates (same outbox, same dedupe rules)."""
-    return notification_services.email_queue(to=to, template=template, context=context, language=language,
-                                             dedupe_key=dedupe_key)
+    from billing.brand import vendor_email_context
+
+    return notification_services.email_queue(to=to, template=template, context={**vendor_email_context(), **context},
+                                             language=language, dedupe_key=dedupe_key)
 
 
 class TooManyRequests(RateLimited):
@@ -201,3 +203,20 @@ def sign_in_failure_record(*, email: str, ip: str) -> int:
 
 def sign_in_failures_clear(*, email: str, ip: str) -> None:
     cache.delete(_sign_in_key(email, ip))
+
+
+def account_invoice_details_update(*, account: CustomerAccount, organisation_name: str, billing_address: str,
+                                   tax_id: str) -> CustomerAccount:
+    """The buyer's name, address and tax identifier printed on the account's next invoices; audited."""
+    before = {"organisation_name": account.organisation_name, "billing_address": account.billing_address,
+              "tax_id": account.tax_id}
+    after = {"organisation_name": (organisation_name or "").strip()[:200],
+             "billing_address": (billing_address or "").strip()[:500], "tax_id": (tax_id or "").strip()[:40]}
+    if after == before:
+        return account
+    with transaction.atomic():
+        CustomerAccount.objects.filter(pk=account.pk).update(**after)
+        account.refresh_from_db()
+        audit_record(action="customer_account.invoice_details_changed", object_type="customer_account",
+                     object_id=account.pk, actor=account.user, before=before, after=after)
+    return account

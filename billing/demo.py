@@ -15,12 +15,13 @@ ANNUAL_MONTHS = 10
 
 # code, name, kind, monthly price per licence in minor units per currency
 _MONTHLY = (
-    ("workplace-pro", "Workplace Pro", ProductKind.BASE_PLAN, {"USD": 1499, "EUR": 1399, "GBP": 1199}),
-    ("workplace-business", "Workplace Business", ProductKind.BASE_PLAN, {"USD": 2199, "EUR": 1999, "GBP": 1799}),
-    ("large-meetings", "Large Meetings", ProductKind.ADD_ON, {"USD": 5000, "EUR": 4600, "GBP": 3900}),
-    ("webinars", "Webinars", ProductKind.ADD_ON, {"USD": 7900, "EUR": 7300, "GBP": 6200}),
-    ("cloud-storage", "Cloud Storage", ProductKind.ADD_ON, {"USD": 1000, "EUR": 900, "GBP": 800}),
-    ("room-connector", "Room Connector", ProductKind.OTHER, {"USD": 4900, "EUR": 4500, "GBP": 3800}),
+    ("workplace-pro", "Workplace Pro", ProductKind.BASE_PLAN, {"USD": 1499, "EUR": 1399, "GBP": 1199, "AUD": 2299}),
+    ("workplace-business", "Workplace Business", ProductKind.BASE_PLAN,
+     {"USD": 2199, "EUR": 1999, "GBP": 1799, "AUD": 3299}),
+    ("large-meetings", "Large Meetings", ProductKind.ADD_ON, {"USD": 5000, "EUR": 4600, "GBP": 3900, "AUD": 7600}),
+    ("webinars", "Webinars", ProductKind.ADD_ON, {"USD": 7900, "EUR": 7300, "GBP": 6200, "AUD": 11900}),
+    ("cloud-storage", "Cloud Storage", ProductKind.ADD_ON, {"USD": 1000, "EUR": 900, "GBP": 800, "AUD": 1500}),
+    ("room-connector", "Room Connector", ProductKind.OTHER, {"USD": 4900, "EUR": 4500, "GBP": 3800, "AUD": 7400}),
 )
 
 DEMO_PRODUCTS = tuple(

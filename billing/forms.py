@@ -114,3 +114,10 @@ class StorePasswordResetForm(PasswordResetForm):
         path = reverse("billing:password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
         account_password_reset_queue(user=context["user"], reset_path=path,
                                      language=translation.get_language() or "en")
+
+
+class InvoiceDetailsForm(forms.Form):
+    organisation_name = forms.CharField(label=_("Organisation name"), max_length=200, required=False)
+    billing_address = forms.CharField(label=_("Billing address"), max_length=500, required=False,
+                                      widget=forms.Textarea(attrs={"rows": 3}))
+    tax_id = forms.CharField(label=_("Tax identifier (VAT, EIN, ABN…)"), max_length=40, required=False)

@@ -20,12 +20,20 @@ def idempotency_key_new() -> str:
 
 def service_error_text(error: ApplicationError) -> str:
     """The service's message with its stable code (and the verification reference when there is one), so the
-    customer can quote them to whoever the message says to contact."""
+    customer can quote them to whoever the message says to contact. Each appears once: a message that already
+    names the code or the reference (the coupon refusals say "quote the error code … and your reference …") gets
+    only what it lacks."""
+    message = str(error.message)
     reference = (error.details or {}).get("reference") or ""
-    if reference:
+    has_code, has_reference = error.code in message, not reference or reference in message
+    if has_code and has_reference:
+        return message
+    if has_code:
+        return str(_("%(message)s (reference: %(reference)s)") % {"message": message, "reference": reference})
+    if not has_reference:
         return str(_("%(message)s (error code: %(code)s, reference: %(reference)s)") % {
-            "message": error.message, "code": error.code, "reference": reference})
-    return str(_("%(message)s (error code: %(code)s)") % {"message": error.message, "code": error.code})
+            "message": message, "code": error.code, "reference": reference})
+    return str(_("%(message)s (error code: %(code)s)") % {"message": message, "code": error.code})
 
 
 class ServiceErrorMixin:
@@ -83,9 +91,11 @@ class ChangePlanForm(ServiceErrorMixin, forms.Form):
 
     ERROR_FIELDS = {"plan_change_not_allowed": "to_plan", "plan_change_nothing_to_change": "to_plan"}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, plans=None, **kwargs):
+        """`plans`: the plan codes the policy offers (billing.plan_changes.plan_change_targets); all by default."""
         super().__init__(*args, **kwargs)
-        self.fields["to_plan"].choices = _plan_choices()
+        choices = _plan_choices()
+        self.fields["to_plan"].choices = [c for c in choices if plans is None or c[0] in plans]
 
 
 class AttachCouponForm(ServiceErrorMixin, forms.Form):

@@ -10,7 +10,7 @@ invoice adds up from its lines: total = subtotal - discount + tax.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.db import transaction
@@ -31,7 +31,7 @@ from billing.models import (
 from billing.pricing import DISCOUNTED, QuoteLine, quote
 from billing.selectors import account_tax_exempt
 from core.audit import audit_record
-from core.errors import Conflict, PermissionDenied
+from core.errors import Conflict, InvalidInput, PermissionDenied
 
 NUMBER_FORMAT = "INV-{year}-{number:06d}"
 
@@ -105,24 +105,78 @@ def invoice_issue(
                             "subscription": subscription.pk if subscription else None, "currency": invoice.currency,
                             "subtotal_minor": invoice.subtotal_minor, "discount_minor": invoice.discount_minor,
                             "tax_minor": invoice.tax_minor, "total_minor": invoice.total_minor, "reason": reason})
+        from billing.invoice_emails import invoice_email_queue  # imports billing.accounts, which imports the outbox
+
+        invoice_email_queue(invoice=invoice)
     return invoice
 
 
-def invoice_mark_paid(*, invoice: Invoice, actor, now: datetime | None = None) -> Invoice:
-    """Staff record that the invoice was paid (e.g. the bank transfer arrived). Open → paid, once: a conditional
-    UPDATE, so two staff clicking together record one payment. Raises Conflict `invoice_not_open` otherwise."""
-    if not getattr(actor, "is_staff", False):
-        raise PermissionDenied(_("Only staff can mark an invoice paid."), code="staff_only")
+def _may(actor, permission: str, message) -> None:
+    if not (getattr(actor, "is_active", False) and actor.has_perm(permission)):
+        raise PermissionDenied(message, code="permission_required", details={"permission": permission})
+
+
+def invoice_mark_paid(*, invoice: Invoice, actor, now: datetime | None = None, reference: str = "",
+                      paid_on: date | None = None) -> Invoice:
+    """Record that the invoice was paid (e.g. the bank transfer arrived, with the bank's `reference`, on `paid_on`).
+    Open → paid, once: a conditional UPDATE, so two agents clicking together record one payment. Needs the
+    permission billing.mark_invoice_paid (the billing agent's role). Raises Conflict `invoice_not_open` otherwise."""
+    _may(actor, "billing.mark_invoice_paid", _("Only billing agents can record a payment."))
     now = now or timezone.now()
+    paid_at = now
+    if paid_on is not None:
+        if paid_on > timezone.localdate(now):
+            raise InvalidInput(_("The payment date cannot be in the future."), code="payment_date_in_future")
+        paid_at = timezone.make_aware(datetime.combine(paid_on, time(12)))
+    reference = (reference or "").strip()[:100]
     with transaction.atomic():
         changed = Invoice.objects.filter(pk=invoice.pk, status=InvoiceStatus.OPEN).update(
-            status=InvoiceStatus.PAID, paid_at=now, paid_by=actor)
+            status=InvoiceStatus.PAID, paid_at=paid_at, paid_by=actor, payment_reference=reference)
         invoice.refresh_from_db()
         if not changed:
             raise Conflict(_("This invoice is not open."), code="invoice_not_open",
                            details={"number": invoice.number, "status": invoice.status})
         audit_record(action="invoice.paid", object_type="invoice", object_id=invoice.pk, actor=actor,
                      before={"status": InvoiceStatus.OPEN},
-                     after={"status": invoice.status, "number": invoice.number, "paid_at": now.isoformat(),
-                            "total_minor": invoice.total_minor})
+                     after={"status": invoice.status, "number": invoice.number, "paid_at": paid_at.isoformat(),
+                            "payment_reference": reference, "total_minor": invoice.total_minor})
     return invoice
+
+
+def invoice_void(*, invoice: Invoice, actor, reason: str, now: datetime | None = None) -> Invoice:
+    """Void an open invoice with a reason: open → void, once (a conditional UPDATE), and issue its credit note, a
+    new invoice from the same gapless sequence whose lines are the original's negated. Returns the credit note.
+    Needs billing.void_invoice. Raises InvalidInput `reason_required`, Conflict `invoice_not_open` (a paid invoice
+    is not voided: the store makes no refunds), Conflict `invoice_is_credit_note`."""
+    _may(actor, "billing.void_invoice", _("Only billing agents can void an invoice."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("Say why the invoice is voided."), code="reason_required")
+    if invoice.credit_note_for_id is not None or invoice.total_minor < 0:
+        raise Conflict(_("A credit note is not voided."), code="invoice_is_credit_note")
+    now = now or timezone.now()
+    with transaction.atomic():
+        changed = Invoice.objects.filter(pk=invoice.pk, status=InvoiceStatus.OPEN).update(
+            status=InvoiceStatus.VOID, void_reason=reason, voided_at=now, voided_by=actor)
+        invoice.refresh_from_db()
+        if not changed:
+            raise Conflict(_("This invoice is not open."), code="invoice_not_open",
+                           details={"number": invoice.number, "status": invoice.status})
+        credit = Invoice.objects.create(
+            account=invoice.account, subscription=invoice.subscription, number=invoice_number_next(year=now.year),
+            currency=invoice.currency, issued_at=now, period_start=invoice.period_start,
+            period_end=invoice.period_end, subtotal_minor=-invoice.subtotal_minor,
+            discount_minor=-invoice.discount_minor, tax_minor=-invoice.tax_minor, total_minor=-invoice.total_minor,
+            status=InvoiceStatus.VOID, tax_exempt=invoice.tax_exempt, credit_note_for=invoice,
+            void_reason=reason, voided_at=now, voided_by=actor)
+        InvoiceLine.objects.bulk_create(
+            InvoiceLine(invoice=credit, position=line.position, kind=line.kind, product=line.product,
+                        description=line.description, quantity=line.quantity, unit_amount_minor=line.unit_amount_minor,
+                        amount_minor=-line.amount_minor, period_start=line.period_start, period_end=line.period_end,
+                        explanation="credit_note")
+            for line in invoice.lines.order_by("position"))
+        audit_record(action="invoice.voided", object_type="invoice", object_id=invoice.pk, actor=actor,
+                     before={"status": InvoiceStatus.OPEN},
+                     after={"status": InvoiceStatus.VOID, "number": invoice.number, "reason": reason,
+                            "credit_note": credit.number, "total_minor": invoice.total_minor})
+    return credit

@@ -22,6 +22,7 @@ class Currency(models.TextChoices):
     USD = "USD", _("US dollar")
     EUR = "EUR", _("Euro")
     GBP = "GBP", _("Pound sterling")
+    AUD = "AUD", _("Australian dollar")  # Australian organisations (ACNC) buy in their own currency
 
 
 class BillingCycle(models.TextChoices):
@@ -105,6 +106,10 @@ class CustomerAccount(models.Model):
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.USD)
     # The language the customer signed up in: emails sent later, by jobs without a request, are written in it.
     language = models.CharField(_("language"), max_length=8, blank=True)
+    # The buyer on invoices (billing.invoice_documents): empty fields fall back to the coupon's organisation.
+    organisation_name = models.CharField(_("organisation name"), max_length=200, blank=True)
+    billing_address = models.TextField(_("billing address"), max_length=500, blank=True)
+    tax_id = models.CharField(_("tax identifier"), max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -230,12 +235,24 @@ class Invoice(models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)
     paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="+")
+    payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)  # e.g. the bank's
     tax_exempt = models.BooleanField(default=False)
+    # Voided by the billing back-office (billing.invoices.invoice_void): why, when, by whom; its credit note points
+    # back here through credit_note_for.
+    void_reason = models.TextField(_("reason for voiding"), blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    credit_note_for = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                           related_name="credit_note")
 
     class Meta:
         ordering = ["-issued_at", "-number"]
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
+        permissions = [("mark_invoice_paid", "Can record an invoice's payment"),
+                       ("void_invoice", "Can void an invoice with a credit note"),
+                       ("export_billing", "Can export billing lists as CSV")]
         constraints = [
             models.CheckConstraint(condition=Q(total_minor=models.F("subtotal_minor") - models.F("discount_minor")
                                                + models.F("tax_minor")),

@@ -122,3 +122,20 @@ def plan_change_decide(*, from_plan: str, to_plan: str, from_quantity: int, to_q
     if rule is None:
         return PlanChangeDecision(NOT_ALLOWED, CODES[NOT_ALLOWED], MSG_UNKNOWN, "not_in_policy")
     return PlanChangeDecision(rule.outcome, CODES[rule.outcome], rule.message, rule.reason)
+
+
+def plan_change_targets(*, from_plan: str, condition: Condition, plans=PLANS) -> tuple[str, ...]:
+    """The plans a "Change plan" form may offer: those the policy allows some change to. Adding licences to the
+    same plan has its own form, so the same plan is offered only when the policy lets it shrink (standard terms).
+    Under the nonprofit discount nothing is left: the page offers only "Add licences"."""
+    if condition not in CONDITIONS:
+        raise ValueError(f"unknown condition {condition!r}")
+    targets = []
+    for to_plan in plans:
+        rows = [rule for rule in POLICY if rule.from_plan == from_plan and rule.to_plan == to_plan
+                and rule.condition == condition and rule.outcome != NOT_ALLOWED]
+        if to_plan == from_plan:
+            rows = [rule for rule in rows if rule.licences != MORE]
+        if rows:
+            targets.append(to_plan)
+    return tuple(targets)

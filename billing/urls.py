@@ -30,7 +30,7 @@ urlpatterns = [
          name="store_subscription_cancel"),
     path("invoices/", store.invoices, name="store_invoices"),
     path("invoices/<str:number>/", store.invoice_detail, name="store_invoice"),
-    path("invoices/<str:number>/mark-paid/", store.invoice_mark_paid_view, name="store_invoice_mark_paid"),
+    path("invoices/<str:number>/pdf/", store.invoice_pdf_view, name="store_invoice_pdf"),
     # Sales-tax exemption (billing/views/tax.py)
     path("tax-exemption/", tax_views.tax_exemptions_page, name="tax_exemptions"),
     path("subscriptions/<int:subscription_id>/coupon/", store.subscription_coupon_attach_view,

@@ -20,3 +20,30 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"
+
+
+class Lease(models.Model):
+    """A named lease that one process holds at a time (core.scheduling): taken with a conditional UPDATE when free
+    or expired, renewed by its holder; `renewed_at` is the holder's heartbeat."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    holder = models.CharField(max_length=200)
+    acquired_at = models.DateTimeField()
+    renewed_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} held by {self.holder} until {self.expires_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ScheduledJobState(models.Model):
+    """The last occurrence of a scheduled job that was acted on (enqueued, or skipped because the previous copy
+    still waited in the queue): each occurrence is claimed once, with a conditional UPDATE."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    last_due_at = models.DateTimeField()
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+    last_result_id = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} (last due {self.last_due_at:%Y-%m-%d %H:%M:%S})"

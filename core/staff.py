@@ -21,3 +21,21 @@ def staff_required(view):
         return view(request, *args, **kwargs)
 
     return never_cache(wrapper)
+
+
+def permission_page(permission: str):
+    """Like staff_required, but the page needs `permission` (the roles are groups of permissions: support.roles):
+    anonymous -> the back-office login; signed in without it -> 403. Never cached."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), reverse("backoffice:login"))
+            if not (request.user.is_active and request.user.has_perm(permission)):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return never_cache(wrapper)
+
+    return decorator

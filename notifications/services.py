@@ -44,6 +44,8 @@ TEMPLATES: dict[str, set[str]] = {
     "account_verify_email": {"verify_url", "days_valid"},
     "account_password_reset": {"reset_url"},
     "legacy_discount_ending": {"period_end", "percent", "partner", "program_url"},
+    "coupon_reissued": {"reference", "code", "redeem_by", "vendor_name", "status_url"},  # the support console
+    "invoice_issued": {"number", "total", "issued_at", "period_start", "period_end", "invoice_url", "pdf_url"},
 }
 SUBJECT_MAX_CHARS = 300
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -115,3 +115,19 @@ class RejectedRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.reason}"
+
+
+class ImportJournalEntry(models.Model):
+    """An organisation row as it was before an import that commits in batches first changed it (`before` is None:
+    the run inserted it). A failed run is undone from these; a finished run deletes them. See
+    registry/importers/journal.py."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="+")
+    organisation_pk = models.BigIntegerField()
+    before = models.JSONField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "organisation_pk"], name="journal_one_image_per_row")]
+
+    def __str__(self) -> str:
+        return f"run {self.run_id} organisation {self.organisation_pk}"

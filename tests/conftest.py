@@ -59,3 +59,46 @@ def us_registry(django_db_setup, django_db_blocker):
     yield
     with django_db_blocker.unblock():
         clear_registry()
+
+
+@pytest.fixture(autouse=True)
+def _no_language_carried_over():
+    """A request to a /fr/ page leaves French active in the thread: each test starts from the default language."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+# The four staff roles as groups (support.roles) and one staff member in each; `as_role("Billing agent")` is a
+# client signed in as that member.
+ROLE_NAMES = ("Reviewer", "Support agent", "Billing agent", "Administrator")
+
+
+@pytest.fixture
+def role_users(db):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from support.roles import roles_ensure
+
+    roles_ensure()
+    users = {}
+    for name in ROLE_NAMES:
+        user = get_user_model().objects.create_user(username=name.lower().replace(" ", "-"), is_staff=True)
+        user.groups.add(Group.objects.get(name=name))
+        users[name] = user
+    users["Customer"] = get_user_model().objects.create_user(username="customer")
+    return users
+
+
+@pytest.fixture
+def as_role(role_users):
+    def client_for(role: str):
+        from django.test import Client
+
+        client = Client()
+        client.force_login(role_users[role])
+        return client
+
+    return client_for

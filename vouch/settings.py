@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "notifications",
     "partners",
     "webhooks",
+    "support",  # the support console and the staff roles (above verification and billing)
     "vouch",  # the project package: demo seeding that composes every app
 ]
 
@@ -96,6 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "billing.brand.vendor_context",
             ],
         },
     },
@@ -203,6 +205,11 @@ FEDERATION_ALLOW_HTTP_LOCALHOST = env_bool("FEDERATION_ALLOW_HTTP_LOCALHOST", Fa
 # and the input size from which they are worth starting.
 IMPORT_WORKERS = int(env("IMPORT_WORKERS", str(max(1, min(3, (os.cpu_count() or 2) - 1)))))
 IMPORT_PARALLEL_MIN_BYTES = int(env("IMPORT_PARALLEL_MIN_BYTES", str(32 * 1024 * 1024)))
+# Rows an import writes per transaction; 0: the whole run in one transaction. On SQLite a write transaction locks
+# out every other writer (worker, sign-in, API), so imports commit in batches there and undo a failed run from a
+# journal (registry/importers/journal.py); PostgreSQL's writers do not block each other.
+IMPORT_COMMIT_ROWS = int(env("IMPORT_COMMIT_ROWS", "5000" if DATABASES["default"]["ENGINE"].endswith("sqlite3")
+                             else "0"))
 
 # Background work: the django.tasks API on the database backend; `manage.py db_worker` runs it.
 # TASKS_BACKEND=rq (with REDIS_URL) moves the queue to Redis: workers are `manage.py rqworker default --job-class
@@ -219,6 +226,8 @@ if _tasks_backend == "rq":
 else:
     TASKS = {"default": {"BACKEND": {"database": "django_tasks_db.DatabaseBackend"}.get(_tasks_backend, _tasks_backend),
                          "QUEUES": ["default"]}}
+# The periodic jobs `manage.py run_scheduler` enqueues (one table, see docs/operator-guide.md).
+SCHEDULE = "vouch.schedule.SCHEDULE"
 
 # Email (Django's MAILERS): SMTP when EMAIL_HOST is set; otherwise each email is written as a file under
 # VOUCH_DATA_DIR/mail (the embedded default, so a newcomer can read the codes Vouch sends).
@@ -243,6 +252,18 @@ COUPON_HASH_KEY_FALLBACKS = env_list("COUPON_HASH_KEY_FALLBACKS", "")
 
 # Who applicants contact about a verification (shown when a coupon was already used).
 VERIFIER_SUPPORT_CONTACT = env("VERIFIER_SUPPORT_CONTACT", "")
+
+# The vendor whose store this is (billing.brand): its name, logo (an absolute URL or a path under static/) and
+# colour on the store's pages and emails; its legal name, postal address (lines separated by "|") and tax id on
+# invoices. The verification pages and emails keep the verifier's (Vouch's) name.
+VENDOR_NAME = env("VENDOR_NAME", "Workplace")
+VENDOR_LEGAL_NAME = env("VENDOR_LEGAL_NAME", "") or VENDOR_NAME
+VENDOR_ADDRESS = [line.strip() for line in (env("VENDOR_ADDRESS", "") or "").split("|") if line.strip()]
+VENDOR_TAX_ID = env("VENDOR_TAX_ID", "")
+VENDOR_LOGO = env("VENDOR_LOGO", "img/vendor-logo.svg")
+VENDOR_BRAND_COLOUR = env("VENDOR_BRAND_COLOUR", "#5b2a86")  # #rrggbb; white text on it must stay readable
+# The vendor's support for store problems (the program's support_contact is the one coupon refusals name).
+VENDOR_SUPPORT_CONTACT = env("VENDOR_SUPPORT_CONTACT", "")
 
 # The vendor's bank account, shown on invoices paid by bank transfer.
 BANK_TRANSFER_DETAILS = {

@@ -34,5 +34,6 @@ urlpatterns += i18n_patterns(
     path("programs/", include("verification.urls")),
     path("review/", include(backoffice)),
     path("store/", include("billing.urls")),
+    path("support/", include("support.urls")),
     prefix_default_language=True,
 )

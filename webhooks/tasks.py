@@ -33,3 +33,11 @@ def _schedule_next_pass() -> None:
             deliver_webhooks.using(run_after=run_after).enqueue()
     except Exception:
         logger.exception("could not schedule the next webhook pass; cron `send_webhooks` will deliver")
+
+
+@task
+def prune_webhook_events(*, older_than_days: int = 90) -> int:
+    """Old events and their delivery log, never one with a delivery still pending. Returns the number deleted."""
+    from webhooks.services import webhook_events_prune  # webhooks.services enqueues this module's tasks
+
+    return webhook_events_prune(older_than_days=older_than_days)

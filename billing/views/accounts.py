@@ -13,7 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billing import forms
-from billing.accounts import account_sign_up, account_verify_email, account_verify_email_resend
+from billing.accounts import (
+    account_invoice_details_update,
+    account_sign_up,
+    account_verify_email,
+    account_verify_email_resend,
+)
 from billing.models import CustomerAccount
 from core.errors import ApplicationError
 
@@ -53,10 +58,22 @@ def _account_of(request) -> CustomerAccount | None:
     return CustomerAccount.objects.filter(user=request.user).first()
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required(login_url=SIGN_IN_URL)
 def account_page(request):
-    return render(request, "billing/account.html", {"account": _account_of(request)})
+    """The account, and the buyer's details printed on invoices (POST saves them)."""
+    account = _account_of(request)
+    details = None
+    if account is not None:
+        initial = {"organisation_name": account.organisation_name, "billing_address": account.billing_address,
+                   "tax_id": account.tax_id}
+        details = forms.InvoiceDetailsForm(request.POST if request.method == "POST" else None, initial=initial)
+        if request.method == "POST" and details.is_valid():
+            account_invoice_details_update(account=account, **details.cleaned_data)
+            messages.success(request, _("Your invoice details are saved; the next invoices show them."))
+            return redirect("billing:account")
+    return render(request, "billing/account.html", {"account": account, "details_form": details},
+                  status=400 if details is not None and details.errors else 200)
 
 
 @require_POST

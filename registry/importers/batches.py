@@ -9,6 +9,7 @@ writes land cannot change the outcome.
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass
 
 from registry.importers.base import Importer, RawRow, RowRejected
@@ -45,8 +46,10 @@ class _Inline:
 
 class RunBatches:
     def __init__(self, importer: Importer, writer: BatchWriter, progress: Callable[[int], None] | None,
-                 executor: Executor | None = None):
+                 executor: Executor | None = None,
+                 write_scope: Callable[[], AbstractContextManager] = nullcontext):
         self.importer = importer
+        self.write_scope = write_scope  # each batch's writes run inside one (a transaction when committing batches)
         self.writer = writer
         self.progress = progress
         self.executor = executor or _Inline()
@@ -124,9 +127,14 @@ class RunBatches:
             self.in_flight.append((job, existing))
 
     def _complete(self, job: Future, existing: dict) -> None:
+        results = job.result()  # parsed (maybe in a worker process) before the write scope opens
+        with self.write_scope():
+            self._write(results, existing)
+
+    def _write(self, results: list, existing: dict) -> None:
         importer, writer = self.importer, self.writer
         inserts, replaces, foreign = [], [], []
-        for kind, org_id, fingerprint, payload in job.result():
+        for kind, org_id, fingerprint, payload in results:
             if kind == REJECTED:
                 self.reject(*payload)
                 self._retry_duplicate(org_id)

@@ -1,8 +1,12 @@
 """The import pipeline: files -> raw rows -> change detection -> parse -> batched writes -> snapshot -> run record.
 
-Locking and atomicity: the whole run is one database transaction. A run that fails at any point rolls back,
-so the data stays exactly as before it, and the run is recorded as failed. On SQLite the transaction holds the
-write lock for the run's duration (readers are not blocked: WAL).
+Locking and atomicity: a run that fails at any point leaves the data exactly as before it, and is recorded as
+failed. How depends on IMPORT_COMMIT_ROWS:
+- 0 (the default on PostgreSQL): the whole run is one database transaction, rolled back on failure;
+- N > 0 (the default on SQLite, where a write transaction locks out every other writer): the run commits every N
+  rows so that the worker, sign-in and the API write between its batches, and a failure is undone from a
+  before-image journal (registry.importers.journal). One such run at a time (a lease); its end (snapshot removals,
+  the status watch, the run's success) is one transaction.
 """
 
 import logging
@@ -10,18 +14,20 @@ import multiprocessing
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
-from datetime import date
+from contextlib import ExitStack, contextmanager, nullcontext
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from core.errors import ImportFailed
+from core.scheduling import DatabaseLease
 from registry.importers import get_importer
 from registry.importers.base import Importer, RawRow
 from registry.importers.batches import ImportSummary, RunBatches
 from registry.importers.files import InputFile, detect_encoding, expand_paths
+from registry.importers.journal import ImportJournal, JournaledWriter, interrupted_imports_undo
 from registry.importers.prepare import worker_setup
 from registry.importers.writer import BatchWriter
 from registry.models import ImportRun, RejectedRow, Source
@@ -30,6 +36,11 @@ from registry.watch import registry_status_watch
 
 logger = logging.getLogger(__name__)
 BATCH_ROWS = 5000
+IMPORT_LEASE = "registry_import"
+IMPORT_LEASE_TTL = timedelta(minutes=15)  # renewed at every commit; a run silent this long is dead
+# After each committed batch the run pauses this long. A writer waiting on SQLite's lock retries at most every
+# 100 ms (its busy handler sleeps between tries), so without a gap back-to-back batches could starve it.
+COMMIT_PAUSE = 0.1
 
 __all__ = ["ImportSummary", "registry_import"]
 
@@ -71,45 +82,98 @@ def registry_import(
     source_row = source_for(importer)
     run = ImportRun.objects.create(source=source_row, snapshot=snapshot, files=[{"path": f.display} for f in files])
     backend = get_backend()
-    batches = None
+    batches = journal = lease = None
+    batching = settings.IMPORT_COMMIT_ROWS > 0
     try:
         run.files = _describe(files)  # reads every byte once: a corrupt archive fails here, before any write
-        with (_workers(sum(f["bytes"] for f in run.files)) as executor, transaction.atomic(),
-              connection.cursor() as cursor):
-            writer = BatchWriter(cursor, vendor=connection.vendor, source_id=source_row.pk, backend=backend,
-                                 now=timezone.now())
+        with ExitStack() as stack:
+            executor = stack.enter_context(_workers(sum(f["bytes"] for f in run.files)))
+            if not batching:
+                stack.enter_context(transaction.atomic())
+            cursor = stack.enter_context(connection.cursor())
+            now = timezone.now()
+            if batching:
+                lease = DatabaseLease(IMPORT_LEASE, ttl=IMPORT_LEASE_TTL)
+                if not lease.acquire():
+                    lease = None
+                    raise ImportFailed("another registry import is running; try again when it has finished")
+                interrupted_imports_undo(backend=backend, by_run=run.pk)
+                journal = ImportJournal(run_id=run.pk, cursor=cursor, backend=backend)
+                writer: BatchWriter = JournaledWriter(cursor, journal=journal, vendor=connection.vendor,
+                                                      source_id=source_row.pk, backend=backend, now=now)
+            else:
+                writer = BatchWriter(cursor, vendor=connection.vendor, source_id=source_row.pk, backend=backend,
+                                     now=now)
             watch = registry_status_watch()  # coupons whose organisation's status this run changes get flagged
-            batches = RunBatches(importer, writer, progress, executor)
+            # Committing batches: each batch's writes are one short transaction; reads and parsing stay outside.
+            batches = RunBatches(importer, writer, progress, executor,
+                                 write_scope=_committed_batch if batching else nullcontext)
+            feed_rows = min(BATCH_ROWS, settings.IMPORT_COMMIT_ROWS) if batching else BATCH_ROWS
             batch: list[RawRow] = []
             for row in importer.rows(files):
                 batch.append(row)
-                if len(batch) >= BATCH_ROWS:
+                if len(batch) >= feed_rows:
                     batches.feed(batch)
+                    if lease:
+                        lease.acquire()  # renew
                     batch = []
             batches.feed(batch)
             batches.finish()
-            if snapshot:
-                missing = [org_id for org_id in writer.active_org_ids() if org_id not in batches.seen]
-                writer.mark_removed(missing, reason=f"no longer listed by {importer.name}", on=date.today())
-                batches.summary.removed = len(missing)
-            watch.finish(actor_label=f"import {importer.slug} (run {run.pk})")
-            changed = batches.summary
-            if changed.created or changed.updated or changed.removed:  # PostgreSQL: a full scan, worth skipping
-                backend.refresh_vocabulary(cursor)
+            with transaction.atomic() if batching else nullcontext():  # the end of the run: one transaction
+                if snapshot:
+                    missing = [org_id for org_id in writer.active_org_ids() if org_id not in batches.seen]
+                    writer.mark_removed(missing, reason=f"no longer listed by {importer.name}", on=date.today())
+                    batches.summary.removed = len(missing)
+                watch.finish(actor_label=f"import {importer.slug} (run {run.pk})")
+                changed = batches.summary
+                if changed.created or changed.updated or changed.removed:  # PostgreSQL: a full scan, worth skipping
+                    backend.refresh_vocabulary(cursor)
+                if batching:  # with the last batch: a run killed after this commit is not undone
+                    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.SUCCEEDED)
     except Exception as exc:
         logger.exception("import of %s failed", source)
+        undone = _undo(journal)
         run.status = ImportRun.Status.FAILED
         run.error = f"{type(exc).__name__}: {exc}"[:5000]
         _finish(run, batches, started)
+        _release(lease)
         known = exc if isinstance(exc, ImportFailed) else None
         message = known.message if known else f"{type(exc).__name__}: {exc}"
-        raise ImportFailed(f"import of {source} failed, nothing was changed: {message}",
+        outcome = "nothing was changed" if undone else "its changes are undone by the next import"
+        raise ImportFailed(f"import of {source} failed, {outcome}: {message}",
                            code=known.code if known else None) from exc
+    if journal:
+        journal.discard()
+    _release(lease)
     run.status = ImportRun.Status.SUCCEEDED
     summary = _finish(run, batches, started)
     source_row.last_imported_at = run.finished_at
     source_row.save(update_fields=["last_imported_at"])
     return run, summary
+
+
+@contextmanager
+def _committed_batch():
+    with transaction.atomic():
+        yield
+    time.sleep(COMMIT_PAUSE)
+
+
+def _undo(journal: ImportJournal | None) -> bool:
+    """Put back what a failed batched run committed. False if that failed too (the next import retries)."""
+    if journal is None:
+        return True
+    try:
+        journal.undo()
+    except Exception:
+        logger.exception("undoing import run %s failed; the next import undoes it", journal.run_id)
+        return False
+    return True
+
+
+def _release(lease: DatabaseLease | None) -> None:
+    if lease is not None:
+        lease.release()
 
 
 def _finish(run: ImportRun, batches: RunBatches | None, started: float) -> ImportSummary:

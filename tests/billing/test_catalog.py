@@ -23,7 +23,7 @@ def _snapshot():
 
 def test_demo_catalog_is_created_once():
     first = catalog_demo_ensure()
-    products, prices, rates = len(DEMO_PRODUCTS), len(DEMO_PRODUCTS) * 3 * 2, len(DEMO_TAX_RATES)
+    products, prices, rates = len(DEMO_PRODUCTS), len(DEMO_PRODUCTS) * 4 * 2, len(DEMO_TAX_RATES)
     assert first.created == products + prices + rates
     assert (Product.objects.count(), Price.objects.count(), TaxRate.objects.count()) == (products, prices, rates)
     snapshot, audited = _snapshot(), AuditEntry.objects.count()
@@ -60,7 +60,7 @@ def test_demo_catalog_contents():
     for price in Price.objects.filter(billing_cycle="annual").select_related("product"):
         monthly = Price.objects.get(product=price.product, currency=price.currency, billing_cycle="monthly")
         assert price.unit_amount_minor == 10 * monthly.unit_amount_minor
-    assert set(Price.objects.values_list("currency", flat=True)) == {"USD", "EUR", "GBP"}
+    assert set(Price.objects.values_list("currency", flat=True)) == {"USD", "EUR", "GBP", "AUD"}  # AUD: Australian organisations
 
 
 def test_tax_rate_lookup():

@@ -38,6 +38,11 @@ def make_coupon(*, email: str = EMAIL, registry: bool = True, now: datetime = NO
 
 
 def staff_user(username: str = "staff"):
+    """A staff member with the billing agent's invoice permissions (record a payment, void)."""
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
 
-    return get_user_model().objects.create_user(username=username, is_staff=True)
+    user = get_user_model().objects.create_user(username=username, is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="billing",
+                                                         codename__in=["mark_invoice_paid", "void_invoice"]))
+    return get_user_model().objects.get(pk=user.pk)  # a fresh object: permissions are cached per instance

@@ -248,3 +248,14 @@ def test_a_hostile_upload_is_refused_next_to_the_field_and_names_never_reach_the
     exemption = TaxExemption.objects.get()
     assert exemption.status == "pending" and exemption.document_original_name == "passwd.pdf"
     assert re.fullmatch(r"[0-9a-f]{32}\.pdf", exemption.document_stored_name)
+
+
+def test_french_exemption_button_is_its_own_words_not_the_reviewers(client):
+    """The tax-exemption form's button had the reviewer's "request for information" French text (a shared msgid)."""
+    from tests.billing.test_checkout_support import make_account
+
+    account = make_account(country="US", region="NY")
+    client.force_login(account.user)
+    html = client.get("/fr/store/tax-exemption/").content.decode()
+    assert "Envoyer la demande d\u2019exonération" in html
+    assert "Envoyer la demande d\u2019informations" not in html

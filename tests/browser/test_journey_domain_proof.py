@@ -1,4 +1,4 @@
-"""Journey 7: a US charity's director proves the organisation's domain and is approved at once, in a real browser.
+"""Journey 9: a US charity's director proves the organisation's domain and is approved at once, in a real browser.
 
 The IRS lists no websites, so without a proof the application would wait for a reviewer. On the confirm step the
 applicant follows "Prove your organisation's domain", publishes the token as a DNS TXT record (a real DNS server on
@@ -40,7 +40,7 @@ def ready(registry, demo_program, mailbox):
 @pytest.mark.parametrize("lang", LANGS)
 def test_director_proves_the_domain_and_is_approved_at_once(page, lang, ready, mailbox, servers):
     dns, _web = servers
-    shot = f"7-domain-{lang}"
+    shot = f"9-domain-{lang}"
     page.goto(PROGRAM.format(lang=lang), label="program")
     page.get_by_label(t(lang, "Annual operating budget of the organisation, in %(currency)s")
                       % {"currency": "USD"}).fill("25000")

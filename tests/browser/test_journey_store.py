@@ -1,5 +1,7 @@
-"""Journey 2: the approved applicant signs up in the store with the same email, buys Workplace Pro annually with 10
-licences and the coupon, adds 5 licences, is refused the switch to Business with the reason, and reads the invoices.
+"""Journey 2: the approved applicant signs up in the store with the same email, reviews the priced order (lines,
+the coupon's discount, total) before buying Workplace Pro annually with 10 licences and the coupon, sees what the
+subscription costs, adds 5 licences, is offered no plan switch under the discount (a stale form is refused with the
+reason), reads the invoices with seller and buyer, and finds the PDF.
 """
 
 import re
@@ -8,13 +10,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import LANGS
-from tests.browser.helpers import approved_application, digits_grouped, expect_field_error, t
+from tests.browser.helpers import approved_application, digits_grouped, t
 
 RE_ALLIANCE = "AU-ABN-46159949149"
 EMAIL = "jo@re-alliance.org.au"
 PASSWORD = "Harbour-Kettle-42"
 ANNUAL_PRO = {"en": "149.90 USD", "fr": "149,90 USD"}
 FIRST_TOTAL = {"en": "749.50 USD", "fr": "749,50 USD"}  # 10 x 149.90, half price, no tax in Australia
+LIST_PRICE = {"en": "1,499.00 USD", "fr": "1 499,00 USD"}
 
 
 @pytest.fixture
@@ -54,12 +57,19 @@ def test_buy_with_the_coupon_add_licences_refused_upgrade_invoices(page, lang, c
     page.get_by_label(t(lang, "Licences", same=True), exact=True).fill("10")
     page.get_by_label(t(lang, "Billing cycle")).select_option("annual")
     page.get_by_label(t(lang, "Coupon code")).fill(coupon_code)
-    page.submit(page.locator("main").get_by_role("button", name=t(lang, "Buy")), label="subscription")
+    page.submit(page.get_by_role("button", name=t(lang, "Review order")), label="order reviewed")
+    summary = page.locator("section.summary")
+    expect(summary).to_contain_text(t(lang, "Your order"))
+    expect(summary).to_contain_text(digits_grouped(LIST_PRICE[lang]))  # 10 x 149.90 before the discount
+    expect(summary.locator("tfoot")).to_contain_text(digits_grouped(FIRST_TOTAL[lang]))
+    page.shot(f"{shot}-02-review-order", near=summary)
+    page.submit(page.locator("main").get_by_role("button", name=t(lang, "Buy"), exact=True), label="subscription")
     main = page.locator("main")
     expect(main).to_contain_text(t(lang, "Thank you: your subscription is active."))
     expect(main).to_contain_text("50")
     expect(page.locator(".facts")).to_contain_text("Workplace Pro")
-    page.shot(f"{shot}-02-subscription")
+    expect(main).to_contain_text(digits_grouped(FIRST_TOTAL[lang]))  # the price per year, on the subscription
+    page.shot(f"{shot}-03-subscription")
 
     # Five more licences, prorated.
     page.get_by_label(t(lang, "Licences to add")).fill("5")
@@ -69,13 +79,11 @@ def test_buy_with_the_coupon_add_licences_refused_upgrade_invoices(page, lang, c
     facts = page.locator(".facts")
     expect(facts).to_contain_text("15")
 
-    # Business is refused under the discount, with the reason next to the field.
-    page.get_by_label(t(lang, "New plan"), exact=True).select_option("workplace-business")
-    page.get_by_label(t(lang, "Licences on the new plan")).fill("15")
-    page.submit(page.get_by_role("button", name=t(lang, "Change plan")), label="plan change refused")
-    plan_field = page.get_by_label(t(lang, "New plan"), exact=True)
-    expect_field_error(page, plan_field, "plan_change_not_allowed")
-    page.shot(f"{shot}-03-refused", near=page.locator("#id_to_plan_error"))
+    # Under the discount no plan switch is offered; Cancel is a secondary link to a confirmation page.
+    expect(page.get_by_label(t(lang, "New plan"), exact=True)).to_have_count(0)
+    expect(main).to_contain_text(t(lang, "Under the nonprofit discount, the only change possible is adding licences "
+                                         "to your current plan."))
+    expect(page.get_by_role("link", name=t(lang, "Cancel the subscription…"))).to_have_class(re.compile("secondary"))
     from billing.models import Subscription
 
     subscription = Subscription.objects.get(account__email=EMAIL)
@@ -89,5 +97,9 @@ def test_buy_with_the_coupon_add_licences_refused_upgrade_invoices(page, lang, c
     page.shot(f"{shot}-04-invoices")
     page.submit(rows.first.get_by_role("link"), label="invoice")
     expect(page.locator("main")).to_contain_text("Workplace Pro")
+    expect(page.get_by_role("heading", name=t(lang, "Seller"))).to_be_visible()
+    expect(page.get_by_role("heading", name=t(lang, "Buyer"))).to_be_visible()
+    expect(page.get_by_role("link", name=t(lang, "Download as PDF"))).to_have_attribute("href", re.compile("/pdf/$"))
+    page.shot(f"{shot}-05-invoice")
     # The Print button needs JavaScript, so only JavaScript shows it (this context runs scripts).
     expect(page.get_by_role("button", name=t(lang, "Print"))).to_be_visible()

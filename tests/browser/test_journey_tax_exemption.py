@@ -50,7 +50,7 @@ def test_customer_is_exempted_with_the_state_certificate_not_the_irs_letter(page
     page.submit(page.get_by_role("link", name=t(lang, "Tax exemption"), exact=True), label="tax exemption")
     expect(page.get_by_role("heading", level=1)).to_have_text(t(lang, "Sales-tax exemption"))
     expect(page.locator("main")).to_contain_text(t(lang, "You have not requested an exemption."))
-    send = page.get_by_role("button", name=t(lang, "Send the request"))
+    send = page.get_by_role("button", name=t(lang, "Send the exemption request"))
 
     # An empty request: each missing answer is announced next to its own field.
     page.submit(send, label="tax exemption: refused")

@@ -16,8 +16,10 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from core.scheduling import lease_held
 from programs.models import Program
 from verification.reverification import coupons_reverify, reverification_summary
+from verification.tasks import REVERIFY_LEASE
 
 
 class Command(BaseCommand):
@@ -34,7 +36,9 @@ class Command(BaseCommand):
             program = Program.objects.filter(slug=options["program"]).first()
             if program is None:
                 raise CommandError(f"no program {options['program']!r}")
-        with translation.override(options["language"]):
+        with translation.override(options["language"]), lease_held("reverify_coupons", ttl=REVERIFY_LEASE) as alone:
+            if not alone:
+                raise CommandError("another reverification is running (the scheduler's, or a copy of this command)")
             results = coupons_reverify(program=program)
             for result in results:
                 self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False) if options["json"]

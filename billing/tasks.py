@@ -1,0 +1,23 @@
+"""Periodic billing tasks (django.tasks; scheduled in vouch/schedule.py, run by the worker)."""
+
+from dataclasses import asdict
+
+from django.tasks import task
+from django.utils import timezone
+
+from billing.legacy import legacy_discount_notices_send
+from billing.subscriptions import subscriptions_renew_due
+
+
+@task
+def renew_subscriptions() -> dict:
+    """Renew (or end) the subscriptions whose period has ended; each period once, even beside a copy of itself."""
+    result = subscriptions_renew_due(now=timezone.now())
+    return {"due": result["due"], "renewed": result["renewed"], "ended": result["ended"],
+            "invoices": len(result["invoices"]), "failed": result["failed"]}
+
+
+@task
+def send_legacy_discount_notices() -> dict:
+    """Queue the "your previous discount ends" email, once per term."""
+    return asdict(legacy_discount_notices_send(now=timezone.now()))
