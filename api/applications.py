@@ -112,10 +112,14 @@ class ApplicationOut(Schema):
     due_at: datetime | None
     decided_at: datetime | None
     expires_at: datetime
-    status_url: str = Field(..., description="The applicant's status page (its address is the applicant's "
-                            "credential: give it to the applicant only)")
+    status_url: str | None = Field(..., description="The applicant's status page (its address is the applicant's "
+                                   "credential: give it to the applicant only). Only for the partner that "
+                                   "created the application, with a key holding applications:write; null "
+                                   "otherwise (a vendor that sees every application gets state and decision, "
+                                   "not links)")
     continue_url: str | None = Field(..., description="While a draft: where the applicant confirms the email "
-                                     "with a one-time code and accepts the terms (emailed to the applicant too)")
+                                     "with a one-time code and accepts the terms (emailed to the applicant too). "
+                                     "Given under the same conditions as status_url")
     invite_id: str | None
 
 
@@ -135,10 +139,18 @@ class ApplicationFilters(Schema):
     limit: int = Field(50, ge=1, le=MAX_PAGE)
 
 
-def application_out(application: Application) -> dict:
+def links_allowed(*, application: Application, api_key) -> bool:
+    """The applicant's links act as the applicant: only the partner that brought the application gets them, and
+    only with a key that may write applications. A partner that merely sees it (the vendor) never does."""
+    return (application.partner_id is not None and application.partner_id == api_key.partner_id
+            and "applications:write" in api_key.scopes)
+
+
+def application_out(application: Application, *, api_key) -> dict:
     program = application.program
     organisation = application.organisation if application.organisation_id else None
-    status_url = application_status_url(application=application)
+    status_url = application_status_url(application=application) if links_allowed(
+        application=application, api_key=api_key) else None
     invite = getattr(application, "invite", None)
     return {
         "reference": application.reference, "state": application.state, "program": program.slug,
@@ -159,7 +171,7 @@ def application_out(application: Application) -> dict:
         "created_at": application.created_at, "submitted_at": application.submitted_at,
         "due_at": application.due_at, "decided_at": application.decided_at, "expires_at": application.expires_at,
         "status_url": status_url,
-        "continue_url": status_url if application.state == ApplicationState.DRAFT else None,
+        "continue_url": status_url if status_url and application.state == ApplicationState.DRAFT else None,
         "invite_id": invite.public_id if invite else None,
     }
 
@@ -173,7 +185,7 @@ def applications_create(request, payload: ApplicationIn):
             partner=request_partner(request), org_id=payload.org_id, manual=manual,
             applicant_name=payload.applicant_name, email=payload.email, budget_minor=payload.budget.amount_minor,
             budget_currency=payload.budget.currency, language=payload.language)
-        return 201, ApplicationOut(**application_out(application))
+        return 201, ApplicationOut(**application_out(application, api_key=request.auth))
 
 
     return idempotent_response(request, work)
@@ -191,11 +203,12 @@ def applications_list(request, filters: Query[ApplicationFilters]):
     page = list(queryset.select_related("invite").prefetch_related("checks")[: filters.limit + 1])
     more = len(page) > filters.limit
     page = page[: filters.limit]
-    return {"results": [application_out(application) for application in page],
+    return {"results": [application_out(application, api_key=request.auth) for application in page],
             "next_cursor": cursor_encode(page[-1].created_at, page[-1].pk) if more else None}
 
 
 @router.get("/applications/{reference}", auth=scoped("applications:read"),
             response={200: ApplicationOut, **AUTH_ERRORS}, summary="One application: state, checks, decision")
 def applications_get(request, reference: str):
-    return application_out(partner_application_get(partner=request_partner(request), reference=reference))
+    return application_out(partner_application_get(partner=request_partner(request), reference=reference),
+                           api_key=request.auth)

@@ -64,8 +64,10 @@ def environment(*, database_url: str, smtp: SMTPSink, s3: S3Server, data_dir: Pa
             "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp.port), "SECRET_KEY": "cluster-check-" + "k" * 40,
             "VOUCH_DATA_DIR": str(data_dir), "PUBLIC_BASE_URL": base_url, "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "VERIFIER_SUPPORT_CONTACT": "verify@vouch.example", "TRUSTED_PROXY_COUNT": "1",
-            "WEBHOOKS_ALLOW_HTTP_LOCALHOST": "true", "SECURE_COOKIES": "false", "WEB_CONCURRENCY": "2",
-            "DEBUG": "false", "LOG_LEVEL": "WARNING"}
+            "WEBHOOKS_ALLOW_HTTP_LOCALHOST": "true", "WEB_CONCURRENCY": "2", "DEBUG": "false",
+            "LOG_LEVEL": "WARNING", "VOUCH_ENV": "production",
+            # Production, but plain http on loopback: in a deployment nginx terminates TLS in front of these.
+            "SECURE_SSL_REDIRECT": "false", "SECURE_COOKIES": "false", "SECURE_HSTS_SECONDS": "0"}
 
 
 def redeem_race(api_ports: list[int], key: str, code: str, email: str) -> dict:
@@ -126,7 +128,7 @@ def main() -> int:
         scheduler = Process("scheduler", ["scripts/scheduler"], env, work).start()
         processes += [*web, *workers, scheduler]
         for port in ports:
-            wait_http(f"http://127.0.0.1:{port}/en/")
+            wait_http(f"http://127.0.0.1:{port}/healthz")
 
         stats = Stats()
         organisations = setup["organisations"]

@@ -1,4 +1,5 @@
-"""Fresh benchmark databases: `sqlite` (a file in a scratch folder) or `postgres` (database vouch_bench)."""
+"""Fresh benchmark databases: `sqlite` (a file in a scratch folder) or `postgres` (database BENCH_PG_DB, default
+bench_perf, created by reset() and dropped by drop())."""
 
 import os
 import shutil
@@ -8,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-PG_DB = "vouch_bench"
+PG_DB = os.environ.get("BENCH_PG_DB", "bench_perf")
 SQLITE_DIR = Path(os.environ.get("BENCH_SQLITE_DIR", "/tmp/vouch-bench-sqlite"))
 
 
@@ -34,6 +35,21 @@ def reset(backend: str) -> dict[str, str]:
     env = bench_env(backend)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     return env
+
+
+def drop(backend: str) -> None:
+    """Remove the benchmark database (the PostgreSQL database, or the SQLite scratch folder)."""
+    if backend == "sqlite":
+        shutil.rmtree(SQLITE_DIR, ignore_errors=True)
+        return
+    import psycopg
+    from django.conf import settings
+    from django.db import connections
+
+    if settings.configured:  # this process's own connection to the database would block the drop
+        connections.close_all()
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
 
 
 def use(backend: str) -> None:

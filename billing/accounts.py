@@ -8,20 +8,18 @@ Verification links are TimestampSigner tokens (salted, keyed by SECRET_KEY, vali
 account id and its email: a link for an older email stops working when the email changes. Nothing is stored for
 them. Resending is limited per address through the outbox rows already written (MAX_VERIFY_EMAILS_PER_HOUR).
 
-Failed sign-ins are limited per (email, IP address) in Django's cache: SIGN_IN_MAX_FAILURES in a fixed
-SIGN_IN_WINDOW from the first failure. With the default local-memory cache the count is per process; a deployment
-with several processes should configure a shared cache (database or Redis) for the limit to be global.
+Failed sign-ins are limited per account and per client address by django-axes, as on every sign-in form
+(security.throttle); a new password lifts the account's lock.
 """
 
-import hashlib
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -31,15 +29,14 @@ from django.utils.translation import gettext as _
 from billing.models import Currency, CustomerAccount
 from core.audit import audit_record
 from core.emails import email_normalise
-from core.errors import Conflict, InvalidInput, RateLimited
+from core.errors import InvalidInput, RateLimited
+from core.rate_limit import rate_limit_take
 from notifications import services as notification_services
 from notifications.models import OutboxEmail
 
 VERIFY_LINK_DAYS = 3
 MAX_VERIFY_EMAILS_PER_HOUR = 3
 MAX_RESET_EMAILS_PER_HOUR = 3
-SIGN_IN_MAX_FAILURES = 10
-SIGN_IN_WINDOW = timedelta(minutes=15)
 _VERIFY_SALT = "vouch.billing.account_verify_email"
 
 def store_email_queue(*, to: str, template: str, context: dict, language: str, dedupe_key: str):
@@ -91,10 +88,19 @@ def _supported_language(language: str) -> str:
         return settings.LANGUAGE_CODE
 
 
+class _EmailTaken(Exception):
+    pass
+
+
 def account_sign_up(*, email: str, password: str, billing_country: str, billing_region: str = "",
-                    currency: str = Currency.USD, language: str = "en") -> CustomerAccount:
-    """Create the user and the account, and email a verification link. Errors: email_invalid, email_taken,
-    password_invalid (details["messages"] lists the validators' messages), invalid_input."""
+                    currency: str = Currency.USD, language: str = "en", ip: str = "") -> CustomerAccount | None:
+    """Create the user and the account, and email a verification link. Errors: email_invalid, password_invalid
+    (details["messages"] lists the validators' messages), invalid_input, too_many_requests.
+
+    The answer never tells whether the email has an account: when it has, nothing is created, the address is told
+    by email that someone tried (with links to sign in and to reset the password), and None is returned; the
+    caller shows the same "check your email" page either way. Sign-ups are limited per address and per client
+    address `ip` (the emails they send)."""
     normalised = account_email_normalise(email)
     country = (billing_country or "").strip().upper()
     region = (billing_region or "").strip().upper()
@@ -110,13 +116,12 @@ def account_sign_up(*, email: str, password: str, billing_country: str, billing_
     except ValidationError as error:
         raise InvalidInput(" ".join(error.messages), code="password_invalid",
                            details={"messages": list(error.messages)}) from error
-    taken = Conflict(_("An account with this email already exists. Sign in, or reset your password."),
-                     code="email_taken")
+    sign_up_emails_allow(email=normalised, ip=ip)
     try:
         with transaction.atomic():
             if (CustomerAccount.objects.filter(email=normalised).exists()
                     or user_model.objects.filter(username=normalised).exists()):
-                raise taken
+                raise _EmailTaken
             user = user_model.objects.create_user(username=normalised, email=normalised, password=password)
             account = CustomerAccount.objects.create(user=user, email=normalised, billing_country=country,
                                                      billing_region=region, currency=currency,
@@ -125,14 +130,42 @@ def account_sign_up(*, email: str, password: str, billing_country: str, billing_
                          actor=user, after={"email": normalised, "billing_country": country,
                                             "billing_region": region, "currency": currency})
             _verify_email_queue(account, language=language)
-    except IntegrityError as error:  # a concurrent sign-up with the same email won the race
-        raise taken from error
+    except (_EmailTaken, IntegrityError):  # the email has an account (or a concurrent sign-up with it won the race)
+        make_password(password)  # the same work as creating one: the answer takes as long either way
+        _account_exists_queue(email=normalised, language=language)
+        return None
     return account
 
 
-def account_verify_email_resend(*, account: CustomerAccount, language: str) -> None:
+def sign_up_emails_allow(*, email: str, ip: str) -> None:
+    """Raise too_many_requests past the hourly sign-up emails for this address or this client address."""
+    message = _("Too many sign-ups were tried in the last hour. Please wait before trying again.")
+    if not rate_limit_take(scope="email_send_ip", key=ip, limit=settings.EMAIL_SENDS_PER_IP_PER_HOUR,
+                           window=timedelta(hours=1)):
+        raise TooManyRequests(message)
+    if not rate_limit_take(scope="sign_up_address", key=email, limit=MAX_VERIFY_EMAILS_PER_HOUR,
+                           window=timedelta(hours=1)):
+        raise TooManyRequests(message)
+
+
+def _account_exists_queue(*, email: str, language: str) -> None:
+    language = _supported_language(language)
+    with translation.override(language):
+        sign_in, reset = reverse("billing:sign_in"), reverse("billing:password_reset")
+    store_email_queue(to=email, template="account_exists", language=language,
+                      context={"sign_in_url": _absolute(sign_in), "reset_url": _absolute(reset)},
+                      dedupe_key=f"account_exists:{secrets.token_hex(12)}")
+    audit_record(action="customer_account.sign_up_with_existing_email", object_type="customer_account",
+                 object_id=email, actor_label="anonymous")
+
+
+def account_verify_email_resend(*, account: CustomerAccount, language: str, ip: str = "") -> None:
     if account.is_verified:
         return
+    if not rate_limit_take(scope="email_send_ip", key=ip, limit=settings.EMAIL_SENDS_PER_IP_PER_HOUR,
+                           window=timedelta(hours=1)):
+        raise TooManyRequests(_("Too many emails were requested from your connection in the last hour. Please "
+                                "wait before asking again."))
     with transaction.atomic():
         _verify_email_queue(account, language=language)
 
@@ -176,33 +209,6 @@ def account_password_reset_queue(*, user, reset_path: str, language: str) -> boo
         dedupe_key=f"account_password_reset:{user.pk}:{secrets.token_hex(8)}",
     )
     return True
-
-
-# Sign-in rate limit -------------------------------------------------------------------------------------------
-
-def _sign_in_key(email: str, ip: str) -> str:
-    digest = hashlib.sha256(f"{email.strip().lower()}|{ip}".encode()).hexdigest()
-    return f"billing:sign_in_failures:{digest}"
-
-
-def sign_in_blocked(*, email: str, ip: str) -> bool:
-    return (cache.get(_sign_in_key(email, ip)) or 0) >= SIGN_IN_MAX_FAILURES
-
-
-def sign_in_failure_record(*, email: str, ip: str) -> int:
-    """Count a failed sign-in; the window starts at the first failure and is not extended by later ones."""
-    key = _sign_in_key(email, ip)
-    if cache.add(key, 1, timeout=int(SIGN_IN_WINDOW.total_seconds())):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=int(SIGN_IN_WINDOW.total_seconds()))
-        return 1
-
-
-def sign_in_failures_clear(*, email: str, ip: str) -> None:
-    cache.delete(_sign_in_key(email, ip))
 
 
 def account_invoice_details_update(*, account: CustomerAccount, organisation_name: str, billing_address: str,

@@ -6,15 +6,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from billing.accounts import (
-    account_email_normalise,
-    account_password_reset_queue,
-    sign_in_blocked,
-    sign_in_failure_record,
-    sign_in_failures_clear,
-)
+from billing.accounts import account_email_normalise, account_password_reset_queue
 from billing.models import Currency
-from core.client_ip import client_ip
 from core.errors import ApplicationError
 
 # The countries the store bills in (the catalog's tax table and the registries Vouch knows), by name.
@@ -59,12 +52,12 @@ class SignUpForm(forms.Form):
 
 
 class SignInForm(AuthenticationForm):
-    """Django's sign-in form, with the typed email normalised and failed attempts limited per email and IP."""
+    """Django's sign-in form, with the typed email normalised. Failed attempts are limited by django-axes, per
+    account and per client address, like every sign-in form (security.throttle)."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("The email or the password is not right."),
-        "rate_limited": _("Too many failed sign-ins. Please wait 15 minutes, or reset your password."),
     }
 
     def __init__(self, request=None, *args, **kwargs):
@@ -73,26 +66,13 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].widget.attrs["autocomplete"] = "email"
         self.fields["password"].label = _("Password")
 
-    def _ip(self) -> str:
-        return client_ip(self.request) if self.request else ""
-
     def clean(self):
         typed = self.cleaned_data.get("username") or ""
         try:
             self.cleaned_data["username"] = account_email_normalise(typed)
         except ApplicationError:
             self.cleaned_data["username"] = typed.strip().lower()
-        email = self.cleaned_data["username"]
-        if sign_in_blocked(email=email, ip=self._ip()):
-            raise forms.ValidationError(self.error_messages["rate_limited"], code="rate_limited")
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            if self.cleaned_data.get("password"):
-                sign_in_failure_record(email=email, ip=self._ip())
-            raise
-        sign_in_failures_clear(email=email, ip=self._ip())
-        return cleaned
+        return super().clean()
 
 
 class StorePasswordResetForm(PasswordResetForm):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.models import BillingCycle, Product, ProductKind
 from core.errors import ApplicationError
+from core.number_input import LocalizedIntegerField
 
 COUPON_ERROR_CODES = {"coupon_not_found", "coupon_already_redeemed", "coupon_expired", "coupon_revoked",
                       "coupon_email_mismatch", "product_not_eligible", "billing_cycle_not_eligible",
@@ -50,7 +51,7 @@ def _plan_choices():
 
 class CheckoutForm(ServiceErrorMixin, forms.Form):
     plan = forms.ChoiceField(label=_("Plan"))
-    quantity = forms.IntegerField(label=_("Licences"), min_value=1, max_value=100000, initial=1)
+    quantity = LocalizedIntegerField(label=_("Licences"), min_value=1, max_value=100000, initial=1)
     billing_cycle = forms.ChoiceField(label=_("Billing cycle"), choices=BillingCycle.choices,
                                       initial=BillingCycle.ANNUAL,
                                       help_text=_("The nonprofit discount applies to annual billing only."))
@@ -67,7 +68,7 @@ class CheckoutForm(ServiceErrorMixin, forms.Form):
         self.add_on_fields = []
         for product in Product.objects.filter(is_active=True).exclude(kind=ProductKind.BASE_PLAN).order_by("name"):
             name = f"add_on_{product.code}"
-            self.fields[name] = forms.IntegerField(
+            self.fields[name] = LocalizedIntegerField(
                 label=_("%(product)s (licences)") % {"product": product.name}, required=False, min_value=0,
                 max_value=100000, initial=0)
             self.add_on_fields.append((name, product.code))
@@ -80,14 +81,14 @@ class CheckoutForm(ServiceErrorMixin, forms.Form):
 
 
 class AddLicencesForm(ServiceErrorMixin, forms.Form):
-    quantity = forms.IntegerField(label=_("Licences to add"), min_value=1, max_value=100000, initial=1)
+    quantity = LocalizedIntegerField(label=_("Licences to add"), min_value=1, max_value=100000, initial=1)
 
     ERROR_FIELDS = {"invalid_quantity": "quantity", "plan_change_not_allowed": "quantity"}
 
 
 class ChangePlanForm(ServiceErrorMixin, forms.Form):
     to_plan = forms.ChoiceField(label=_("New plan"))
-    to_quantity = forms.IntegerField(label=_("Licences on the new plan"), min_value=1, max_value=100000)
+    to_quantity = LocalizedIntegerField(label=_("Licences on the new plan"), min_value=1, max_value=100000)
 
     ERROR_FIELDS = {"plan_change_not_allowed": "to_plan", "plan_change_nothing_to_change": "to_plan"}
 

@@ -21,3 +21,12 @@ def renew_subscriptions() -> dict:
 def send_legacy_discount_notices() -> dict:
     """Queue the "your previous discount ends" email, once per term."""
     return asdict(legacy_discount_notices_send(now=timezone.now()))
+
+
+@task
+def tax_certificates_rejected_prune_task() -> int:
+    """Daily: delete the certificates of tax-exemption requests rejected longer ago than
+    REJECTED_UPLOAD_RETENTION_DAYS (billing.tax_exemptions.tax_certificates_rejected_prune)."""
+    from billing.tax_exemptions import tax_certificates_rejected_prune
+
+    return tax_certificates_rejected_prune()

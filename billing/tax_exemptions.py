@@ -17,10 +17,12 @@ lands under settings.DOCUMENTS_DIR with a random name.
 """
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import IO
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -112,8 +114,14 @@ def tax_exemption_request(*, account: CustomerAccount, country: str, region: str
     document_type_not_allowed; Conflict tax_exemption_already_requested (one pending or approved per
     jurisdiction)."""
     now = now or timezone.now()
+    if not account.is_verified:
+        raise PermissionDenied(_("Confirm your email address before sending a certificate: open the link we "
+                                 "emailed you, or ask for a new one on your account page."),
+                               code="email_not_verified")
     country, region, reason, signature = _clean_request(
         country=country, region=region, certificate_type=certificate_type, reason=reason, signature=signature)
+    claimed = getattr(uploaded_file, "size", None)
+    _check_quota(account, claimed if isinstance(claimed, int) else 0)
     rejected = certificate_type == TaxCertificateType.NONPROFIT_DETERMINATION_LETTER
     if not rejected and _open_exists(account, country, region):
         raise _already_requested(country, region)
@@ -125,6 +133,8 @@ def tax_exemption_request(*, account: CustomerAccount, country: str, region: str
                     "decision_message": nonprofit_document_explanation()}
     try:
         with transaction.atomic():
+            CustomerAccount.objects.select_for_update().filter(pk=account.pk).exists()  # one upload at a time
+            _check_quota(account, document["document_size"])
             exemption = TaxExemption.objects.create(
                 account=account, country=country, region=region, certificate_type=certificate_type, reason=reason,
                 signature=signature, signed_at=now, requested_at=now, **document, **decision)
@@ -143,6 +153,41 @@ def tax_exemption_request(*, account: CustomerAccount, country: str, region: str
         upload_discard(document["document_stored_name"])
         raise
     return exemption
+
+
+def _check_quota(account: CustomerAccount, adding_bytes: int) -> None:
+    """An account keeps at most TAX_CERTIFICATES_PER_ACCOUNT_MAX certificates, of
+    TAX_CERTIFICATES_PER_ACCOUNT_MAX_BYTES in all (pruned rejected ones no longer count)."""
+    kept = TaxExemption.objects.filter(account=account).exclude(document_stored_name="").aggregate(
+        count=Count("pk"), size=Sum("document_size"))
+    if kept["count"] >= settings.TAX_CERTIFICATES_PER_ACCOUNT_MAX or (
+            (kept["size"] or 0) + adding_bytes > settings.TAX_CERTIFICATES_PER_ACCOUNT_MAX_BYTES):
+        raise InvalidInput(_("This account has sent as many certificates as it may. Please contact us if you need "
+                             "to send another."), code="documents_quota_exceeded",
+                           details={"max_documents": settings.TAX_CERTIFICATES_PER_ACCOUNT_MAX,
+                                    "max_total_bytes": settings.TAX_CERTIFICATES_PER_ACCOUNT_MAX_BYTES})
+
+
+def tax_certificates_rejected_prune(*, now: datetime | None = None, retention_days: int | None = None) -> int:
+    """Delete the certificate files of requests rejected more than retention_days ago
+    (settings.REJECTED_UPLOAD_RETENTION_DAYS); the request stays, without its file. Idempotent; returns how many
+    files went. Scheduled daily through `tax_certificates_rejected_prune_task` or `prune_rejected_tax_certificates`."""
+    now = now or timezone.now()
+    days = settings.REJECTED_UPLOAD_RETENTION_DAYS if retention_days is None else retention_days
+    old = TaxExemption.objects.filter(status=TaxExemptionStatus.REJECTED, decided_at__lt=now - timedelta(days=days)
+                                      ).exclude(document_stored_name="")
+    removed = 0
+    for exemption in old.iterator():
+        stored = exemption.document_stored_name
+        with transaction.atomic():
+            if TaxExemption.objects.filter(pk=exemption.pk, document_stored_name=stored).update(
+                    document_stored_name=""):
+                audit_record(action="tax_exemption.document_pruned", object_type="tax_exemption",
+                             object_id=exemption.pk, actor_label="retention",
+                             before={"size": exemption.document_size, "sha256": exemption.document_sha256})
+                removed += 1
+        upload_discard(stored)
+    return removed
 
 
 def _open_exists(account, country, region) -> bool:

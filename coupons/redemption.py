@@ -87,9 +87,11 @@ class Refusal:
     message: str  # lazy: translated when shown
     contact: str  # VERIFIER or VENDOR_SUPPORT
     http_status: int = 400
+    hide_reference: bool = False  # the one asking may not be the coupon's holder
 
     def details(self, facts: CouponFacts | None) -> dict:
-        return {"reference": facts.reference if facts else "", "contact": contact_details(self.contact, facts)}
+        reference = facts.reference if facts and not self.hide_reference else ""
+        return {"reference": reference, "contact": contact_details(self.contact, facts)}
 
 
 def _format_lazy(template, **params) -> str:
@@ -131,22 +133,28 @@ def eligible_subset(product_codes, program_products) -> tuple[str, ...]:
     return tuple(code for code in product_codes_normalise(product_codes) if code in eligible)
 
 
-def _vendor_refusal(code: str, problem, facts: CouponFacts | None, http_status: int = 400) -> Refusal:
-    """A problem for the vendor's support: name it, and say what to quote (the code and the reference)."""
+def _vendor_refusal(code: str, problem, facts: CouponFacts | None, http_status: int = 400, *,
+                    show_reference: bool = True) -> Refusal:
+    """A problem for the vendor's support: name it, and say what to quote (the code and the reference). The
+    reference is left out when the one asking may not be the coupon's holder (show_reference=False)."""
     vendor = (facts.vendor_name if facts else "") or _("the vendor")
     address = facts.support_contact if facts else ""
-    reference = facts.reference if facts else ""
+    reference = facts.reference if facts and show_reference else ""
     if reference and address:
         template = _("%(problem)s Please contact %(vendor)s support (%(address)s) and quote the error code "
                      "%(code)s and your verification reference %(reference)s.")
     elif reference:
         template = _("%(problem)s Please contact %(vendor)s support and quote the error code %(code)s and your "
                      "verification reference %(reference)s.")
+    elif address:
+        template = _("%(problem)s If it still fails, contact %(vendor)s support (%(address)s) and quote the error "
+                     "code %(code)s.")
     else:
         template = _("%(problem)s Check the code in your approval email. If it still fails, contact the vendor's "
                      "support and quote the error code %(code)s.")
     message = _format_lazy(template, problem=problem, vendor=vendor, address=address, code=code, reference=reference)
-    return Refusal(code=code, message=message, contact=VENDOR_SUPPORT, http_status=http_status)
+    return Refusal(code=code, message=message, contact=VENDOR_SUPPORT, http_status=http_status,
+                   hide_reference=not show_reference)
 
 
 def coupon_refusal(
@@ -185,9 +193,10 @@ def coupon_refusal(
                        message=_format_lazy(template, address=f" ({address})" if address else "",
                                             reference=facts.reference))
     if email_key(email) != email_key(facts.email):
+        # Another account typed the code: the holder's verification reference is not theirs to see.
         return _vendor_refusal("coupon_email_mismatch",
                                _("This coupon belongs to another account email: sign in with the email the "
-                                 "coupon was sent to."), facts)
+                                 "coupon was sent to."), facts, show_reference=False)
     if not eligible_subset(product_codes, program_products):
         return _vendor_refusal("product_not_eligible",
                                _("This coupon does not cover any of the selected products."), facts)
@@ -252,7 +261,8 @@ def _attempt_record(*, client_key: str | None, now: datetime, succeeded: bool) -
         return
     # Keep the table small: this client's rows that no longer count are dropped as it makes new ones.
     CouponAttempt.objects.filter(client_key=key, at__lte=now - RATE_LIMIT_WINDOW).delete()
-    CouponAttempt.objects.create(client_key=key, at=now, succeeded=succeeded)
+    if not succeeded:  # found codes never count: a row for each was a durable write per redemption for nothing
+        CouponAttempt.objects.create(client_key=key, at=now, succeeded=False)
 
 
 def coupon_attempts_prune(*, now: datetime | None = None) -> int:

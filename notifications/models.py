@@ -18,6 +18,11 @@ class OutboxEmail(models.Model):
     subject = models.CharField(max_length=300)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    # The bodies with every secret (one-time code, coupon code, reset, verification and status links) replaced:
+    # they take the bodies' place once the email is sent, so a sent email keeps nothing usable. Empty when the
+    # email holds no secret, and after the swap.
+    redacted_text = models.TextField(blank=True)
+    redacted_html = models.TextField(blank=True)
     language = models.CharField(max_length=8, default="en")
     template = models.CharField(max_length=100)
     state = models.CharField(max_length=10, choices=OutboxState.choices, default=OutboxState.PENDING)
@@ -33,3 +38,8 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} to {self.to} ({self.state})"
+
+    @property
+    def safe_text(self) -> str:
+        """The text body as people may read it (the admin): without its secrets, sent or not."""
+        return self.redacted_text or self.body_text

@@ -76,8 +76,11 @@ def _describe(error: Exception) -> str:
 
 
 def _record_success(email: OutboxEmail) -> None:
+    """Sent: the secret-free bodies take the place of the real ones (no usable code or link stays behind)."""
+    secret_free = {"body_text": F("redacted_text"), "body_html": F("redacted_html"), "redacted_text": "",
+                   "redacted_html": ""} if email.redacted_text else {}
     OutboxEmail.objects.filter(pk=email.pk, state=OutboxState.SENDING).update(
-        state=OutboxState.SENT, sent_at=timezone.now(), last_error="")
+        state=OutboxState.SENT, sent_at=timezone.now(), last_error="", **secret_free)
 
 
 def _record_failure(email: OutboxEmail, error: Exception) -> str:

@@ -20,6 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.tasks import task_enqueue
 from notifications.models import OutboxEmail, OutboxState
 from notifications.tasks import send_pending_emails
 
@@ -43,10 +44,15 @@ TEMPLATES: dict[str, set[str]] = {
     # The store's (billing): account email proof, password reset, the previous partner's discount ending.
     "account_verify_email": {"verify_url", "days_valid"},
     "account_password_reset": {"reset_url"},
+    "account_exists": {"sign_in_url", "reset_url"},  # a sign-up with an email that has an account (not secret)
     "legacy_discount_ending": {"period_end", "percent", "partner", "program_url"},
     "coupon_reissued": {"reference", "code", "redeem_by", "vendor_name", "status_url"},  # the support console
     "invoice_issued": {"number", "total", "issued_at", "period_start", "period_end", "invoice_url", "pdf_url"},
 }
+# Context values that are secrets: whoever reads them can act as the recipient. The outbox keeps them only until
+# the email is sent (docs/security.md).
+SECRET_CONTEXT_KEYS = {"code", "verify_url", "reset_url", "status_url", "continue_url", "appeal_url"}
+REDACTED = "[removed once sent]"
 SUBJECT_MAX_CHARS = 300
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -92,8 +98,13 @@ def email_queue(*, to: str, template: str, context: dict, language: str, dedupe_
     except LookupError:
         language = settings.LANGUAGE_CODE
     subject, text, html = email_render(template=template, context=context, language=language)
+    redacted_text = redacted_html = ""
+    if SECRET_CONTEXT_KEYS & context.keys():
+        safe = {key: (REDACTED if key in SECRET_CONTEXT_KEYS else value) for key, value in context.items()}
+        _subject, redacted_text, redacted_html = email_render(template=template, context=safe, language=language)
     email = OutboxEmail(
         dedupe_key=dedupe_key, to=to, subject=subject, body_text=text, body_html=html, language=language,
+        redacted_text=redacted_text, redacted_html=redacted_html,
         template=template, state=OutboxState.PENDING, next_attempt_at=timezone.now(), message_id=_message_id(),
     )
     try:
@@ -120,6 +131,6 @@ def outbox_kick() -> None:
     """Ask the background worker for a sending pass. If the task backend is down, the email still waits in the
     outbox: the next pass (another email's, or the `send_outbox` cron sweep) sends it."""
     try:
-        send_pending_emails.enqueue()
+        task_enqueue(send_pending_emails)
     except Exception:  # the outbox row is safe; only the prompt delivery is lost
         logger.exception("could not enqueue the outbox task; cron `send_outbox` will send the email")

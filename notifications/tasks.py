@@ -4,12 +4,14 @@ import logging
 
 from django.tasks import task
 
+from core.tasks import carries_request_id, task_enqueue
 from notifications.sender import outbox_next_attempt_at, outbox_send_due
 
 logger = logging.getLogger(__name__)
 
 
 @task
+@carries_request_id
 def send_pending_emails() -> dict[str, int]:
     """Send every due email of the outbox, then, if some must be retried later, schedule the pass that will.
 
@@ -31,6 +33,6 @@ def _schedule_next_pass() -> None:
         return
     try:
         if send_pending_emails.get_backend().supports_defer:
-            send_pending_emails.using(run_after=run_after).enqueue()
+            task_enqueue(send_pending_emails.using(run_after=run_after))
     except Exception:
         logger.exception("could not schedule the next outbox pass; cron `send_outbox` will retry")

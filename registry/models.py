@@ -131,3 +131,13 @@ class ImportJournalEntry(models.Model):
 
     def __str__(self) -> str:
         return f"run {self.run_id} organisation {self.organisation_pk}"
+
+
+class SearchIndexState(models.Model):
+    """One row: the normalisation version the stored search keys were folded with (see registry.search.refold)."""
+
+    normalisation_version = models.PositiveIntegerField(default=0)  # 0: never recorded (keys older than version 3)
+    refolded_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"search keys folded with version {self.normalisation_version}"

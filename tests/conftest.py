@@ -45,8 +45,10 @@ def clear_registry() -> None:
     Organisation.objects.all().delete()
     Source.objects.all().delete()
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM registry_org_fts" if connection.vendor == "sqlite"
-                       else "DELETE FROM registry_search_term")
+        if connection.vendor == "sqlite":
+            cursor.execute("DELETE FROM registry_org_fts")
+        cursor.execute("DELETE FROM registry_search_term")
+        cursor.execute("DELETE FROM registry_search_term_key")
 
 
 @pytest.fixture(scope="module")
@@ -97,8 +99,8 @@ def as_role(role_users):
     def client_for(role: str):
         from django.test import Client
 
-        client = Client()
-        client.force_login(role_users[role])
-        return client
+        from tests.staff import staff_login
+
+        return staff_login(Client(), role_users[role])  # staff: a verified second factor too
 
     return client_for

@@ -10,6 +10,7 @@ import hmac
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from core.audit import audit_record
 from core.emails import email_normalise
 from core.errors import ApplicationError, Conflict, RateLimited
+from core.rate_limit import rate_limit_take
 from notifications.services import email_queue
 from verification.models import Application, ApplicationState, EmailChallenge
 
@@ -59,8 +61,10 @@ def _require_draft(application: Application) -> None:
         raise Conflict(_("This application was already submitted."), code="application_not_draft")
 
 
-def email_challenge_send(*, application: Application, email: str) -> EmailChallenge:
-    """Record `email` on the draft and send it a new code. A changed email must be verified again."""
+def email_challenge_send(*, application: Application, email: str, ip: str = "") -> EmailChallenge:
+    """Record `email` on the draft and send it a new code. A changed email must be verified again. Limited per
+    application, per address and per client address `ip` (core.client_ip) so nobody can make Vouch mail codes to
+    any number of inboxes."""
     normalised = email_normalise(email)
     now = timezone.now()
     with transaction.atomic():
@@ -75,6 +79,10 @@ def email_challenge_send(*, application: Application, email: str) -> EmailChalle
                 or EmailChallenge.objects.filter(email__iexact=normalised, created_at__gte=hour_ago).count()
                 >= MAX_CODES_PER_ADDRESS_PER_HOUR):
             raise TooManyCodes(_("Too many codes were sent in the last hour. Please wait before asking again."))
+        if not rate_limit_take(scope="email_send_ip", key=ip, limit=settings.EMAIL_SENDS_PER_IP_PER_HOUR,
+                               window=timedelta(hours=1)):
+            raise TooManyCodes(_("Too many emails were requested from your connection in the last hour. Please "
+                                 "wait before asking again."))
 
         if normalised.lower() != (application.email or "").lower():
             application.email_verified_at = None

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.money import minor_exponent
+from core.number_input import LocalizedDecimalField
 from programs.models import Program
 from programs.selectors import program_countries
 from verification.models import Application
@@ -16,7 +17,7 @@ STATEMENT_MAX_CHARS = 5000
 
 
 class BudgetForm(forms.Form):
-    budget = forms.DecimalField(min_value=Decimal(0), max_digits=18, localize=False)
+    budget = LocalizedDecimalField(min_value=Decimal(0), max_digits=18)  # "250 000" in French, "250,000" in English
 
     def __init__(self, *args, program: Program, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.text import SingleLineValidator
 from programs.models import Program
 from registry.models import Organisation
 
@@ -45,7 +46,7 @@ class Application(models.Model):
     manual_website = models.CharField(max_length=300, blank=True)
     manual_address = models.TextField(blank=True)
 
-    applicant_name = models.CharField(max_length=200, blank=True)
+    applicant_name = models.CharField(max_length=200, blank=True, validators=[SingleLineValidator()])
     email = models.EmailField(blank=True)  # normalised: the vendor account's email, the coupon is bound to it
     email_verified_at = models.DateTimeField(null=True, blank=True)
 

@@ -34,3 +34,12 @@ def reverify_coupons() -> dict:
         if result.flagged or result.unflagged or result.status_change:
             logger.info("reverified coupon of %s (%s): %s", result.reference, result.org_id, result.as_dict())
     return reverification_summary(results)
+
+
+@task
+def documents_rejected_prune_task() -> int:
+    """Daily: delete the documents of applications rejected longer ago than REJECTED_UPLOAD_RETENTION_DAYS
+    (verification.documents.documents_rejected_prune)."""
+    from verification.documents import documents_rejected_prune
+
+    return documents_rejected_prune()

@@ -5,13 +5,13 @@ sixth field for seconds), the django.tasks task it enqueues, and why. Every task
 concurrent copy of itself, so running one by hand (or from cron, as before) is always harmless.
 """
 
-from billing.tasks import renew_subscriptions, send_legacy_discount_notices
+from billing.tasks import renew_subscriptions, send_legacy_discount_notices, tax_certificates_rejected_prune_task
 from core.scheduling import ScheduledJob as Job
 from core.tasks import clear_expired_sessions, prune_task_results
 from notifications.tasks import send_pending_emails
 from partners.tasks import prune_api_records
 from verification.proofs.tasks import recheck_domain_proofs
-from verification.tasks import expire_applications, reverify_coupons
+from verification.tasks import documents_rejected_prune_task, expire_applications, reverify_coupons
 from webhooks.tasks import deliver_webhooks, prune_webhook_events
 
 EVERY_30_SECONDS = "* * * * * */30"
@@ -39,6 +39,10 @@ SCHEDULE = (
     Job("prune_webhook_events", "40 4 * * *", prune_webhook_events,
         "webhook events older than 90 days and their delivery log, never one still pending",
         {"older_than_days": 90}),
+    Job("prune_rejected_documents", "50 4 * * *", documents_rejected_prune_task,
+        "files of applications rejected more than REJECTED_UPLOAD_RETENTION_DAYS ago"),
+    Job("prune_rejected_tax_certificates", "55 4 * * *", tax_certificates_rejected_prune_task,
+        "certificates of tax-exemption requests rejected more than REJECTED_UPLOAD_RETENTION_DAYS ago"),
     Job("reverify_coupons", "30 3 * * mon", reverify_coupons,
         "re-checks the organisation of every live coupon; flags those that no longer pass"),
 )

@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     # A partner's hosted invite (before "programs/<slug>/": "invite" is not a program).
     path("programs/invite/<str:token>/", invite_page, name="invite"),
     path("programs/", include("verification.urls")),
+    path("review/two-factor/", include("security.urls")),
     path("review/", include(backoffice)),
     path("store/", include("billing.urls")),
     path("support/", include("support.urls")),

@@ -79,8 +79,12 @@ def _destination_problem(url: str) -> str:
     except (OSError, UnicodeError):
         return ""
     allow_loopback = allow_http_localhost()
-    refused = sorted({info[4][0] for info in infos if address_refused(info[4][0], allow_loopback=allow_loopback)})
-    return f"destination refused: {parts.hostname} resolves to {', '.join(refused)}" if refused else ""
+    refused = [info[4][0] for info in infos if address_refused(info[4][0], allow_loopback=allow_loopback)]
+    if refused:
+        # The log is the partner's to read: it must not learn what our names resolve to, only that it was refused.
+        logger.warning("webhook destination refused: %s resolves to %s", parts.hostname, ", ".join(sorted(refused)))
+        return "destination refused: the address is not a public one"
+    return ""
 
 
 def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str, str]:

@@ -9,10 +9,14 @@ Routing rule (docs/webhooks.md, "Who receives what"): verification's PartnerEven
   include the event's (none listed: all).
 """
 
-from django.db.models import Q, QuerySet
+from datetime import datetime
 
+from django.db.models import Count, Min, Q, QuerySet
+from django.utils import timezone
+
+from notifications.selectors import backlog_figures
 from partners.models import Partner
-from webhooks.models import WebhookDelivery, WebhookSubscription
+from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 
 
 def partners_reached(*, program_ids=(), partner_ids=()) -> QuerySet[Partner]:
@@ -47,3 +51,14 @@ def delivery_log(*, partner_id: int | None = None, status: str | None = None) ->
     if status:
         deliveries = deliveries.filter(status=status)
     return deliveries.order_by("-created_at", "-pk")
+
+
+def webhook_backlog(*, now: datetime | None = None) -> dict:
+    """Deliveries still to make (pending: first attempts and retries): how many, how many are due now, and how long
+    the oldest has waited (notifications.selectors.backlog_figures)."""
+    now = now or timezone.now()
+    due = Q(next_attempt_at__lte=now)
+    row = WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING).aggregate(
+        count=Count("pk"), due=Count("pk", filter=due), oldest=Min("created_at"),
+        oldest_due=Min("next_attempt_at", filter=due))
+    return backlog_figures(row, now=now)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from core.audit import audit_record
 from core.errors import Conflict, InvalidInput, PermissionDenied
+from core.tasks import task_enqueue
 from partners.models import Partner
 from verification.events import PartnerEvent
 from webhooks.models import DeliveryStatus, EventType, WebhookDelivery, WebhookEvent, WebhookSubscription
@@ -82,7 +83,7 @@ def webhooks_kick() -> None:
     """Ask the background worker for a delivery pass. If the task backend is down the deliveries still wait in
     the database: the next pass, or the `send_webhooks` cron sweep, sends them."""
     try:
-        deliver_webhooks.enqueue()
+        task_enqueue(deliver_webhooks)
     except Exception:
         logger.exception("could not enqueue the webhook task; cron `send_webhooks` will deliver")
 

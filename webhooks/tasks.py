@@ -4,12 +4,14 @@ import logging
 
 from django.tasks import task
 
+from core.tasks import carries_request_id, task_enqueue
 from webhooks.delivery import webhook_deliveries_send, webhook_next_attempt_at
 
 logger = logging.getLogger(__name__)
 
 
 @task
+@carries_request_id
 def deliver_webhooks() -> dict[str, int]:
     """Send every due delivery, then, if retries wait, schedule the pass that will send them.
 
@@ -30,7 +32,7 @@ def _schedule_next_pass() -> None:
         return
     try:
         if deliver_webhooks.get_backend().supports_defer:
-            deliver_webhooks.using(run_after=run_after).enqueue()
+            task_enqueue(deliver_webhooks.using(run_after=run_after))
     except Exception:
         logger.exception("could not schedule the next webhook pass; cron `send_webhooks` will deliver")
 

@@ -20,7 +20,9 @@ from billing.accounts import (
     account_verify_email_resend,
 )
 from billing.models import CustomerAccount
+from core.client_ip import client_ip
 from core.errors import ApplicationError
+from security.throttle import sign_in_unlock
 
 SIGN_IN_URL = reverse_lazy("billing:sign_in")
 
@@ -30,14 +32,16 @@ def sign_up(request):
     if request.user.is_authenticated:
         return redirect("billing:account")
     form = forms.SignUpForm(request.POST if request.method == "POST" else None)
+    status = 400
     if request.method == "POST" and form.is_valid():
         try:
-            account_sign_up(**form.cleaned_data, language=request.LANGUAGE_CODE)
+            account_sign_up(**form.cleaned_data, language=request.LANGUAGE_CODE, ip=client_ip(request))
         except ApplicationError as error:
             form.add_service_error(error)
-        else:
+            status = error.http_status
+        else:  # a new account or an email that had one: the same answer (billing.accounts.account_sign_up)
             return redirect("billing:sign_up_done")
-    return render(request, "billing/sign_up.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "billing/sign_up.html", {"form": form}, status=status if form.errors else 200)
 
 
 @require_GET
@@ -82,7 +86,7 @@ def verify_email_resend(request):
     account = _account_of(request)
     if account is not None and not account.is_verified:
         try:
-            account_verify_email_resend(account=account, language=request.LANGUAGE_CODE)
+            account_verify_email_resend(account=account, language=request.LANGUAGE_CODE, ip=client_ip(request))
         except ApplicationError as error:
             messages.error(request, error.message)
         else:
@@ -98,7 +102,18 @@ password_reset = auth_views.PasswordResetView.as_view(
     form_class=forms.StorePasswordResetForm, template_name="billing/password_reset.html",
     success_url=reverse_lazy("billing:password_reset_done"))
 password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="billing/password_reset_done.html")
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+
+
+class StorePasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's view; a new password also lifts a sign-in lock on the account (its owner proved the mailbox)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        sign_in_unlock(username=form.user.get_username(), reason="password_reset")
+        return response
+
+
+password_reset_confirm = StorePasswordResetConfirmView.as_view(
     template_name="billing/password_reset_confirm.html", success_url=reverse_lazy("billing:password_reset_complete"))
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="billing/password_reset_complete.html")

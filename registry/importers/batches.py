@@ -47,12 +47,16 @@ class _Inline:
 class RunBatches:
     def __init__(self, importer: Importer, writer: BatchWriter, progress: Callable[[int], None] | None,
                  executor: Executor | None = None,
-                 write_scope: Callable[[], AbstractContextManager] = nullcontext):
+                 write_scope: Callable[[], AbstractContextManager] = nullcontext, *, fresh: bool = False):
         self.importer = importer
         self.write_scope = write_scope  # each batch's writes run inside one (a transaction when committing batches)
         self.writer = writer
         self.progress = progress
         self.executor = executor or _Inline()
+        self.inline = executor is None
+        # The table was empty when the run started: every id is new (ids are de-duplicated before submission),
+        # so there is nothing to look up.
+        self.fresh = fresh
         self.summary = ImportSummary()
         self.seen: dict[str, int] = {}
         # Later rows for an id already submitted: used if the first one turns out unusable, else rejected.
@@ -113,17 +117,23 @@ class RunBatches:
             self._submit([(row, org_id, fingerprint)])
 
     def _submit(self, keyed: list[tuple[RawRow, str, str]]) -> None:
-        existing = self.writer.existing([org_id for _, org_id, _ in keyed])
-        mine = self.writer.source_id
-        items = []
-        for row, org_id, fingerprint in keyed:
-            current = existing.get(org_id)
-            if current and current["source_id"] == mine and current["content_hash"] == fingerprint:
-                self.summary.unchanged += 1
-            else:
-                items.append((row, org_id, fingerprint, current is None))
+        if self.fresh:
+            existing: dict[str, tuple[int, str]] = {}
+            items = [(row, org_id, fingerprint, True) for row, org_id, fingerprint in keyed]
+        else:
+            existing = self.writer.known([org_id for _, org_id, _ in keyed])
+            mine = self.writer.source_id
+            items = []
+            for row, org_id, fingerprint in keyed:
+                current = existing.get(org_id)
+                if current == (mine, fingerprint):
+                    self.summary.unchanged += 1
+                else:
+                    items.append((row, org_id, fingerprint, current is None))
         if items:
-            job = self.executor.submit(prepare_batch, self.importer, pack(items), self.writer.context)
+            # In this process the rows need no packing for the trip to a worker.
+            job = self.executor.submit(prepare_batch, self.importer, (None, items) if self.inline else pack(items),
+                                       self.writer.context)
             self.in_flight.append((job, existing))
 
     def _complete(self, job: Future, existing: dict) -> None:
@@ -140,7 +150,7 @@ class RunBatches:
                 self._retry_duplicate(org_id)
             elif kind == INSERT:
                 inserts.append(payload)
-            elif existing[org_id]["source_id"] == writer.source_id or importer.authoritative:
+            elif existing[org_id][0] == writer.source_id or importer.authoritative:
                 replaces.append((record_fields(payload), fingerprint))
             else:
                 foreign.append((org_id, payload))

@@ -27,6 +27,7 @@ from registry.importers import get_importer
 from registry.importers.base import Importer, RawRow
 from registry.importers.batches import ImportSummary, RunBatches
 from registry.importers.files import InputFile, detect_encoding, expand_paths
+from registry.importers.indexes import BulkIndexes, table_is_empty
 from registry.importers.journal import ImportJournal, JournaledWriter, interrupted_imports_undo
 from registry.importers.prepare import worker_setup
 from registry.importers.writer import BatchWriter
@@ -82,7 +83,7 @@ def registry_import(
     source_row = source_for(importer)
     run = ImportRun.objects.create(source=source_row, snapshot=snapshot, files=[{"path": f.display} for f in files])
     backend = get_backend()
-    batches = journal = lease = None
+    batches = journal = lease = indexes = None
     batching = settings.IMPORT_COMMIT_ROWS > 0
     try:
         run.files = _describe(files)  # reads every byte once: a corrupt archive fails here, before any write
@@ -105,9 +106,15 @@ def registry_import(
                 writer = BatchWriter(cursor, vendor=connection.vendor, source_id=source_row.pk, backend=backend,
                                      now=now)
             watch = registry_status_watch()  # coupons whose organisation's status this run changes get flagged
+            fresh = table_is_empty(cursor)
+            indexes = BulkIndexes(cursor, connection.vendor)
+            if fresh and not batching:
+                # A first import in one transaction: secondary indexes built once, after the rows (indexes.py).
+                # Committing batches, readers see the rows as they land: the indexes stay for them.
+                indexes.drop()
             # Committing batches: each batch's writes are one short transaction; reads and parsing stay outside.
             batches = RunBatches(importer, writer, progress, executor,
-                                 write_scope=_committed_batch if batching else nullcontext)
+                                 write_scope=_committed_batch if batching else nullcontext, fresh=fresh)
             feed_rows = min(BATCH_ROWS, settings.IMPORT_COMMIT_ROWS) if batching else BATCH_ROWS
             batch: list[RawRow] = []
             for row in importer.rows(files):
@@ -119,6 +126,7 @@ def registry_import(
                     batch = []
             batches.feed(batch)
             batches.finish()
+            indexes.rebuild()
             with transaction.atomic() if batching else nullcontext():  # the end of the run: one transaction
                 if snapshot:
                     missing = [org_id for org_id in writer.active_org_ids() if org_id not in batches.seen]
@@ -133,6 +141,11 @@ def registry_import(
     except Exception as exc:
         logger.exception("import of %s failed", source)
         undone = _undo(journal)
+        if indexes is not None:
+            try:
+                indexes.restore()
+            except Exception:  # the run's own error is the one to report
+                logger.exception("could not restore the organisation indexes after a failed import")
         run.status = ImportRun.Status.FAILED
         run.error = f"{type(exc).__name__}: {exc}"[:5000]
         _finish(run, batches, started)

@@ -50,7 +50,7 @@ def prepare_batch(importer: Importer, packed: tuple, context: dict) -> list[tupl
     return prepared
 
 
-_LIMITS: dict[str, int] = {}
+_LIMITS: list[tuple[str, int]] = []
 
 
 def _has_nul(value: Any) -> bool:
@@ -78,9 +78,10 @@ def fit(record: OrgRecord) -> OrgRecord:
         # Read on first use, not at import: parser worker processes import this module without Django set up.
         from registry.models import Organisation
 
-        _LIMITS.update({f.name: f.max_length for f in Organisation._meta.fields if f.max_length})
-    for name, limit in _LIMITS.items():
-        value = values.get(name)
+        _LIMITS.extend((f.name, f.max_length) for f in Organisation._meta.fields
+                       if f.max_length and f.name in values)
+    for name, limit in _LIMITS:
+        value = values[name]
         if isinstance(value, str) and len(value) > limit:
             values[name] = value[:limit].rstrip()
     return record

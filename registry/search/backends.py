@@ -1,10 +1,11 @@
 """The two search backends behind one interface. They retrieve candidates; `registry.search.engine` ranks them.
 
-SQLite: an FTS5 table (`registry_org_fts`, rowid = organisation id) kept in step by the import pipeline, and
-its `fts5vocab` view as the vocabulary. PostgreSQL: a GIN full-text index over the normalised names, a
-vocabulary table with a deletion-key index, rebuilt after each import, for typo correction (pg_trgm was
-measured for that and set aside: docs/decisions.md).
-Both: a B-tree on the normalised legal name answers exact and prefix look-ups in well under a millisecond.
+SQLite: an FTS5 table (`registry_org_fts`, rowid = organisation id) kept in step by the import pipeline.
+PostgreSQL: a GIN full-text index over the normalised names (pg_trgm was measured for typo correction and set
+aside: docs/decisions.md).
+Both: a B-tree on the normalised legal name answers exact and prefix look-ups in well under a millisecond, and
+a vocabulary table with a deletion-key index, rebuilt after each import, answers typo correction with a few
+B-tree look-ups: nothing is loaded into a process, so a freshly started worker searches at full speed.
 """
 
 from collections.abc import Sequence
@@ -18,6 +19,29 @@ ORG_COLUMNS = (
 _SELECT = ", ".join(f"o.{c}" for c in ORG_COLUMNS)
 
 
+# The typo vocabulary: every term of the index with how many organisations use it, and each term (of 2 to
+# MAX_KEYED letters, no digit: numbers are never corrected) under itself and under every one-letter deletion of
+# it. Two words one typo apart always share such a key, so correction is a handful of B-tree look-ups.
+MAX_KEYED = 40
+
+
+def _keys_select(series: str, has_digit: str) -> str:
+    keyed = f"length(term) BETWEEN 2 AND {MAX_KEYED} AND NOT {has_digit}"
+    return (f"SELECT term, term FROM registry_search_term WHERE {keyed} UNION ALL "
+            f"SELECT substr(term, 1, i - 1) || substr(term, i + 1), term FROM registry_search_term, {series} "
+            f"WHERE i <= length(term) AND {keyed}")
+
+
+def _install_vocabulary(cursor) -> None:
+    cursor.execute("CREATE TABLE IF NOT EXISTS registry_search_term (term text PRIMARY KEY, doc integer NOT NULL)")
+    cursor.execute("CREATE TABLE IF NOT EXISTS registry_search_term_key (key text NOT NULL, term text NOT NULL)")
+    cursor.execute("CREATE INDEX IF NOT EXISTS registry_search_term_key_idx ON registry_search_term_key (key)")
+
+
+def _deletion_keys(term: str) -> list[str]:
+    return [term, *{term[:i] + term[i + 1:] for i in range(len(term))}]
+
+
 def _rows(cursor) -> list[dict]:
     return [dict(zip(ORG_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
 
@@ -29,12 +53,28 @@ class SearchBackend:
     def install(self, cursor) -> None: ...
     def index(self, cursor, org_ids: Sequence[str]) -> None: ...
     def index_new(self, cursor, after_id: int) -> None: ...
+    def index_ids(self, cursor, ids: Sequence[int]) -> None: ...
     def refresh_vocabulary(self, cursor) -> None: ...
-    def vocabulary(self) -> list[tuple[str, int]]:
-        raise NotImplementedError
+
+    def known_terms(self, words: Sequence[str]) -> dict[str, int]:
+        """The words the index holds, with how many organisations use each."""
+        if not words:
+            return {}
+        marks = ", ".join(["%s"] * len(words))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT term, doc FROM registry_search_term WHERE term IN ({marks})", list(words))
+            return dict(cursor.fetchall())
 
     def similar_terms(self, term: str, limit: int) -> list[tuple[str, int]]:
-        raise NotImplementedError
+        """Terms sharing a deletion key with `term` (all those one edit away, and some two), most used first."""
+        keys = _deletion_keys(term)
+        marks = ", ".join(["%s"] * len(keys))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT DISTINCT t.term, t.doc FROM registry_search_term_key k "
+                f"JOIN registry_search_term t ON t.term = k.term WHERE k.key IN ({marks}) "
+                f"ORDER BY t.doc DESC LIMIT %s", [*keys, limit])
+            return cursor.fetchall()
 
     # Candidate retrieval.
     def by_number(self, number: str, country: str | None) -> list[dict]:
@@ -45,6 +85,19 @@ class SearchBackend:
             params.append(country)
         with connection.cursor() as cursor:
             cursor.execute(sql + " LIMIT 20", params)
+            return _rows(cursor)
+
+    # A French association's SIREN is the start of the SIRET the RNA lists: a partial expression index (French
+    # rows only, so other registers' imports never pay for it) finds it.
+    SIREN_EXPRESSION = ""
+
+    def by_siren(self, siren: str, country: str | None) -> list[dict]:
+        if country not in (None, "FR"):
+            return []
+        sql = (f"SELECT {_SELECT} FROM registry_organisation o "
+               f"WHERE o.country = 'FR' AND {self.SIREN_EXPRESSION} = %s LIMIT 20")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [siren])
             return _rows(cursor)
 
     def exact(self, names: Sequence[str], country: str | None, limit: int) -> list[dict]:
@@ -71,13 +124,28 @@ class SearchBackend:
 
 class SQLiteBackend(SearchBackend):
     vendor = "sqlite"
+    SIREN_EXPRESSION = "substr(json_extract(o.raw_codes, '$.\"fr-rna\".siret'), 1, 9)"
 
     def install(self, cursor) -> None:
+        cursor.execute(
+            "CREATE INDEX IF NOT EXISTS org_fr_siren ON registry_organisation "
+            "(substr(json_extract(raw_codes, '$.\"fr-rna\".siret'), 1, 9)) WHERE country = 'FR'")
         cursor.execute(
             "CREATE VIRTUAL TABLE IF NOT EXISTS registry_org_fts USING fts5("
             "search_name, search_alt, tokenize = 'unicode61 remove_diacritics 2')"
         )
         cursor.execute("CREATE VIRTUAL TABLE IF NOT EXISTS registry_org_vocab USING fts5vocab(registry_org_fts, row)")
+        _install_vocabulary(cursor)
+
+    def refresh_vocabulary(self, cursor) -> None:
+        cursor.execute("DELETE FROM registry_search_term")
+        cursor.execute("INSERT INTO registry_search_term (term, doc) SELECT term, doc FROM registry_org_vocab")
+        cursor.execute("DELETE FROM registry_search_term_key")
+        keys = _keys_select("n", "term GLOB '*[0-9]*'")
+        cursor.execute(
+            f"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {MAX_KEYED}) "
+            f"INSERT INTO registry_search_term_key (key, term) {keys}")
+        cursor.execute("ANALYZE registry_search_term_key")
 
     def index(self, cursor, org_ids: Sequence[str]) -> None:
         marks = ", ".join(["%s"] * len(org_ids))
@@ -88,16 +156,18 @@ class SQLiteBackend(SearchBackend):
             f"INSERT INTO registry_org_fts(rowid, search_name, search_alt) SELECT id, search_name, search_alt "
             f"FROM registry_organisation WHERE org_id IN ({marks})", list(org_ids))
 
+    def index_ids(self, cursor, ids: Sequence[int]) -> None:
+        marks = ", ".join(["%s"] * len(ids))
+        cursor.execute(f"DELETE FROM registry_org_fts WHERE rowid IN ({marks})", list(ids))
+        cursor.execute(
+            f"INSERT INTO registry_org_fts(rowid, search_name, search_alt) SELECT id, search_name, search_alt "
+            f"FROM registry_organisation WHERE id IN ({marks})", list(ids))
+
     def index_new(self, cursor, after_id: int) -> None:
         """Index organisations just inserted: they hold the ids above after_id (one writer at a time)."""
         cursor.execute(
             "INSERT INTO registry_org_fts(rowid, search_name, search_alt) SELECT id, search_name, search_alt "
             "FROM registry_organisation WHERE id > %s", [after_id])
-
-    def vocabulary(self) -> list[tuple[str, int]]:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT term, doc FROM registry_org_vocab")
-            return cursor.fetchall()
 
     def prefix(self, prefix: str, country: str | None, limit: int) -> list[dict]:
         # Binary collation: a range on the B-tree is exactly "starts with".
@@ -131,22 +201,19 @@ class SQLiteBackend(SearchBackend):
 
 class PostgresBackend(SearchBackend):
     vendor = "postgresql"
+    SIREN_EXPRESSION = "substr(o.raw_codes -> 'fr-rna' ->> 'siret', 1, 9)"
 
     def install(self, cursor) -> None:
+        cursor.execute(
+            "CREATE INDEX IF NOT EXISTS org_fr_siren ON registry_organisation "
+            "(substr(raw_codes -> 'fr-rna' ->> 'siret', 1, 9)) WHERE country = 'FR'")
         cursor.execute(
             "CREATE INDEX IF NOT EXISTS org_search_name_pattern "
             "ON registry_organisation (search_name text_pattern_ops)")
         cursor.execute(
             "CREATE INDEX IF NOT EXISTS org_search_fts ON registry_organisation USING gin "
             "(to_tsvector('simple'::regconfig, search_name || ' ' || search_alt))")
-        cursor.execute(
-            "CREATE TABLE IF NOT EXISTS registry_search_term (term text PRIMARY KEY, doc integer NOT NULL)")
-        # Each term under itself and under every one-letter deletion of it: two words one typo apart
-        # always share a key, so correction is a handful of B-tree look-ups (see similar_terms).
-        cursor.execute(
-            "CREATE TABLE IF NOT EXISTS registry_search_term_key (key text NOT NULL, term text NOT NULL)")
-        cursor.execute(
-            "CREATE INDEX IF NOT EXISTS registry_search_term_key_idx ON registry_search_term_key (key)")
+        _install_vocabulary(cursor)
 
     def refresh_vocabulary(self, cursor) -> None:
         cursor.execute("DELETE FROM registry_search_term")
@@ -157,24 +224,8 @@ class PostgresBackend(SearchBackend):
         cursor.execute("TRUNCATE registry_search_term_key")
         cursor.execute(
             "INSERT INTO registry_search_term_key (key, term) "
-            "SELECT term, term FROM registry_search_term UNION "
-            "SELECT substr(term, 1, i - 1) || substr(term, i + 1), term "
-            "FROM registry_search_term, generate_series(1, length(term)) AS i WHERE length(term) >= 3")
+            + _keys_select(f"generate_series(1, {MAX_KEYED}) AS n(i)", "term ~ '[0-9]'"))
         cursor.execute("ANALYZE registry_search_term_key")
-
-    def vocabulary(self) -> list[tuple[str, int]]:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT term, doc FROM registry_search_term")
-            return cursor.fetchall()
-
-    def similar_terms(self, term: str, limit: int) -> list[tuple[str, int]]:
-        keys = [term, *{term[:i] + term[i + 1:] for i in range(len(term))}]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT DISTINCT t.term, t.doc FROM registry_search_term_key k "
-                "JOIN registry_search_term t ON t.term = k.term WHERE k.key = ANY(%s) "
-                "ORDER BY t.doc DESC LIMIT %s", [keys, limit])
-            return cursor.fetchall()
 
     def prefix(self, prefix: str, country: str | None, limit: int) -> list[dict]:
         sql = f"SELECT {_SELECT} FROM registry_organisation o WHERE o.search_name LIKE %s"

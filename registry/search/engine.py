@@ -1,30 +1,36 @@
 """Organisation search: what a person types -> ranked organisations.
 
 Candidates come from the backend in stages, cheapest and most certain first:
-  1. a registry number in any common form;
-  2. the normalised legal name, exactly, then as a prefix (autocomplete);
+  1. a registry number in any common form, with or without its label (registry.search.numbers);
+  2. the normalised legal name, exactly, then as a prefix (autocomplete), and its words in every other order;
   3. the same after correcting each word to the index's vocabulary (one typo per word);
   4. full text: every word (or a correction of it) anywhere in any name, the last word as a prefix.
-Then one ranking in Python: stage (exact > prefix > corrected > full text), active before removed,
+Then one ranking in Python: stage (exact > prefix > reordered > corrected > full text), active before removed,
 similarity to the query, and the organisation's income as the tie-breaker.
 """
 
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, islice, permutations
 
 from django.conf import settings
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from registry.search.backends import SearchBackend, get_backend
-from registry.search.normalise import NOISE_WORDS, looks_like_number, name_tokens, normalise_number
+from registry.search.normalise import NOISE_WORDS, name_tokens
+from registry.search.numbers import SIREN, number_lookups
 from registry.search.vocabulary import Vocabulary
 
-NUMBER, EXACT, PREFIX, CORRECTED_EXACT, CORRECTED_PREFIX, FULLTEXT = range(6)
-MATCH_LABELS = ["number", "exact", "prefix", "typo", "typo_prefix", "words"]
+NUMBER, EXACT, PREFIX, REORDERED, CORRECTED_EXACT, CORRECTED_PREFIX, FULLTEXT = range(7)
+MATCH_LABELS = ["number", "exact", "prefix", "reordered", "typo", "typo_prefix", "words"]
 MAX_TOKENS = 12
 MAX_TOKEN_CHARS = 40
-MAX_VARIANTS = 24
+MAX_VARIANTS = 32
+MAX_REORDERED_WORDS = 5  # every order of up to 5 words (120) is looked up exactly; longer names go to full text
+NEIGHBOURS = 8  # known words one typo away tried per word, the most frequent first
+# Rows fetched for several spellings at once, per result wanted: a frequent spelling ("JOYCE FAMILY FOUNDATION")
+# must not crowd out the one closest to what was typed ("ROYCE …") before the ranking sees it.
+SPELLING_ROWS = 8
 FULLTEXT_CANDIDATES = 200
 RARE_WORD_DOCS = 3  # a word this rare that is one typo from a legal-form word is taken for that word
 COMMON_WORD_DOCS = 500  # a word this common is taken as meant, not as a typo
@@ -72,44 +78,73 @@ def search_organisations(*, query: str, country: str | None = None, limit: int =
     country = (country or "").upper()[:2] or None
     found = _Candidates()
 
-    if looks_like_number(query):
-        found.add(NUMBER, backend.by_number(normalise_number(query), country))
+    for lookup in number_lookups(query):
+        if country and lookup.country and lookup.country != country:
+            continue
+        where = country or lookup.country
+        found.add(NUMBER, backend.by_siren(lookup.number, where) if lookup.by == SIREN
+                  else backend.by_number(lookup.number, where))
+    if found:  # a registry number is certain: no name resembles it better
+        return _rank(found, "", limit)
 
     tokens = [t[:MAX_TOKEN_CHARS] for t in name_tokens(query)][:MAX_TOKENS]
     if tokens:
         text = " ".join(tokens)
         found.add(EXACT, backend.exact([text], country, limit))
+        if len(found) < limit and 2 <= len(tokens) <= MAX_REORDERED_WORDS:
+            # Every word of a name in another order: after the names that start as typed (autocomplete comes first),
+            # but looked up even when some do ("fiddlers community" is also "COMMUNITY FIDDLERS").
+            orders = list(dict.fromkeys(" ".join(p) for p in islice(permutations(tokens), 1, None)))
+            found.add(REORDERED, backend.exact([o for o in orders if o != text], country, limit * SPELLING_ROWS))
         found.add(PREFIX, backend.prefix(text, country, limit * 2))
-        if not (found.has(EXACT) or found.has(PREFIX)):  # what was typed matches: no need to guess
+        if not found:  # what was typed matches: no need to guess
             _search_corrected(backend, tokens, country, limit, found)
     return _rank(found, " ".join(tokens), limit)
 
 
 def _search_corrected(backend: SearchBackend, tokens: list[str], country: str | None, limit: int,
                       found: "_Candidates") -> None:
-    """Typo-corrected spellings first; full text (any word order) only when nothing better was found."""
+    """Typo-corrected spellings first; full text (any word order) only when no corrected spelling is a whole name
+    and too few were found."""
     words = _corrections(tokens, Vocabulary(backend))
     groups = [word.spellings for word in words]
-    variants = _variants(groups)
+    # The first spelling of every word is a spelling to try when it is not what was typed: an unknown word's
+    # likeliest correction, or the words left once a misspelt legal-form word was dropped.
+    variants = _variants(groups, with_base=[w.spellings[0] for w in words if w.spellings] != tokens)
     if variants:
-        found.add(CORRECTED_EXACT, backend.exact(variants, country, limit))
+        found.add(CORRECTED_EXACT, backend.exact(variants, country, limit * SPELLING_ROWS))
         for variant in variants[:3]:
             found.add(CORRECTED_PREFIX, backend.prefix(variant, country, limit))
-    if found:
-        return
+    if found.has(CORRECTED_EXACT) or len(found) >= limit:
+        return  # a corrected spelling is a whole name, or there are enough: words anywhere would rank below them
     # Words nothing in the index resembles are left out rather than emptying the result; so are very common
     # words while rarer ones remain: they select little and cost the most (their posting lists are the longest).
     usable = [word for word in words if word.spellings]
     if not usable or len(usable) < min(2, len(words)):
         return
-    selective = [word for word in usable if word.documents < FULLTEXT_COMMON_DOCS and
-                 (len(word.spellings[0]) > 1 or word.spellings[0].isdigit())] or usable
+    meaningful = [word for word in usable if len(word.spellings[0]) > 1 or word.spellings[0].isdigit()] or usable
     # The rarest words alone narrow the candidates as well as all of them would, at a fraction of the cost
     # (every word's whole posting list is read); the ranking then weighs every word against each candidate.
-    rarest = sorted(selective, key=lambda w: (w.prefix, w.documents))[:FULLTEXT_WORDS]
-    rarest.sort(key=lambda w: w.prefix)  # the backend takes the prefix word last
-    found.add(FULLTEXT, backend.fulltext([w.spellings for w in rarest], rarest[-1].prefix, country,
-                                         FULLTEXT_CANDIDATES))
+    # Past the first two, a very common word is left out: it selects little and its posting list is the longest.
+    ordered = sorted(meaningful, key=lambda w: (w.prefix, w.documents))
+    rarest = ordered[:2] + [w for w in ordered[2:FULLTEXT_WORDS] if w.documents < FULLTEXT_COMMON_DOCS]
+    if _fulltext(backend, rarest, country, found) >= FULLTEXT_CANDIDATES:
+        # So many names hold those words that the right one may not be among the candidates: one more word.
+        more = [w for w in ordered if w not in rarest][:1]
+        if more:
+            _fulltext(backend, rarest + more, country, found)
+    # Too few: one of those words may be a typo that landed on another real word ("FAM" for "FARM"), or a word
+    # the name does not have. Each word left out in turn (rarest words still narrow the candidates).
+    if len(found) < limit and len(rarest) >= 2:
+        for skipped in range(len(rarest)):
+            _fulltext(backend, rarest[:skipped] + rarest[skipped + 1:], country, found)
+
+
+def _fulltext(backend: SearchBackend, words: list["_Word"], country: str | None, found: "_Candidates") -> int:
+    words = sorted(words, key=lambda w: w.prefix)  # the backend takes the prefix word last
+    rows = backend.fulltext([w.spellings for w in words], words[-1].prefix, country, FULLTEXT_CANDIDATES)
+    found.add(FULLTEXT, rows)
+    return len(rows)
 
 
 @dataclass
@@ -136,7 +171,8 @@ def _corrections(tokens: list[str], vocabulary: Vocabulary) -> list[_Word]:
         spellings = [token] if docs or (last and len(token) >= 2) else []
         total = docs
         if docs < COMMON_WORD_DOCS:
-            for term, count in vocabulary.neighbours(token, known=bool(docs)):
+            for term, count in vocabulary.neighbours(token, known=bool(docs),
+                                                     limit=NEIGHBOURS if len(token) > 4 else NEIGHBOURS * 2):
                 if term != token and count >= docs * MORE_FREQUENT:
                     spellings.append(term)
                     total += count
@@ -150,12 +186,12 @@ def _is_noise_typo(token: str) -> bool:
     return len(token) >= 4 and any(len(word) >= 4 and OSA.distance(token, word) == 1 for word in NOISE_WORDS)
 
 
-def _variants(groups: list[list[str]]) -> list[str]:
+def _variants(groups: list[list[str]], *, with_base: bool = False) -> list[str]:
     """Corrected spellings of the whole query, one correction first, then two, up to MAX_VARIANTS."""
     if not all(groups):
         return []
     base = [group[0] for group in groups]
-    variants: list[str] = []
+    variants: list[str] = [" ".join(base)] if with_base else []
     singles = [(i, alt) for i, group in enumerate(groups) for alt in group[1:]]
     for i, alt in singles:
         variants.append(" ".join([*base[:i], alt, *base[i + 1:]]))

@@ -1,48 +1,106 @@
 """How names and registry numbers are reduced to the form both the index and the queries use.
 
-The same function runs when a record is imported and when a person types, so what matches is symmetric:
-case and accents folded, punctuation dropped, legal-form noise ("Inc", "Ltd", "e.V.", "The"…) removed.
+The same functions run when a record is imported (`search_keys`, called by the import writer and by the re-fold
+of existing rows) and when a person types, so what matches is symmetric: every script transliterated to ASCII
+letters (anyascii: `Œ` -> `oe`, `ß` -> `ss`, `Ł` -> `l`, Cyrillic and Greek to Latin), case and accents folded,
+apostrophes of every kind dropped (`d'un` = `d\u2019un` = `dun`), hyphens, dashes and other punctuation read as spaces,
+and legal-form noise ("Inc", "Ltd", "e.V.", "The", "Community Interest Company"…) removed.
 """
 
 import re
 import unicodedata
 from functools import lru_cache
 
-# Bump when folding changes: imports fingerprint rows with it, so the next import rewrites every search key.
-NORMALISATION_VERSION = 2
+from anyascii import anyascii
 
-# Words that say what legal form an organisation has, not which organisation it is.
+# Bump when folding changes: the stored search keys of every organisation are then re-folded by
+# `manage.py migrate` (registry.services.search_index), and imports fingerprint rows with it.
+NORMALISATION_VERSION = 3
+
+# Words that say what legal form an organisation has, not which organisation it is. Words that can also name
+# the organisation ("Trust", "Foundation", "Society", "Fund", "Church") are not noise: "The Smith Trust" and
+# "Smith Foundation" are two different organisations.
 NOISE_WORDS = frozenset([
-    "the", "inc", "incorporated", "ltd", "limited", "llc", "l3c", "corp", "corporation", "co", "company",
-    "plc", "cic", "cio", "scio", "gmbh", "ggmbh", "ag", "asbl", "aisbl", "vzw", "sa", "sarl", "sas",
-    "association", "assoc", "assn", "asso",
+    "the", "inc", "incorporated", "ltd", "limited", "llc", "l3c", "llp", "pllc", "corp", "corporation", "co",
+    "company", "plc", "pty", "cic", "cio", "scio", "gmbh", "ggmbh", "ag", "asbl", "aisbl", "vzw", "sa", "sarl",
+    "sas", "scic", "srl", "ltda", "association", "assoc", "assn", "asso",
     "and", "et", "und",  # "&" is a separator too: "Friends & Family" = "Friends and Family" = "Friends et Family"
     "ev", "e", "v",  # "e.V." and "e. V." once punctuation is dropped
 ])
+# Legal forms written out in full, read as their abbreviation (then dropped as noise).
+_LEGAL_PHRASES = {
+    "community interest company": "cic",
+    "charitable incorporated organisation": "cio",
+    "charitable incorporated organization": "cio",
+    "public limited company": "plc",
+    "limited liability company": "llc",
+    "proprietary limited": "pty ltd",
+    "association loi 1901": "association",
+    "loi 1901": "",
+    "eingetragener verein": "ev",
+}
+_PHRASE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _LEGAL_PHRASES), key=len, reverse=True)) + r")\b")
 _SEPARATORS = re.compile(r"[^0-9a-z]+")
+_APOSTROPHES = ("'", "`")
 _MAX_NAME_CHARS = 300
+
+
+class _FoldTable(dict):
+    """str.translate table for non-ASCII characters, filled on first sight of each character: letters and digits
+    of any script transliterated (anyascii), combining marks and invisible format characters (soft hyphen,
+    zero-width joiner) removed, apostrophes of every kind removed, anything else (dashes, symbols, emoji,
+    unusual spaces) a space."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        category = unicodedata.category(char)
+        if category[0] in "LN":
+            value = anyascii(char)
+        elif category[0] == "M" or category == "Cf":
+            value = ""
+        else:
+            value = "" if anyascii(char) in _APOSTROPHES else " "
+        if len(self) < 200_000:
+            self[code] = value
+        return value
+
+
+_TABLE = _FoldTable()
 
 
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Lower-case ASCII letters and digits only, single spaces: 'Société Générale!' -> 'societe generale'."""
+    """Lower-case ASCII letters and digits only, single spaces: 'Société Générale!' -> 'societe generale',
+    'SŒURS DU CŒUR' -> 'soeurs du coeur'."""
     text = text[:_MAX_NAME_CHARS * 4]
     if not text.isascii():  # most registry names are plain ASCII: skip the per-character work for them
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = text.translate(_TABLE)
     text = text.lower()
-    text = text.replace("'", "").replace("\u2019", "")
-    return " ".join(_SEPARATORS.split(text)).strip()
+    if "'" in text or "`" in text:
+        text = text.replace("'", "").replace("`", "")
+    text = " ".join(_SEPARATORS.split(text)).strip()
+    if _PHRASE.search(text):
+        text = " ".join(_PHRASE.sub(lambda m: _LEGAL_PHRASES[m.group(1)], text).split())
+    return text
 
 
 def name_tokens(text: str) -> list[str]:
-    tokens = [t for t in fold(text).split() if t not in NOISE_WORDS]
+    folded = fold(text).split()
+    tokens = [t for t in folded if t not in NOISE_WORDS]
     # A name made only of noise ("The Company Ltd") keeps its words rather than vanishing.
-    return tokens or fold(text).split()
+    return tokens or folded
 
 
 def normalise_name(text: str) -> str:
     return " ".join(name_tokens(text))[:_MAX_NAME_CHARS]
+
+
+def search_keys(name: str, other_names: list[dict[str, str]]) -> tuple[str, str]:
+    """An organisation's stored search keys: (search_name, search_alt). The one place that decides them."""
+    if not other_names:
+        return normalise_name(name), ""
+    alternatives = dict.fromkeys(n for n in (normalise_name(o["name"]) for o in other_names) if n)
+    return normalise_name(name), " | ".join(alternatives)
 
 
 # org-id prefixes (without dashes), stripped from a number typed with one. Scottish numbers keep their "SC".

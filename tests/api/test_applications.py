@@ -263,3 +263,46 @@ def test_dates_must_be_rfc3339_with_an_offset(writer):
     assert writer.get(URL, {"updated_since": "0.5"}).status_code == 422  # pydantic alone takes it as Unix time
     assert writer.get(URL, {"created_before": "2026-11-29T10:00:00"}).status_code == 422
     assert len(writer.get(URL, {"created_before": "2999-01-01T00:00:00+02:00"}).json()["results"]) == 1
+
+
+@pytest.mark.parametrize(("who", "scopes", "links"), [
+    ("creator", ["applications:write", "applications:read"], True),
+    ("creator", ["applications:read"], False),
+    ("vendor", ["applications:write", "applications:read"], False),
+    ("vendor", ["applications:read"], False),
+])
+def test_the_applicants_links_go_only_to_the_creator_with_the_write_scope(partner, key_admin, make_key, us_registry,
+                                                                          who, scopes, links):
+    """status_url/continue_url act as the applicant: the vendor (sees every application) and a read-only key get
+    state and decision, never the links."""
+    alpha = partner_create(name="Alpha", program=partner.program, actor=key_admin, sees_all_applications=False)
+    creator = Client(headers={"Authorization": f"Bearer {make_key(partner=alpha)[1]}"})
+    created = post(creator, body()).json()
+    assert created["status_url"] and created["continue_url"]
+    owner = alpha if who == "creator" else partner
+    client = Client(headers={"Authorization": f"Bearer {make_key(scopes, partner=owner)[1]}"})
+    detail = client.get(f"{URL}/{created['reference']}").json()
+    listed = client.get(URL).json()["results"]
+    assert detail["state"] == "draft" and [item["reference"] for item in listed] == [created["reference"]]
+    for shown in (detail, listed[0]):
+        if links:
+            assert shown["status_url"] == created["status_url"] and shown["continue_url"] == created["continue_url"]
+        else:
+            assert shown["status_url"] is None and shown["continue_url"] is None
+            assert Application.objects.get(reference=created["reference"]).token not in json.dumps(shown)
+
+
+def test_an_application_from_the_hosted_journey_has_no_links_for_any_partner(partner, api_client):
+    journey_only = Application.objects.create(program=Program.objects.get(slug="workplace-nonprofit"),
+                                              token="t" * 43, reference="VCH-00000001",
+                                              expires_at=timezone.now() + timedelta(days=30))
+    detail = api_client().get(f"{URL}/{journey_only.reference}").json()
+    assert detail["reference"] == journey_only.reference and detail["status_url"] is None
+
+
+@pytest.mark.parametrize("name", ["Dana\nFisher", "Dana\r\nFisher", "Dana\tFisher", "Dana\u2029Fisher"])
+def test_the_applicants_name_must_be_one_line(writer, name):
+    refused = post(writer, body(applicant_name=name))
+    assert refused.status_code == 400
+    assert error(refused)["code"] == "invalid_input" and error(refused)["details"]["field"] == "applicant_name"
+    assert not Application.objects.exists()

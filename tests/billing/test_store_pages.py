@@ -9,6 +9,7 @@ from django.test import Client
 
 from billing.models import CheckoutRequest, Invoice, Subscription
 from tests.billing.test_checkout_support import catalog, make_account, make_coupon, staff_user
+from tests.staff import staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -175,7 +176,7 @@ def test_the_store_has_no_staff_payment_button_payments_are_recorded_in_the_bill
     invoice = Invoice.objects.get(account=account)
     assert client.post(f"/en/store/invoices/{invoice.number}/mark-paid/").status_code == 404
     staff_client = Client()
-    staff_client.force_login(staff_user())
+    staff_login(staff_client, staff_user())
     assert "Mark paid" not in staff_client.get(f"/en/store/invoices/{invoice.number}/").content.decode()
 
 

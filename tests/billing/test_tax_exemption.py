@@ -20,6 +20,7 @@ from billing.tax_exemptions import (
 from core.errors import Conflict, InvalidInput, PermissionDenied
 from core.models import AuditEntry
 from tests.billing.test_checkout_support import NOW, catalog, make_account, staff_user
+from tests.staff import staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -195,7 +196,7 @@ def test_staff_review_pages(django_user_model):
     exemption = request_exemption(account, uploaded_file=SimpleUploadedFile("cert.pdf", PDF, content_type="text/html"))
     assert exemption.document_content_type == "application/pdf"  # from the bytes, not the claim
     staff = Client()
-    staff.force_login(staff_user())
+    staff_login(staff, staff_user())
     assert account.email.encode() in staff.get("/en/review/tax-exemptions/").content
     base = f"/en/review/tax-exemptions/{exemption.pk}/"
     assert b"Approve the exemption" in staff.get(base).content
@@ -259,3 +260,65 @@ def test_french_exemption_button_is_its_own_words_not_the_reviewers(client):
     html = client.get("/fr/store/tax-exemption/").content.decode()
     assert "Envoyer la demande d\u2019exonération" in html
     assert "Envoyer la demande d\u2019informations" not in html
+
+
+# --- upload quotas and retention ------------------------------------------------------------------------------
+
+def _files(settings) -> list:
+    root = settings.DOCUMENTS_DIR
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+def test_an_unverified_account_cannot_upload(settings):
+    account = make_account(verified=False)
+    with pytest.raises(PermissionDenied) as error:
+        request_exemption(account)
+    assert error.value.code == "email_not_verified"
+    assert not TaxExemption.objects.exists() and _files(settings) == []
+
+
+def test_an_account_keeps_at_most_its_quota_of_certificates(settings):
+    settings.TAX_CERTIFICATES_PER_ACCOUNT_MAX = 4
+    account = make_account()
+    for _n in range(4):
+        request_exemption(account, certificate_type="nonprofit_determination_letter")
+    with pytest.raises(InvalidInput) as error:
+        request_exemption(account, certificate_type="nonprofit_determination_letter")
+    assert error.value.code == "documents_quota_exceeded"
+    assert TaxExemption.objects.count() == 4 and len(_files(settings)) == 4
+    # The quota is per account.
+    assert request_exemption(make_account(email="other@example.org")).status == "pending"
+
+
+def test_the_total_size_is_limited_too(settings):
+    settings.TAX_CERTIFICATES_PER_ACCOUNT_MAX_BYTES = len(PDF) * 2
+    account = make_account()
+    request_exemption(account, certificate_type="nonprofit_determination_letter")
+    request_exemption(account, certificate_type="nonprofit_determination_letter")
+    with pytest.raises(InvalidInput) as error:
+        request_exemption(account, certificate_type="nonprofit_determination_letter")
+    assert error.value.code == "documents_quota_exceeded"
+
+
+def test_rejected_certificates_are_deleted_after_the_retention(settings):
+    from billing.tasks import tax_certificates_rejected_prune_task
+    from billing.tax_exemptions import tax_certificates_rejected_prune
+
+    settings.REJECTED_UPLOAD_RETENTION_DAYS = 90
+    account = make_account()
+    old = request_exemption(account, certificate_type="nonprofit_determination_letter", now=NOW)
+    recent = request_exemption(account, certificate_type="nonprofit_determination_letter",
+                               now=NOW + timedelta(days=80))
+    pending = request_exemption(account)
+    assert len(_files(settings)) == 3
+    assert tax_certificates_rejected_prune(now=NOW + timedelta(days=91)) == 1
+    assert tax_certificates_rejected_prune(now=NOW + timedelta(days=91)) == 0  # idempotent
+    old.refresh_from_db()
+    assert old.document_stored_name == "" and old.status == "rejected"  # the request stays, without its file
+    assert len(_files(settings)) == 2
+    assert TaxExemption.objects.get(pk=recent.pk).document_stored_name
+    assert TaxExemption.objects.get(pk=pending.pk).document_stored_name
+    assert AuditEntry.objects.filter(action="tax_exemption.document_pruned", object_id=str(old.pk)).exists()
+    # The task runs the same function, with the retention from the settings.
+    settings.REJECTED_UPLOAD_RETENTION_DAYS = 100_000
+    assert tax_certificates_rejected_prune_task.func() == 0

@@ -4,6 +4,7 @@ Fixtures of the shared browser set-up live in tests/browser/conftest.py."""
 
 from pathlib import Path
 
+import pyotp
 from django.contrib.auth import get_user_model
 from django.utils import formats, timezone, translation
 from playwright.sync_api import expect
@@ -60,21 +61,42 @@ def pdf_file(folder: Path, name: str, *lines: str) -> Path:
 
 
 def staff_member(username: str = "rita"):
-    """A reviewer, who signs in with a password on the back-office sign-in page."""
+    """A reviewer, who signs in with a password and a second factor on the back-office sign-in pages."""
+    _AUTHENTICATORS.pop(username, None)  # a new account: it enrols its own authenticator
     return get_user_model().objects.create_user(username, f"{username}@verifier.example", STAFF_PASSWORD,
                                                 is_staff=True)
 
 
+# Staff authenticator keys, per username, as the enrolment page showed them (the test's "phone").
+_AUTHENTICATORS: dict[str, str] = {}
+
+
 def reviewer_signs_in(page, lang: str, username: str, *, next_path: str = "") -> None:
     """Open a back-office page signed out (it leads to the sign-in page), sign in with the keyboard: Enter
-    submits, and the reviewer lands where they were going."""
+    submits; then the second factor, as a reviewer does it: the first time, enrol an authenticator (its key read
+    from the page, its codes computed with pyotp) and keep the recovery codes; later, type the current code. The
+    reviewer lands where they were going."""
     page.goto(next_path or f"/{lang}/review/", label="back-office sign-in")
     expect(page.get_by_role("heading", level=1)).to_have_text(t(lang, "Reviewer sign-in"))
     page.get_by_label(t(lang, "username").capitalize()).fill(username)
     password = page.get_by_label(t(lang, "Password"), exact=True)
     password.fill(STAFF_PASSWORD)
-    with page.navigation(label="back-office"):
+    with page.navigation(label="two-factor sign-in"):
         password.press("Enter")
+    enrolling = username not in _AUTHENTICATORS
+    if enrolling:
+        expect(page.get_by_role("heading", level=1)).to_have_text(t(lang, "Set up two-factor sign-in"))
+        _AUTHENTICATORS[username] = page.locator("#otp-secret").inner_text().strip()
+    code = page.get_by_label(t(lang, "Code", same=True), exact=True)
+    code.fill(pyotp.TOTP(_AUTHENTICATORS[username]).now())
+    if enrolling:
+        with page.navigation(label="recovery codes"):
+            code.press("Enter")
+        expect(page.locator(".recovery-codes li")).to_have_count(10)
+        page.submit(page.get_by_role("link", name=t(lang, "Continue")), label="back-office")
+    else:
+        with page.navigation(label="back-office"):
+            code.press("Enter")
 
 
 def customer_signs_in(page, lang: str, email: str) -> None:

@@ -75,6 +75,8 @@ class BrowserPage:
         self._urls: dict[str, str] = {}
         cdp.send("Network.enable")
         self.page.on("load", self._on_load)
+        self.csp_violations: list[str] = []  # what the browser refused under the Content-Security-Policy
+        self.page.on("console", self._on_console)
 
     # -- delegation: everything not defined here is Playwright's Page ------------------------------------------
     def __getattr__(self, name):
@@ -112,6 +114,7 @@ class BrowserPage:
         """axe-core (fail on serious/critical), no sideways scrolling on a phone, the page's transferred bytes (fail
         over 150 kB), the load time."""
         path = self.path
+        assert not self.csp_violations, f"Content-Security-Policy violations on {path}: {self.csp_violations}"
         violations = self._axe()
         failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
         if failing:
@@ -199,6 +202,10 @@ class BrowserPage:
         return other
 
     # -- event handlers -----------------------------------------------------------------------------------------
+    def _on_console(self, message) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.csp_violations.append(message.text[:300])
+
     def _on_load(self, page) -> None:
         self._loads.append(page.url)
 

@@ -8,6 +8,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from moto.server import ThreadedMotoServer
 
 from core.errors import InvalidInput, NotFound
@@ -77,7 +78,7 @@ def test_refused_uploads_leave_nothing_in_the_bucket(on_s3):
 
 @pytest.mark.django_db
 def test_an_applicants_document_goes_to_the_bucket_and_its_reviewer_reads_it(on_s3):
-    application = make_application(make_program(), state="needs_information")
+    application = make_application(make_program(), state="needs_information", email_verified_at=timezone.now())
     document = document_store(application=application, uploaded_file=SimpleUploadedFile("letter.pdf", PDF))
     with document_open(document=document) as handle:
         assert handle.read() == PDF

@@ -83,7 +83,6 @@ def test_already_redeemed_points_to_the_verifier_with_the_reference(settings):
 @pytest.mark.parametrize(("facts", "changes", "code"), [
     (replace(FACTS, state="revoked"), {}, "coupon_revoked"),
     (replace(FACTS, state="expired"), {}, "coupon_expired"),
-    (FACTS, {"email": "someone.else@example.org"}, "coupon_email_mismatch"),
     (FACTS, {"product_codes": ["phone-system"]}, "product_not_eligible"),
     (FACTS, {"billing_cycle": "monthly"}, "billing_cycle_not_eligible"),
 ])
@@ -131,3 +130,15 @@ def test_products_and_cycle_are_normalised():
         "webinars", "workplace-pro")
     assert refusal(product_codes=["phone-system", "webinars"]) is None  # one eligible product is enough
     assert refusal(program_products=[]).code == "product_not_eligible"
+
+
+def test_another_accounts_email_does_not_see_the_holders_reference():
+    """coupon_email_mismatch answers someone who is not the coupon's holder: no verification reference of the
+    holder, nothing called "your reference"."""
+    message = str(refusal(email="someone.else@example.org").message)
+    assert FACTS.reference not in message and "reference" not in message
+    found = refusal(email="someone.else@example.org")
+    assert found.contact == VENDOR_SUPPORT and "coupon_email_mismatch" in message
+    assert found.details(FACTS)["reference"] == ""
+    # The holder's own problems still name the reference to quote.
+    assert FACTS.reference in str(refusal(product_codes=["phone-system"]).message)

@@ -14,6 +14,8 @@ NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
 CONTEXTS = {
     "account_verify_email": {"verify_url": "https://vouch.test/en/store/verify/tok/", "days_valid": 3},
     "account_password_reset": {"reset_url": "https://vouch.test/en/store/password-reset/x/y/"},
+    "account_exists": {"sign_in_url": "https://vouch.test/en/store/sign-in/",
+                       "reset_url": "https://vouch.test/en/store/password-reset/"},
     "coupon_reissued": {"reference": "VCH-7K3M", "code": "WP-ABCD-EFGH-JKMN", "redeem_by": date(2027, 3, 1),
                         "vendor_name": "Workplace", "status_url": "https://vouch.test/en/programs/status/t/"},
     "invoice_issued": {"number": "INV-2027-000001", "total": "1,239.70 USD", "issued_at": date(2027, 1, 1),

@@ -7,6 +7,7 @@ from django.test import Client
 
 from partners.services import partner_create
 from programs.demo import program_demo_ensure
+from tests.staff import staff_login
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def partner(program, key_admin):
 
 def signed_in(user, **options) -> Client:
     client = Client(**options)
-    client.force_login(user)
+    staff_login(client, user)
     return client
 
 

@@ -3,6 +3,7 @@ from django.test import Client
 
 from partners.models import ApiKey
 from tests.partners.conftest import assert_anonymous_and_reviewer_refused, signed_in
+from tests.staff import staff_login
 
 pytestmark = pytest.mark.django_db
 GOOD = {"name": "production checkout", "scopes": ["organisations:read", "coupons:redeem"],
@@ -62,6 +63,6 @@ def test_bad_input_is_refused_with_errors_next_to_the_fields(partner, key_admin,
 
 def test_csrf_is_enforced(partner, key_admin):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(key_admin)
+    staff_login(client, key_admin)
     assert client.post(_url(partner), GOOD).status_code == 403
     assert not ApiKey.objects.exists()

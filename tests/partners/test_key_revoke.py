@@ -4,6 +4,7 @@ from django.test import Client
 from core.models import AuditEntry
 from partners.services import api_key_create, partner_create
 from tests.partners.conftest import assert_anonymous_and_reviewer_refused, signed_in
+from tests.staff import staff_login
 
 pytestmark = pytest.mark.django_db
 SEARCH = "/api/v1/organisations"
@@ -63,7 +64,7 @@ def test_another_partners_key_is_not_found_through_this_partner(key_and_raw, key
 def test_csrf_is_enforced(key_and_raw, key_admin):
     key, _raw = key_and_raw
     client = Client(enforce_csrf_checks=True)
-    client.force_login(key_admin)
+    staff_login(client, key_admin)
     assert client.post(_url(key)).status_code == 403
     key.refresh_from_db()
     assert key.revoked_at is None

@@ -4,6 +4,7 @@ from django.test import Client
 from core.models import AuditEntry
 from partners.models import Partner
 from tests.partners.conftest import assert_anonymous_and_reviewer_refused, signed_in
+from tests.staff import staff_login
 
 pytestmark = pytest.mark.django_db
 URL = "/en/review/partners/new/"
@@ -40,6 +41,6 @@ def test_bad_input_is_refused_with_errors_next_to_the_fields(program, key_admin)
 
 def test_csrf_is_enforced(program, key_admin):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(key_admin)
+    staff_login(client, key_admin)
     assert client.post(URL, {"name": "X", "program": program.pk}).status_code == 403
     assert not Partner.objects.exists()

@@ -102,5 +102,7 @@ def test_ensure_roles_is_idempotent_and_adds_a_member(role_users):
     call_command("ensure_roles", "--add", "newcomer", "Billing agent")
     newcomer = get_user_model().objects.get(username="newcomer")
     assert newcomer.is_staff and newcomer.has_perm("billing.mark_invoice_paid")
-    make.force_login(newcomer)
+    from tests.staff import staff_login
+
+    staff_login(make, newcomer)
     assert make.get("/en/review/billing/").status_code == 200

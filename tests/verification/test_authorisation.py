@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from tests.staff import staff_login
 from tests.verification.test_journey_helpers import demo_program, make_staff, submitted_application
 from verification.models import Application
 
@@ -84,7 +85,7 @@ def test_inactive_staff_is_refused(application, django_user_model):
 
 def test_staff_reaches_every_page(application, django_user_model):
     client = Client()
-    client.force_login(make_staff(django_user_model))
+    staff_login(client, make_staff(django_user_model))
     for method, url in backoffice_urls(application):
         if method == "get":
             assert getattr(client, method)(url).status_code == 200, url
@@ -92,7 +93,7 @@ def test_staff_reaches_every_page(application, django_user_model):
 
 def test_actions_refuse_get(application, django_user_model):
     client = Client()
-    client.force_login(make_staff(django_user_model))
+    staff_login(client, make_staff(django_user_model))
     for method, url in backoffice_urls(application):
         if method == "post":
             assert client.get(url).status_code == 405, url
@@ -118,7 +119,7 @@ def test_applicant_session_does_not_open_the_back_office(application, program):
 
 def test_backoffice_actions_need_the_csrf_token(application, django_user_model):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(make_staff(django_user_model))
+    staff_login(client, make_staff(django_user_model))
     response = client.post(f"/en/review/applications/{application.reference}/request-information/",
                            {"message": "Forged"})
     assert response.status_code == 403

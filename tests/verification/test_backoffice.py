@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from coupons.models import Coupon
 from notifications.models import OutboxEmail
+from tests.staff import staff_login
 from tests.verification.test_journey_helpers import MOSES_BROWN, demo_program, make_staff, submitted_application
 from verification.models import Application
 
@@ -27,7 +28,7 @@ def program(us_registry):
 @pytest.fixture
 def reviewer(client, django_user_model):
     user = make_staff(django_user_model, "alice")
-    client.force_login(user)
+    staff_login(client, user)
     return user
 
 
@@ -104,8 +105,8 @@ def test_request_information_and_assign(client, in_review, reviewer, django_user
 
 def test_two_reviewers_deciding_at_once_one_gets_a_message_not_an_error(in_review, django_user_model):
     alice, bob = Client(), Client()
-    alice.force_login(make_staff(django_user_model, "alice"))
-    bob.force_login(make_staff(django_user_model, "bob"))
+    staff_login(alice, make_staff(django_user_model, "alice"))
+    staff_login(bob, make_staff(django_user_model, "bob"))
     assert alice.get(url(in_review)).status_code == bob.get(url(in_review)).status_code == 200
     alice.post(url(in_review, "approve/"), {"seen_state": "in_review"})
     late = bob.post(url(in_review, "reject/"), {"reason_codes": ["other"], "message": "No",
@@ -160,7 +161,10 @@ def test_dashboard(client, program, reviewer, in_review):
 
 
 def test_login_page_signs_a_reviewer_in(program, django_user_model):
-    make_staff(django_user_model, "carol")
+    """Password, then the second factor (security.two_factor), then the page asked for."""
+    from tests.staff import staff_totp_device, totp_now
+
+    device = staff_totp_device(make_staff(django_user_model, "carol"))
     client = Client()
     redirect = client.get("/en/review/")
     assert redirect.status_code == 302 and redirect["Location"].startswith("/en/review/login/?next=")
@@ -169,6 +173,10 @@ def test_login_page_signs_a_reviewer_in(program, django_user_model):
     response = client.post("/en/review/login/", {"username": "carol", "password": "a-long-Passw0rd!",
                                                  "next": "/en/review/dashboard/"})
     assert response["Location"] == "/en/review/dashboard/"
+    second = client.get("/en/review/dashboard/")
+    assert second.status_code == 302 and second["Location"].startswith("/en/review/two-factor/?next=")
+    response = client.post("/en/review/two-factor/", {"code": totp_now(device), "next": "/en/review/dashboard/"})
+    assert response["Location"] == "/en/review/dashboard/"
     assert client.get("/en/review/").status_code == 200
     client.post("/en/review/logout/")
     assert client.get("/en/review/").status_code == 302
@@ -176,8 +184,8 @@ def test_login_page_signs_a_reviewer_in(program, django_user_model):
 
 def test_appeal_is_decided_by_another_reviewer(in_review, django_user_model):
     alice, bob = Client(), Client()
-    alice.force_login(make_staff(django_user_model, "alice"))
-    bob.force_login(make_staff(django_user_model, "bob"))
+    staff_login(alice, make_staff(django_user_model, "alice"))
+    staff_login(bob, make_staff(django_user_model, "bob"))
     alice.post(url(in_review, "reject/"), {"reason_codes": ["other"], "message": "No", "seen_state": "in_review"})
     Client().post(f"/en/programs/status/{in_review.token}/appeal/", {"statement": "Please look again"})
     in_review.refresh_from_db()

@@ -6,6 +6,7 @@ import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from core.errors import InvalidInput, NotFound
 from core.models import AuditEntry
@@ -35,7 +36,7 @@ def documents_dir(settings, tmp_path):
 
 @pytest.fixture
 def application(db):
-    return make_application(make_program(), state="needs_information")
+    return make_application(make_program(), state="needs_information", email_verified_at=timezone.now())
 
 
 def upload(content: bytes, name="statutes.pdf", content_type="application/pdf"):
@@ -164,3 +165,60 @@ def test_open_refuses_a_tampered_stored_name_and_reports_a_missing_file(applicat
     document.stored_name = "../../etc/passwd"
     with pytest.raises(NotFound):
         document_open(document=document)
+
+
+# --- quotas and retention ----------------------------------------------------------------------------------------
+
+def test_no_upload_before_the_email_is_proven(db, documents_dir):
+    draft = make_application(make_program(), state="needs_information", email_verified_at=None)
+    with pytest.raises(InvalidInput) as error:
+        document_store(application=draft, uploaded_file=upload(PDF))
+    assert error.value.code == "email_not_verified"
+    assert stored_files(documents_dir) == []
+
+
+def test_the_total_size_per_application_is_limited(application, documents_dir, settings):
+    settings.DOCUMENTS_PER_APPLICATION_MAX_BYTES = len(PDF) * 2 + 1
+    document_store(application=application, uploaded_file=upload(PDF))
+    document_store(application=application, uploaded_file=upload(PDF))
+    with pytest.raises(InvalidInput) as error:
+        document_store(application=application, uploaded_file=upload(PDF))
+    assert error.value.code == "documents_quota_exceeded"
+    assert len(stored_files(documents_dir)) == 2
+
+
+def test_the_count_per_application_follows_the_setting(application, documents_dir, settings):
+    settings.DOCUMENTS_PER_APPLICATION_MAX = 2
+    document_store(application=application, uploaded_file=upload(PDF))
+    document_store(application=application, uploaded_file=upload(PDF))
+    with pytest.raises(InvalidInput) as error:
+        document_store(application=application, uploaded_file=upload(PDF))
+    assert error.value.code == "too_many_documents"
+
+
+def test_documents_of_old_rejections_are_deleted(db, documents_dir, settings):
+    from datetime import timedelta
+
+    from verification.documents import documents_rejected_prune
+    from verification.tasks import documents_rejected_prune_task
+
+    program = make_program()
+    now = timezone.now()
+    kept_states = {"approved": now - timedelta(days=200), "rejected": now - timedelta(days=10)}
+    old = make_application(program, state="needs_information", email_verified_at=now)
+    document_store(application=old, uploaded_file=upload(PDF))
+    old.state, old.decided_at = "rejected", now - timedelta(days=91)
+    old.save()
+    others = []
+    for state, decided in kept_states.items():
+        other = make_application(program, state="needs_information", email_verified_at=now)
+        document_store(application=other, uploaded_file=upload(PDF))
+        other.state, other.decided_at = state, decided
+        other.save()
+        others.append(other)
+    assert len(stored_files(documents_dir)) == 3
+    assert documents_rejected_prune(now=now) == 1
+    assert documents_rejected_prune_task.func() == 0
+    assert not Document.objects.filter(application=old).exists()
+    assert len(stored_files(documents_dir)) == 2
+    assert all(Document.objects.filter(application=other).exists() for other in others)

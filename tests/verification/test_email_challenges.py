@@ -209,3 +209,27 @@ def test_one_address_gets_a_limited_number_of_codes_across_applications(program)
     with pytest.raises(TooManyCodes):
         email_challenge_send(application=application_start(program=program, language="en"), email="VICTIM@example.org")
     email_challenge_send(application=application_start(program=program, language="en"), email="other@example.org")
+
+
+def test_codes_are_limited_per_client_address_across_applications(settings, program, us_registry):
+    """Opening application after application does not let one client make Vouch mail codes to any number of
+    inboxes: past EMAIL_SENDS_PER_IP_PER_HOUR the journey refuses, with a message saying why."""
+    from django.test import Client
+
+    from tests.verification.test_journey_helpers import apply_url, post_ok
+
+    settings.EMAIL_SENDS_PER_IP_PER_HOUR = 3
+
+    def try_code(client, n):
+        post_ok(client, f"/en/programs/{program.slug}/", {"budget": "25000"})
+        post_ok(client, apply_url(program, "country"), {"country": "US"})
+        post_ok(client, apply_url(program, "organisation"), {"org_id": VALDEZ})
+        post_ok(client, apply_url(program, "representative"), {"applicant_name": "Jo"})
+        return client.post(apply_url(program, "email"), {"email": f"victim{n}@valdezrifle.org"})
+
+    for n in range(3):
+        assert try_code(Client(REMOTE_ADDR="203.0.113.7"), n).status_code == 302
+    refused = try_code(Client(REMOTE_ADDR="203.0.113.7"), 3)
+    assert refused.status_code == 429 and b"Too many emails were requested from your connection" in refused.content
+    assert OutboxEmail.objects.filter(template="verification_code").count() == 3
+    assert try_code(Client(REMOTE_ADDR="198.51.100.7"), 4).status_code == 302

@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from tests.staff import staff_login
 from tests.verification.test_journey_helpers import (
     CODE_LINE,
     MOSES_BROWN,
@@ -85,7 +86,7 @@ def test_whole_journey_search_code_over_smtp_submit_and_decision(client, program
     assert "In review" in status and "Decision due by" in status
 
     reviewer = make_staff(django_user_model)
-    client.force_login(reviewer)
+    staff_login(client, reviewer)
     post_ok(client, f"/en/review/applications/{application.reference}/approve/",
             {"message": "Welcome!", "seen_state": "in_review"})
     client.logout()
@@ -185,7 +186,7 @@ def test_hostile_names_are_escaped(client, program, django_user_model):
     confirm = client.get(apply_url(program, "confirm")).content
     assert b"<script>alert" not in confirm and b"&lt;script&gt;alert" in confirm
     application = submit(client, program)
-    client.force_login(make_staff(django_user_model))
+    staff_login(client, make_staff(django_user_model))
     page = client.get(f"/en/review/applications/{application.reference}/").content
     assert b"<script>alert" not in page and b"<img src=x" not in page and b"&lt;script&gt;" in page
 
@@ -240,3 +241,24 @@ def test_organisation_added_by_hand_is_kept_or_replaced(client, program):
     post_ok(client, apply_url(program, "organisation"), {"org_id": VALDEZ}, apply_url(program, "representative"))
     application = current_application(client, program)
     assert application.organisation.org_id == VALDEZ and application.manual_name == ""
+
+
+@pytest.mark.parametrize("name", ["Jo\nDirector", "Jo\rDirector", "Jo\tDirector", "Jo\u2028Director",
+                                  "Jo\u202eDirector", "Jo\x85Director"])
+def test_the_applicants_name_is_one_line_without_control_characters(program, us_registry, name):
+    """applicant_name goes into email greetings and certificates: a newline (or any control character) is refused
+    at the journey's door, at the API's (tests/api) and by the model's validator (the admin)."""
+    from django.core.exceptions import ValidationError
+
+    client = Client()
+    post_ok(client, f"/en/programs/{program.slug}/", {"budget": "25000"})
+    post_ok(client, apply_url(program, "country"), {"country": "US"})
+    post_ok(client, apply_url(program, "organisation"), {"org_id": VALDEZ})
+    response = client.post(apply_url(program, "representative"), {"applicant_name": name})
+    assert response.status_code == 400 and b'id="id_applicant_name_error"' in response.content
+    application = current_application(client, program)
+    assert application.applicant_name == ""
+    application.applicant_name = name
+    with pytest.raises(ValidationError):
+        application.full_clean(exclude=[field.name for field in application._meta.fields
+                                        if field.name != "applicant_name"])

@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from tests.staff import staff_login
 from tests.verification.test_journey_helpers import (
     MOSES_BROWN,
     apply_url,
@@ -91,7 +92,7 @@ def test_documents_refused_when_not_asked(client, program):
 def test_more_information_requested_by_a_reviewer(client, program, django_user_model):
     application = submitted_application(client, program)
     reviewer = Client()
-    reviewer.force_login(make_staff(django_user_model))
+    staff_login(reviewer, make_staff(django_user_model))
     post_ok(reviewer, f"/en/review/applications/{application.reference}/request-information/",
             {"message": "Send your <b>board minutes</b>", "seen_state": "in_review"})
     page = client.get(status_url(application)).content.decode()
@@ -135,7 +136,7 @@ def test_draft_can_be_resumed_from_its_link_in_another_browser(client, program):
 def test_approved_status_shows_the_coupon_deadline(client, program, django_user_model):
     application = submitted_application(client, program)
     reviewer = Client()
-    reviewer.force_login(make_staff(django_user_model))
+    staff_login(reviewer, make_staff(django_user_model))
     post_ok(reviewer, f"/en/review/applications/{application.reference}/approve/", {"seen_state": "in_review"})
     page = client.get(status_url(application)).content.decode()
     assert "Approved" in page and "before" in page and application.email in page

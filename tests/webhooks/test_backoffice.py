@@ -5,6 +5,7 @@ from django.test import Client
 from django.utils import timezone
 
 from core.models import AuditEntry
+from tests.staff import staff_login
 from verification.partner_events import application_partner_event
 from verification.services import application_start
 from webhooks.delivery import webhook_deliveries_send
@@ -33,7 +34,7 @@ def pages(delivery) -> list[tuple[str, str]]:
 @pytest.fixture
 def staff_client(django_user_model):
     client = Client()
-    client.force_login(django_user_model.objects.create_user("stan", "stan@verifier.example", "x", is_staff=True))
+    staff_login(client, django_user_model.objects.create_user("stan", "stan@verifier.example", "x", is_staff=True))
     return client
 
 
@@ -84,7 +85,7 @@ def test_redeliver_queues_an_attempt_now_and_is_audited(delivery, staff_client, 
 @pytest.mark.django_db
 def test_redeliver_needs_the_csrf_token(delivery, django_user_model):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(django_user_model.objects.create_user("stan", "stan@verifier.example", "x", is_staff=True))
+    staff_login(client, django_user_model.objects.create_user("stan", "stan@verifier.example", "x", is_staff=True))
     assert client.post(f"{LOG}deliveries/{delivery.pk}/redeliver/").status_code == 403
     assert not AuditEntry.objects.filter(action="webhook_delivery.redelivered").exists()
 
@@ -103,7 +104,7 @@ def test_redeliver_to_a_deactivated_subscription_is_refused_with_a_message(deliv
 @pytest.mark.django_db
 def test_the_admin_lists_subscriptions_without_their_secret(delivery, key_admin):
     client = Client()
-    client.force_login(key_admin)
+    staff_login(client, key_admin)
     subscription = delivery.subscription
     listing = client.get("/admin/webhooks/webhooksubscription/")
     page = client.get(f"/admin/webhooks/webhooksubscription/{subscription.pk}/change/")

@@ -69,6 +69,22 @@ def test_one_matching_signature_among_several_is_enough():
     ("https://2130706433/hooks", False, "url_local_forbidden"),  # 127.0.0.1 in a form resolvers accept
     ("https://0x7f.1/hooks", False, "url_local_forbidden"),
     ("https://8.8.8.8/hooks", False, None),
+    ("https://[2001:4860:4860::8888]/hooks", False, None),
+    ("https://224.0.1.1/hooks", False, "url_local_forbidden"),  # multicast (is_global, yet no destination)
+    ("https://[ff0e::1]/hooks", False, "url_local_forbidden"),
+    ("https://[64:ff9b::7f00:1]/hooks", False, "url_local_forbidden"),  # NAT64 of 127.0.0.1
+    ("https://[64:ff9b::808:808]/hooks", False, "url_local_forbidden"),  # NAT64, whatever it embeds
+    ("https://[::ffff:8.8.8.8]/hooks", False, "url_local_forbidden"),  # IPv4-mapped
+    ("https://[::7f00:1]/hooks", False, "url_local_forbidden"),  # IPv4-compatible
+    ("https://[2002:7f00:1::1]/hooks", False, "url_local_forbidden"),  # 6to4
+    ("https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hooks", False, "url_local_forbidden"),  # Teredo
+    ("https://100.64.0.1/hooks", False, "url_local_forbidden"),  # shared address space (CGNAT)
+    ("https://240.0.0.1/hooks", False, "url_local_forbidden"),  # reserved
+    ("https://0.0.0.0/hooks", False, "url_local_forbidden"),
+    ("https://\uff11\uff12\uff17.\uff10.\uff10.\uff11/hooks", False, "url_invalid"),  # IDNA digits: 127.0.0.1
+    ("https://\u2460\u2461\u2466.0.0.1/hooks", False, "url_invalid"),  # circled digits decode to 127.0.0.1
+    ("https://1.2.3.4.5/hooks", False, "url_invalid"),
+    ("https://b\u00fccher.example/hooks", False, None),  # an ordinary IDNA name is fine
     ("https://user:pw@partner.example/hooks", False, "url_credentials_forbidden"),
     ("ftp://partner.example/hooks", False, "url_invalid"),
     ("https:///nohost", False, "url_invalid"),
@@ -107,6 +123,13 @@ def test_retries_stop_once_the_window_has_passed():
     ("::ffff:10.0.0.1", True, True),
     ("fe80::1%eth0", True, True),
     ("not an address", True, True),
+    ("224.0.0.251", True, True),
+    ("ff02::fb", True, True),
+    ("64:ff9b::a00:1", True, True),
+    ("::ffff:8.8.8.8", False, True),
+    ("::a00:1", True, True),
+    ("100.64.1.1", True, True),
+    ("0.0.0.0", True, True),  # noqa: S104 (an address refused, not a binding)
 ])
 def test_which_resolved_addresses_are_refused(address, allow_loopback, refused):
     assert address_refused(address, allow_loopback=allow_loopback) is refused

@@ -127,12 +127,13 @@ def intake_representative_set(*, application: Application, name: str) -> Applica
     return intake_update(application=application, applicant_name=applicant_name_clean(name))
 
 
-def intake_email_set(*, application: Application, email: str) -> bool:
-    """Record the email and send it a one-time code. False when that address is already proven (no new code)."""
+def intake_email_set(*, application: Application, email: str, ip: str = "") -> bool:
+    """Record the email and send it a one-time code. False when that address is already proven (no new code).
+    `ip`: the client address, for the per-client limit on codes (core.client_ip)."""
     normalised = email_normalise(text_clean(email, field="email", max_chars=254, required=True, single_line=True))
     if application.email_verified_at and normalised.lower() == application.email.lower():
         return False
-    email_challenge_send(application=application, email=normalised)
+    email_challenge_send(application=application, email=normalised, ip=ip)
     return True
 
 

@@ -90,7 +90,7 @@ def _continue_email_queue(application: Application) -> None:
                          "expires_at": application.expires_at})
 
 
-def email_code_ensure(*, application: Application, now: datetime | None = None) -> bool:
+def email_code_ensure(*, application: Application, now: datetime | None = None, ip: str = "") -> bool:
     """Send a code when the draft's email is entered but has none waiting, so that the code step has one to check:
     a partner entered the email through the API, or the last code expired. True when a code was sent."""
     if application.state != ApplicationState.DRAFT or not application.email or application.email_verified_at:
@@ -100,5 +100,5 @@ def email_code_ensure(*, application: Application, now: datetime | None = None) 
     if (latest is not None and latest.used_at is None and latest.expires_at > now
             and latest.email.lower() == application.email.lower()):
         return False
-    email_challenge_send(application=application, email=application.email)
+    email_challenge_send(application=application, email=application.email, ip=ip)
     return True

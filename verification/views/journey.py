@@ -251,7 +251,8 @@ def step_email(request, program, application):
             return redirect(_previous_url(program, "email"))
         if form.is_valid():
             try:
-                if not intake_email_set(application=application, email=form.cleaned_data["email"]):
+                if not intake_email_set(application=application, email=form.cleaned_data["email"],
+                                        ip=client_ip(request)):
                     return redirect(_step_url(program, "confirm"))  # already proven: no new code
                 return redirect(_step_url(program, "code"))
             except ApplicationError as error:
@@ -286,7 +287,7 @@ def step_code(request, program, application):
 @journey_step("code")
 def resend_code(request, program, application):
     try:
-        email_challenge_send(application=application, email=application.email)
+        email_challenge_send(application=application, email=application.email, ip=client_ip(request))
         messages.success(request, _("A new code is on its way to %(email)s.") % {"email": application.email})
     except ApplicationError as error:
         messages.error(request, str(error.message))

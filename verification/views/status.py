@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.client_ip import client_ip
 from core.errors import ApplicationError
 from verification.documents import document_store
 from verification.extensions import status_return_link
@@ -97,7 +98,7 @@ def status_resume(request, token: str):
     step = first_unfinished(application)
     if step == "code":  # e.g. a partner entered the email through the API: nobody asked for a code yet
         try:
-            email_code_ensure(application=application)
+            email_code_ensure(application=application, ip=client_ip(request))
         except ApplicationError as error:
             messages.error(request, str(error.message))
     return redirect("verification:step", slug=application.program.slug, step=step)
