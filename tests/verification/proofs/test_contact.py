@@ -99,6 +99,10 @@ def test_the_back_office_shows_the_proofs(draft, client, reviewer):
     contact_confirmation_request(application=draft)
     _, token = _token()
     contact_confirmation_answer(token=token, answer="denied")
-    client.force_login(reviewer)
-    html = client.get(f"/en/review/applications/{draft.reference}/").content.decode()
+    from tests.staff import staff_login
+
+    staff_login(client, reviewer)  # the back-office asks staff for a second factor
+    response = client.get(f"/en/review/applications/{draft.reference}/")
+    assert response.status_code == 200, (response.status_code, response.get("Location"))
+    html = response.content.decode()
     assert "Proofs" in html and "info@kindness-trust.org.uk" in html and 'data-testid="contact-state-denied"' in html

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('programs', '0001_initial'),
-        ('verification', '0004_application_coupon'),
+        ('verification', '0005_applicant_name_single_line'),
     ]
 
     operations = [
