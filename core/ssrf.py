@@ -34,7 +34,7 @@ def url_problem(url: str, *, allow_http_localhost: bool) -> str | None:
         return "url_invalid"
     if numeric_name(host) and ip_literal(host) is None:
         return "url_invalid"  # a name whose last label is a number is no domain name (e.g. "1.2.3.4.5")
-    if not parts.hostname.isascii() and (ip_literal(host) is not None or numeric_name(host)):
+    if not (parts.hostname or "").isascii() and (ip_literal(host) is not None or numeric_name(host)):
         return "url_invalid"  # an IDNA name that decodes to digits (full-width "127.0.0.1") is an address
     if parts.username is not None or parts.password is not None:
         return "url_credentials_forbidden"
