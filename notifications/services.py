@@ -38,6 +38,9 @@ TEMPLATES: dict[str, set[str]] = {
     "expiry_reminder": {"reference", "expires_at", "status_url"},
     "application_expired": {"reference", "program_url"},
     "application_continue": {"reference", "continue_url", "partner_name", "expires_at"},  # a partner's API draft
+    # To the organisation's published contact (verification.proofs.contact): confirm or deny the applicant.
+    "contact_confirmation": {"reference", "applicant_name", "applicant_email", "organisation_name", "program_name",
+                             "answer_url", "expires_at"},
     # The store's (billing): account email proof, password reset, the previous partner's discount ending.
     "account_verify_email": {"verify_url", "days_valid"},
     "account_password_reset": {"reset_url"},

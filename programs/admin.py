@@ -19,3 +19,4 @@ class ProgramAdmin(admin.ModelAdmin):
                                 "sales_contact_url", "support_contact")}),
         ("Terms", {"fields": ("terms_version", "terms_text", "privacy_version", "privacy_text")}),
     ]
+

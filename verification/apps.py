@@ -14,3 +14,8 @@ class VerificationConfig(AppConfig):
         organisations_follower_register(verification_follow)
         event_subscribe(CouponChanged, coupon_changed)
         event_subscribe(OrganisationCouponsReviewed, organisation_coupons_reviewed)
+
+        from verification.receipts import reactions  # receipts are revoked with their coupon (or its flag)
+
+        event_subscribe(CouponChanged, reactions.coupon_changed)
+        event_subscribe(OrganisationCouponsReviewed, reactions.organisation_coupons_reviewed)

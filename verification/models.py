@@ -151,3 +151,8 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"appeal of {self.application_id}"
+
+
+# The proofs' models live with their code (verification/proofs/models.py); importing them here registers them.
+from verification.proofs.models import ContactConfirmation, DomainProof  # noqa: E402, F401
+from verification.receipts.models import PresentedReceipt, Receipt, SigningKey, TrustedIssuer  # noqa: E402, F401

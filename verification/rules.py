@@ -17,6 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from core.money import format_minor, minor_exponent, to_minor
 from verification.email_domains import is_disposable, is_free_mail, registered_domain
 
+# Named in decision receipts: bump when a rule changes what it decides (docs/verification.md lists the changes).
+# 2026-12: domain control and published-contact confirmation settle the representative check; trusted receipts.
+RULES_VERSION = "2026-12"
+
 Outcome = Literal["pass", "fail", "review"]
 PASS: Outcome = "pass"  # noqa: S105 (an outcome, not a password)
 FAIL: Outcome = "fail"
@@ -78,12 +82,50 @@ class ProgramRules:
 
 
 @dataclass(frozen=True)
+class DomainProofFacts:
+    """The applicant showed control of `domain` (ASCII, registered domain) and it is tied to the organisation."""
+
+    domain: str
+    method: str  # dns_txt | well_known
+    verified_at: datetime
+    tie: Mapping[str, Any] = field(default_factory=dict)  # how the domain is the organisation's (evidence)
+    checked: Mapping[str, Any] = field(default_factory=dict)  # the check that showed control (evidence)
+
+
+@dataclass(frozen=True)
+class ContactFacts:
+    """The published contact's answer: "confirmed", "denied" or "pending"."""
+
+    state: str
+    email: str
+    source: str
+    answered_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ReceiptFacts:
+    """A valid receipt from an issuer the program trusts, for this organisation: the checks it covers pass."""
+
+    issuer: str
+    receipt_id: str
+    org_id: str
+    covers: tuple[str, ...]  # rule names
+    valid_until: datetime | None = None
+    # The domain the issuer proved the representative's email at; the representative check is settled only for an
+    # applicant who proves an email at that same domain (the receipt names no person).
+    representative_domain: str = ""
+
+
+@dataclass(frozen=True)
 class ApplicantFacts:
     declared_budget_minor: int | None
     email: str
     email_verified: bool
     is_manual: bool = False
     country: str = ""
+    domain_proof: DomainProofFacts | None = None
+    contact: ContactFacts | None = None
+    receipt: ReceiptFacts | None = None
 
 
 @dataclass(frozen=True)
@@ -342,6 +384,9 @@ def check_email_domain(applicant: ApplicantFacts, org: OrganisationFacts | None)
         return Verdict("email_domain", REVIEW, "email_disposable",
                        _("The email address is on a disposable-mail domain; a reviewer checks the applicant."),
                        {**evidence, "kind": "disposable"})
+    answered = published_contact_verdict(applicant)
+    if answered is not None:  # the organisation itself answered, whatever the applicant's address
+        return answered
     if is_free_mail(applicant.email):
         return Verdict("email_domain", REVIEW, "email_domain_unverified",
                        _("The email address is on a free-mail service, which says nothing about the "
@@ -359,6 +404,9 @@ def check_email_domain(applicant: ApplicantFacts, org: OrganisationFacts | None)
                            message(_("The email domain %(domain)s is the organisation's own (its %(field)s in the "
                                      "register)."), domain=domain, field=field_name),
                            org_evidence(org, field_name, value, email_domain=domain, kind="match"))
+    proven = domain_control_verdict(applicant, domain)
+    if proven is not None:
+        return proven
     if not any(registered for *_, registered in known):
         return Verdict("email_domain", REVIEW, "email_domain_unverified",
                        _("The register lists no website or email domain for the organisation; a reviewer checks "
@@ -368,6 +416,61 @@ def check_email_domain(applicant: ApplicantFacts, org: OrganisationFacts | None)
                              "reviewer checks the applicant."), domain=domain or "?"),
                    org_evidence(org, "website", org.website, email_domain=domain, kind="different",
                                 registered_email_domain=org.email_domain))
+
+
+def domain_control_verdict(applicant: ApplicantFacts, domain: str) -> Verdict | None:
+    """Control of a domain tied to the organisation (verification.proofs.domain) with an email at that domain
+    proven by code settles the representative check; None when there is no such proof."""
+    proof = applicant.domain_proof
+    if proof is not None and applicant.email_verified and domain and proof.domain == domain and proof.tie:
+        return Verdict("email_domain", PASS, "domain_control_proven",
+                       message(_("The applicant proved control of %(domain)s, the organisation's domain, and of an "
+                                 "email address at it."), domain=domain),
+                       {"record": "application", "field": "domain_proof", "value": domain, "source": proof.method,
+                        "source_date": _day(proof.verified_at), "kind": "domain_control", "tie": dict(proof.tie),
+                        "check": dict(proof.checked)})
+    return None
+
+
+def published_contact_verdict(applicant: ApplicantFacts) -> Verdict | None:
+    """The answer of the contact the register publishes (verification.proofs.contact): a confirmation settles the
+    representative check, a denial rejects; None while there is no answer."""
+    contact = applicant.contact
+    if contact is not None and contact.state in ("confirmed", "denied"):
+        evidence = {"record": "application", "field": "published_contact", "value": contact.email,
+                    "source": contact.source, "source_date": _day(contact.answered_at), "kind": "published_contact",
+                    "answer": contact.state}
+        if contact.state == "confirmed":
+            return Verdict("email_domain", PASS, "published_contact_confirmed",
+                           message(_("The contact the register publishes for the organisation (%(email)s) confirmed "
+                                     "that the applicant represents it."), email=contact.email), evidence)
+        return Verdict("email_domain", FAIL, "published_contact_denied",
+                       message(_("The contact the register publishes for the organisation (%(email)s) said the "
+                                 "applicant does not represent it."), email=contact.email), evidence)
+    return None
+
+
+def apply_trusted_receipt(verdicts: list[Verdict], applicant: ApplicantFacts, org_id: str) -> list[Verdict]:
+    """A valid receipt from a trusted issuer, for this organisation, settles the checks it covers that would
+    otherwise go to a reviewer. It never overrides a failure: this program's own rules still reject. The
+    representative check only for an email proven by code at the domain the receipt names."""
+    receipt = applicant.receipt
+    if receipt is None or receipt.org_id != org_id or not org_id:
+        return verdicts
+    settled = []
+    for verdict in verdicts:
+        same_domain = (applicant.email_verified and bool(receipt.representative_domain)
+                       and registered_domain(applicant.email) == receipt.representative_domain)
+        if verdict.outcome == REVIEW and verdict.rule in receipt.covers and (verdict.rule != "email_domain"
+                                                                             or same_domain):
+            verdict = Verdict(verdict.rule, PASS, "trusted_receipt",
+                              message(_("A verification by %(issuer)s, which this program trusts, covers this check."),
+                                      issuer=receipt.issuer),
+                              {"record": receipt.receipt_id, "field": verdict.rule, "value": verdict.code,
+                               "source": receipt.issuer, "source_date": _day(receipt.valid_until),
+                               "kind": "trusted_receipt", "replaced": verdict.code})
+        settled.append(verdict)
+    return settled
 
 
 # --- duplicates -----------------------------------------------------------------------------------------------
@@ -412,7 +515,7 @@ def application_checks(*, org: OrganisationFacts | None, program: ProgramRules, 
                  check_email_verified(applicant), check_email_domain(applicant, org),
                  check_duplicates(org_id=org.org_id if org else "", has_active_coupon=has_active_coupon,
                                   has_open_application=has_open_application)]
-    return verdicts
+    return apply_trusted_receipt(verdicts, applicant, org.org_id if org else "")
 
 
 def decide(verdicts: Iterable[Verdict]) -> Decision:

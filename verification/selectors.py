@@ -115,10 +115,13 @@ def program_rules(*, program: Program) -> ProgramRules:
 
 
 def applicant_facts(*, application: Application) -> ApplicantFacts:
+    from verification.proofs.facts import contact_facts, domain_proof_facts, receipt_facts
+
     return ApplicantFacts(
         declared_budget_minor=application.declared_budget_minor, email=application.email,
         email_verified=application.email_verified_at is not None, is_manual=application.is_manual,
-        country=application.country,
+        country=application.country, domain_proof=domain_proof_facts(application=application),
+        contact=contact_facts(application=application), receipt=receipt_facts(application=application),
     )
 
 

@@ -10,6 +10,7 @@ from core.scheduling import ScheduledJob as Job
 from core.tasks import clear_expired_sessions, prune_task_results
 from notifications.tasks import send_pending_emails
 from partners.tasks import prune_api_records
+from verification.proofs.tasks import recheck_domain_proofs
 from verification.tasks import documents_rejected_prune_task, expire_applications, reverify_coupons
 from webhooks.tasks import deliver_webhooks, prune_webhook_events
 
@@ -21,6 +22,8 @@ SCHEDULE = (
         "sweep: due and retried emails, and those a killed worker left (its lease ran out)"),
     Job("send_webhooks", EVERY_30_SECONDS, deliver_webhooks,
         "sweep: due and retried webhook deliveries, and those a killed worker left"),
+    Job("recheck_domain_proofs", "*/5 * * * *", recheck_domain_proofs,
+        "domain proofs due for their re-check (every 10 minutes for 48 hours); a verified one decides its application"),
     Job("expire_applications", "17 * * * *", expire_applications,
         "reminders a week before an incomplete application expires, then the expiry"),
     Job("prune_api_records", "20 * * * *", prune_api_records,

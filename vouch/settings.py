@@ -279,6 +279,18 @@ IDEMPOTENCY_KEEP_HOURS = env.integer("IDEMPOTENCY_KEEP_HOURS", 48, minimum=24)
 # Webhooks go to https URLs only; this also allows http to this machine (127.0.0.1, localhost), as DEBUG does.
 WEBHOOKS_ALLOW_HTTP_LOCALHOST = env.flag("WEBHOOKS_ALLOW_HTTP_LOCALHOST", False)
 
+# Domain proofs (verification.proofs): the DNS servers to ask ("host:port" entries, comma-separated; empty: the
+# system's resolvers) and their timeout. Proof pages are fetched over https only; DOMAIN_PROOF_ALLOW_HTTP_LOCALHOST
+# (development and tests only) fetches them over plain http on DOMAIN_PROOF_HTTP_PORT and allows 127.0.0.1.
+DNS_RESOLVERS = env.items("DNS_RESOLVERS")
+DNS_TIMEOUT_SECONDS = env.integer("DNS_TIMEOUT_SECONDS", 3, minimum=1, maximum=30)
+DOMAIN_PROOF_ALLOW_HTTP_LOCALHOST = env.flag("DOMAIN_PROOF_ALLOW_HTTP_LOCALHOST", False)
+DOMAIN_PROOF_HTTP_PORT = env.integer("DOMAIN_PROOF_HTTP_PORT", 80, minimum=1, maximum=65535)
+# Decision receipts (verification.receipts): validity in days. Trusted issuers' key sets and status lists are
+# fetched over https; FEDERATION_ALLOW_HTTP_LOCALHOST (development and tests only) allows http to 127.0.0.1.
+RECEIPT_VALID_DAYS = env.integer("RECEIPT_VALID_DAYS", 365, minimum=1)
+FEDERATION_ALLOW_HTTP_LOCALHOST = env.flag("FEDERATION_ALLOW_HTTP_LOCALHOST", False)
+
 # Imports: worker processes that parse large files while the main process writes (0 = parse in-process),
 # and the input size from which they are worth starting.
 IMPORT_WORKERS = env.integer("IMPORT_WORKERS", max(1, min(3, (os.cpu_count() or 2) - 1)), minimum=0)

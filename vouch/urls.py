@@ -9,6 +9,7 @@ from api.urls import api
 from billing.backoffice.urls import urlpatterns as billing_staff_urls
 from partners.invite_views import invite_page
 from verification.backoffice.urls import urlpatterns as review_urls
+from verification.receipts import views as receipt_views
 from vouch import views as vouch_views
 
 backoffice = ([
@@ -22,6 +23,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path(".well-known/jwks.json", receipt_views.jwks, name="receipts_jwks"),
+    path("receipts/status/<str:list_id>", receipt_views.status_list, name="receipts_status_list"),
 ]
 urlpatterns += i18n_patterns(
     path("", vouch_views.home, name="home"),

@@ -49,6 +49,7 @@ _REGULATOR_CATEGORIES = (("ofsted", C.SCHOOL), ("estyn", C.SCHOOL), ("care quali
 
 
 class CcewImporter(Importer):
+    version = 2  # 2: the published contact email kept in raw_codes (a re-import rewrites every record)
     slug = "gb-ccew"
     name = "Charity Commission for England and Wales: register of charities"
     country = "GB"
@@ -182,6 +183,8 @@ class CcewImporter(Importer):
                 "company_number": v.get("charity_company_registration_number", "").strip(),
                 "what": codes["What"], "who": codes["Who"], "how": codes["How"],
                 "other_regulators": regulators,
+                # The address the register publishes: Vouch may ask it to confirm an applicant (verification.proofs).
+                "contact_email": v.get("charity_contact_email", "").strip().lower()[:254],
             }},
             income_minor=income,
             income_currency="GBP" if income is not None else "",

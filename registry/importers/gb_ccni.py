@@ -30,6 +30,7 @@ _PLACEHOLDERS = {"", "-", "n/a", "na", "none", "nil"}
 
 
 class CcniImporter(UkRegisterImporter):
+    version = 2  # 2: the published contact email kept in raw_codes (a re-import rewrites every record)
     slug = "gb-ccni"
     name = "Charity Commission for Northern Ireland: register of charities"
     download_url = "https://www.charitycommissionni.org.uk/charity-search/"
@@ -79,6 +80,8 @@ class CcniImporter(UkRegisterImporter):
                 "how": _items(v.get("How the charity works", "")),
                 "governing_document": (v.get("Type of governing document") or "").strip(),
                 "company_number": _company(v.get("Company number", "")),
+                # The address the register publishes: Vouch may ask it to confirm an applicant (verification.proofs).
+                "contact_email": (v.get("Email") or "").strip().lower()[:254],
             }},
             income_minor=income,
             income_currency="GBP" if income is not None else "",

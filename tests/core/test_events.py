@@ -67,7 +67,8 @@ def test_the_layers_above_are_subscribed_at_start_up():
              for event in (OrganisationStatusChanged, OrganisationCouponsReviewed, CouponChanged, PartnerEvent)}
     assert names == {
         OrganisationStatusChanged: ["coupons.monitoring.registry_status_changed"],
-        OrganisationCouponsReviewed: ["verification.partner_events.organisation_coupons_reviewed"],
-        CouponChanged: ["verification.partner_events.coupon_changed"],
+        OrganisationCouponsReviewed: ["verification.partner_events.organisation_coupons_reviewed",
+                                      "verification.receipts.reactions.organisation_coupons_reviewed"],
+        CouponChanged: ["verification.partner_events.coupon_changed", "verification.receipts.reactions.coupon_changed"],
         PartnerEvent: ["webhooks.services.webhook_event_record"],
     }

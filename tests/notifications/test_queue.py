@@ -42,6 +42,10 @@ CONTEXTS = {
     "application_continue": {"reference": "VCH-7K3M", "continue_url": "https://vouch.test/s/abc",
                              "partner_name": "Acme Store", "expires_at": NOW, "organisation_name": "Club",
                              "program_name": "Workplace for Nonprofits"},
+    "contact_confirmation": {"reference": "VCH-7K3M", "applicant_name": "Jo Director", "applicant_email": "jo@x.test",
+                             "organisation_name": "Kindness Trust", "program_name": "Workplace for Nonprofits",
+                             "vendor_name": "Zoomly", "answer_url": "https://vouch.test/en/programs/contact/abc/",
+                             "expires_at": NOW},
 }
 
 

@@ -75,6 +75,16 @@ def _money(amount_minor: int | None, currency: str) -> str:
     return format_minor_localized(amount_minor, currency) if amount_minor is not None and currency else ""
 
 
+def _proofs(application: Application) -> dict:
+    """The proofs gathered without a reviewer (verification.proofs, verification.receipts), for the record."""
+    from verification.receipts.models import Receipt
+
+    return {"domain_proofs": application.domain_proofs.order_by("created_at"),
+            "contact_confirmations": application.contact_confirmations.order_by("created_at"),
+            "presented_receipts": application.presented_receipts.order_by("presented_at"),
+            "receipt": Receipt.objects.filter(application=application).first()}
+
+
 def _detail_context(request, application: Application, **forms_given) -> dict:
     organisation = application.organisation
     return {
@@ -88,6 +98,7 @@ def _detail_context(request, application: Application, **forms_given) -> dict:
         "checks": [(check, _rows(check.evidence)) for check in application.checks.all()],
         "raw_codes": _rows(organisation.raw_codes) if organisation else [],
         "documents": application.documents.order_by("uploaded_at"),
+        **_proofs(application),
         "appeal": Appeal.objects.filter(application=application).select_related("first_reviewer").first(),
         "history": AuditEntry.objects.filter(object_type="application", object_id=str(application.pk))
                                      .order_by("at", "pk")[:200],

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core.errors import Conflict, InvalidInput
 from programs.models import Program
 from verification.models import Application, ApplicationState, CheckResult
+from verification.receipts.issue import receipt_issue
 from verification.rules import Decision, Verdict, application_checks, decide
 from verification.selectors import (
     applicant_facts,
@@ -139,14 +140,17 @@ def application_submit(*, application: Application, ip: str | None, user_agent: 
     return application
 
 
-def application_approve_automatically(*, application: Application, now: datetime | None = None) -> Application:
-    """Every check passed: approve, issue the coupon, and email its code (which exists nowhere else)."""
+def application_approve_automatically(*, application: Application, now: datetime | None = None,
+                                      allowed=(S.SUBMITTED,)) -> Application:
+    """Every check passed: approve, issue the coupon, and email its code (which exists nowhere else). `allowed`:
+    also from review when a proof arrives later (verification.proofs.services.application_settle_after_proof)."""
     now = now or timezone.now()
     with transaction.atomic():
-        entry = transition(application=application, to=S.APPROVED, allowed=[S.SUBMITTED], action="approved",
+        entry = transition(application=application, to=S.APPROVED, allowed=allowed, action="approved",
                            actor_label="system", fields={"decided_at": now, "decided_automatically": True,
                                                          "decision_reasons": []})
         coupon, code = application_coupon_issue(application=application, now=now)
+        receipt_issue(application=application, now=now)
         emails.send_approved(application, entry, code, coupon.redeem_by)
     return application
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from core.audit import audit_record
 from core.errors import Conflict, InvalidInput, PermissionDenied
 from verification.models import Appeal, Application, ApplicationState
+from verification.receipts.issue import receipt_issue
 from verification.rules import EXCLUSION_MESSAGES
 from verification.selectors import QUEUE_STATES
 from verification.services import emails
@@ -91,6 +92,7 @@ def application_approve(*, application: Application, actor, message: str = "",
                                                 "decision_reasons": [],
                                                 "decision_message": (message or "").strip()[:MAX_TEXT_CHARS]})
         coupon, code = application_coupon_issue(application=application, actor=actor, now=now)
+        receipt_issue(application=application, now=now)
         emails.send_approved(application, entry, code, coupon.redeem_by)
     return application
 

@@ -316,7 +316,10 @@ def step_confirm(request, program, application):
             status = 400
     budget = (format_minor_localized(application.declared_budget_minor, program.budget_currency)
               if application.declared_budget_minor is not None else "")
-    return _render_step(request, program, application, "confirm", {"form": form, "budget": budget}, status)
+    from verification.views.proofs import proof_offer  # the optional proof page (that module imports this one)
+
+    return _render_step(request, program, application, "confirm",
+                        {"form": form, "budget": budget, **proof_offer(application)}, status)
 
 
 _STEP_VIEWS = {"country": step_country, "organisation": step_organisation, "representative": step_representative,
