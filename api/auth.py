@@ -23,9 +23,11 @@ class ApiKeyAuth(HttpBearer):
         if key is None:
             return None
         if self.scope not in key.scopes:
-            raise PermissionDenied(_("This API key does not have the scope %(scope)s.") % {"scope": self.scope},
-                                   code="scope_missing", details={"required_scope": self.scope,
-                                                                  "key_scopes": key.scopes})
+            raise PermissionDenied(
+                _("This API key does not have the scope %(scope)s.") % {"scope": self.scope},
+                code="scope_missing",
+                details={"required_scope": self.scope, "key_scopes": key.scopes},
+            )
         api_key_count_request(api_key=key)
         return key
 

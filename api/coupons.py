@@ -28,9 +28,14 @@ class CouponCheckIn(Schema):
 
 
 class CouponRedeemIn(CouponCheckIn):
-    order_reference: str = Field(..., min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$",
-                                 description="The store's order id; also the redemption's idempotency key when no "
-                                 "Idempotency-Key header is sent")
+    order_reference: str = Field(
+        ...,
+        min_length=1,
+        max_length=100,
+        pattern=r"^[^\x00-\x1f\x7f]+$",
+        description="The store's order id; also the redemption's idempotency key when no "
+        "Idempotency-Key header is sent",
+    )
 
 
 class CouponQuoteOut(Schema):
@@ -50,18 +55,34 @@ class CouponRedeemedOut(Schema):
     order_reference: str
 
 
-@router.post("/coupons/validate", response={200: CouponQuoteOut, **AUTH_ERRORS},
-             summary="What a coupon would give this purchase, without using it")
+@router.post(
+    "/coupons/validate",
+    response={200: CouponQuoteOut, **AUTH_ERRORS},
+    summary="What a coupon would give this purchase, without using it",
+)
 def coupons_validate(request, payload: CouponCheckIn):
-    quote = partner_coupon_validate(partner=request_partner(request), api_key=request.auth, code=payload.code,
-                                    email=payload.email, product_codes=payload.product_codes,
-                                    billing_cycle=payload.billing_cycle)
-    return {"valid": True, "reference": quote.reference, "discount_percent": quote.discount_percent,
-            "eligible_products": list(quote.eligible_products), "redeem_by": quote.coupon.redeem_by}
+    quote = partner_coupon_validate(
+        partner=request_partner(request),
+        api_key=request.auth,
+        code=payload.code,
+        email=payload.email,
+        product_codes=payload.product_codes,
+        billing_cycle=payload.billing_cycle,
+    )
+    return {
+        "valid": True,
+        "reference": quote.reference,
+        "discount_percent": quote.discount_percent,
+        "eligible_products": list(quote.eligible_products),
+        "redeem_by": quote.coupon.redeem_by,
+    }
 
 
-@router.post("/coupons/redeem", response={200: CouponRedeemedOut, **AUTH_ERRORS},
-             summary="Use a coupon for an order: exactly once, however many requests race")
+@router.post(
+    "/coupons/redeem",
+    response={200: CouponRedeemedOut, **AUTH_ERRORS},
+    summary="Use a coupon for an order: exactly once, however many requests race",
+)
 def coupons_redeem(request, payload: CouponRedeemIn):
     """With an Idempotency-Key, a retry of the same request replays the first answer. The service also knows the
     order: a retry with the same key (or, without one, the same order_reference), coupon and email gets the same
@@ -70,15 +91,23 @@ def coupons_redeem(request, payload: CouponRedeemIn):
     key = (request.headers.get(HEADER) or "").strip() or payload.order_reference
 
     def work():
-        coupon = partner_coupon_redeem(partner=partner, api_key=request.auth, code=payload.code, email=payload.email,
-                                       product_codes=payload.product_codes, billing_cycle=payload.billing_cycle,
-                                       redemption_key=key)
+        coupon = partner_coupon_redeem(
+            partner=partner,
+            api_key=request.auth,
+            code=payload.code,
+            email=payload.email,
+            product_codes=payload.product_codes,
+            billing_cycle=payload.billing_cycle,
+            redemption_key=key,
+        )
         program = coupon.program
         return 200, CouponRedeemedOut(
-            redeemed=True, reference=coupon.reference,
+            redeemed=True,
+            reference=coupon.reference,
             discount_percent=Decimal(program.discount_percent),
             eligible_products=list(eligible_subset(payload.product_codes, program.eligible_products)),
-            redeemed_at=coupon.redeemed_at, order_reference=payload.order_reference)
-
+            redeemed_at=coupon.redeemed_at,
+            order_reference=payload.order_reference,
+        )
 
     return idempotent_response(request, work)

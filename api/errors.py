@@ -15,7 +15,8 @@ logger = logging.getLogger(__name__)
 def install(api) -> None:
     def respond(request, status: int, code: str, message: str, details=None):
         return api.create_response(
-            request, {"error": {"code": code, "message": message, "details": details or {}}}, status=status)
+            request, {"error": {"code": code, "message": message, "details": details or {}}}, status=status
+        )
 
     @api.exception_handler(ApplicationError)
     def application_error(request, exc: ApplicationError):

@@ -23,10 +23,18 @@ def idempotent_response(request, work: Callable[[], tuple[int, Any]]):
     """Run `work` once per Idempotency-Key (when the header is sent) and answer with its (status, body); a replay
     carries `Idempotent-Replayed: true`."""
     status, body, replayed = idempotent_call(
-        partner=request.auth.partner, key=request.headers.get(HEADER), method=request.method,
-        path=request.path, body=request.body, work=lambda: _as_json(work))
-    response = HttpResponse(_RENDERER.render(request, body, response_status=status), status=status,
-                            content_type=f"{_RENDERER.media_type}; charset={_RENDERER.charset}")
+        partner=request.auth.partner,
+        key=request.headers.get(HEADER),
+        method=request.method,
+        path=request.path,
+        body=request.body,
+        work=lambda: _as_json(work),
+    )
+    response = HttpResponse(
+        _RENDERER.render(request, body, response_status=status),
+        status=status,
+        content_type=f"{_RENDERER.media_type}; charset={_RENDERER.charset}",
+    )
     if replayed:
         response["Idempotent-Replayed"] = "true"
     return response

@@ -23,8 +23,12 @@ class PrefillIn(Schema):
 
 
 class InviteIn(Schema):
-    redirect_url: str = Field(..., max_length=2000, description="https:// (http:// only for localhost); the status "
-                              "page links back to it with vouch_reference, vouch_status, vouch_invite, external_id")
+    redirect_url: str = Field(
+        ...,
+        max_length=2000,
+        description="https:// (http:// only for localhost); the status "
+        "page links back to it with vouch_reference, vouch_status, vouch_invite, external_id",
+    )
     expires_in_hours: int = Field(DEFAULT_HOURS, ge=1, le=MAX_HOURS)
     prefill: PrefillIn | None = None
     external_id: str = Field("", max_length=200, description="The partner's own id, echoed back")
@@ -53,31 +57,54 @@ class InviteOut(Schema):
 def invite_out(invite: Invite) -> dict:
     state = invite_state(invite)
     return {
-        "id": invite.public_id, "url": invite_url(invite) if state == "pending" else None, "state": state,
-        "expires_at": invite.expires_at, "created_at": invite.created_at, "used_at": invite.used_at,
-        "redirect_url": invite.redirect_url, "external_id": invite.external_id,
-        "prefill": {"email": invite.prefill_email, "org_id": invite.prefill_org_id,
-                    "country": invite.prefill_country, "language": invite.language},
+        "id": invite.public_id,
+        "url": invite_url(invite) if state == "pending" else None,
+        "state": state,
+        "expires_at": invite.expires_at,
+        "created_at": invite.created_at,
+        "used_at": invite.used_at,
+        "redirect_url": invite.redirect_url,
+        "external_id": invite.external_id,
+        "prefill": {
+            "email": invite.prefill_email,
+            "org_id": invite.prefill_org_id,
+            "country": invite.prefill_country,
+            "language": invite.language,
+        },
         "application_reference": invite.application.reference if invite.application_id else None,
     }
 
 
-@router.post("/invites", auth=scoped("applications:write"), response={201: InviteOut, **AUTH_ERRORS},
-             summary="Create a link to the hosted journey for one applicant")
+@router.post(
+    "/invites",
+    auth=scoped("applications:write"),
+    response={201: InviteOut, **AUTH_ERRORS},
+    summary="Create a link to the hosted journey for one applicant",
+)
 def invites_create(request, payload: InviteIn):
     def work():
         prefill = payload.prefill or PrefillIn()
-        invite = invite_create(partner=request_partner(request), api_key=request.auth,
-                               redirect_url=payload.redirect_url, expires_in_hours=payload.expires_in_hours,
-                               email=prefill.email, org_id=prefill.org_id, country=prefill.country,
-                               language=prefill.language, external_id=payload.external_id)
+        invite = invite_create(
+            partner=request_partner(request),
+            api_key=request.auth,
+            redirect_url=payload.redirect_url,
+            expires_in_hours=payload.expires_in_hours,
+            email=prefill.email,
+            org_id=prefill.org_id,
+            country=prefill.country,
+            language=prefill.language,
+            external_id=payload.external_id,
+        )
         return 201, InviteOut(**invite_out(invite))
-
 
     return idempotent_response(request, work)
 
 
-@router.get("/invites/{invite_id}", auth=scoped("applications:read"), response={200: InviteOut, **AUTH_ERRORS},
-            summary="An invite's state, and the application it started")
+@router.get(
+    "/invites/{invite_id}",
+    auth=scoped("applications:read"),
+    response={200: InviteOut, **AUTH_ERRORS},
+    summary="An invite's state, and the application it started",
+)
 def invites_get(request, invite_id: str):
     return invite_out(invite_get(partner=request_partner(request), public_id=invite_id))

@@ -35,5 +35,8 @@ def datetime_param(value: datetime | None, *, field: str) -> datetime | None:
     try:
         return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
     except (OverflowError, ValueError) as error:
-        raise InvalidInput(_("The field %(field)s is not a usable date and time.") % {"field": field},
-                           code="invalid_input", details={"field": field}) from error
+        raise InvalidInput(
+            _("The field %(field)s is not a usable date and time.") % {"field": field},
+            code="invalid_input",
+            details={"field": field},
+        ) from error

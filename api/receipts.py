@@ -35,19 +35,32 @@ class VerifyOut(Schema):
     valid_until: str | None = None
 
 
-@router.get("/applications/{reference}/receipt", auth=scoped("applications:read"),
-            response={200: ReceiptOut, **AUTH_ERRORS}, summary="An approved application's decision receipt")
+@router.get(
+    "/applications/{reference}/receipt",
+    auth=scoped("applications:read"),
+    response={200: ReceiptOut, **AUTH_ERRORS},
+    summary="An approved application's decision receipt",
+)
 def receipts_get(request, reference: str):
     application = partner_application_get(partner=request_partner(request), reference=reference)
     receipt = Receipt.objects.filter(application=application).first()
     if receipt is None:
         raise NotFound("This application has no receipt (receipts are issued on approval).", code="receipt_not_found")
-    return {"receipt_id": receipt.receipt_id, "receipt": receipt.jws, "issued_at": receipt.issued_at.isoformat(),
-            "expires_at": receipt.expires_at.isoformat(), "revoked": receipt.revoked_at is not None}
+    return {
+        "receipt_id": receipt.receipt_id,
+        "receipt": receipt.jws,
+        "issued_at": receipt.issued_at.isoformat(),
+        "expires_at": receipt.expires_at.isoformat(),
+        "revoked": receipt.revoked_at is not None,
+    }
 
 
-@router.post("/receipts/verify", auth=None, response={200: VerifyOut, 400: ErrorOut, 422: ErrorOut},
-             summary="Verify a decision receipt: valid, invalid, expired or revoked, and why")
+@router.post(
+    "/receipts/verify",
+    auth=None,
+    response={200: VerifyOut, 400: ErrorOut, 422: ErrorOut},
+    summary="Verify a decision receipt: valid, invalid, expired or revoked, and why",
+)
 def receipts_verify(request, payload: VerifyIn):
     """Open to anyone holding a receipt (no key): receipts are meant to be checked by whoever is shown one. Only
     this Vouch's receipts and those of issuers a program here trusts can be valid."""

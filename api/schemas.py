@@ -16,5 +16,4 @@ class ErrorOut(Schema):
 
 
 # Statuses an authenticated operation can answer with the error shape (422: the request failed validation).
-AUTH_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut,
-               429: ErrorOut}
+AUTH_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}

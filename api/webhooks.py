@@ -63,57 +63,82 @@ def _subscription_out(subscription: WebhookSubscription) -> dict:
 
 def _delivery_out(delivery: WebhookDelivery) -> dict:
     return {
-        "id": delivery.pk, "event_id": delivery.event.public_id, "event_type": delivery.event.type,
-        "status": delivery.status, "attempts": delivery.attempts,
+        "id": delivery.pk,
+        "event_id": delivery.event.public_id,
+        "event_type": delivery.event.type,
+        "status": delivery.status,
+        "attempts": delivery.attempts,
         "next_attempt_at": delivery.next_attempt_at if delivery.status == DeliveryStatus.PENDING else None,
-        "last_attempt_at": delivery.last_attempt_at, "last_status_code": delivery.last_status_code,
-        "last_error": delivery.last_error, "delivered_at": delivery.delivered_at, "created_at": delivery.created_at,
+        "last_attempt_at": delivery.last_attempt_at,
+        "last_status_code": delivery.last_status_code,
+        "last_error": delivery.last_error,
+        "delivered_at": delivery.delivered_at,
+        "created_at": delivery.created_at,
     }
 
 
 def _own_subscription(request, subscription_id: int) -> WebhookSubscription:
     subscription = partner_subscription_get(partner=request_partner(request), subscription_id=subscription_id)
     if subscription is None:
-        raise NotFound(_("No webhook subscription with this id."), code="subscription_not_found",
-                       details={"id": subscription_id})
+        raise NotFound(
+            _("No webhook subscription with this id."), code="subscription_not_found", details={"id": subscription_id}
+        )
     return subscription
 
 
-@router.post("/webhooks/subscriptions", response={201: SubscriptionCreatedOut, **AUTH_ERRORS},
-             summary="Subscribe a URL to events (the response carries the signing secret, once)")
+@router.post(
+    "/webhooks/subscriptions",
+    response={201: SubscriptionCreatedOut, **AUTH_ERRORS},
+    summary="Subscribe a URL to events (the response carries the signing secret, once)",
+)
 def subscription_create(request, payload: SubscriptionIn):
 
     def work():
-        subscription = webhook_subscription_create(partner=request_partner(request), url=payload.url,
-                                                   event_types=list(payload.event_types),
-                                                   description=payload.description)
+        subscription = webhook_subscription_create(
+            partner=request_partner(request),
+            url=payload.url,
+            event_types=list(payload.event_types),
+            description=payload.description,
+        )
         return 201, SubscriptionCreatedOut(**_subscription_out(subscription), secret=subscription.secret)
 
     return idempotent_response(request, work)
 
 
-@router.get("/webhooks/subscriptions", response={200: list[SubscriptionOut], **AUTH_ERRORS},
-            summary="The partner's webhook subscriptions (without their secrets)")
+@router.get(
+    "/webhooks/subscriptions",
+    response={200: list[SubscriptionOut], **AUTH_ERRORS},
+    summary="The partner's webhook subscriptions (without their secrets)",
+)
 def subscription_list(request):
     return [_subscription_out(s) for s in partner_subscriptions(partner=request_partner(request))]
 
 
-@router.get("/webhooks/subscriptions/{subscription_id}", response={200: SubscriptionOut, **AUTH_ERRORS},
-            summary="One webhook subscription (without its secret)")
+@router.get(
+    "/webhooks/subscriptions/{subscription_id}",
+    response={200: SubscriptionOut, **AUTH_ERRORS},
+    summary="One webhook subscription (without its secret)",
+)
 def subscription_get(request, subscription_id: int):
     return _subscription_out(_own_subscription(request, subscription_id))
 
 
-@router.delete("/webhooks/subscriptions/{subscription_id}", response={204: None, **AUTH_ERRORS},
-               summary="Stop a subscription (deliveries still waiting stop; the log is kept)")
+@router.delete(
+    "/webhooks/subscriptions/{subscription_id}",
+    response={204: None, **AUTH_ERRORS},
+    summary="Stop a subscription (deliveries still waiting stop; the log is kept)",
+)
 def subscription_delete(request, subscription_id: int):
     subscription = _own_subscription(request, subscription_id)
     webhook_subscription_deactivate(subscription=subscription, actor_label=f"api_key:{request.auth.prefix}")
     return Status(204, None)
 
 
-@router.get("/webhooks/subscriptions/{subscription_id}/deliveries", response={200: list[DeliveryOut], **AUTH_ERRORS},
-            summary="Recent deliveries of a subscription, newest first")
+@router.get(
+    "/webhooks/subscriptions/{subscription_id}/deliveries",
+    response={200: list[DeliveryOut], **AUTH_ERRORS},
+    summary="Recent deliveries of a subscription, newest first",
+)
 def subscription_delivery_list(request, subscription_id: int, params: Query[DeliveryParams]):
     subscription = _own_subscription(request, subscription_id)
     return [_delivery_out(d) for d in subscription_deliveries(subscription=subscription, limit=params.limit)]

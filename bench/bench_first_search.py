@@ -52,25 +52,45 @@ def worker_rss_mb(master: int) -> float:
 
 
 def sample_queries(env: dict, count: int, seed: int) -> list[str]:
-    code = ("from registry.models import Organisation as O; import json; ids = range(1, 2_000_000, 9973); "
-            "print(json.dumps(list(O.objects.filter(pk__in=ids).values_list('name', flat=True))))")
-    done = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, check=True,
-                          capture_output=True, text=True)
+    code = (
+        "from registry.models import Organisation as O; import json; ids = range(1, 2_000_000, 9973); "
+        "print(json.dumps(list(O.objects.filter(pk__in=ids).values_list('name', flat=True))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     names = [n for n in json.loads(done.stdout.strip().splitlines()[-1]) if any(len(w) >= 5 for w in n.split())]
     rng = random.Random(seed)
     queries = []
     for name in rng.sample(names, count):
         words = name.split()
         i = next(i for i, w in enumerate(words) if len(w) >= 5)
-        queries.append(" ".join([*words[:i], typo(rng, words[i]), *words[i + 1:]]))
+        queries.append(" ".join([*words[:i], typo(rng, words[i]), *words[i + 1 :]]))
     return queries
 
 
 def one_round(env: dict, first: str, second: str) -> dict:
     port = free_port()
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "vouch.wsgi", "--preload", "--workers", "1",
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"], cwd=ROOT, env=env)
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "vouch.wsgi",
+            "--preload",
+            "--workers",
+            "1",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     base = f"http://127.0.0.1:{port}/en/organisations/suggest/"
     try:
         deadline = time.monotonic() + 120
@@ -84,9 +104,13 @@ def one_round(env: dict, first: str, second: str) -> dict:
                 time.sleep(0.1)
         first_ms, body = get(base + "?" + urllib.parse.urlencode({"q": first, "country": "US", "limit": 5}))
         second_ms, _ = get(base + "?" + urllib.parse.urlencode({"q": second, "country": "US", "limit": 5}))
-        return {"first_search_ms": round(first_ms, 1), "second_search_ms": round(second_ms, 1),
-                "first_results": len(body["results"]), "worker_rss_mb": worker_rss_mb(server.pid),
-                "queries": [first, second]}
+        return {
+            "first_search_ms": round(first_ms, 1),
+            "second_search_ms": round(second_ms, 1),
+            "first_results": len(body["results"]),
+            "worker_rss_mb": worker_rss_mb(server.pid),
+            "queries": [first, second],
+        }
     finally:
         server.terminate()
         server.wait(30)
@@ -107,12 +131,16 @@ def main() -> None:
         print(json.dumps(rounds[-1]), flush=True)
     firsts = [r["first_search_ms"] for r in rounds]
     result = {
-        "backend": args.backend, "rounds": rounds, "first_search_median_ms": round(statistics.median(firsts), 1),
+        "backend": args.backend,
+        "rounds": rounds,
+        "first_search_median_ms": round(statistics.median(firsts), 1),
         "first_search_max_ms": max(firsts),
         "second_search_median_ms": round(statistics.median(r["second_search_ms"] for r in rounds), 1),
         "worker_rss_mb_median": statistics.median(r["worker_rss_mb"] for r in rounds),
-        "machine": f"{platform.node()} {platform.machine()}", "cpus": os.cpu_count(),
-        "load_average": os.getloadavg(), "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.node()} {platform.machine()}",
+        "cpus": os.cpu_count(),
+        "load_average": os.getloadavg(),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     print(json.dumps({k: v for k, v in result.items() if k != "rounds"}))
     if args.out:

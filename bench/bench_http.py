@@ -31,8 +31,17 @@ from pathlib import Path
 from setup_db import PG_ADMIN_URL, PG_DB, ROOT, bench_env, drop
 
 BENCH = Path(__file__).resolve().parent
-SCENARIOS = ["baseline", "search_api_exact", "search_api_typo", "suggest_exact", "suggest_typo", "status_page",
-             "coupon_validate", "coupon_redeem", "plans_page"]
+SCENARIOS = [
+    "baseline",
+    "search_api_exact",
+    "search_api_typo",
+    "suggest_exact",
+    "suggest_typo",
+    "status_page",
+    "coupon_validate",
+    "coupon_redeem",
+    "plans_page",
+]
 WARM_REDEMPTIONS = 400  # the end of the coupon pool, for the warm-up run
 GUNICORN_HOOKS = """
 import os
@@ -57,9 +66,24 @@ class Server:
         config = scratch / "gunicorn_hooks.py"
         config.write_text(GUNICORN_HOOKS)
         self.process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "vouch.wsgi", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(workers), "--config", str(config), "--log-level", "warning", "--timeout", "60"],
-            cwd=ROOT, env={**env, "BENCH_READY_FILE": str(self.ready)}, start_new_session=True)
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "vouch.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "--config",
+                str(config),
+                "--log-level",
+                "warning",
+                "--timeout",
+                "60",
+            ],
+            cwd=ROOT,
+            env={**env, "BENCH_READY_FILE": str(self.ready)},
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.ready.exists() and len(self.ready.read_text().split()) >= workers:
@@ -126,34 +150,79 @@ def first_searches(env: dict, seed: dict, scratch: Path) -> dict:
     return result
 
 
-def locust(server: Server, scenario: str, seconds: int, users: int, seed_file: Path, baseline: str,
-           scratch: Path, redeem: tuple[int, int]) -> dict:
+def locust(
+    server: Server,
+    scenario: str,
+    seconds: int,
+    users: int,
+    seed_file: Path,
+    baseline: str,
+    scratch: Path,
+    redeem: tuple[int, int],
+) -> dict:
     prefix = scratch / scenario
-    env = {**os.environ, "BENCH_SCENARIO": scenario, "BENCH_SEED": str(seed_file), "BENCH_BASELINE": baseline,
-           "BENCH_REDEEM_FROM": str(redeem[0]), "BENCH_REDEEM_TO": str(redeem[1])}
+    env = {
+        **os.environ,
+        "BENCH_SCENARIO": scenario,
+        "BENCH_SEED": str(seed_file),
+        "BENCH_BASELINE": baseline,
+        "BENCH_REDEEM_FROM": str(redeem[0]),
+        "BENCH_REDEEM_TO": str(redeem[1]),
+    }
     subprocess.run(
-        [str(Path(sys.executable).parent / "locust"), "-f", str(BENCH / "locustfile.py"), "--headless",
-         "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{seconds}s", "--host", server.url,
-         "--csv", str(prefix), "--only-summary", "--stop-timeout", "5", "--exit-code-on-error", "0",
-         "--loglevel", "WARNING"],
-        env=env, check=True, timeout=seconds + 60, capture_output=True)
+        [
+            str(Path(sys.executable).parent / "locust"),
+            "-f",
+            str(BENCH / "locustfile.py"),
+            "--headless",
+            "--users",
+            str(users),
+            "--spawn-rate",
+            str(users),
+            "--run-time",
+            f"{seconds}s",
+            "--host",
+            server.url,
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--stop-timeout",
+            "5",
+            "--exit-code-on-error",
+            "0",
+            "--loglevel",
+            "WARNING",
+        ],
+        env=env,
+        check=True,
+        timeout=seconds + 60,
+        capture_output=True,
+    )
     with open(f"{prefix}_stats.csv", newline="") as handle:
         row = next(r for r in csv.DictReader(handle) if r["Name"] == "Aggregated")
     failures = []
     failures_path = Path(f"{prefix}_failures.csv")
     if failures_path.exists():
         with failures_path.open(newline="") as handle:
-            failures = [{"error": r["Error"][:300], "occurrences": int(r["Occurrences"])}
-                        for r in csv.DictReader(handle)]
+            failures = [
+                {"error": r["Error"][:300], "occurrences": int(r["Occurrences"])} for r in csv.DictReader(handle)
+            ]
+
     def number(text: str) -> float | None:  # "N/A" when no request was answered
         try:
             return float(text)
         except ValueError:
             return None
 
-    return {"requests": int(row["Request Count"]), "errors": int(row["Failure Count"]),
-            "rps": round(number(row["Requests/s"]) or 0.0, 1), "p50_ms": number(row["50%"]),
-            "p95_ms": number(row["95%"]), "p99_ms": number(row["99%"]), "failures": failures}
+    return {
+        "requests": int(row["Request Count"]),
+        "errors": int(row["Failure Count"]),
+        "rps": round(number(row["Requests/s"]) or 0.0, 1),
+        "p50_ms": number(row["50%"]),
+        "p95_ms": number(row["95%"]),
+        "p99_ms": number(row["99%"]),
+        "failures": failures,
+    }
 
 
 def redemptions_check(since: datetime) -> dict:
@@ -164,20 +233,33 @@ def redemptions_check(since: datetime) -> dict:
 
     url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + PG_DB
     with psycopg.connect(url) as conn:
-        redeemed = conn.execute("SELECT count(*) FROM coupons_coupon WHERE state = 'redeemed' AND redeemed_at >= %s",
-                                [since]).fetchone()[0]
-        twice = conn.execute("SELECT count(*) FROM (SELECT object_id FROM core_auditentry WHERE action = "
-                             "'coupon.redeemed' GROUP BY object_id HAVING count(*) > 1) t").fetchone()[0]
-        shared = conn.execute("SELECT count(*) FROM (SELECT redemption_key FROM coupons_coupon WHERE "
-                              "redemption_key <> '' GROUP BY redemption_key HAVING count(*) > 1) t").fetchone()[0]
-    return {"coupons_redeemed_during_run": redeemed, "coupons_redeemed_twice": twice,
-            "order_references_on_two_coupons": shared}
+        redeemed = conn.execute(
+            "SELECT count(*) FROM coupons_coupon WHERE state = 'redeemed' AND redeemed_at >= %s", [since]
+        ).fetchone()[0]
+        twice = conn.execute(
+            "SELECT count(*) FROM (SELECT object_id FROM core_auditentry WHERE action = "
+            "'coupon.redeemed' GROUP BY object_id HAVING count(*) > 1) t"
+        ).fetchone()[0]
+        shared = conn.execute(
+            "SELECT count(*) FROM (SELECT redemption_key FROM coupons_coupon WHERE "
+            "redemption_key <> '' GROUP BY redemption_key HAVING count(*) > 1) t"
+        ).fetchone()[0]
+    return {
+        "coupons_redeemed_during_run": redeemed,
+        "coupons_redeemed_twice": twice,
+        "order_references_on_two_coupons": shared,
+    }
 
 
 def machine() -> dict:
-    model = next((line.split(":", 1)[1].strip() for line in subprocess.run(
-        ["lscpu"], capture_output=True, text=True, check=False).stdout.splitlines()
-        if line.startswith("Model name:")), "")
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout.splitlines()
+            if line.startswith("Model name:")
+        ),
+        "",
+    )
     return {"node": platform.node(), "cpu_model": model, "cpus": os.cpu_count(), "python": platform.python_version()}
 
 
@@ -202,14 +284,23 @@ def main() -> None:
     if args.seed_file:  # a seed made by an earlier run whose coupons were not used (its warm-up slice aside)
         seed_file.write_text(Path(args.seed_file).read_text())
     else:
-        subprocess.run([sys.executable, str(BENCH / "http_seed.py"), str(seed_file), "--coupons", str(args.coupons)],
-                       cwd=BENCH, env=env, check=True)
+        subprocess.run(
+            [sys.executable, str(BENCH / "http_seed.py"), str(seed_file), "--coupons", str(args.coupons)],
+            cwd=BENCH,
+            env=env,
+            check=True,
+        )
     seed = json.loads(seed_file.read_text())
     print("queries per request", json.dumps(seed["queries_per_request"]), flush=True)
-    result = {"machine": machine(), "date": datetime.now(UTC).isoformat(timespec="seconds"),
-              "load_average_at_start": [round(x, 2) for x in os.getloadavg()], "workers": args.workers,
-              "users": args.users, "seconds_per_endpoint": args.seconds,
-              "queries_per_request": seed["queries_per_request"]}
+    result = {
+        "machine": machine(),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "workers": args.workers,
+        "users": args.users,
+        "seconds_per_endpoint": args.seconds,
+        "queries_per_request": seed["queries_per_request"],
+    }
     result["first_search_fresh_worker"] = first_searches(env, seed, scratch)
     print("first search", json.dumps(result["first_search_fresh_worker"]), flush=True)
     server = Server(env, args.workers, scratch)
@@ -228,8 +319,9 @@ def main() -> None:
                 warm_redeemed = warm["requests"] - warm["errors"]
         endpoints = {}
         for scenario in scenarios:
-            endpoints[scenario] = locust(server, scenario, args.seconds, args.users, seed_file, baseline, scratch,
-                                         main_slice)
+            endpoints[scenario] = locust(
+                server, scenario, args.seconds, args.users, seed_file, baseline, scratch, main_slice
+            )
             print(scenario, json.dumps(endpoints[scenario]), flush=True)
         base = endpoints["baseline"]["rps"] or 1
         for stats in endpoints.values():
@@ -242,8 +334,10 @@ def main() -> None:
         # Coupons redeemed during the load (warm-up included) against the successful answers; none redeemed twice.
         result["redemptions"] = redemptions_check(load_started)
         measured = result["endpoints"]["coupon_redeem"]["requests"] - result["endpoints"]["coupon_redeem"]["errors"]
-        result["redemptions"].update(successful_responses=measured + warm_redeemed,
-                                     coupons_left_unredeemed=len(seed["redeem"]) - WARM_REDEMPTIONS - measured)
+        result["redemptions"].update(
+            successful_responses=measured + warm_redeemed,
+            coupons_left_unredeemed=len(seed["redeem"]) - WARM_REDEMPTIONS - measured,
+        )
     result["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     result["total_seconds"] = round(time.monotonic() - started)
     if args.drop:

@@ -62,8 +62,9 @@ def _run(command: list[str], **kwargs) -> tuple[dict, str]:
 
 
 def run_import(env: dict, path: str) -> dict:
-    measured, stdout = _run([sys.executable, "manage.py", "import_registry", "us-irs-bmf", path, "--json"],
-                            cwd=ROOT, env=env)
+    measured, stdout = _run(
+        [sys.executable, "manage.py", "import_registry", "us-irs-bmf", path, "--json"], cwd=ROOT, env=env
+    )
     summary = json.loads(stdout.strip().splitlines()[-1])
     return {**measured, "rows_per_second": round(summary["read"] / measured["wall_seconds"]), "summary": summary}
 
@@ -77,8 +78,10 @@ def floor_sqlite(path: str) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="vouch-floor-"))
     try:
         database = folder / "floor.sqlite3"
-        index = ("CREATE VIRTUAL TABLE floor_fts USING fts5(name, tokenize = 'unicode61 remove_diacritics 2');"
-                 "INSERT INTO floor_fts(rowid, name) SELECT rowid, NAME FROM floor;")
+        index = (
+            "CREATE VIRTUAL TABLE floor_fts USING fts5(name, tokenize = 'unicode61 remove_diacritics 2');"
+            "INSERT INTO floor_fts(rowid, name) SELECT rowid, NAME FROM floor;"
+        )
         shell = shutil.which("sqlite3")
         if shell:
             script = f".mode csv\n.import {path} floor\n{index}\n"
@@ -113,16 +116,22 @@ def floor_postgres(path: str) -> dict:
         conn.execute("DROP TABLE IF EXISTS floor_bmf")
         conn.execute(f"CREATE TABLE floor_bmf ({', '.join(f'"{h}" text' for h in header)})")
         started = time.perf_counter()
-        with (conn.cursor() as cursor, open(path, "rb") as handle,
-              cursor.copy("COPY floor_bmf FROM STDIN (FORMAT csv, HEADER true)") as copy):
+        with (
+            conn.cursor() as cursor,
+            open(path, "rb") as handle,
+            cursor.copy("COPY floor_bmf FROM STDIN (FORMAT csv, HEADER true)") as copy,
+        ):
             while chunk := handle.read(1 << 20):
                 copy.write(chunk)
         loaded = time.perf_counter() - started
         conn.execute("CREATE INDEX floor_bmf_fts ON floor_bmf USING gin (to_tsvector('simple'::regconfig, \"NAME\"))")
         wall = time.perf_counter() - started
         conn.execute("DROP TABLE floor_bmf")
-    return {"wall_seconds": round(wall, 2), "copy_seconds": round(loaded, 2),
-            "how": "COPY into a plain table + GIN full-text index on the name"}
+    return {
+        "wall_seconds": round(wall, 2),
+        "copy_seconds": round(loaded, 2),
+        "how": "COPY into a plain table + GIN full-text index on the name",
+    }
 
 
 def machine() -> dict:
@@ -134,9 +143,15 @@ def machine() -> dict:
     except OSError:
         pass
     load = os.getloadavg()
-    return {"node": platform.node(), "machine": platform.machine(), "cpu_model": model, "cpus": os.cpu_count(),
-            "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
-            "load_average_at_start": [round(x, 2) for x in load]}
+    return {
+        "node": platform.node(),
+        "machine": platform.machine(),
+        "cpu_model": model,
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "load_average_at_start": [round(x, 2) for x in load],
+    }
 
 
 def main() -> None:
@@ -160,11 +175,16 @@ def main() -> None:
         if not args.keep:
             drop(args.backend)
     result = {
-        "backend": args.backend, "file": args.file, "bytes": Path(path).stat().st_size,
-        "floor": floor, "first": first, "reimport": again,
+        "backend": args.backend,
+        "file": args.file,
+        "bytes": Path(path).stat().st_size,
+        "floor": floor,
+        "first": first,
+        "reimport": again,
         "first_over_floor": round(first["wall_seconds"] / floor["wall_seconds"], 2),
         "reimport_ratio": round(again["wall_seconds"] / first["wall_seconds"], 3),
-        "host": host, "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+        "host": host,
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     if args.out:

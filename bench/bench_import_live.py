@@ -71,8 +71,11 @@ class Client:
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
 
     def call(self, path: str, *, data: dict | None = None, headers: dict | None = None) -> tuple[int, str]:
-        request = urllib.request.Request(self.base + path, headers=headers or {},  # noqa: S310 (http://127.0.0.1)
-                                         data=urllib.parse.urlencode(data).encode() if data else None)
+        request = urllib.request.Request(  # noqa: S310 (http://127.0.0.1)
+            self.base + path,
+            headers=headers or {},
+            data=urllib.parse.urlencode(data).encode() if data else None,
+        )
         started = time.perf_counter()
         try:
             with self.opener.open(request, timeout=60) as answer:
@@ -86,17 +89,23 @@ class Client:
 
     def summary(self) -> dict:
         times = [t for _, t in self.samples]
-        return {"requests": len(self.samples), "errors_5xx": sum(1 for s, _ in self.samples if s >= 500),
-                "statuses": sorted({s for s, _ in self.samples}),
-                "p50_ms": round(percentile(times, 0.5) * 1000), "p95_ms": round(percentile(times, 0.95) * 1000),
-                "max_ms": round(max(times, default=0) * 1000)}
+        return {
+            "requests": len(self.samples),
+            "errors_5xx": sum(1 for s, _ in self.samples if s >= 500),
+            "statuses": sorted({s for s, _ in self.samples}),
+            "p50_ms": round(percentile(times, 0.5) * 1000),
+            "p95_ms": round(percentile(times, 0.95) * 1000),
+            "max_ms": round(max(times, default=0) * 1000),
+        }
 
 
 def api_loop(client: Client, key: str, running: threading.Event) -> None:
     n = 0
     while running.is_set():
-        client.call(f"/api/v1/organisations?country=US&q={urllib.parse.quote(QUERIES[n % len(QUERIES)])}",
-                    headers={"Authorization": f"Bearer {key}"})
+        client.call(
+            f"/api/v1/organisations?country=US&q={urllib.parse.quote(QUERIES[n % len(QUERIES)])}",
+            headers={"Authorization": f"Bearer {key}"},
+        )
         n += 1
 
 
@@ -109,8 +118,7 @@ def page_loop(client: Client, running: threading.Event) -> None:
 
 def sign_in_loop(client: Client, running: threading.Event) -> None:
     while running.is_set():
-        client.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()),
-                                                    NoRedirect())
+        client.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()), NoRedirect())
         samples = len(client.samples)
         _status, body = client.call("/en/review/login/")
         del client.samples[samples:]  # only the POST (the write) is measured
@@ -119,9 +127,11 @@ def sign_in_loop(client: Client, running: threading.Event) -> None:
             client.samples.append((598, 0.0))
             time.sleep(0.5)
             continue
-        client.call("/en/review/login/", data={"csrfmiddlewaretoken": token.group(1), "username": "bench",
-                                               "password": "bench-pass-123"},
-                    headers={"Referer": client.base + "/en/review/login/"})
+        client.call(
+            "/en/review/login/",
+            data={"csrfmiddlewaretoken": token.group(1), "username": "bench", "password": "bench-pass-123"},
+            headers={"Referer": client.base + "/en/review/login/"},
+        )
         time.sleep(0.2)
 
 
@@ -159,9 +169,11 @@ def traffic(base: str, key: str, sqlite: bool) -> tuple[dict[str, Client], threa
     clients = {"api": Client(base, "api"), "page": Client(base, "page"), "sign_in": Client(base, "sign_in")}
     running = threading.Event()
     running.set()
-    threads = [threading.Thread(target=api_loop, args=(clients["api"], key, running)),
-               threading.Thread(target=page_loop, args=(clients["page"], running)),
-               threading.Thread(target=sign_in_loop, args=(clients["sign_in"], running))]
+    threads = [
+        threading.Thread(target=api_loop, args=(clients["api"], key, running)),
+        threading.Thread(target=page_loop, args=(clients["page"], running)),
+        threading.Thread(target=sign_in_loop, args=(clients["sign_in"], running)),
+    ]
     if sqlite:
         probe = clients["write_probe"] = Probe(SQLITE_DIR / "vouch.sqlite3")
         threads.append(threading.Thread(target=probe.loop, args=(running,)))
@@ -180,19 +192,37 @@ def main() -> None:
     args = parser.parse_args()
     env = reset(args.backend)
     py = [sys.executable, "manage.py"]
-    key = subprocess.run([*py, "shell", "-c", SETUP], cwd=ROOT, env=env, check=True, capture_output=True,
-                         text=True).stdout.strip().splitlines()[-1]
+    key = (
+        subprocess.run([*py, "shell", "-c", SETUP], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     lines = Path(args.file).read_bytes().split(b"\n")
     warm = Path(args.file).with_suffix(".warm.csv")
-    warm.write_bytes(b"\n".join(lines[:args.warm_rows + 1]) + b"\n")
-    subprocess.run([*py, "import_registry", "us-irs-bmf", str(warm), "--json"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
+    warm.write_bytes(b"\n".join(lines[: args.warm_rows + 1]) + b"\n")
+    subprocess.run(
+        [*py, "import_registry", "us-irs-bmf", str(warm), "--json"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     logs = open(Path(os.environ.get("TMPDIR", "/tmp")) / "bench_import_live.log", "w")  # noqa: SIM115
     services = {
-        "web": subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "vouch.wsgi", "--bind", f"127.0.0.1:{port}",
-                                 "--workers", "2", "--timeout", "120"], cwd=ROOT, env=env, stdout=logs, stderr=logs),
+        "web": subprocess.Popen(
+            [
+                str(ROOT / ".venv/bin/gunicorn"),
+                "vouch.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--timeout",
+                "120",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=logs,
+            stderr=logs,
+        ),
         "worker": subprocess.Popen([*py, "db_worker"], cwd=ROOT, env=env, stdout=logs, stderr=logs),
         "scheduler": subprocess.Popen([*py, "run_scheduler"], cwd=ROOT, env=env, stdout=logs, stderr=logs),
     }
@@ -213,8 +243,13 @@ def main() -> None:
         clients, running, threads = traffic(base, key, args.backend == "sqlite")
         since = datetime.now(UTC).isoformat()
         started = time.perf_counter()
-        done = subprocess.run([*py, "import_registry", "us-irs-bmf", args.file, "--json"], cwd=ROOT, env=env,
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [*py, "import_registry", "us-irs-bmf", args.file, "--json"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         import_seconds = time.perf_counter() - started
         running.clear()
         for thread in threads:
@@ -223,9 +258,18 @@ def main() -> None:
             sys.exit(f"import failed:\n{done.stderr[-3000:]}")
         time.sleep(35)  # a scheduler sweep and the worker catch up on what was queued during the import
         print(json.dumps({name: client.summary() for name, client in clients.items()}), flush=True)
-        tasks = json.loads(subprocess.run([*py, "shell", "-c", TASKS], cwd=ROOT, env={**env, "BENCH_SINCE": since},
-                                          check=True,
-                                          capture_output=True, text=True).stdout.strip().splitlines()[-1])
+        tasks = json.loads(
+            subprocess.run(
+                [*py, "shell", "-c", TASKS],
+                cwd=ROOT,
+                env={**env, "BENCH_SINCE": since},
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
         alive = {name: process.poll() is None for name, process in services.items()}
     finally:
         for process in services.values():
@@ -233,14 +277,19 @@ def main() -> None:
         for process in services.values():
             process.wait(30)
     result = {
-        "backend": args.backend, "file": args.file, "import_seconds": round(import_seconds, 1),
+        "backend": args.backend,
+        "file": args.file,
+        "import_seconds": round(import_seconds, 1),
         "import_summary": json.loads(done.stdout.strip().splitlines()[-1]),
         "commit_rows": env.get("IMPORT_COMMIT_ROWS", "default"),
         "traffic": {name: client.summary() for name, client in clients.items()},
         "baseline_without_import": {name: client.summary() for name, client in baseline.items()},
-        "processes_alive_after": alive, "tasks_during_import": tasks,
-        "machine": f"{platform.node()} {platform.machine()}", "cpus": os.cpu_count(),
-        "load_average": os.getloadavg(), "python": platform.python_version(),
+        "processes_alive_after": alive,
+        "tasks_during_import": tasks,
+        "machine": f"{platform.node()} {platform.machine()}",
+        "cpus": os.cpu_count(),
+        "load_average": os.getloadavg(),
+        "python": platform.python_version(),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     if args.out:

@@ -35,8 +35,12 @@ from setup_db import ROOT, reset, use
 def _quantiles(values: list[float]) -> dict[str, float]:
     ordered = sorted(values)
     cuts = statistics.quantiles(ordered, n=100, method="inclusive")
-    return {"p50_ms": round(cuts[49] * 1000, 1), "p95_ms": round(cuts[94] * 1000, 1),
-            "max_ms": round(ordered[-1] * 1000, 1), "mean_ms": round(statistics.fmean(ordered) * 1000, 1)}
+    return {
+        "p50_ms": round(cuts[49] * 1000, 1),
+        "p95_ms": round(cuts[94] * 1000, 1),
+        "max_ms": round(ordered[-1] * 1000, 1),
+        "mean_ms": round(statistics.fmean(ordered) * 1000, 1),
+    }
 
 
 def main() -> None:
@@ -87,8 +91,13 @@ def main() -> None:
     def draft(program, organisation) -> Application:
         application = application_start(program=program, language="en")
         Application.objects.filter(pk=application.pk).update(
-            declared_budget_minor=250_000_00, organisation=organisation, country="US", applicant_name="Jo Director",
-            email=f"director@charity-{organisation.registry_number}.org", email_verified_at=timezone.now())
+            declared_budget_minor=250_000_00,
+            organisation=organisation,
+            country="US",
+            applicant_name="Jo Director",
+            email=f"director@charity-{organisation.registry_number}.org",
+            email_verified_at=timezone.now(),
+        )
         application.refresh_from_db()
         return application
 
@@ -134,15 +143,20 @@ def main() -> None:
         return round(decided.filter(decided_automatically=True).count() / decided.count(), 3)
 
     result = {
-        "applications": args.applications, "seed": args.seed, "backend": "sqlite",
-        "states_before": outcomes["before"], "states_after": outcomes["after"],
+        "applications": args.applications,
+        "seed": args.seed,
+        "backend": "sqlite",
+        "states_before": outcomes["before"],
+        "states_after": outcomes["after"],
         "decided_without_a_person_before": automatic(before_program),
         "decided_without_a_person_after": automatic(after_program),
         "approved_with_proof": approved_after,
-        "check_now": _quantiles(checks), "submit_to_coupon_email": _quantiles(submits),
+        "check_now": _quantiles(checks),
+        "submit_to_coupon_email": _quantiles(submits),
         "check_to_coupon_email": _quantiles(totals),
         "machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cpus",
-        "python": platform.python_version(), "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     print(json.dumps(result, indent=1))
     if args.out:

@@ -65,8 +65,18 @@ def retry_times() -> dict[str, float]:
 
 
 def shell(env, script, **variables) -> list[str]:
-    return subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT, env={**env, **variables},
-                          check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1:]
+    return (
+        subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", script],
+            cwd=ROOT,
+            env={**env, **variables},
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1:]
+    )
 
 
 def main() -> None:
@@ -82,8 +92,10 @@ def main() -> None:
     controller = Controller(recorder, hostname="127.0.0.1", port=port)
     log = open(Path(os.environ.get("TMPDIR", "/tmp")) / "bench_retry_latency.log", "w")  # noqa: SIM115
     py = [sys.executable, "manage.py"]
-    services = [subprocess.Popen([*py, "db_worker"], cwd=ROOT, env=env, stdout=log, stderr=log),
-                subprocess.Popen([*py, "run_scheduler"], cwd=ROOT, env=env, stdout=log, stderr=log)]
+    services = [
+        subprocess.Popen([*py, "db_worker"], cwd=ROOT, env=env, stdout=log, stderr=log),
+        subprocess.Popen([*py, "run_scheduler"], cwd=ROOT, env=env, stdout=log, stderr=log),
+    ]
     try:
         began = time.time()
         for n in range(args.emails):  # spread over the outage, so retries fall due at scattered moments
@@ -106,11 +118,16 @@ def main() -> None:
         controller.stop(no_assert=True)
     latencies = sorted(round(arrived - max(up, due_at.get(to, up)), 1) for to, arrived in recorder.arrivals.items())
     result = {
-        "emails": args.emails, "outage_seconds": args.outage, "delivered": len(recorder.arrivals),
-        "latency_s": latencies, "max_latency_s": max(latencies, default=None),
+        "emails": args.emails,
+        "outage_seconds": args.outage,
+        "delivered": len(recorder.arrivals),
+        "latency_s": latencies,
+        "max_latency_s": max(latencies, default=None),
         "attempts": sorted(e["attempts"] for e in state.values()),
-        "machine": f"{platform.node()} {platform.machine()}", "cpus": os.cpu_count(),
-        "load_average": os.getloadavg(), "python": platform.python_version(),
+        "machine": f"{platform.node()} {platform.machine()}",
+        "cpus": os.cpu_count(),
+        "load_average": os.getloadavg(),
+        "python": platform.python_version(),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     if args.out:

@@ -43,16 +43,24 @@ os.environ.setdefault("BENCH_PG_DB", "bench_search")
 
 from setup_db import ROOT, drop, reset, use
 
-KINDS = ("exact", "prefix", "typo", "two_typos", "reordered", "missing_suffix", "transliterated",
-         "labelled_number")
+KINDS = ("exact", "prefix", "typo", "two_typos", "reordered", "missing_suffix", "transliterated", "labelled_number")
 SUFFIXES = ("INC", "INCORPORATED", "CORP", "CORPORATION", "LTD", "LIMITED", "LLC", "CO", "COMPANY", "ASSOCIATION")
 # Unicode spellings of ASCII letter groups, as names in French, German, Nordic or Polish registers write them.
 LIGATURES = {"OE": "Œ", "AE": "Æ", "SS": "ß", "O": "Ø", "L": "Ł"}
 ACCENTS = {"E": "ÉÈÊË", "A": "ÀÂÄ", "I": "ÎÏ", "O": "ÔÖ", "U": "ÙÛÜ", "C": "Ç", "N": "Ñ"}
 APOSTROPHES = "\u2019\u2018\u02bc"
 HYPHENS = "\u2010\u2011\u2013\u2014"
-EIN_FORMS = ("EIN {a}-{b}", "ein: {n}", "EIN#{n}", "ein {a} {b}", "Employer Identification Number {a}-{b}",
-             "US-EIN-{n}", "{a} {b3} {b4}", " {a}.{b} ", "EIN: {a} - {b}")
+EIN_FORMS = (
+    "EIN {a}-{b}",
+    "ein: {n}",
+    "EIN#{n}",
+    "ein {a} {b}",
+    "Employer Identification Number {a}-{b}",
+    "US-EIN-{n}",
+    "{a} {b3} {b4}",
+    " {a}.{b} ",
+    "EIN: {a} - {b}",
+)
 
 
 def typo(rng: random.Random, word: str) -> str:
@@ -60,14 +68,14 @@ def typo(rng: random.Random, word: str) -> str:
     kind = rng.choice(["delete", "insert", "substitute", "swap"])
     letters = string.ascii_uppercase if word.isupper() else string.ascii_lowercase
     if kind == "delete":
-        return word[:position] + word[position + 1:]
+        return word[:position] + word[position + 1 :]
     if kind == "insert":
         return word[:position] + rng.choice(letters) + word[position:]
     if kind == "substitute":
-        return word[:position] + rng.choice([c for c in letters if c != word[position]]) + word[position + 1:]
+        return word[:position] + rng.choice([c for c in letters if c != word[position]]) + word[position + 1 :]
     position = min(position, len(word) - 2)
-    swapped = word[:position] + word[position + 1] + word[position] + word[position + 2:]
-    return swapped if swapped != word else word[:position] + word[position + 1:]
+    swapped = word[:position] + word[position + 1] + word[position] + word[position + 2 :]
+    return swapped if swapped != word else word[:position] + word[position + 1 :]
 
 
 def unicode_spelling(rng: random.Random, name: str) -> str:
@@ -125,7 +133,7 @@ def build_queries(rows, count: int, seed: int, normalise) -> dict[str, list[tupl
         long_words = [i for i, w in enumerate(words) if len(w) >= 4 and w.isalpha()]
         if want("typo") and long_words:
             i = rng.choice(long_words)
-            queries["typo"].append((" ".join([*words[:i], typo(rng, words[i]), *words[i + 1:]]), org_id))
+            queries["typo"].append((" ".join([*words[:i], typo(rng, words[i]), *words[i + 1 :]]), org_id))
         if want("two_typos") and len(long_words) >= 2:
             i, j = rng.sample(long_words, 2)
             changed = list(words)
@@ -138,8 +146,9 @@ def build_queries(rows, count: int, seed: int, normalise) -> dict[str, list[tupl
             queries["missing_suffix"].append((" ".join(words[:-1]).lower(), org_id))
         if want("labelled_number") and number.isdigit() and len(number) == 9:
             form = rng.choice(EIN_FORMS)
-            queries["labelled_number"].append((form.format(a=number[:2], b=number[2:], n=number, b3=number[2:5],
-                                                           b4=number[5:]), org_id))
+            queries["labelled_number"].append(
+                (form.format(a=number[:2], b=number[2:], n=number, b3=number[2:5], b4=number[5:]), org_id)
+            )
     return queries
 
 
@@ -156,8 +165,10 @@ def _set_names(cursor, names: list[tuple[str, str]]) -> None:
 
     backend = get_backend()
     for name, org_id in names:
-        cursor.execute("UPDATE registry_organisation SET name = %s, search_name = %s WHERE org_id = %s",
-                       [name, normalise_name(name), org_id])
+        cursor.execute(
+            "UPDATE registry_organisation SET name = %s, search_name = %s WHERE org_id = %s",
+            [name, normalise_name(name), org_id],
+        )
     if names:
         backend.index(cursor, [org_id for _, org_id in names])
     backend.refresh_vocabulary(cursor)
@@ -182,13 +193,16 @@ def store_unicode_names(sample: list[tuple[str, str]], rng: random.Random) -> li
 
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("CREATE TABLE bench_original_name (org_id varchar(48) PRIMARY KEY, name text NOT NULL)")
-        cursor.executemany("INSERT INTO bench_original_name (org_id, name) VALUES (%s, %s)",
-                           [(org_id, name) for name, org_id in sample])
+        cursor.executemany(
+            "INSERT INTO bench_original_name (org_id, name) VALUES (%s, %s)",
+            [(org_id, name) for name, org_id in sample],
+        )
         _set_names(cursor, [(unicode_spelling(rng, name), org_id) for name, org_id in sample])
         # The vocabulary (SQLite, before it moved into tables) reloads when an import run has finished since.
-        cursor.execute("UPDATE registry_importrun SET finished_at = %s WHERE id = (SELECT MAX(id) FROM "
-                       "registry_importrun)", [datetime.now(UTC).isoformat(sep=" ") if connection.vendor ==
-                                               "sqlite" else datetime.now(UTC)])
+        cursor.execute(
+            "UPDATE registry_importrun SET finished_at = %s WHERE id = (SELECT MAX(id) FROM registry_importrun)",
+            [datetime.now(UTC).isoformat(sep=" ") if connection.vendor == "sqlite" else datetime.now(UTC)],
+        )
     return [(name.lower(), org_id) for name, org_id in sample]
 
 
@@ -200,8 +214,13 @@ def percentile(values: list[float], q: float) -> float:
 def import_file(backend: str, path: str) -> float:
     env = reset(backend)
     started = time.perf_counter()
-    subprocess.run([sys.executable, "manage.py", "import_registry", "us-irs-bmf", path, "--json"], cwd=ROOT,
-                   env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "manage.py", "import_registry", "us-irs-bmf", path, "--json"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return round(time.perf_counter() - started, 1)
 
 
@@ -232,7 +251,8 @@ def main() -> None:
     half = len(queries["transliterated"]) // 2
     by_id = {org_id: name for org_id, name, _, _ in rows}
     queries["transliterated"][half:] = store_unicode_names(
-        [(by_id[org_id], org_id) for _, org_id in queries["transliterated"][half:]], random.Random(args.seed + 1))
+        [(by_id[org_id], org_id) for _, org_id in queries["transliterated"][half:]], random.Random(args.seed + 1)
+    )
     for query, _ in queries["exact"][:20]:  # warm caches (the page cache; a per-process vocabulary if any)
         search_organisations(query=query, country="US", limit=5)
 
@@ -240,9 +260,11 @@ def main() -> None:
         wanted = list({org_id for items in queries.values() for _, org_id in items})
         names = {}
         for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            cursor.execute(f"SELECT org_id, name FROM registry_organisation WHERE org_id IN "
-                           f"({', '.join(['%s'] * len(chunk))})", chunk)
+            chunk = wanted[start : start + 500]
+            cursor.execute(
+                f"SELECT org_id, name FROM registry_organisation WHERE org_id IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
             names.update(cursor.fetchall())
     report = {}
     for kind in args.kinds.split(","):
@@ -259,21 +281,31 @@ def main() -> None:
             if org_id not in found:
                 misses.append((query, names.get(org_id, org_id)))
         report[kind] = {
-            "queries": len(items), "p50_ms": round(percentile(latencies, 0.50), 2),
-            "p95_ms": round(percentile(latencies, 0.95), 2), "p99_ms": round(percentile(latencies, 0.99), 2),
+            "queries": len(items),
+            "p50_ms": round(percentile(latencies, 0.50), 2),
+            "p95_ms": round(percentile(latencies, 0.95), 2),
+            "p99_ms": round(percentile(latencies, 0.99), 2),
             "mean_ms": round(statistics.mean(latencies), 2),
             # CPU time of this process: what a search costs regardless of other load on the machine (on SQLite the
             # whole search; on PostgreSQL the Python half, the server's work is not counted).
-            "cpu_p50_ms": round(percentile(cpu, 0.50), 2), "cpu_p95_ms": round(percentile(cpu, 0.95), 2),
-            "recall_at_1": round(at1 / len(items), 4), "recall_at_5": round(at5 / len(items), 4),
+            "cpu_p50_ms": round(percentile(cpu, 0.50), 2),
+            "cpu_p95_ms": round(percentile(cpu, 0.95), 2),
+            "recall_at_1": round(at1 / len(items), 4),
+            "recall_at_5": round(at5 / len(items), 4),
             "misses": misses[:20],
         }
         print(kind, json.dumps(report[kind]), flush=True)
-    result = {"backend": args.backend, "organisations": len(rows), "import_seconds": import_seconds,
-              "load_average": os.getloadavg(),
-              "kinds": report, "examples": {kind: [q for q, _ in items[:5]] for kind, items in queries.items()},
-              "machine": f"{platform.node()} {platform.machine()}", "cpus": os.cpu_count(),
-              "date": datetime.now(UTC).isoformat(timespec="seconds")}
+    result = {
+        "backend": args.backend,
+        "organisations": len(rows),
+        "import_seconds": import_seconds,
+        "load_average": os.getloadavg(),
+        "kinds": report,
+        "examples": {kind: [q for q, _ in items[:5]] for kind, items in queries.items()},
+        "machine": f"{platform.node()} {platform.machine()}",
+        "cpus": os.cpu_count(),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.out).write_text(json.dumps(result, indent=2) + "\n")

@@ -16,10 +16,34 @@ os.environ.setdefault("BENCH_PG_DB", "bench_search")
 from setup_db import SQLITE_DIR, reset, use
 
 COLUMNS = (
-    "id", "org_id", "registry_number", "country", "source_id", "name", "other_names", "search_name", "search_alt",
-    "status", "status_detail", "registered_on", "removed_on", "removal_reason", "categories", "raw_codes",
-    "income_minor", "income_currency", "income_period_start", "income_period_end", "website", "email_domain",
-    "street", "city", "region", "postcode", "content_hash", "updated_at",
+    "id",
+    "org_id",
+    "registry_number",
+    "country",
+    "source_id",
+    "name",
+    "other_names",
+    "search_name",
+    "search_alt",
+    "status",
+    "status_detail",
+    "registered_on",
+    "removed_on",
+    "removal_reason",
+    "categories",
+    "raw_codes",
+    "income_minor",
+    "income_currency",
+    "income_period_start",
+    "income_period_end",
+    "website",
+    "email_domain",
+    "street",
+    "city",
+    "region",
+    "postcode",
+    "content_hash",
+    "updated_at",
 )
 SOURCE_COLUMNS = ("id", "slug", "name", "country", "licence", "licence_url", "download_url", "last_imported_at")
 

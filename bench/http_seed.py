@@ -24,8 +24,13 @@ def _issue(program, organisation, email: str, now):
 
     application = application_start(program=program, language="en", now=now)
     Application.objects.filter(pk=application.pk).update(
-        organisation=organisation, country=organisation.country, applicant_name="Dana Fisher", email=email,
-        email_verified_at=now, declared_budget_minor=100_000)
+        organisation=organisation,
+        country=organisation.country,
+        applicant_name="Dana Fisher",
+        email=email,
+        email_verified_at=now,
+        declared_budget_minor=100_000,
+    )
     application.refresh_from_db()
     _coupon, code = application_coupon_issue(application=application, now=now)
     return application, code
@@ -45,31 +50,38 @@ def seed(coupons: int, queries: int, seed_value: int) -> dict:
     rng = random.Random(seed_value)
     now = timezone.now()
     with connection.cursor() as cursor:  # organisations with a name nobody else has, spread over the register
-        cursor.execute("SELECT o.id, o.name FROM registry_organisation o TABLESAMPLE SYSTEM (2) "
-                       "WHERE o.status = 'active' AND NOT EXISTS "
-                       "(SELECT 1 FROM coupons_coupon c WHERE c.organisation_id = o.id) LIMIT %s",
-                       [coupons * 2 + queries * 4])
+        cursor.execute(
+            "SELECT o.id, o.name FROM registry_organisation o TABLESAMPLE SYSTEM (2) "
+            "WHERE o.status = 'active' AND NOT EXISTS "
+            "(SELECT 1 FROM coupons_coupon c WHERE c.organisation_id = o.id) LIMIT %s",
+            [coupons * 2 + queries * 4],
+        )
         sample = cursor.fetchall()
     rng.shuffle(sample)
     with transaction.atomic():
         catalog_demo_ensure()
         program = program_demo_ensure()
-        admin = get_user_model().objects.filter(username="bench-admin").first() or \
-            get_user_model().objects.create_superuser("bench-admin", "bench@example.org", "bench-admin-password")
-        partner = partner_create(name=f"Bench store {now:%H%M%S}", program=program, actor=admin,
-                                 sees_all_applications=True)
-        _key, raw_key = api_key_create(partner=partner, name="bench", scopes=list(ALL_SCOPES), actor=admin,
-                                       requests_per_minute=100_000)
-    organisations = Organisation.objects.in_bulk([pk for pk, _ in sample[:coupons + 200]])
+        admin = get_user_model().objects.filter(
+            username="bench-admin"
+        ).first() or get_user_model().objects.create_superuser(
+            "bench-admin", "bench@example.org", "bench-admin-password"
+        )
+        partner = partner_create(
+            name=f"Bench store {now:%H%M%S}", program=program, actor=admin, sees_all_applications=True
+        )
+        _key, raw_key = api_key_create(
+            partner=partner, name="bench", scopes=list(ALL_SCOPES), actor=admin, requests_per_minute=100_000
+        )
+    organisations = Organisation.objects.in_bulk([pk for pk, _ in sample[: coupons + 200]])
     issued, tokens = [], []
     started = time.monotonic()
     with transaction.atomic():
-        for pk, _ in sample[:coupons + 200]:
+        for pk, _ in sample[: coupons + 200]:
             application, code = _issue(program, organisations[pk], f"director{pk}@example.org", now)
             issued.append({"code": code, "email": application.email})
             tokens.append(application.token)
     print(f"seeded {len(issued)} coupons in {time.monotonic() - started:.1f} s", file=sys.stderr)
-    names = [name for _, name in sample[coupons + 200:]][:queries]
+    names = [name for _, name in sample[coupons + 200 :]][:queries]
     typos = []
     for name in names:
         words = name.split()
@@ -78,8 +90,14 @@ def seed(coupons: int, queries: int, seed_value: int) -> dict:
             i = rng.choice(long)
             words[i] = typo(rng, words[i])
         typos.append(" ".join(words))
-    return {"api_key": raw_key, "validate": issued[:200], "redeem": issued[200:], "status_tokens": tokens[:200],
-            "exact": names, "typo": typos}
+    return {
+        "api_key": raw_key,
+        "validate": issued[:200],
+        "redeem": issued[200:],
+        "status_tokens": tokens[:200],
+        "exact": names,
+        "typo": typos,
+    }
 
 
 def count_queries(data: dict) -> dict:
@@ -91,8 +109,12 @@ def count_queries(data: dict) -> dict:
     api = Client(headers={"Authorization": f"Bearer {data['api_key']}"})
     page = Client()
     coupon = data["validate"][0]
-    purchase = {"code": coupon["code"], "email": coupon["email"], "product_codes": ["workplace-pro"],
-                "billing_cycle": "annual"}
+    purchase = {
+        "code": coupon["code"],
+        "email": coupon["email"],
+        "product_codes": ["workplace-pro"],
+        "billing_cycle": "annual",
+    }
     requests = {
         "search_api_exact": lambda: api.get("/api/v1/organisations", {"q": data["exact"][0], "country": "US"}),
         "search_api_typo": lambda: api.get("/api/v1/organisations", {"q": data["typo"][0], "country": "US"}),
@@ -111,18 +133,28 @@ def count_queries(data: dict) -> dict:
             started = time.perf_counter()
             response = call()
             elapsed = time.perf_counter() - started
-        counts[name] = {"status": response.status_code, "queries": len(captured.captured_queries),
-                        "writes": sum(1 for q in captured.captured_queries
-                                      if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))),
-                        "ms": round(elapsed * 1000, 2)}
+        counts[name] = {
+            "status": response.status_code,
+            "queries": len(captured.captured_queries),
+            "writes": sum(
+                1
+                for q in captured.captured_queries
+                if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+            ),
+            "ms": round(elapsed * 1000, 2),
+        }
     with CaptureQueriesContext(connection) as captured:
         started = time.perf_counter()
         response = api.post("/api/v1/coupons/redeem", redeem, content_type="application/json")
         elapsed = time.perf_counter() - started
-    counts["coupon_redeem"] = {"status": response.status_code, "queries": len(captured.captured_queries),
-                               "writes": sum(1 for q in captured.captured_queries if q["sql"].lstrip().upper()
-                                             .startswith(("INSERT", "UPDATE", "DELETE"))),
-                               "ms": round(elapsed * 1000, 2)}
+    counts["coupon_redeem"] = {
+        "status": response.status_code,
+        "queries": len(captured.captured_queries),
+        "writes": sum(
+            1 for q in captured.captured_queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        ),
+        "ms": round(elapsed * 1000, 2),
+    }
     return counts
 
 

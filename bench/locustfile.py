@@ -30,8 +30,12 @@ class Visitor(FastHttpUser):
         self.api = {"Authorization": f"Bearer {SEED.get('api_key', '')}"}
 
     def _purchase(self, coupon: dict) -> dict:
-        return {"code": coupon["code"], "email": coupon["email"], "product_codes": ["workplace-pro"],
-                "billing_cycle": "annual"}
+        return {
+            "code": coupon["code"],
+            "email": coupon["email"],
+            "product_codes": ["workplace-pro"],
+            "billing_cycle": "annual",
+        }
 
     @task
     def next_request(self):
@@ -41,27 +45,41 @@ class Visitor(FastHttpUser):
         self.client.get(BASELINE, name="baseline")
 
     def search_api_exact(self):
-        self.client.get("/api/v1/organisations", params={"q": _pick(SEED["exact"]), "country": "US"},
-                        headers=self.api, name="search_api_exact")
+        self.client.get(
+            "/api/v1/organisations",
+            params={"q": _pick(SEED["exact"]), "country": "US"},
+            headers=self.api,
+            name="search_api_exact",
+        )
 
     def search_api_typo(self):
-        self.client.get("/api/v1/organisations", params={"q": _pick(SEED["typo"]), "country": "US"},
-                        headers=self.api, name="search_api_typo")
+        self.client.get(
+            "/api/v1/organisations",
+            params={"q": _pick(SEED["typo"]), "country": "US"},
+            headers=self.api,
+            name="search_api_typo",
+        )
 
     def suggest_exact(self):
-        self.client.get("/en/organisations/suggest/", params={"q": _pick(SEED["exact"]), "country": "US"},
-                        name="suggest_exact")
+        self.client.get(
+            "/en/organisations/suggest/", params={"q": _pick(SEED["exact"]), "country": "US"}, name="suggest_exact"
+        )
 
     def suggest_typo(self):
-        self.client.get("/en/organisations/suggest/", params={"q": _pick(SEED["typo"]), "country": "US"},
-                        name="suggest_typo")
+        self.client.get(
+            "/en/organisations/suggest/", params={"q": _pick(SEED["typo"]), "country": "US"}, name="suggest_typo"
+        )
 
     def status_page(self):
         self.client.get(f"/en/programs/status/{_pick(SEED['status_tokens'])}/", name="status_page")
 
     def coupon_validate(self):
-        self.client.post("/api/v1/coupons/validate", json=self._purchase(_pick(SEED["validate"])), headers=self.api,
-                         name="coupon_validate")
+        self.client.post(
+            "/api/v1/coupons/validate",
+            json=self._purchase(_pick(SEED["validate"])),
+            headers=self.api,
+            name="coupon_validate",
+        )
 
     def coupon_redeem(self):
         number = REDEEM_FROM + next(_next)
@@ -69,8 +87,12 @@ class Visitor(FastHttpUser):
             self.stop()
             return
         coupon = SEED["redeem"][number]
-        self.client.post("/api/v1/coupons/redeem", json={**self._purchase(coupon), "order_reference": f"o-{number}"},
-                         headers=self.api, name="coupon_redeem")
+        self.client.post(
+            "/api/v1/coupons/redeem",
+            json={**self._purchase(coupon), "order_reference": f"o-{number}"},
+            headers=self.api,
+            name="coupon_redeem",
+        )
 
     def plans_page(self):
         self.client.get("/en/store/plans/", name="plans_page")

@@ -1,6 +1,6 @@
 """Markdown tables from bench/results/*.json, for docs/benchmarks.md.
 
-    .venv/bin/python bench/report.py
+.venv/bin/python bench/report.py
 """
 
 import json
@@ -15,28 +15,36 @@ def load(name: str) -> dict | None:
 
 
 def imports() -> None:
-    print("| backend | floor | first import | first / floor | CPU of the import | unchanged re-import | "
-          "re-import / first | peak RSS | measured |")
+    print(
+        "| backend | floor | first import | first / floor | CPU of the import | unchanged re-import | "
+        "re-import / first | peak RSS | measured |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     for backend in ("sqlite", "postgres"):
         r = load(f"import-{backend}.json")
         if not r:
             continue
         if "floor" not in r:  # an older result, before the floor was measured
-            print(f"| {backend} | - | {r['first']['wall_seconds']} s | - | - | {r['reimport']['wall_seconds']} s | "
-                  f"{r['reimport_ratio']} | {r['first']['peak_rss_mb']} MB | {r['date']} |")
+            print(
+                f"| {backend} | - | {r['first']['wall_seconds']} s | - | - | {r['reimport']['wall_seconds']} s | "
+                f"{r['reimport_ratio']} | {r['first']['peak_rss_mb']} MB | {r['date']} |"
+            )
             continue
         first, again = r["first"], r["reimport"]
-        print(f"| {backend} | {r['floor']['wall_seconds']} s | {first['wall_seconds']} s "
-              f"({first['rows_per_second']:,} rows/s) | {r['first_over_floor']} | {first['cpu_seconds']} s | "
-              f"{again['wall_seconds']} s | {r['reimport_ratio']} | "
-              f"{max(first['peak_rss_mb'], again['peak_rss_mb'])} MB | "
-              f"{r['date']} (load {r['host']['load_average_at_start'][0]}) |")
+        print(
+            f"| {backend} | {r['floor']['wall_seconds']} s | {first['wall_seconds']} s "
+            f"({first['rows_per_second']:,} rows/s) | {r['first_over_floor']} | {first['cpu_seconds']} s | "
+            f"{again['wall_seconds']} s | {r['reimport_ratio']} | "
+            f"{max(first['peak_rss_mb'], again['peak_rss_mb'])} MB | "
+            f"{r['date']} (load {r['host']['load_average_at_start'][0]}) |"
+        )
 
 
 def searches() -> None:
-    print("| backend | kind | queries | p50 ms | p95 ms | p99 ms | CPU p95 ms | recall@1 | recall@5 | before: p95 ms "
-          "| before: recall@5 |")
+    print(
+        "| backend | kind | queries | p50 ms | p95 ms | p99 ms | CPU p95 ms | recall@1 | recall@5 | before: p95 ms "
+        "| before: recall@5 |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for backend in ("sqlite", "postgres"):
         r, before = load(f"search-{backend}.json"), load(f"search-{backend}-before.json") or {"kinds": {}}
@@ -44,8 +52,10 @@ def searches() -> None:
             for kind, k in r["kinds"].items():
                 b = before["kinds"].get(kind)
                 was = f"{b['p95_ms']} | {b['recall_at_5']}" if b else "- | -"
-                print(f"| {backend} | {kind} | {k['queries']} | {k['p50_ms']} | {k['p95_ms']} | {k['p99_ms']} | "
-                      f"{k.get('cpu_p95_ms', '-')} | {k['recall_at_1']} | {k['recall_at_5']} | {was} |")
+                print(
+                    f"| {backend} | {kind} | {k['queries']} | {k['p50_ms']} | {k['p95_ms']} | {k['p99_ms']} | "
+                    f"{k.get('cpu_p95_ms', '-')} | {k['recall_at_1']} | {k['recall_at_5']} | {was} |"
+                )
     print()
     print("| backend | code | first search (median, max) ms | second search ms | worker RSS MB | load average |")
     print("|---|---|---|---|---|---|")
@@ -53,17 +63,21 @@ def searches() -> None:
         for suffix, code in (("-before", "before"), ("", "after")):
             r = load(f"first-search-{backend}{suffix}.json")
             if r:
-                print(f"| {backend} | {code} | {r['first_search_median_ms']}, {r['first_search_max_ms']} | "
-                      f"{r['second_search_median_ms']} | {r['worker_rss_mb_median']} | "
-                      f"{', '.join(str(round(x, 1)) for x in r['load_average'])} |")
+                print(
+                    f"| {backend} | {code} | {r['first_search_median_ms']}, {r['first_search_max_ms']} | "
+                    f"{r['second_search_median_ms']} | {r['worker_rss_mb_median']} | "
+                    f"{', '.join(str(round(x, 1)) for x in r['load_average'])} |"
+                )
 
 
 def http(name: str = "http-postgres.json") -> None:
     r = load(name)
     if not r:
         return
-    print(f"{r['workers']} gunicorn workers, {r['users']} locust users, {r['seconds_per_endpoint']} s per endpoint, "
-          f"baseline `{r['baseline']}`, {r['date']}, load average {r['load_average_at_start'][0]}")
+    print(
+        f"{r['workers']} gunicorn workers, {r['users']} locust users, {r['seconds_per_endpoint']} s per endpoint, "
+        f"baseline `{r['baseline']}`, {r['date']}, load average {r['load_average_at_start'][0]}"
+    )
     print()
     print("| endpoint | requests/s | ratio to baseline | p50 ms | p95 ms | p99 ms | errors | SQL queries (writes) |")
     print("|---|---|---|---|---|---|---|---|")
@@ -71,8 +85,10 @@ def http(name: str = "http-postgres.json") -> None:
     for name_, e in r["endpoints"].items():
         q = counts.get(name_)
         queries = f"{q['queries']} ({q['writes']})" if q else "-"
-        print(f"| {name_} | {e['rps']} | {e['ratio_to_baseline']} | {e['p50_ms']} | {e['p95_ms']} | {e['p99_ms']} | "
-              f"{e['errors']} | {queries} |")
+        print(
+            f"| {name_} | {e['rps']} | {e['ratio_to_baseline']} | {e['p50_ms']} | {e['p95_ms']} | {e['p99_ms']} | "
+            f"{e['errors']} | {queries} |"
+        )
     print()
     print("first search by a fresh worker:", json.dumps(r["first_search_fresh_worker"]))
     print("worker RSS after load (MB):", r["worker_rss_mb_after_load"])

@@ -39,12 +39,18 @@ MAX_VERIFY_EMAILS_PER_HOUR = 3
 MAX_RESET_EMAILS_PER_HOUR = 3
 _VERIFY_SALT = "vouch.billing.account_verify_email"
 
+
 def store_email_queue(*, to: str, template: str, context: dict, language: str, dedupe_key: str):
     """notifications.services.email_queue for the store's templates (same outbox, same dedupe rules)."""
     from billing.brand import vendor_email_context
 
-    return notification_services.email_queue(to=to, template=template, context={**vendor_email_context(), **context},
-                                             language=language, dedupe_key=dedupe_key)
+    return notification_services.email_queue(
+        to=to,
+        template=template,
+        context={**vendor_email_context(), **context},
+        language=language,
+        dedupe_key=dedupe_key,
+    )
 
 
 class TooManyRequests(RateLimited):
@@ -68,14 +74,19 @@ def account_verify_token(account: CustomerAccount) -> str:
 
 def _verify_email_queue(account: CustomerAccount, *, language: str) -> None:
     hour_ago = timezone.now() - timedelta(hours=1)
-    if OutboxEmail.objects.filter(to=account.email, template="account_verify_email",
-                                  created_at__gte=hour_ago).count() >= MAX_VERIFY_EMAILS_PER_HOUR:
-        raise TooManyRequests(_("Too many verification emails were sent in the last hour. Please wait before "
-                                "asking again."))
+    if (
+        OutboxEmail.objects.filter(to=account.email, template="account_verify_email", created_at__gte=hour_ago).count()
+        >= MAX_VERIFY_EMAILS_PER_HOUR
+    ):
+        raise TooManyRequests(
+            _("Too many verification emails were sent in the last hour. Please wait before asking again.")
+        )
     with translation.override(language):
         path = reverse("billing:verify_email", kwargs={"token": account_verify_token(account)})
     store_email_queue(
-        to=account.email, template="account_verify_email", language=language,
+        to=account.email,
+        template="account_verify_email",
+        language=language,
         context={"verify_url": _absolute(path), "days_valid": VERIFY_LINK_DAYS},
         dedupe_key=f"account_verify_email:{account.pk}:{secrets.token_hex(8)}",
     )
@@ -92,8 +103,16 @@ class _EmailTaken(Exception):
     pass
 
 
-def account_sign_up(*, email: str, password: str, billing_country: str, billing_region: str = "",
-                    currency: str = Currency.USD, language: str = "en", ip: str = "") -> CustomerAccount | None:
+def account_sign_up(
+    *,
+    email: str,
+    password: str,
+    billing_country: str,
+    billing_region: str = "",
+    currency: str = Currency.USD,
+    language: str = "en",
+    ip: str = "",
+) -> CustomerAccount | None:
     """Create the user and the account, and email a verification link. Errors: email_invalid, password_invalid
     (details["messages"] lists the validators' messages), invalid_input, too_many_requests.
 
@@ -114,21 +133,33 @@ def account_sign_up(*, email: str, password: str, billing_country: str, billing_
     try:
         validate_password(password, user=user_model(username=normalised, email=normalised))
     except ValidationError as error:
-        raise InvalidInput(" ".join(error.messages), code="password_invalid",
-                           details={"messages": list(error.messages)}) from error
+        raise InvalidInput(
+            " ".join(error.messages), code="password_invalid", details={"messages": list(error.messages)}
+        ) from error
     sign_up_emails_allow(email=normalised, ip=ip)
     try:
         with transaction.atomic():
-            if (CustomerAccount.objects.filter(email=normalised).exists()
-                    or user_model.objects.filter(username=normalised).exists()):
+            if (
+                CustomerAccount.objects.filter(email=normalised).exists()
+                or user_model.objects.filter(username=normalised).exists()
+            ):
                 raise _EmailTaken
             user = user_model.objects.create_user(username=normalised, email=normalised, password=password)
-            account = CustomerAccount.objects.create(user=user, email=normalised, billing_country=country,
-                                                     billing_region=region, currency=currency,
-                                                     language=_supported_language(language))
-            audit_record(action="customer_account.created", object_type="customer_account", object_id=account.pk,
-                         actor=user, after={"email": normalised, "billing_country": country,
-                                            "billing_region": region, "currency": currency})
+            account = CustomerAccount.objects.create(
+                user=user,
+                email=normalised,
+                billing_country=country,
+                billing_region=region,
+                currency=currency,
+                language=_supported_language(language),
+            )
+            audit_record(
+                action="customer_account.created",
+                object_type="customer_account",
+                object_id=account.pk,
+                actor=user,
+                after={"email": normalised, "billing_country": country, "billing_region": region, "currency": currency},
+            )
             _verify_email_queue(account, language=language)
     except (_EmailTaken, IntegrityError):  # the email has an account (or a concurrent sign-up with it won the race)
         make_password(password)  # the same work as creating one: the answer takes as long either way
@@ -140,11 +171,13 @@ def account_sign_up(*, email: str, password: str, billing_country: str, billing_
 def sign_up_emails_allow(*, email: str, ip: str) -> None:
     """Raise too_many_requests past the hourly sign-up emails for this address or this client address."""
     message = _("Too many sign-ups were tried in the last hour. Please wait before trying again.")
-    if not rate_limit_take(scope="email_send_ip", key=ip, limit=settings.EMAIL_SENDS_PER_IP_PER_HOUR,
-                           window=timedelta(hours=1)):
+    if not rate_limit_take(
+        scope="email_send_ip", key=ip, limit=settings.EMAIL_SENDS_PER_IP_PER_HOUR, window=timedelta(hours=1)
+    ):
         raise TooManyRequests(message)
-    if not rate_limit_take(scope="sign_up_address", key=email, limit=MAX_VERIFY_EMAILS_PER_HOUR,
-                           window=timedelta(hours=1)):
+    if not rate_limit_take(
+        scope="sign_up_address", key=email, limit=MAX_VERIFY_EMAILS_PER_HOUR, window=timedelta(hours=1)
+    ):
         raise TooManyRequests(message)
 
 
@@ -152,34 +185,47 @@ def _account_exists_queue(*, email: str, language: str) -> None:
     language = _supported_language(language)
     with translation.override(language):
         sign_in, reset = reverse("billing:sign_in"), reverse("billing:password_reset")
-    store_email_queue(to=email, template="account_exists", language=language,
-                      context={"sign_in_url": _absolute(sign_in), "reset_url": _absolute(reset)},
-                      dedupe_key=f"account_exists:{secrets.token_hex(12)}")
-    audit_record(action="customer_account.sign_up_with_existing_email", object_type="customer_account",
-                 object_id=email, actor_label="anonymous")
+    store_email_queue(
+        to=email,
+        template="account_exists",
+        language=language,
+        context={"sign_in_url": _absolute(sign_in), "reset_url": _absolute(reset)},
+        dedupe_key=f"account_exists:{secrets.token_hex(12)}",
+    )
+    audit_record(
+        action="customer_account.sign_up_with_existing_email",
+        object_type="customer_account",
+        object_id=email,
+        actor_label="anonymous",
+    )
 
 
 def account_verify_email_resend(*, account: CustomerAccount, language: str, ip: str = "") -> None:
     if account.is_verified:
         return
-    if not rate_limit_take(scope="email_send_ip", key=ip, limit=settings.EMAIL_SENDS_PER_IP_PER_HOUR,
-                           window=timedelta(hours=1)):
-        raise TooManyRequests(_("Too many emails were requested from your connection in the last hour. Please "
-                                "wait before asking again."))
+    if not rate_limit_take(
+        scope="email_send_ip", key=ip, limit=settings.EMAIL_SENDS_PER_IP_PER_HOUR, window=timedelta(hours=1)
+    ):
+        raise TooManyRequests(
+            _("Too many emails were requested from your connection in the last hour. Please wait before asking again.")
+        )
     with transaction.atomic():
         _verify_email_queue(account, language=language)
 
 
 def account_verify_email(*, token: str) -> CustomerAccount:
     """Mark the account's email verified. Idempotent: a second click on the same link changes nothing."""
-    invalid = InvalidInput(_("This verification link is not valid. Sign in and ask for a new one."),
-                           code="verify_link_invalid")
+    invalid = InvalidInput(
+        _("This verification link is not valid. Sign in and ask for a new one."), code="verify_link_invalid"
+    )
     try:
         payload = signing.TimestampSigner(salt=_VERIFY_SALT).unsign_object(
-            token, max_age=timedelta(days=VERIFY_LINK_DAYS))
+            token, max_age=timedelta(days=VERIFY_LINK_DAYS)
+        )
     except signing.SignatureExpired as error:
-        raise InvalidInput(_("This verification link has expired. Sign in and ask for a new one."),
-                           code="verify_link_expired") from error
+        raise InvalidInput(
+            _("This verification link has expired. Sign in and ask for a new one."), code="verify_link_expired"
+        ) from error
     except (signing.BadSignature, ValueError, TypeError) as error:
         raise invalid from error
     if not isinstance(payload, dict):
@@ -191,8 +237,13 @@ def account_verify_email(*, token: str) -> CustomerAccount:
         if account.email_verified_at is None:
             account.email_verified_at = timezone.now()
             account.save(update_fields=["email_verified_at"])
-            audit_record(action="customer_account.email_verified", object_type="customer_account",
-                         object_id=account.pk, actor=account.user, after={"email": account.email})
+            audit_record(
+                action="customer_account.email_verified",
+                object_type="customer_account",
+                object_id=account.pk,
+                actor=account.user,
+                after={"email": account.email},
+            )
     return account
 
 
@@ -200,29 +251,46 @@ def account_password_reset_queue(*, user, reset_path: str, language: str) -> boo
     """Queue the password-reset email through the outbox; False when the hourly limit for the address is reached
     (the page says the same either way, so nobody learns which emails have accounts)."""
     hour_ago = timezone.now() - timedelta(hours=1)
-    if OutboxEmail.objects.filter(to=user.email, template="account_password_reset",
-                                  created_at__gte=hour_ago).count() >= MAX_RESET_EMAILS_PER_HOUR:
+    if (
+        OutboxEmail.objects.filter(to=user.email, template="account_password_reset", created_at__gte=hour_ago).count()
+        >= MAX_RESET_EMAILS_PER_HOUR
+    ):
         return False
     store_email_queue(
-        to=user.email, template="account_password_reset", language=language,
+        to=user.email,
+        template="account_password_reset",
+        language=language,
         context={"reset_url": _absolute(reset_path)},
         dedupe_key=f"account_password_reset:{user.pk}:{secrets.token_hex(8)}",
     )
     return True
 
 
-def account_invoice_details_update(*, account: CustomerAccount, organisation_name: str, billing_address: str,
-                                   tax_id: str) -> CustomerAccount:
+def account_invoice_details_update(
+    *, account: CustomerAccount, organisation_name: str, billing_address: str, tax_id: str
+) -> CustomerAccount:
     """The buyer's name, address and tax identifier printed on the account's next invoices; audited."""
-    before = {"organisation_name": account.organisation_name, "billing_address": account.billing_address,
-              "tax_id": account.tax_id}
-    after = {"organisation_name": (organisation_name or "").strip()[:200],
-             "billing_address": (billing_address or "").strip()[:500], "tax_id": (tax_id or "").strip()[:40]}
+    before = {
+        "organisation_name": account.organisation_name,
+        "billing_address": account.billing_address,
+        "tax_id": account.tax_id,
+    }
+    after = {
+        "organisation_name": (organisation_name or "").strip()[:200],
+        "billing_address": (billing_address or "").strip()[:500],
+        "tax_id": (tax_id or "").strip()[:40],
+    }
     if after == before:
         return account
     with transaction.atomic():
         CustomerAccount.objects.filter(pk=account.pk).update(**after)
         account.refresh_from_db()
-        audit_record(action="customer_account.invoice_details_changed", object_type="customer_account",
-                     object_id=account.pk, actor=account.user, before=before, after=after)
+        audit_record(
+            action="customer_account.invoice_details_changed",
+            object_type="customer_account",
+            object_id=account.pk,
+            actor=account.user,
+            before=before,
+            after=after,
+        )
     return account

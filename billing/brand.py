@@ -41,5 +41,9 @@ def vendor_email_context() -> dict:
     absolute_logo = brand["logo_url"]
     if absolute_logo.startswith("/"):
         absolute_logo = settings.PUBLIC_BASE_URL + absolute_logo
-    return {"store_vendor": brand["name"], "store_colour": brand["colour"], "store_logo_url": absolute_logo,
-            "store_support": brand["support_contact"]}
+    return {
+        "store_vendor": brand["name"],
+        "store_colour": brand["colour"],
+        "store_logo_url": absolute_logo,
+        "store_support": brand["support_contact"],
+    }

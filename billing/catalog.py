@@ -45,8 +45,13 @@ def _upsert(model, lookup: dict, values: dict, *, object_type: str, actor_label:
     """Create the row or bring it to `values`; audit the difference. Returns created | changed | unchanged."""
     obj, created = model.objects.select_for_update().get_or_create(**lookup, defaults=values)
     if created:
-        audit_record(action=f"{object_type}.created", object_type=object_type, object_id=obj.pk,
-                     actor_label=actor_label, after={**_plain(lookup), **_plain(values)})
+        audit_record(
+            action=f"{object_type}.created",
+            object_type=object_type,
+            object_id=obj.pk,
+            actor_label=actor_label,
+            after={**_plain(lookup), **_plain(values)},
+        )
         return "created"
     changed = {name: value for name, value in values.items() if getattr(obj, name) != value}
     if not changed:
@@ -55,8 +60,14 @@ def _upsert(model, lookup: dict, values: dict, *, object_type: str, actor_label:
     for name, value in changed.items():
         setattr(obj, name, value)
     obj.save(update_fields=list(changed))
-    audit_record(action=f"{object_type}.changed", object_type=object_type, object_id=obj.pk,
-                 actor_label=actor_label, before=before, after=_plain(changed))
+    audit_record(
+        action=f"{object_type}.changed",
+        object_type=object_type,
+        object_id=obj.pk,
+        actor_label=actor_label,
+        before=before,
+        after=_plain(changed),
+    )
     return "changed"
 
 
@@ -64,8 +75,9 @@ def _plain(values: dict) -> dict:
     return {k: str(v) if isinstance(v, Decimal) else getattr(v, "pk", v) for k, v in values.items()}
 
 
-def catalog_ensure(*, products: Iterable[ProductSpec], tax_rates: Iterable[TaxRateSpec],
-                   actor_label: str = "catalog_ensure") -> EnsureSummary:
+def catalog_ensure(
+    *, products: Iterable[ProductSpec], tax_rates: Iterable[TaxRateSpec], actor_label: str = "catalog_ensure"
+) -> EnsureSummary:
     counts = {"created": 0, "changed": 0, "unchanged": 0}
     with transaction.atomic():
         for spec in products:
@@ -75,8 +87,9 @@ def catalog_ensure(*, products: Iterable[ProductSpec], tax_rates: Iterable[TaxRa
             for cycle, amounts in (("monthly", spec.monthly), ("annual", spec.annual)):
                 for currency, amount in amounts.items():
                     lookup = {"product": product, "currency": currency, "billing_cycle": cycle}
-                    outcome = _upsert(Price, lookup, {"unit_amount_minor": amount}, object_type="price",
-                                      actor_label=actor_label)
+                    outcome = _upsert(
+                        Price, lookup, {"unit_amount_minor": amount}, object_type="price", actor_label=actor_label
+                    )
                     counts[outcome] += 1
         for rate in tax_rates:
             lookup = {"country": rate.country, "region": rate.region}
@@ -87,12 +100,17 @@ def catalog_ensure(*, products: Iterable[ProductSpec], tax_rates: Iterable[TaxRa
 
 def price_find(*, product_code: str, currency: str, billing_cycle: str) -> Price:
     """The price of an active product, or NotFound (code `price_not_found`)."""
-    price = (Price.objects.select_related("product")
-             .filter(product__code=product_code, product__is_active=True, currency=currency,
-                     billing_cycle=billing_cycle).first())
+    price = (
+        Price.objects.select_related("product")
+        .filter(product__code=product_code, product__is_active=True, currency=currency, billing_cycle=billing_cycle)
+        .first()
+    )
     if price is None:
-        raise NotFound(f"No {billing_cycle} {currency} price for {product_code}.", code="price_not_found",
-                       details={"product": product_code, "currency": currency, "billing_cycle": billing_cycle})
+        raise NotFound(
+            f"No {billing_cycle} {currency} price for {product_code}.",
+            code="price_not_found",
+            details={"product": product_code, "currency": currency, "billing_cycle": billing_cycle},
+        )
     return price
 
 

@@ -23,12 +23,18 @@ from coupons.redemption import coupon_validate
 
 # Refusals the customer fixes in the form: the page says how instead of sending them to support.
 USER_FIXES = {
-    "billing_cycle_not_eligible": _("The nonprofit coupon applies to annual billing only: choose annual billing to "
-                                    "use it, or remove the coupon to pay monthly at full price."),
-    "product_not_eligible": _("The nonprofit coupon covers Workplace plans and their add-ons, not the products "
-                              "chosen: add a covered product, or remove the coupon."),
-    "email_not_verified": _("Confirm your account email (use the link we sent you) before using a coupon: the "
-                            "coupon is bound to that email."),
+    "billing_cycle_not_eligible": _(
+        "The nonprofit coupon applies to annual billing only: choose annual billing to "
+        "use it, or remove the coupon to pay monthly at full price."
+    ),
+    "product_not_eligible": _(
+        "The nonprofit coupon covers Workplace plans and their add-ons, not the products "
+        "chosen: add a covered product, or remove the coupon."
+    ),
+    "email_not_verified": _(
+        "Confirm your account email (use the link we sent you) before using a coupon: the "
+        "coupon is bound to that email."
+    ),
 }
 
 
@@ -70,8 +76,15 @@ def coupon_error_text(error: ApplicationError) -> str:
 
 
 def checkout_quote(
-    *, account: CustomerAccount, plan_code: str, quantity: int, add_ons: dict[str, int], billing_cycle: str,
-    coupon_code: str | None = None, client_key: str | None = None, now: datetime | None = None,
+    *,
+    account: CustomerAccount,
+    plan_code: str,
+    quantity: int,
+    add_ons: dict[str, int],
+    billing_cycle: str,
+    coupon_code: str | None = None,
+    client_key: str | None = None,
+    now: datetime | None = None,
 ) -> CheckoutSummary:
     """Price a purchase as `subscription_buy` would. Raises InvalidInput (`plan_not_found`, `add_on_not_found`) and
     NotFound `price_not_found` like the purchase; a coupon refusal is returned in `coupon_error`, not raised."""
@@ -79,43 +92,76 @@ def checkout_quote(
     plan_code = (plan_code or "").strip().lower()
     plan = Product.objects.filter(code=plan_code, kind=ProductKind.BASE_PLAN, is_active=True).first()
     if plan is None:
-        raise InvalidInput(_("Choose Workplace Pro or Workplace Business."), code="plan_not_found",
-                           details={"plan": plan_code})
-    extras = {p.code: p for p in Product.objects.filter(code__in=add_ons, is_active=True)
-              .exclude(kind=ProductKind.BASE_PLAN)}
+        raise InvalidInput(
+            _("Choose Workplace Pro or Workplace Business."), code="plan_not_found", details={"plan": plan_code}
+        )
+    extras = {
+        p.code: p for p in Product.objects.filter(code__in=add_ons, is_active=True).exclude(kind=ProductKind.BASE_PLAN)
+    }
     if unknown := sorted(set(add_ons) - set(extras)):
         raise InvalidInput(_("Some add-ons are not on sale."), code="add_on_not_found", details={"add_ons": unknown})
     products = [(plan, quantity), *((extras[code], count) for code, count in sorted(add_ons.items()))]
-    lines = [QuoteLine(product_code=product.code, billing_cycle=billing_cycle, currency=account.currency,
-                       unit_minor=price_find(product_code=product.code, currency=account.currency,
-                                             billing_cycle=billing_cycle).unit_amount_minor, quantity=count)
-             for product, count in products]
+    lines = [
+        QuoteLine(
+            product_code=product.code,
+            billing_cycle=billing_cycle,
+            currency=account.currency,
+            unit_minor=price_find(
+                product_code=product.code, currency=account.currency, billing_cycle=billing_cycle
+            ).unit_amount_minor,
+            quantity=count,
+        )
+        for product, count in products
+    ]
 
     percent, eligible, coupon_error = None, (), None
     if coupon_code:
         try:
             if not account.is_verified:
-                raise ApplicationError(_("Confirm your account email before using a coupon."),
-                                       code="email_not_verified")
-            found = coupon_validate(code=coupon_code, email=account.email, product_codes=[p.code for p, _n in products],
-                                    billing_cycle=billing_cycle, now=now, client_key=client_key)
+                raise ApplicationError(
+                    _("Confirm your account email before using a coupon."), code="email_not_verified"
+                )
+            found = coupon_validate(
+                code=coupon_code,
+                email=account.email,
+                product_codes=[p.code for p, _n in products],
+                billing_cycle=billing_cycle,
+                now=now,
+                client_key=client_key,
+            )
         except ApplicationError as error:
             coupon_error = error
         else:
             percent, eligible = found.discount_percent, found.eligible_products
 
     rate = tax_rate_find(country=account.billing_country or "", region=account.billing_region or "")
-    exempt = account_tax_exempt(account=account, country=account.billing_country or "",
-                                region=account.billing_region or "", on=now)
+    exempt = account_tax_exempt(
+        account=account, country=account.billing_country or "", region=account.billing_region or "", on=now
+    )
     priced = quote(lines, percent, eligible, rate.percent if rate else None, exempt)
     summary_lines = tuple(
-        SummaryLine(product=product, quantity=count, unit_minor=line.line.unit_minor, gross_minor=line.gross_minor,
-                    discount_minor=line.discount_minor, tax_minor=line.tax_minor,
-                    discount_message=str(line.discount_message), tax_message=str(line.tax_message))
-        for (product, count), line in zip(products, priced.lines, strict=True))
-    return CheckoutSummary(currency=account.currency, billing_cycle=billing_cycle, lines=summary_lines, quote=priced,
-                           discount_percent=percent, coupon_error=coupon_error,
-                           tax_label=rate.label if rate else "", tax_exempt=exempt)
+        SummaryLine(
+            product=product,
+            quantity=count,
+            unit_minor=line.line.unit_minor,
+            gross_minor=line.gross_minor,
+            discount_minor=line.discount_minor,
+            tax_minor=line.tax_minor,
+            discount_message=str(line.discount_message),
+            tax_message=str(line.tax_message),
+        )
+        for (product, count), line in zip(products, priced.lines, strict=True)
+    )
+    return CheckoutSummary(
+        currency=account.currency,
+        billing_cycle=billing_cycle,
+        lines=summary_lines,
+        quote=priced,
+        discount_percent=percent,
+        coupon_error=coupon_error,
+        tax_label=rate.label if rate else "",
+        tax_exempt=exempt,
+    )
 
 
 def subscription_quote(*, subscription, now: datetime | None = None) -> CheckoutSummary:
@@ -126,26 +172,48 @@ def subscription_quote(*, subscription, now: datetime | None = None) -> Checkout
     now = now or timezone.now()
     account = subscription.account
     products = subscription_products(subscription)
-    lines = [QuoteLine(product_code=product.code, billing_cycle=subscription.billing_cycle,
-                       currency=subscription.currency,
-                       unit_minor=price_find(product_code=product.code, currency=subscription.currency,
-                                             billing_cycle=subscription.billing_cycle).unit_amount_minor,
-                       quantity=count)
-             for product, count in products]
+    lines = [
+        QuoteLine(
+            product_code=product.code,
+            billing_cycle=subscription.billing_cycle,
+            currency=subscription.currency,
+            unit_minor=price_find(
+                product_code=product.code, currency=subscription.currency, billing_cycle=subscription.billing_cycle
+            ).unit_amount_minor,
+            quantity=count,
+        )
+        for product, count in products
+    ]
     percent, eligible = None, ()
     if subscription.is_discounted:
         state = coupon_discount_state(subscription.coupon)
         if state.percent is not None:
             percent, eligible = Decimal(subscription.discount_percent), state.eligible
     rate = tax_rate_find(country=account.billing_country or "", region=account.billing_region or "")
-    exempt = account_tax_exempt(account=account, country=account.billing_country or "",
-                                region=account.billing_region or "", on=now)
+    exempt = account_tax_exempt(
+        account=account, country=account.billing_country or "", region=account.billing_region or "", on=now
+    )
     priced = quote(lines, percent, eligible, rate.percent if rate else None, exempt)
     summary_lines = tuple(
-        SummaryLine(product=product, quantity=count, unit_minor=line.line.unit_minor, gross_minor=line.gross_minor,
-                    discount_minor=line.discount_minor, tax_minor=line.tax_minor,
-                    discount_message=str(line.discount_message), tax_message=str(line.tax_message))
-        for (product, count), line in zip(products, priced.lines, strict=True))
-    return CheckoutSummary(currency=subscription.currency, billing_cycle=subscription.billing_cycle,
-                           lines=summary_lines, quote=priced, discount_percent=percent, coupon_error=None,
-                           tax_label=rate.label if rate else "", tax_exempt=exempt)
+        SummaryLine(
+            product=product,
+            quantity=count,
+            unit_minor=line.line.unit_minor,
+            gross_minor=line.gross_minor,
+            discount_minor=line.discount_minor,
+            tax_minor=line.tax_minor,
+            discount_message=str(line.discount_message),
+            tax_message=str(line.tax_message),
+        )
+        for (product, count), line in zip(products, priced.lines, strict=True)
+    )
+    return CheckoutSummary(
+        currency=subscription.currency,
+        billing_cycle=subscription.billing_cycle,
+        lines=summary_lines,
+        quote=priced,
+        discount_percent=percent,
+        coupon_error=None,
+        tax_label=rate.label if rate else "",
+        tax_exempt=exempt,
+    )

@@ -16,8 +16,12 @@ ANNUAL_MONTHS = 10
 # code, name, kind, monthly price per licence in minor units per currency
 _MONTHLY = (
     ("workplace-pro", "Workplace Pro", ProductKind.BASE_PLAN, {"USD": 1499, "EUR": 1399, "GBP": 1199, "AUD": 2299}),
-    ("workplace-business", "Workplace Business", ProductKind.BASE_PLAN,
-     {"USD": 2199, "EUR": 1999, "GBP": 1799, "AUD": 3299}),
+    (
+        "workplace-business",
+        "Workplace Business",
+        ProductKind.BASE_PLAN,
+        {"USD": 2199, "EUR": 1999, "GBP": 1799, "AUD": 3299},
+    ),
     ("large-meetings", "Large Meetings", ProductKind.ADD_ON, {"USD": 5000, "EUR": 4600, "GBP": 3900, "AUD": 7600}),
     ("webinars", "Webinars", ProductKind.ADD_ON, {"USD": 7900, "EUR": 7300, "GBP": 6200, "AUD": 11900}),
     ("cloud-storage", "Cloud Storage", ProductKind.ADD_ON, {"USD": 1000, "EUR": 900, "GBP": 800, "AUD": 1500}),
@@ -25,8 +29,13 @@ _MONTHLY = (
 )
 
 DEMO_PRODUCTS = tuple(
-    ProductSpec(code=code, name=name, kind=kind.value, monthly=dict(monthly),
-                annual={currency: amount * ANNUAL_MONTHS for currency, amount in monthly.items()})
+    ProductSpec(
+        code=code,
+        name=name,
+        kind=kind.value,
+        monthly=dict(monthly),
+        annual={currency: amount * ANNUAL_MONTHS for currency, amount in monthly.items()},
+    )
     for code, name, kind, monthly in _MONTHLY
 )
 

@@ -12,8 +12,15 @@ from core.errors import ApplicationError
 
 # The countries the store bills in (the catalog's tax table and the registries Vouch knows), by name.
 BILLING_COUNTRIES = {
-    "AU": _("Australia"), "CA": _("Canada"), "DE": _("Germany"), "ES": _("Spain"), "FR": _("France"),
-    "GB": _("United Kingdom"), "IE": _("Ireland"), "IT": _("Italy"), "NL": _("Netherlands"),
+    "AU": _("Australia"),
+    "CA": _("Canada"),
+    "DE": _("Germany"),
+    "ES": _("Spain"),
+    "FR": _("France"),
+    "GB": _("United Kingdom"),
+    "IE": _("Ireland"),
+    "IT": _("Italy"),
+    "NL": _("Netherlands"),
     "US": _("United States"),
 }
 
@@ -23,16 +30,27 @@ def billing_country_choices() -> list[tuple[str, str]]:
 
 
 class SignUpForm(forms.Form):
-    email = forms.CharField(label=_("Email"), max_length=254,
-                            help_text=_("Use your organisation's email if you will apply for the nonprofit discount: "
-                                        "the coupon is bound to it."),
-                            widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    password = forms.CharField(label=_("Password"), strip=False,
-                               help_text=_("At least 8 characters, not a common password."),
-                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    email = forms.CharField(
+        label=_("Email"),
+        max_length=254,
+        help_text=_(
+            "Use your organisation's email if you will apply for the nonprofit discount: the coupon is bound to it."
+        ),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        help_text=_("At least 8 characters, not a common password."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
     billing_country = forms.ChoiceField(label=_("Billing country"))
-    billing_region = forms.CharField(label=_("Billing region"), required=False, max_length=3,
-                                     help_text=_("For the United States: the state code, for example NY."))
+    billing_region = forms.CharField(
+        label=_("Billing region"),
+        required=False,
+        max_length=3,
+        help_text=_("For the United States: the state code, for example NY."),
+    )
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices, initial=Currency.USD)
 
     def __init__(self, *args, **kwargs):
@@ -40,9 +58,14 @@ class SignUpForm(forms.Form):
         self.fields["billing_country"].choices = [("", _("Choose a country")), *billing_country_choices()]
 
     # Which field a service error belongs next to.
-    ERROR_FIELDS = {"email_invalid": "email", "email_taken": "email", "password_invalid": "password",
-                    "country_invalid": "billing_country", "region_invalid": "billing_region",
-                    "currency_invalid": "currency"}
+    ERROR_FIELDS = {
+        "email_invalid": "email",
+        "email_taken": "email",
+        "password_invalid": "password",
+        "country_invalid": "billing_country",
+        "region_invalid": "billing_region",
+        "currency_invalid": "currency",
+    }
 
     def add_service_error(self, error: ApplicationError) -> None:
         field = self.ERROR_FIELDS.get(error.code)
@@ -89,15 +112,16 @@ class StorePasswordResetForm(PasswordResetForm):
         except ApplicationError:
             return email.strip().lower()
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
-                  html_email_template_name=None):
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):
         path = reverse("billing:password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
-        account_password_reset_queue(user=context["user"], reset_path=path,
-                                     language=translation.get_language() or "en")
+        account_password_reset_queue(user=context["user"], reset_path=path, language=translation.get_language() or "en")
 
 
 class InvoiceDetailsForm(forms.Form):
     organisation_name = forms.CharField(label=_("Organisation name"), max_length=200, required=False)
-    billing_address = forms.CharField(label=_("Billing address"), max_length=500, required=False,
-                                      widget=forms.Textarea(attrs={"rows": 3}))
+    billing_address = forms.CharField(
+        label=_("Billing address"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     tax_id = forms.CharField(label=_("Tax identifier (VAT, EIN, ABN…)"), max_length=40, required=False)

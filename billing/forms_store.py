@@ -10,9 +10,17 @@ from billing.models import BillingCycle, Product, ProductKind
 from core.errors import ApplicationError
 from core.number_input import LocalizedIntegerField
 
-COUPON_ERROR_CODES = {"coupon_not_found", "coupon_already_redeemed", "coupon_expired", "coupon_revoked",
-                      "coupon_email_mismatch", "product_not_eligible", "billing_cycle_not_eligible",
-                      "too_many_attempts", "email_not_verified"}
+COUPON_ERROR_CODES = {
+    "coupon_not_found",
+    "coupon_already_redeemed",
+    "coupon_expired",
+    "coupon_revoked",
+    "coupon_email_mismatch",
+    "product_not_eligible",
+    "billing_cycle_not_eligible",
+    "too_many_attempts",
+    "email_not_verified",
+}
 
 
 def idempotency_key_new() -> str:
@@ -32,8 +40,10 @@ def service_error_text(error: ApplicationError) -> str:
     if has_code:
         return str(_("%(message)s (reference: %(reference)s)") % {"message": message, "reference": reference})
     if not has_reference:
-        return str(_("%(message)s (error code: %(code)s, reference: %(reference)s)") % {
-            "message": message, "code": error.code, "reference": reference})
+        return str(
+            _("%(message)s (error code: %(code)s, reference: %(reference)s)")
+            % {"message": message, "code": error.code, "reference": reference}
+        )
     return str(_("%(message)s (error code: %(code)s)") % {"message": message, "code": error.code})
 
 
@@ -45,22 +55,34 @@ class ServiceErrorMixin:
 
 
 def _plan_choices():
-    return [(p.code, p.name) for p in Product.objects.filter(kind=ProductKind.BASE_PLAN, is_active=True)
-            .order_by("name")]
+    return [
+        (p.code, p.name) for p in Product.objects.filter(kind=ProductKind.BASE_PLAN, is_active=True).order_by("name")
+    ]
 
 
 class CheckoutForm(ServiceErrorMixin, forms.Form):
     plan = forms.ChoiceField(label=_("Plan"))
     quantity = LocalizedIntegerField(label=_("Licences"), min_value=1, max_value=100000, initial=1)
-    billing_cycle = forms.ChoiceField(label=_("Billing cycle"), choices=BillingCycle.choices,
-                                      initial=BillingCycle.ANNUAL,
-                                      help_text=_("The nonprofit discount applies to annual billing only."))
-    coupon = forms.CharField(label=_("Coupon code"), required=False, max_length=64,
-                             help_text=_("The nonprofit coupon you received by email, if any."))
+    billing_cycle = forms.ChoiceField(
+        label=_("Billing cycle"),
+        choices=BillingCycle.choices,
+        initial=BillingCycle.ANNUAL,
+        help_text=_("The nonprofit discount applies to annual billing only."),
+    )
+    coupon = forms.CharField(
+        label=_("Coupon code"),
+        required=False,
+        max_length=64,
+        help_text=_("The nonprofit coupon you received by email, if any."),
+    )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    ERROR_FIELDS = {**{code: "coupon" for code in COUPON_ERROR_CODES}, "plan_not_found": "plan",
-                    "invalid_quantity": "quantity", "invalid_billing_cycle": "billing_cycle"}
+    ERROR_FIELDS = {
+        **{code: "coupon" for code in COUPON_ERROR_CODES},
+        "plan_not_found": "plan",
+        "invalid_quantity": "quantity",
+        "invalid_billing_cycle": "billing_cycle",
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,8 +91,12 @@ class CheckoutForm(ServiceErrorMixin, forms.Form):
         for product in Product.objects.filter(is_active=True).exclude(kind=ProductKind.BASE_PLAN).order_by("name"):
             name = f"add_on_{product.code}"
             self.fields[name] = LocalizedIntegerField(
-                label=_("%(product)s (licences)") % {"product": product.name}, required=False, min_value=0,
-                max_value=100000, initial=0)
+                label=_("%(product)s (licences)") % {"product": product.name},
+                required=False,
+                min_value=0,
+                max_value=100000,
+                initial=0,
+            )
             self.add_on_fields.append((name, product.code))
 
     def add_ons(self) -> dict[str, int]:
@@ -100,9 +126,17 @@ class ChangePlanForm(ServiceErrorMixin, forms.Form):
 
 
 class AttachCouponForm(ServiceErrorMixin, forms.Form):
-    coupon = forms.CharField(label=_("Coupon code"), max_length=64,
-                             help_text=_("The nonprofit coupon you received by email. The discount starts at your "
-                                         "next renewal; the current term is not changed or refunded."))
+    coupon = forms.CharField(
+        label=_("Coupon code"),
+        max_length=64,
+        help_text=_(
+            "The nonprofit coupon you received by email. The discount starts at your "
+            "next renewal; the current term is not changed or refunded."
+        ),
+    )
 
-    ERROR_FIELDS = {**{code: "coupon" for code in COUPON_ERROR_CODES}, "coupon_already_applied": "coupon",
-                    "coupon_not_redeemed": "coupon"}
+    ERROR_FIELDS = {
+        **{code: "coupon" for code in COUPON_ERROR_CODES},
+        "coupon_already_applied": "coupon",
+        "coupon_not_redeemed": "coupon",
+    }

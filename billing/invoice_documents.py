@@ -30,9 +30,11 @@ LINE_KIND_LABELS = dict(InvoiceLineKind.choices)
 DISCOUNT_ENDED_NOTES = {
     "discount_ended_coupon_revoked": gettext_lazy("No discount this term: the nonprofit coupon was revoked."),
     "discount_ended_organisation_inactive": gettext_lazy(
-        "No discount this term: the organisation is no longer active in its registry."),
+        "No discount this term: the organisation is no longer active in its registry."
+    ),
     "discount_ended_coupon_flagged": gettext_lazy(
-        "No discount this term: the organisation no longer meets the program's eligibility rules."),
+        "No discount this term: the organisation no longer meets the program's eligibility rules."
+    ),
 }
 
 
@@ -46,35 +48,61 @@ def invoice_buyer(invoice: Invoice) -> dict:
     if account.billing_address:
         address = [line.strip() for line in account.billing_address.splitlines() if line.strip()]
     elif organisation is not None:
-        address = [part for part in (organisation.street, " ".join(
-            p for p in (organisation.city, organisation.region, organisation.postcode) if p)) if part]
+        address = [
+            part
+            for part in (
+                organisation.street,
+                " ".join(p for p in (organisation.city, organisation.region, organisation.postcode) if p),
+            )
+            if part
+        ]
     else:
         address = []
-    place = f"{account.billing_country}-{account.billing_region}" if account.billing_region else \
-        account.billing_country
+    place = f"{account.billing_country}-{account.billing_region}" if account.billing_region else account.billing_country
     if invoice.tax_exempt:
         tax_status = _("Tax exempt: approved exemption for %(place)s") % {"place": place}
     else:
         tax_status = _("Taxable in %(place)s") % {"place": place}
-    return {"name": name, "email": account.email, "address": address, "country": account.billing_country,
-            "region": account.billing_region, "tax_id": account.tax_id, "tax_status": tax_status,
-            "org_id": organisation.org_id if organisation else ""}
+    return {
+        "name": name,
+        "email": account.email,
+        "address": address,
+        "country": account.billing_country,
+        "region": account.billing_region,
+        "tax_id": account.tax_id,
+        "tax_status": tax_status,
+        "org_id": organisation.org_id if organisation else "",
+    }
 
 
 def invoice_document(invoice: Invoice) -> dict:
     """Everything the invoice templates show, money already formatted in the active language."""
-    lines = [{"line": line, "kind": LINE_KIND_LABELS.get(line.kind, line.kind),
-              "unit": (format_minor_localized(line.unit_amount_minor, invoice.currency)
-                       if line.unit_amount_minor else ""),
-              "amount": format_minor_localized(line.amount_minor, invoice.currency),
-              "note": DISCOUNT_ENDED_NOTES.get(line.explanation, "")}
-             for line in invoice.lines.select_related("product").order_by("position")]
-    totals = {name: format_minor_localized(getattr(invoice, f"{name}_minor"), invoice.currency)
-              for name in ("subtotal", "discount", "tax", "total")}
+    lines = [
+        {
+            "line": line,
+            "kind": LINE_KIND_LABELS.get(line.kind, line.kind),
+            "unit": (
+                format_minor_localized(line.unit_amount_minor, invoice.currency) if line.unit_amount_minor else ""
+            ),
+            "amount": format_minor_localized(line.amount_minor, invoice.currency),
+            "note": DISCOUNT_ENDED_NOTES.get(line.explanation, ""),
+        }
+        for line in invoice.lines.select_related("product").order_by("position")
+    ]
+    totals = {
+        name: format_minor_localized(getattr(invoice, f"{name}_minor"), invoice.currency)
+        for name in ("subtotal", "discount", "tax", "total")
+    }
     credited = getattr(invoice, "credits_tax_of", None)
-    return {"invoice": invoice, "lines": lines, "totals": totals, "seller": vendor_brand(),
-            "buyer": invoice_buyer(invoice), "credit_of": credited.invoice if credited else None,
-            "transfer": BankTransfer().instructions(invoice) if invoice.status == InvoiceStatus.OPEN else None}
+    return {
+        "invoice": invoice,
+        "lines": lines,
+        "totals": totals,
+        "seller": vendor_brand(),
+        "buyer": invoice_buyer(invoice),
+        "credit_of": credited.invoice if credited else None,
+        "transfer": BankTransfer().instructions(invoice) if invoice.status == InvoiceStatus.OPEN else None,
+    }
 
 
 def _stylesheet() -> str:
@@ -91,8 +119,7 @@ def _static_only_fetcher():
 
     class StaticOnly(URLFetcher):
         def fetch(self, url, headers=None):
-            if url.startswith("file://") and Path(url.removeprefix("file://")).resolve().is_relative_to(
-                    _static_root()):
+            if url.startswith("file://") and Path(url.removeprefix("file://")).resolve().is_relative_to(_static_root()):
                 return super().fetch(url, headers)
             raise ValueError(f"invoice PDFs load no outside resources: {url}")
 

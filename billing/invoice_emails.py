@@ -21,9 +21,17 @@ def invoice_email_queue(*, invoice: Invoice) -> None:
         pdf_path = reverse("billing:store_invoice_pdf", kwargs={"number": invoice.number})
         total = format_minor_localized(invoice.total_minor, invoice.currency)
     store_email_queue(
-        to=account.email, template="invoice_issued", language=language,
-        context={"number": invoice.number, "total": total, "issued_at": invoice.issued_at,
-                 "period_start": invoice.period_start, "period_end": invoice.period_end,
-                 "invoice_url": f"{settings.PUBLIC_BASE_URL}{path}",
-                 "pdf_url": f"{settings.PUBLIC_BASE_URL}{pdf_path}"},
-        dedupe_key=f"invoice_issued:{invoice.number}")
+        to=account.email,
+        template="invoice_issued",
+        language=language,
+        context={
+            "number": invoice.number,
+            "total": total,
+            "issued_at": invoice.issued_at,
+            "period_start": invoice.period_start,
+            "period_end": invoice.period_end,
+            "invoice_url": f"{settings.PUBLIC_BASE_URL}{path}",
+            "pdf_url": f"{settings.PUBLIC_BASE_URL}{pdf_path}",
+        },
+        dedupe_key=f"invoice_issued:{invoice.number}",
+    )

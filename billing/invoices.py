@@ -60,51 +60,105 @@ def invoice_number_next(*, year: int) -> str:
 
 
 def invoice_issue(
-    *, account: CustomerAccount, subscription: Subscription | None, items: list[InvoiceItem],
-    discount_percent: Decimal | None, eligible_product_codes, period_start: date, period_end: date,
-    now: datetime | None = None, tax_exempt: bool = False, actor=None, reason: str = "",
+    *,
+    account: CustomerAccount,
+    subscription: Subscription | None,
+    items: list[InvoiceItem],
+    discount_percent: Decimal | None,
+    eligible_product_codes,
+    period_start: date,
+    period_end: date,
+    now: datetime | None = None,
+    tax_exempt: bool = False,
+    actor=None,
+    reason: str = "",
 ) -> Invoice:
     """Price the items (billing.pricing.quote), number the invoice and write it with its lines; audited."""
     now = now or timezone.now()
     rate = tax_rate_find(country=account.billing_country or "", region=account.billing_region or "")
     # Sales-tax exemption (billing.tax_exemptions): an approved exemption for the billing jurisdiction makes the
     # invoice tax-free.
-    tax_exempt = tax_exempt or account_tax_exempt(account=account, country=account.billing_country or "",
-                                                  region=account.billing_region or "", on=now)
+    tax_exempt = tax_exempt or account_tax_exempt(
+        account=account, country=account.billing_country or "", region=account.billing_region or "", on=now
+    )
     tax_percent = rate.percent if rate else None
     priced = quote([item.line for item in items], discount_percent, eligible_product_codes, tax_percent, tax_exempt)
     with transaction.atomic():
         invoice = Invoice.objects.create(
-            account=account, subscription=subscription, number=invoice_number_next(year=now.year),
-            currency=priced.currency, issued_at=now, period_start=period_start, period_end=period_end,
-            subtotal_minor=priced.gross_minor, discount_minor=priced.discount_minor, tax_minor=priced.tax_minor,
-            total_minor=priced.total_minor, tax_exempt=tax_exempt)
+            account=account,
+            subscription=subscription,
+            number=invoice_number_next(year=now.year),
+            currency=priced.currency,
+            issued_at=now,
+            period_start=period_start,
+            period_end=period_end,
+            subtotal_minor=priced.gross_minor,
+            discount_minor=priced.discount_minor,
+            tax_minor=priced.tax_minor,
+            total_minor=priced.total_minor,
+            tax_exempt=tax_exempt,
+        )
         lines = []
         for item, quoted in zip(items, priced.lines, strict=True):
-            common = {"invoice": invoice, "product": item.product, "period_start": item.period_start,
-                      "period_end": item.period_end}
+            common = {
+                "invoice": invoice,
+                "product": item.product,
+                "period_start": item.period_start,
+                "period_end": item.period_end,
+            }
             kind = InvoiceLineKind.PRORATION if item.line.proration else InvoiceLineKind.CHARGE
-            lines.append(InvoiceLine(
-                kind=kind, description=item.description, quantity=item.line.quantity,
-                unit_amount_minor=item.line.unit_minor, amount_minor=quoted.gross_minor,
-                explanation=item.explanation or quoted.discount_reason, **common))
+            lines.append(
+                InvoiceLine(
+                    kind=kind,
+                    description=item.description,
+                    quantity=item.line.quantity,
+                    unit_amount_minor=item.line.unit_minor,
+                    amount_minor=quoted.gross_minor,
+                    explanation=item.explanation or quoted.discount_reason,
+                    **common,
+                )
+            )
             if quoted.discount_reason == DISCOUNTED and quoted.discount_minor:
-                lines.append(InvoiceLine(
-                    kind=InvoiceLineKind.DISCOUNT, description=str(quoted.discount_message),
-                    amount_minor=-quoted.discount_minor, explanation=DISCOUNTED, **common))
+                lines.append(
+                    InvoiceLine(
+                        kind=InvoiceLineKind.DISCOUNT,
+                        description=str(quoted.discount_message),
+                        amount_minor=-quoted.discount_minor,
+                        explanation=DISCOUNTED,
+                        **common,
+                    )
+                )
             if quoted.tax_minor:
                 label = rate.label if rate else str(_("Tax"))
-                lines.append(InvoiceLine(
-                    kind=InvoiceLineKind.TAX, description=f"{label} {rate.percent.normalize():f}% ({item.description})",
-                    amount_minor=quoted.tax_minor, explanation=quoted.tax_reason, **common))
+                lines.append(
+                    InvoiceLine(
+                        kind=InvoiceLineKind.TAX,
+                        description=f"{label} {rate.percent.normalize():f}% ({item.description})",
+                        amount_minor=quoted.tax_minor,
+                        explanation=quoted.tax_reason,
+                        **common,
+                    )
+                )
         for position, line in enumerate(lines, start=1):
             line.position = position
         InvoiceLine.objects.bulk_create(lines)
-        audit_record(action="invoice.issued", object_type="invoice", object_id=invoice.pk, actor=actor,
-                     after={"number": invoice.number, "account": account.pk,
-                            "subscription": subscription.pk if subscription else None, "currency": invoice.currency,
-                            "subtotal_minor": invoice.subtotal_minor, "discount_minor": invoice.discount_minor,
-                            "tax_minor": invoice.tax_minor, "total_minor": invoice.total_minor, "reason": reason})
+        audit_record(
+            action="invoice.issued",
+            object_type="invoice",
+            object_id=invoice.pk,
+            actor=actor,
+            after={
+                "number": invoice.number,
+                "account": account.pk,
+                "subscription": subscription.pk if subscription else None,
+                "currency": invoice.currency,
+                "subtotal_minor": invoice.subtotal_minor,
+                "discount_minor": invoice.discount_minor,
+                "tax_minor": invoice.tax_minor,
+                "total_minor": invoice.total_minor,
+                "reason": reason,
+            },
+        )
         from billing.invoice_emails import invoice_email_queue  # imports billing.accounts, which imports the outbox
 
         invoice_email_queue(invoice=invoice)
@@ -116,8 +170,9 @@ def _may(actor, permission: str, message) -> None:
         raise PermissionDenied(message, code="permission_required", details={"permission": permission})
 
 
-def invoice_mark_paid(*, invoice: Invoice, actor, now: datetime | None = None, reference: str = "",
-                      paid_on: date | None = None) -> Invoice:
+def invoice_mark_paid(
+    *, invoice: Invoice, actor, now: datetime | None = None, reference: str = "", paid_on: date | None = None
+) -> Invoice:
     """Record that the invoice was paid (e.g. the bank transfer arrived, with the bank's `reference`, on `paid_on`).
     Open → paid, once: a conditional UPDATE, so two agents clicking together record one payment. Needs the
     permission billing.mark_invoice_paid (the billing agent's role). Raises Conflict `invoice_not_open` otherwise."""
@@ -131,15 +186,29 @@ def invoice_mark_paid(*, invoice: Invoice, actor, now: datetime | None = None, r
     reference = (reference or "").strip()[:100]
     with transaction.atomic():
         changed = Invoice.objects.filter(pk=invoice.pk, status=InvoiceStatus.OPEN).update(
-            status=InvoiceStatus.PAID, paid_at=paid_at, paid_by=actor, payment_reference=reference)
+            status=InvoiceStatus.PAID, paid_at=paid_at, paid_by=actor, payment_reference=reference
+        )
         invoice.refresh_from_db()
         if not changed:
-            raise Conflict(_("This invoice is not open."), code="invoice_not_open",
-                           details={"number": invoice.number, "status": invoice.status})
-        audit_record(action="invoice.paid", object_type="invoice", object_id=invoice.pk, actor=actor,
-                     before={"status": InvoiceStatus.OPEN},
-                     after={"status": invoice.status, "number": invoice.number, "paid_at": paid_at.isoformat(),
-                            "payment_reference": reference, "total_minor": invoice.total_minor})
+            raise Conflict(
+                _("This invoice is not open."),
+                code="invoice_not_open",
+                details={"number": invoice.number, "status": invoice.status},
+            )
+        audit_record(
+            action="invoice.paid",
+            object_type="invoice",
+            object_id=invoice.pk,
+            actor=actor,
+            before={"status": InvoiceStatus.OPEN},
+            after={
+                "status": invoice.status,
+                "number": invoice.number,
+                "paid_at": paid_at.isoformat(),
+                "payment_reference": reference,
+                "total_minor": invoice.total_minor,
+            },
+        )
     return invoice
 
 
@@ -157,26 +226,62 @@ def invoice_void(*, invoice: Invoice, actor, reason: str, now: datetime | None =
     now = now or timezone.now()
     with transaction.atomic():
         changed = Invoice.objects.filter(pk=invoice.pk, status=InvoiceStatus.OPEN).update(
-            status=InvoiceStatus.VOID, void_reason=reason, voided_at=now, voided_by=actor)
+            status=InvoiceStatus.VOID, void_reason=reason, voided_at=now, voided_by=actor
+        )
         invoice.refresh_from_db()
         if not changed:
-            raise Conflict(_("This invoice is not open."), code="invoice_not_open",
-                           details={"number": invoice.number, "status": invoice.status})
+            raise Conflict(
+                _("This invoice is not open."),
+                code="invoice_not_open",
+                details={"number": invoice.number, "status": invoice.status},
+            )
         credit = Invoice.objects.create(
-            account=invoice.account, subscription=invoice.subscription, number=invoice_number_next(year=now.year),
-            currency=invoice.currency, issued_at=now, period_start=invoice.period_start,
-            period_end=invoice.period_end, subtotal_minor=-invoice.subtotal_minor,
-            discount_minor=-invoice.discount_minor, tax_minor=-invoice.tax_minor, total_minor=-invoice.total_minor,
-            status=InvoiceStatus.VOID, tax_exempt=invoice.tax_exempt, credit_note_for=invoice,
-            void_reason=reason, voided_at=now, voided_by=actor)
+            account=invoice.account,
+            subscription=invoice.subscription,
+            number=invoice_number_next(year=now.year),
+            currency=invoice.currency,
+            issued_at=now,
+            period_start=invoice.period_start,
+            period_end=invoice.period_end,
+            subtotal_minor=-invoice.subtotal_minor,
+            discount_minor=-invoice.discount_minor,
+            tax_minor=-invoice.tax_minor,
+            total_minor=-invoice.total_minor,
+            status=InvoiceStatus.VOID,
+            tax_exempt=invoice.tax_exempt,
+            credit_note_for=invoice,
+            void_reason=reason,
+            voided_at=now,
+            voided_by=actor,
+        )
         InvoiceLine.objects.bulk_create(
-            InvoiceLine(invoice=credit, position=line.position, kind=line.kind, product=line.product,
-                        description=line.description, quantity=line.quantity, unit_amount_minor=line.unit_amount_minor,
-                        amount_minor=-line.amount_minor, period_start=line.period_start, period_end=line.period_end,
-                        explanation="credit_note")
-            for line in invoice.lines.order_by("position"))
-        audit_record(action="invoice.voided", object_type="invoice", object_id=invoice.pk, actor=actor,
-                     before={"status": InvoiceStatus.OPEN},
-                     after={"status": InvoiceStatus.VOID, "number": invoice.number, "reason": reason,
-                            "credit_note": credit.number, "total_minor": invoice.total_minor})
+            InvoiceLine(
+                invoice=credit,
+                position=line.position,
+                kind=line.kind,
+                product=line.product,
+                description=line.description,
+                quantity=line.quantity,
+                unit_amount_minor=line.unit_amount_minor,
+                amount_minor=-line.amount_minor,
+                period_start=line.period_start,
+                period_end=line.period_end,
+                explanation="credit_note",
+            )
+            for line in invoice.lines.order_by("position")
+        )
+        audit_record(
+            action="invoice.voided",
+            object_type="invoice",
+            object_id=invoice.pk,
+            actor=actor,
+            before={"status": InvoiceStatus.OPEN},
+            after={
+                "status": InvoiceStatus.VOID,
+                "number": invoice.number,
+                "reason": reason,
+                "credit_note": credit.number,
+                "total_minor": invoice.total_minor,
+            },
+        )
     return credit

@@ -29,8 +29,14 @@ from programs.demo import DEMO_SLUG
 
 DEFAULT_DAYS_BEFORE = 30
 COLUMNS = {"account email": "email", "percent": "percent", "partner": "partner"}
-_ALIASES = {"email": "account email", "account e-mail": "account email", "e-mail": "account email",
-            "discount percent": "percent", "percentage": "percent", "partner name": "partner"}
+_ALIASES = {
+    "email": "account email",
+    "account e-mail": "account email",
+    "e-mail": "account email",
+    "discount percent": "percent",
+    "percentage": "percent",
+    "partner name": "partner",
+}
 
 
 @dataclass(frozen=True)
@@ -76,8 +82,13 @@ def _percent(raw: str) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
-def legacy_discounts_import(*, lines: Iterable[str], source: str = "csv", now: datetime | None = None,
-                            actor_label: str = "import_legacy_discounts") -> ImportSummary:
+def legacy_discounts_import(
+    *,
+    lines: Iterable[str],
+    source: str = "csv",
+    now: datetime | None = None,
+    actor_label: str = "import_legacy_discounts",
+) -> ImportSummary:
     """Create or update one LegacyDiscount per valid row; report the others with their line numbers. Valid rows
     are written in one transaction. Running the same file again changes nothing."""
     now = now or timezone.now()
@@ -93,8 +104,11 @@ def legacy_discounts_import(*, lines: Iterable[str], source: str = "csv", now: d
             positions[COLUMNS[key]] = index
     missing = [name for name, attr in COLUMNS.items() if attr not in positions]
     if missing:
-        raise InvalidInput(f"the CSV header lacks the column(s) {', '.join(missing)} (found: {header})",
-                           code="csv_columns_missing", details={"missing": missing})
+        raise InvalidInput(
+            f"the CSV header lacks the column(s) {', '.join(missing)} (found: {header})",
+            code="csv_columns_missing",
+            details={"missing": missing},
+        )
 
     summary = ImportSummary()
     valid: dict[str, tuple[Decimal, str]] = {}
@@ -115,8 +129,9 @@ def legacy_discounts_import(*, lines: Iterable[str], source: str = "csv", now: d
             summary.rejected.append(RejectedRow(line, error.code, str(error.message)))
             continue
         if email in valid:
-            summary.rejected.append(RejectedRow(line, "duplicate",
-                                                f"{email} already appears on line {first_line[email]}"))
+            summary.rejected.append(
+                RejectedRow(line, "duplicate", f"{email} already appears on line {first_line[email]}")
+            )
             continue
         valid[email] = (percent, cells["partner"])
         first_line[email] = line
@@ -135,10 +150,18 @@ def legacy_discounts_import(*, lines: Iterable[str], source: str = "csv", now: d
                 discount.save(update_fields=["percent", "partner", "imported_at"])
                 summary.updated += 1
         if summary.created or summary.updated:
-            audit_record(action="legacy_discount.imported", object_type="legacy_discount_import",
-                         object_id=source[:64], actor_label=actor_label,
-                         after={"created": summary.created, "updated": summary.updated,
-                                "unchanged": summary.unchanged, "rejected": len(summary.rejected)})
+            audit_record(
+                action="legacy_discount.imported",
+                object_type="legacy_discount_import",
+                object_id=source[:64],
+                actor_label=actor_label,
+                after={
+                    "created": summary.created,
+                    "updated": summary.updated,
+                    "unchanged": summary.unchanged,
+                    "rejected": len(summary.rejected),
+                },
+            )
     return summary
 
 
@@ -149,8 +172,12 @@ def legacy_discounts_import_file(path: str, **kwargs) -> ImportSummary:
 
 def subscription_period_end(email: str) -> date | None:
     """The end of the current term of the account's active subscription (None without one)."""
-    return (Subscription.objects.filter(account__email=email, status="active")
-            .order_by("current_period_end").values_list("current_period_end", flat=True).first())
+    return (
+        Subscription.objects.filter(account__email=email, status="active")
+        .order_by("current_period_end")
+        .values_list("current_period_end", flat=True)
+        .first()
+    )
 
 
 def _program_url(language: str) -> str:
@@ -162,9 +189,13 @@ def _program_url(language: str) -> str:
     return f"{settings.PUBLIC_BASE_URL}{path}"
 
 
-def legacy_discount_notices_send(*, now: datetime, days_before: int = DEFAULT_DAYS_BEFORE,
-                                 period_end_for: Callable[[str], date | None] = subscription_period_end,
-                                 language: str = "") -> NoticeSummary:
+def legacy_discount_notices_send(
+    *,
+    now: datetime,
+    days_before: int = DEFAULT_DAYS_BEFORE,
+    period_end_for: Callable[[str], date | None] = subscription_period_end,
+    language: str = "",
+) -> NoticeSummary:
     """Queue the "your discount ends" email for every legacy discount whose term ends within `days_before` days
     (from today up to today + days_before, inclusive), once per term."""
     language = language or settings.LANGUAGE_CODE
@@ -188,19 +219,30 @@ def legacy_discount_notices_send(*, now: datetime, days_before: int = DEFAULT_DA
                 summary.already_sent += 1
                 continue
             # In the language the customer signed up in, when the store knows it.
-            written_in = (CustomerAccount.objects.filter(email=locked.email).values_list("language", flat=True)
-                          .first()) or language
+            written_in = (
+                CustomerAccount.objects.filter(email=locked.email).values_list("language", flat=True).first()
+            ) or language
             store_email_queue(
-                to=locked.email, template="legacy_discount_ending", language=written_in,
-                context={"period_end": period_end, "percent": locked.percent, "partner": locked.partner,
-                         "program_url": _program_url(written_in)},
+                to=locked.email,
+                template="legacy_discount_ending",
+                language=written_in,
+                context={
+                    "period_end": period_end,
+                    "percent": locked.percent,
+                    "partner": locked.partner,
+                    "program_url": _program_url(written_in),
+                },
                 dedupe_key=f"legacy_discount_ending:{locked.email}:{period_end.isoformat()}",
             )
             locked.notice_sent_for_period_end = period_end
             locked.save(update_fields=["notice_sent_for_period_end"])
-            audit_record(action="legacy_discount.notice_queued", object_type="legacy_discount",
-                         object_id=locked.pk, actor_label="send_legacy_discount_notices",
-                         after={"email": locked.email, "period_end": period_end.isoformat()})
+            audit_record(
+                action="legacy_discount.notice_queued",
+                object_type="legacy_discount",
+                object_id=locked.pk,
+                actor_label="send_legacy_discount_notices",
+                after={"email": locked.email, "period_end": period_end.isoformat()},
+            )
         summary.queued += 1
     return summary
 

@@ -60,8 +60,9 @@ class Price(models.Model):
         verbose_name = _("price")
         verbose_name_plural = _("prices")
         constraints = [
-            models.UniqueConstraint(fields=["product", "currency", "billing_cycle"],
-                                    name="billing_one_price_per_product_currency_cycle"),
+            models.UniqueConstraint(
+                fields=["product", "currency", "billing_cycle"], name="billing_one_price_per_product_currency_cycle"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -73,9 +74,12 @@ class TaxRate(models.Model):
     (see billing.catalog.tax_rate_find)."""
 
     country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2 code, e.g. US."))
-    region = models.CharField(_("region"), max_length=3, blank=True,
-                              help_text=_("ISO 3166-2 subdivision code without the country, e.g. NY; empty for the "
-                                          "whole country."))
+    region = models.CharField(
+        _("region"),
+        max_length=3,
+        blank=True,
+        help_text=_("ISO 3166-2 subdivision code without the country, e.g. NY; empty for the whole country."),
+    )
     percent = models.DecimalField(_("percent"), max_digits=6, decimal_places=3)
     label = models.CharField(_("label"), max_length=60, help_text=_("Shown on invoices, e.g. 'VAT' or 'NY sales tax'."))
 
@@ -85,8 +89,9 @@ class TaxRate(models.Model):
         verbose_name_plural = _("tax rates")
         constraints = [
             models.UniqueConstraint(fields=["country", "region"], name="billing_one_tax_rate_per_country_region"),
-            models.CheckConstraint(condition=Q(percent__gte=0) & Q(percent__lte=100),
-                                   name="billing_tax_rate_percent_between_0_and_100"),
+            models.CheckConstraint(
+                condition=Q(percent__gte=0) & Q(percent__lte=100), name="billing_tax_rate_percent_between_0_and_100"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -144,15 +149,17 @@ class Subscription(models.Model):
     quantity = models.PositiveIntegerField(_("licences"))
     billing_cycle = models.CharField(_("billing cycle"), max_length=10, choices=BillingCycle.choices)
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
-    status = models.CharField(_("status"), max_length=10, choices=SubscriptionStatus.choices,
-                              default=SubscriptionStatus.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SubscriptionStatus.choices, default=SubscriptionStatus.ACTIVE
+    )
     billing_anchor = models.DateField(_("first day of the first period"))
     current_period_start = models.DateField(_("current period start"))
     current_period_end = models.DateField(_("current period end (exclusive)"))
     auto_renew = models.BooleanField(_("renews automatically"), default=True)
     cancel_at_period_end = models.BooleanField(_("ends at the end of the period"), default=False)
-    coupon = models.ForeignKey("coupons.Coupon", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="subscriptions")
+    coupon = models.ForeignKey(
+        "coupons.Coupon", null=True, blank=True, on_delete=models.PROTECT, related_name="subscriptions"
+    )
     discount_percent = models.DecimalField(_("discount percent"), max_digits=5, decimal_places=2, default=0)
     pending_plan = models.ForeignKey(Product, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     pending_quantity = models.PositiveIntegerField(null=True, blank=True)
@@ -165,10 +172,14 @@ class Subscription(models.Model):
         verbose_name_plural = _("subscriptions")
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="billing_subscription_at_least_one_licence"),
-            models.CheckConstraint(condition=Q(current_period_end__gt=models.F("current_period_start")),
-                                   name="billing_subscription_period_ends_after_start"),
-            models.CheckConstraint(condition=Q(discount_percent__gte=0) & Q(discount_percent__lte=100),
-                                   name="billing_subscription_discount_between_0_and_100"),
+            models.CheckConstraint(
+                condition=Q(current_period_end__gt=models.F("current_period_start")),
+                name="billing_subscription_period_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(discount_percent__gte=0) & Q(discount_percent__lte=100),
+                name="billing_subscription_discount_between_0_and_100",
+            ),
         ]
         indexes = [models.Index(fields=["status", "current_period_end"], name="billing_sub_due")]
 
@@ -220,8 +231,9 @@ class Invoice(models.Model):
     Issued once, never edited afterwards except to record its payment."""
 
     account = models.ForeignKey(CustomerAccount, on_delete=models.PROTECT, related_name="invoices")
-    subscription = models.ForeignKey(Subscription, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="invoices")
+    subscription = models.ForeignKey(
+        Subscription, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices"
+    )
     number = models.CharField(_("number"), max_length=20, unique=True)
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
     issued_at = models.DateTimeField(_("issued at"))
@@ -233,30 +245,38 @@ class Invoice(models.Model):
     total_minor = models.BigIntegerField(_("total"))  # subtotal - discount + tax
     status = models.CharField(_("status"), max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.OPEN)
     paid_at = models.DateTimeField(null=True, blank=True)
-    paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+")
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)  # e.g. the bank's
     tax_exempt = models.BooleanField(default=False)
     # Voided by the billing back-office (billing.invoices.invoice_void): why, when, by whom; its credit note points
     # back here through credit_note_for.
     void_reason = models.TextField(_("reason for voiding"), blank=True)
     voided_at = models.DateTimeField(null=True, blank=True)
-    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
-    credit_note_for = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
-                                           related_name="credit_note")
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    credit_note_for = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_note"
+    )
 
     class Meta:
         ordering = ["-issued_at", "-number"]
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
-        permissions = [("mark_invoice_paid", "Can record an invoice's payment"),
-                       ("void_invoice", "Can void an invoice with a credit note"),
-                       ("export_billing", "Can export billing lists as CSV")]
+        permissions = [
+            ("mark_invoice_paid", "Can record an invoice's payment"),
+            ("void_invoice", "Can void an invoice with a credit note"),
+            ("export_billing", "Can export billing lists as CSV"),
+        ]
         constraints = [
-            models.CheckConstraint(condition=Q(total_minor=models.F("subtotal_minor") - models.F("discount_minor")
-                                               + models.F("tax_minor")),
-                                   name="billing_invoice_total_adds_up"),
+            models.CheckConstraint(
+                condition=Q(
+                    total_minor=models.F("subtotal_minor") - models.F("discount_minor") + models.F("tax_minor")
+                ),
+                name="billing_invoice_total_adds_up",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -332,8 +352,10 @@ class LegacyDiscount(models.Model):
         verbose_name = _("legacy partner discount")
         verbose_name_plural = _("legacy partner discounts")
         constraints = [
-            models.CheckConstraint(condition=Q(percent__gte=0) & Q(percent__lte=100),
-                                   name="billing_legacy_discount_percent_between_0_and_100"),
+            models.CheckConstraint(
+                condition=Q(percent__gte=0) & Q(percent__lte=100),
+                name="billing_legacy_discount_percent_between_0_and_100",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -350,8 +372,10 @@ class TaxCertificateType(models.TextChoices):
     STATE_EXEMPTION_CERTIFICATE = "state_exemption_certificate", _("State exemption certificate")
     RESALE_CERTIFICATE = "resale_certificate", _("Resale certificate")
     DIRECT_PAY_PERMIT = "direct_pay_permit", _("Direct-pay permit")
-    NONPROFIT_DETERMINATION_LETTER = "nonprofit_determination_letter", _(
-        "Nonprofit determination letter (e.g. IRS 501(c)(3))")
+    NONPROFIT_DETERMINATION_LETTER = (
+        "nonprofit_determination_letter",
+        _("Nonprofit determination letter (e.g. IRS 501(c)(3))"),
+    )
     OTHER = "other", _("Other exemption document")
 
 
@@ -378,11 +402,13 @@ class TaxExemption(models.Model):
     document_content_type = models.CharField(max_length=40)  # from the magic bytes
     document_size = models.PositiveIntegerField()
     document_sha256 = models.CharField(max_length=64)
-    status = models.CharField(_("status"), max_length=10, choices=TaxExemptionStatus.choices,
-                              default=TaxExemptionStatus.PENDING)
+    status = models.CharField(
+        _("status"), max_length=10, choices=TaxExemptionStatus.choices, default=TaxExemptionStatus.PENDING
+    )
     requested_at = models.DateTimeField(_("requested at"))
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_code = models.CharField(max_length=60, blank=True)
     decision_message = models.TextField(blank=True)
@@ -392,9 +418,11 @@ class TaxExemption(models.Model):
         verbose_name = _("tax exemption")
         verbose_name_plural = _("tax exemptions")
         constraints = [
-            models.UniqueConstraint(fields=["account", "country", "region"],
-                                    condition=Q(status__in=["pending", "exempt"]),
-                                    name="billing_one_open_tax_exemption_per_jurisdiction"),
+            models.UniqueConstraint(
+                fields=["account", "country", "region"],
+                condition=Q(status__in=["pending", "exempt"]),
+                name="billing_one_open_tax_exemption_per_jurisdiction",
+            ),
         ]
         indexes = [models.Index(fields=["status", "requested_at"], name="billing_taxex_status")]
 

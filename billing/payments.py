@@ -45,8 +45,9 @@ class BankTransfer:
     name = "bank_transfer"
 
     def __init__(self, bank_details: dict | None = None):
-        self.bank_details = bank_details if bank_details is not None else dict(
-            getattr(settings, "BANK_TRANSFER_DETAILS", {}))
+        self.bank_details = (
+            bank_details if bank_details is not None else dict(getattr(settings, "BANK_TRANSFER_DETAILS", {}))
+        )
 
     def instructions(self, invoice: Invoice) -> dict:
         return {

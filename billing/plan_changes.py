@@ -38,22 +38,34 @@ CODES: dict[Outcome, str] = {
 NOTHING_TO_CHANGE = "plan_change_nothing_to_change"
 
 MSG_ADD_NOW = _("The added licences start now; you pay for them prorated to the end of the current term.")
-MSG_ADD_DISCOUNTED = _("The added licences start now and keep the nonprofit discount; you pay for them prorated to "
-                       "the end of the current term.")
-MSG_REMOVE_AT_END = _("Licences are removed at the end of the current term; until then you keep them, and nothing "
-                      "already paid is refunded.")
-MSG_NONPROFIT_ONLY_MORE = _("Under the nonprofit discount, only increasing the number of licences of your plan is "
-                            "possible; licences cannot be removed during the term.")
-MSG_UPGRADE_NOW = _("The change to Workplace Business starts now; you pay the difference prorated to the end of "
-                    "the current term.")
+MSG_ADD_DISCOUNTED = _(
+    "The added licences start now and keep the nonprofit discount; you pay for them prorated to "
+    "the end of the current term."
+)
+MSG_REMOVE_AT_END = _(
+    "Licences are removed at the end of the current term; until then you keep them, and nothing "
+    "already paid is refunded."
+)
+MSG_NONPROFIT_ONLY_MORE = _(
+    "Under the nonprofit discount, only increasing the number of licences of your plan is "
+    "possible; licences cannot be removed during the term."
+)
+MSG_UPGRADE_NOW = _(
+    "The change to Workplace Business starts now; you pay the difference prorated to the end of the current term."
+)
 MSG_UPGRADE_FEWER = _("A change that removes licences takes effect at the end of the current term.")
-MSG_DOWNGRADE_AT_END = _("The change to Workplace Pro takes effect at the end of the current term; nothing already "
-                         "paid is refunded.")
-MSG_NONPROFIT_NO_PRO_TO_BUSINESS = _("Switching from Workplace Pro to Workplace Business is not possible under the "
-                                     "nonprofit discount. You can add licences to your Workplace Pro plan.")
-MSG_NONPROFIT_NO_BUSINESS_TO_PRO = _("Switching from Workplace Business to Workplace Pro is not possible under the "
-                                     "nonprofit discount: the discount covers the plan it was applied to, and the "
-                                     "only change possible is adding licences to it.")
+MSG_DOWNGRADE_AT_END = _(
+    "The change to Workplace Pro takes effect at the end of the current term; nothing already paid is refunded."
+)
+MSG_NONPROFIT_NO_PRO_TO_BUSINESS = _(
+    "Switching from Workplace Pro to Workplace Business is not possible under the "
+    "nonprofit discount. You can add licences to your Workplace Pro plan."
+)
+MSG_NONPROFIT_NO_BUSINESS_TO_PRO = _(
+    "Switching from Workplace Business to Workplace Pro is not possible under the "
+    "nonprofit discount: the discount covers the plan it was applied to, and the "
+    "only change possible is adding licences to it."
+)
 MSG_NOTHING = _("This is already your plan and number of licences: there is nothing to change.")
 MSG_UNKNOWN = _("This plan change is not offered. Contact the vendor's support if you need it.")
 
@@ -80,12 +92,28 @@ POLICY: tuple[PolicyRule, ...] = (
     R(BUSINESS, PRO, STANDARD, ANY, AT_TERM_END, "downgrade", MSG_DOWNGRADE_AT_END),
     # Under the nonprofit discount (PROGRAM.md, "Coupons and the vendor's store").
     *(R(p, p, NONPROFIT_DISCOUNT, MORE, ALLOWED_NOW, "nonprofit_add_licences", MSG_ADD_DISCOUNTED) for p in PLANS),
-    *(R(p, p, NONPROFIT_DISCOUNT, FEWER, NOT_ALLOWED, "nonprofit_remove_licences", MSG_NONPROFIT_ONLY_MORE)
-      for p in PLANS),
-    R(PRO, BUSINESS, NONPROFIT_DISCOUNT, ANY, NOT_ALLOWED, "nonprofit_pro_to_business",
-      MSG_NONPROFIT_NO_PRO_TO_BUSINESS),
-    R(BUSINESS, PRO, NONPROFIT_DISCOUNT, ANY, NOT_ALLOWED, "nonprofit_business_to_pro",
-      MSG_NONPROFIT_NO_BUSINESS_TO_PRO),
+    *(
+        R(p, p, NONPROFIT_DISCOUNT, FEWER, NOT_ALLOWED, "nonprofit_remove_licences", MSG_NONPROFIT_ONLY_MORE)
+        for p in PLANS
+    ),
+    R(
+        PRO,
+        BUSINESS,
+        NONPROFIT_DISCOUNT,
+        ANY,
+        NOT_ALLOWED,
+        "nonprofit_pro_to_business",
+        MSG_NONPROFIT_NO_PRO_TO_BUSINESS,
+    ),
+    R(
+        BUSINESS,
+        PRO,
+        NONPROFIT_DISCOUNT,
+        ANY,
+        NOT_ALLOWED,
+        "nonprofit_business_to_pro",
+        MSG_NONPROFIT_NO_BUSINESS_TO_PRO,
+    ),
 )
 _INDEX = {(r.from_plan, r.to_plan, r.condition, r.licences): r for r in POLICY}
 assert len(_INDEX) == len(POLICY), "two policy rows for the same change"
@@ -110,8 +138,9 @@ def licences_direction(from_quantity: int, to_quantity: int) -> Licences:
     return MORE if to_quantity > from_quantity else FEWER if to_quantity < from_quantity else SAME
 
 
-def plan_change_decide(*, from_plan: str, to_plan: str, from_quantity: int, to_quantity: int,
-                       condition: Condition) -> PlanChangeDecision:
+def plan_change_decide(
+    *, from_plan: str, to_plan: str, from_quantity: int, to_quantity: int, condition: Condition
+) -> PlanChangeDecision:
     """Look the change up in POLICY: the exact licences row first, then the row for any number of licences."""
     if condition not in CONDITIONS:
         raise ValueError(f"unknown condition {condition!r}")
@@ -132,8 +161,14 @@ def plan_change_targets(*, from_plan: str, condition: Condition, plans=PLANS) ->
         raise ValueError(f"unknown condition {condition!r}")
     targets = []
     for to_plan in plans:
-        rows = [rule for rule in POLICY if rule.from_plan == from_plan and rule.to_plan == to_plan
-                and rule.condition == condition and rule.outcome != NOT_ALLOWED]
+        rows = [
+            rule
+            for rule in POLICY
+            if rule.from_plan == from_plan
+            and rule.to_plan == to_plan
+            and rule.condition == condition
+            and rule.outcome != NOT_ALLOWED
+        ]
         if to_plan == from_plan:
             rows = [rule for rule in rows if rule.licences != MORE]
         if rows:

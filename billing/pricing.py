@@ -148,8 +148,14 @@ def _discount_reason(line: QuoteLine, discount_percent: Decimal | None, eligible
     return DISCOUNTED
 
 
-def quote_line(line: QuoteLine, *, discount_percent: Decimal | None, eligible_product_codes: Iterable[str],
-               tax_percent: Decimal | None, exempt: bool) -> QuotedLine:
+def quote_line(
+    line: QuoteLine,
+    *,
+    discount_percent: Decimal | None,
+    eligible_product_codes: Iterable[str],
+    tax_percent: Decimal | None,
+    exempt: bool,
+) -> QuotedLine:
     """One line: gross (prorated if asked), the coupon's discount when it applies, then tax on the net."""
     gross = line_amount(line.unit_minor, line.quantity)
     if line.proration:
@@ -166,14 +172,26 @@ def quote_line(line: QuoteLine, *, discount_percent: Decimal | None, eligible_pr
     else:
         tax_reason, tax = TAXED, tax_amount(net, tax_percent)
     return QuotedLine(
-        line=line, gross_minor=gross, discount_minor=discount, net_minor=net, tax_minor=tax, total_minor=net + tax,
-        discount_reason=reason, discount_message=_format(DISCOUNT_MESSAGES[reason], percent),
-        tax_reason=tax_reason, tax_message=_format(TAX_MESSAGES[tax_reason], tax_percent),
+        line=line,
+        gross_minor=gross,
+        discount_minor=discount,
+        net_minor=net,
+        tax_minor=tax,
+        total_minor=net + tax,
+        discount_reason=reason,
+        discount_message=_format(DISCOUNT_MESSAGES[reason], percent),
+        tax_reason=tax_reason,
+        tax_message=_format(TAX_MESSAGES[tax_reason], tax_percent),
     )
 
 
-def quote(lines: list[QuoteLine], discount_percent: Decimal | None, eligible_product_codes: Iterable[str],
-          tax_percent: Decimal | None, exempt: bool) -> Quote:
+def quote(
+    lines: list[QuoteLine],
+    discount_percent: Decimal | None,
+    eligible_product_codes: Iterable[str],
+    tax_percent: Decimal | None,
+    exempt: bool,
+) -> Quote:
     """Price a list of lines in one currency. `discount_percent` is None when no coupon applies."""
     if not lines:
         raise ValueError("a quote has at least one line")
@@ -181,12 +199,23 @@ def quote(lines: list[QuoteLine], discount_percent: Decimal | None, eligible_pro
     if len(currencies) != 1:
         raise ValueError(f"a quote is in one currency, not {sorted(currencies)}")
     eligible = frozenset(eligible_product_codes)
-    quoted = tuple(quote_line(line, discount_percent=discount_percent, eligible_product_codes=eligible,
-                              tax_percent=tax_percent, exempt=exempt) for line in lines)
+    quoted = tuple(
+        quote_line(
+            line,
+            discount_percent=discount_percent,
+            eligible_product_codes=eligible,
+            tax_percent=tax_percent,
+            exempt=exempt,
+        )
+        for line in lines
+    )
     return Quote(
-        currency=lines[0].currency, lines=quoted,
-        gross_minor=sum(q.gross_minor for q in quoted), discount_minor=sum(q.discount_minor for q in quoted),
-        net_minor=sum(q.net_minor for q in quoted), tax_minor=sum(q.tax_minor for q in quoted),
+        currency=lines[0].currency,
+        lines=quoted,
+        gross_minor=sum(q.gross_minor for q in quoted),
+        discount_minor=sum(q.discount_minor for q in quoted),
+        net_minor=sum(q.net_minor for q in quoted),
+        tax_minor=sum(q.tax_minor for q in quoted),
         total_minor=sum(q.total_minor for q in quoted),
     )
 

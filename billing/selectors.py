@@ -11,5 +11,5 @@ def account_tax_exempt(*, account: CustomerAccount, country: str, region: str = 
     for that region, or one for the whole country (empty region)."""
     country, region = (country or "").upper(), (region or "").upper()
     return TaxExemption.objects.filter(
-        account=account, country=country, region__in={region, ""}, status=TaxExemptionStatus.EXEMPT,
-        decided_at__lte=on).exists()
+        account=account, country=country, region__in={region, ""}, status=TaxExemptionStatus.EXEMPT, decided_at__lte=on
+    ).exists()

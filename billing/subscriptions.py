@@ -96,39 +96,66 @@ def coupon_discount_state(coupon) -> DiscountState:
 
 
 def subscription_products(subscription: Subscription) -> list[tuple[Product, int]]:
-    return [(subscription.plan, subscription.quantity),
-            *((item.product, item.quantity) for item in subscription.items.select_related("product"))]
+    return [
+        (subscription.plan, subscription.quantity),
+        *((item.product, item.quantity) for item in subscription.items.select_related("product")),
+    ]
 
 
-def period_items(*, subscription: Subscription, start: date, end: date, ended_reason: str = "",
-                 eligible=()) -> list[InvoiceItem]:
+def period_items(
+    *, subscription: Subscription, start: date, end: date, ended_reason: str = "", eligible=()
+) -> list[InvoiceItem]:
     """Charge lines for a whole period: the plan and every add-on at this period's prices."""
     items = []
     for product, quantity in subscription_products(subscription):
-        price = price_find(product_code=product.code, currency=subscription.currency,
-                           billing_cycle=subscription.billing_cycle)
-        line = QuoteLine(product_code=product.code, billing_cycle=subscription.billing_cycle,
-                         currency=subscription.currency, unit_minor=price.unit_amount_minor, quantity=quantity)
+        price = price_find(
+            product_code=product.code, currency=subscription.currency, billing_cycle=subscription.billing_cycle
+        )
+        line = QuoteLine(
+            product_code=product.code,
+            billing_cycle=subscription.billing_cycle,
+            currency=subscription.currency,
+            unit_minor=price.unit_amount_minor,
+            quantity=quantity,
+        )
         explanation = ended_reason if ended_reason and product.code in eligible else ""
-        items.append(InvoiceItem(line=line, product=product, description=f"{product.name} x {quantity}",
-                                 period_start=start, period_end=end, explanation=explanation))
+        items.append(
+            InvoiceItem(
+                line=line,
+                product=product,
+                description=f"{product.name} x {quantity}",
+                period_start=start,
+                period_end=end,
+                explanation=explanation,
+            )
+        )
     return items
 
 
 def _snapshot(subscription: Subscription) -> dict:
-    return {"status": subscription.status, "plan": subscription.plan.code, "quantity": subscription.quantity,
-            "billing_cycle": subscription.billing_cycle, "currency": subscription.currency,
-            "period": [subscription.current_period_start.isoformat(), subscription.current_period_end.isoformat()],
-            "auto_renew": subscription.auto_renew, "cancel_at_period_end": subscription.cancel_at_period_end,
-            "coupon": subscription.coupon_id, "discount_percent": str(subscription.discount_percent),
-            "pending_plan": subscription.pending_plan.code if subscription.pending_plan_id else None,
-            "pending_quantity": subscription.pending_quantity}
+    return {
+        "status": subscription.status,
+        "plan": subscription.plan.code,
+        "quantity": subscription.quantity,
+        "billing_cycle": subscription.billing_cycle,
+        "currency": subscription.currency,
+        "period": [subscription.current_period_start.isoformat(), subscription.current_period_end.isoformat()],
+        "auto_renew": subscription.auto_renew,
+        "cancel_at_period_end": subscription.cancel_at_period_end,
+        "coupon": subscription.coupon_id,
+        "discount_percent": str(subscription.discount_percent),
+        "pending_plan": subscription.pending_plan.code if subscription.pending_plan_id else None,
+        "pending_quantity": subscription.pending_quantity,
+    }
 
 
 def _locked(subscription: Subscription) -> Subscription:
     # Lock the subscription row only (of=("self",)): PostgreSQL refuses FOR UPDATE on a nullable outer join.
-    return (Subscription.objects.select_for_update(of=("self",))
-            .select_related("plan", "account", "pending_plan").get(pk=subscription.pk))
+    return (
+        Subscription.objects.select_for_update(of=("self",))
+        .select_related("plan", "account", "pending_plan")
+        .get(pk=subscription.pk)
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -145,8 +172,13 @@ def _renew_once(subscription: Subscription, *, now: datetime, coupon=None, expli
         subscription.status = SubscriptionStatus.ENDED
         subscription.ended_at = now
         subscription.save(update_fields=["status", "ended_at"])
-        audit_record(action="subscription.ended", object_type="subscription", object_id=subscription.pk,
-                     before=before, after=_snapshot(subscription))
+        audit_record(
+            action="subscription.ended",
+            object_type="subscription",
+            object_id=subscription.pk,
+            before=before,
+            after=_snapshot(subscription),
+        )
         return None
     if subscription.pending_plan_id or subscription.pending_quantity:
         subscription.plan = subscription.pending_plan or subscription.plan
@@ -155,21 +187,33 @@ def _renew_once(subscription: Subscription, *, now: datetime, coupon=None, expli
     if coupon is not None:
         subscription.coupon = coupon
     start = subscription.current_period_end
-    end = period_end_after(anchor=subscription.billing_anchor, period_start=start,
-                           billing_cycle=subscription.billing_cycle)
+    end = period_end_after(
+        anchor=subscription.billing_anchor, period_start=start, billing_cycle=subscription.billing_cycle
+    )
     state = coupon_discount_state(subscription.coupon)  # never the previous partner's discount (issue 4 §4)
     subscription.discount_percent = state.percent or Decimal(0)
     subscription.current_period_start, subscription.current_period_end = start, end
     subscription.save()
     invoice = invoice_issue(
-        account=subscription.account, subscription=subscription,
-        items=period_items(subscription=subscription, start=start, end=end, ended_reason=state.ended_reason,
-                           eligible=state.eligible),
-        discount_percent=state.percent, eligible_product_codes=state.eligible, period_start=start, period_end=end,
-        now=now, reason="renewal")
-    audit_record(action="subscription.renewed", object_type="subscription", object_id=subscription.pk,
-                 before=before, after={**_snapshot(subscription), "invoice": invoice.number,
-                                       "discount_ended": state.ended_reason})
+        account=subscription.account,
+        subscription=subscription,
+        items=period_items(
+            subscription=subscription, start=start, end=end, ended_reason=state.ended_reason, eligible=state.eligible
+        ),
+        discount_percent=state.percent,
+        eligible_product_codes=state.eligible,
+        period_start=start,
+        period_end=end,
+        now=now,
+        reason="renewal",
+    )
+    audit_record(
+        action="subscription.renewed",
+        object_type="subscription",
+        object_id=subscription.pk,
+        before=before,
+        after={**_snapshot(subscription), "invoice": invoice.number, "discount_ended": state.ended_reason},
+    )
     return invoice
 
 
@@ -196,8 +240,11 @@ def subscriptions_renew_due(*, now: datetime) -> dict:
     same `now` finds nothing due. Returns {"due", "renewed" (periods), "ended", "invoices" (numbers), "failed"
     ([{"subscription", "code"}]: left due, retried by the next run; a failed period leaves nothing behind)}."""
     today = today_of(now)
-    ids = list(Subscription.objects.filter(status=SubscriptionStatus.ACTIVE, current_period_end__lte=today)
-               .order_by("pk").values_list("pk", flat=True))
+    ids = list(
+        Subscription.objects.filter(status=SubscriptionStatus.ACTIVE, current_period_end__lte=today)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     renewed = ended = 0
     numbers: list[str] = []
     failed: list[dict] = []
@@ -222,14 +269,22 @@ def subscription_renew(*, subscription: Subscription, coupon_code: str | None = 
     with transaction.atomic():
         locked = _locked(subscription)
         if locked.status != SubscriptionStatus.ACTIVE or locked.current_period_end > today_of(now):
-            raise Conflict(_("This subscription is not due for renewal."), code="renewal_not_due",
-                           details={"period_end": locked.current_period_end.isoformat(), "status": locked.status})
+            raise Conflict(
+                _("This subscription is not due for renewal."),
+                code="renewal_not_due",
+                details={"period_end": locked.current_period_end.isoformat(), "status": locked.status},
+            )
         coupon = None
         if coupon_code:
             codes = [product.code for product, _q in subscription_products(locked)]
-            coupon = coupon_redeem(code=coupon_code, email=locked.account.email, product_codes=codes,
-                                   billing_cycle=locked.billing_cycle, now=now,
-                                   redemption_key=f"renewal:{locked.pk}:{locked.current_period_end.isoformat()}")
+            coupon = coupon_redeem(
+                code=coupon_code,
+                email=locked.account.email,
+                product_codes=codes,
+                billing_cycle=locked.billing_cycle,
+                now=now,
+                redemption_key=f"renewal:{locked.pk}:{locked.current_period_end.isoformat()}",
+            )
         _renew_once(locked, now=now, coupon=coupon, explicit=True)
     subscription.refresh_from_db()
     return subscription
@@ -250,14 +305,23 @@ def subscription_coupon_attach(*, subscription: Subscription, coupon_code: str, 
         _active_or_conflict(locked, today)
         key = f"attach:{locked.pk}:{locked.current_period_end.isoformat()}"
         attached = locked.coupon if locked.coupon_id is not None else None
-        already = Conflict(_("A nonprofit coupon is already applied to this subscription."),
-                           code="coupon_already_applied", details={"coupon": locked.coupon_id})
+        already = Conflict(
+            _("A nonprofit coupon is already applied to this subscription."),
+            code="coupon_already_applied",
+            details={"coupon": locked.coupon_id},
+        )
         retry = attached is not None and attached.redemption_key == key  # attached by this call's key before
         if attached is not None and not retry and coupon_discount_state(attached).percent is not None:
             raise already  # its coupon still gives the discount (a revoked one may be replaced)
         codes = [product.code for product, _q in subscription_products(locked)]
-        coupon = coupon_redeem(code=coupon_code, email=locked.account.email, product_codes=codes,
-                               billing_cycle=locked.billing_cycle, now=now, redemption_key=key)
+        coupon = coupon_redeem(
+            code=coupon_code,
+            email=locked.account.email,
+            product_codes=codes,
+            billing_cycle=locked.billing_cycle,
+            now=now,
+            redemption_key=key,
+        )
         if retry:
             if coupon.pk != attached.pk:
                 raise already  # another code on a retried key: rolled back whole, that coupon stays unused
@@ -266,8 +330,13 @@ def subscription_coupon_attach(*, subscription: Subscription, coupon_code: str, 
         before = _snapshot(locked)
         locked.coupon = coupon
         locked.save(update_fields=["coupon"])  # discount_percent unchanged: the discount starts at the renewal
-        audit_record(action="subscription.coupon_attached", object_type="subscription", object_id=locked.pk,
-                     before=before, after={**_snapshot(locked), "applies_from": locked.current_period_end.isoformat()})
+        audit_record(
+            action="subscription.coupon_attached",
+            object_type="subscription",
+            object_id=locked.pk,
+            before=before,
+            after={**_snapshot(locked), "applies_from": locked.current_period_end.isoformat()},
+        )
     subscription.refresh_from_db()
     return subscription
 
@@ -281,23 +350,47 @@ def _condition(subscription: Subscription) -> str:
 
 
 def _refuse(decision, subscription: Subscription, to_plan: str, to_quantity: int) -> ApplicationError:
-    return ApplicationError(decision.message, code=decision.code,
-                            details={"reason": decision.reason, "from_plan": subscription.plan.code,
-                                     "to_plan": to_plan, "from_quantity": subscription.quantity,
-                                     "to_quantity": to_quantity})
+    return ApplicationError(
+        decision.message,
+        code=decision.code,
+        details={
+            "reason": decision.reason,
+            "from_plan": subscription.plan.code,
+            "to_plan": to_plan,
+            "from_quantity": subscription.quantity,
+            "to_quantity": to_quantity,
+        },
+    )
 
 
 def _active_or_conflict(subscription: Subscription, today: date) -> None:
     if subscription.status != SubscriptionStatus.ACTIVE or subscription.current_period_end <= today:
-        raise Conflict(_("This subscription is not in a current term."), code="subscription_not_current",
-                       details={"status": subscription.status})
+        raise Conflict(
+            _("This subscription is not in a current term."),
+            code="subscription_not_current",
+            details={"status": subscription.status},
+        )
 
 
-def _prorated_invoice(subscription: Subscription, *, product: Product, unit_minor: int, quantity: int,
-                      description: str, today: date, now: datetime, reason: str) -> Invoice:
-    line = QuoteLine(product_code=product.code, billing_cycle=subscription.billing_cycle,
-                     currency=subscription.currency, unit_minor=unit_minor, quantity=quantity,
-                     proration=Proration(subscription.current_period_start, subscription.current_period_end, today))
+def _prorated_invoice(
+    subscription: Subscription,
+    *,
+    product: Product,
+    unit_minor: int,
+    quantity: int,
+    description: str,
+    today: date,
+    now: datetime,
+    reason: str,
+) -> Invoice:
+    line = QuoteLine(
+        product_code=product.code,
+        billing_cycle=subscription.billing_cycle,
+        currency=subscription.currency,
+        unit_minor=unit_minor,
+        quantity=quantity,
+        proration=Proration(subscription.current_period_start, subscription.current_period_end, today),
+    )
     # The term's discount, while the coupon is still active today (added licences keep it only then).
     state = coupon_discount_state(subscription.coupon) if subscription.is_discounted else DiscountState(None, ())
     percent = subscription.discount_percent if state.percent is not None else None
@@ -309,12 +402,25 @@ def _prorated_invoice(subscription: Subscription, *, product: Product, unit_mino
         if legacy is not None:
             percent, eligible, explanation = legacy, (product.code,), LEGACY_PARTNER_DISCOUNT
     return invoice_issue(
-        account=subscription.account, subscription=subscription,
-        items=[InvoiceItem(line=line, product=product, description=description, period_start=today,
-                           period_end=subscription.current_period_end, explanation=explanation)],
+        account=subscription.account,
+        subscription=subscription,
+        items=[
+            InvoiceItem(
+                line=line,
+                product=product,
+                description=description,
+                period_start=today,
+                period_end=subscription.current_period_end,
+                explanation=explanation,
+            )
+        ],
         discount_percent=percent,
-        eligible_product_codes=eligible, period_start=today, period_end=subscription.current_period_end,
-        now=now, reason=reason)
+        eligible_product_codes=eligible,
+        period_start=today,
+        period_end=subscription.current_period_end,
+        now=now,
+        reason=reason,
+    )
 
 
 def subscription_add_licences(*, subscription: Subscription, quantity: int, now: datetime) -> Invoice:
@@ -327,22 +433,36 @@ def subscription_add_licences(*, subscription: Subscription, quantity: int, now:
         locked = _locked(subscription)
         _active_or_conflict(locked, today)
         to_quantity = locked.quantity + quantity
-        decision = plan_change_decide(from_plan=locked.plan.code, to_plan=locked.plan.code,
-                                      from_quantity=locked.quantity, to_quantity=to_quantity,
-                                      condition=_condition(locked))
+        decision = plan_change_decide(
+            from_plan=locked.plan.code,
+            to_plan=locked.plan.code,
+            from_quantity=locked.quantity,
+            to_quantity=to_quantity,
+            condition=_condition(locked),
+        )
         if decision.outcome != ALLOWED_NOW:
             raise _refuse(decision, locked, locked.plan.code, to_quantity)
         before = _snapshot(locked)
-        price = price_find(product_code=locked.plan.code, currency=locked.currency,
-                           billing_cycle=locked.billing_cycle)
+        price = price_find(product_code=locked.plan.code, currency=locked.currency, billing_cycle=locked.billing_cycle)
         locked.quantity = to_quantity
         locked.save(update_fields=["quantity"])
-        invoice = _prorated_invoice(locked, product=locked.plan, unit_minor=price.unit_amount_minor,
-                                    quantity=quantity, description=f"{locked.plan.name} x {quantity} (added)",
-                                    today=today, now=now, reason="licences_added")
-        audit_record(action="subscription.licences_added", object_type="subscription", object_id=locked.pk,
-                     before=before, after={**_snapshot(locked), "added": quantity, "invoice": invoice.number,
-                                           "policy": decision.reason})
+        invoice = _prorated_invoice(
+            locked,
+            product=locked.plan,
+            unit_minor=price.unit_amount_minor,
+            quantity=quantity,
+            description=f"{locked.plan.name} x {quantity} (added)",
+            today=today,
+            now=now,
+            reason="licences_added",
+        )
+        audit_record(
+            action="subscription.licences_added",
+            object_type="subscription",
+            object_id=locked.pk,
+            before=before,
+            after={**_snapshot(locked), "added": quantity, "invoice": invoice.number, "policy": decision.reason},
+        )
     subscription.refresh_from_db()
     return invoice
 
@@ -355,16 +475,22 @@ class PlanChangeResult:
     invoice: Invoice | None = None
 
 
-def subscription_change_plan(*, subscription: Subscription, to_plan: str, to_quantity: int,
-                             now: datetime) -> PlanChangeResult:
+def subscription_change_plan(
+    *, subscription: Subscription, to_plan: str, to_quantity: int, now: datetime
+) -> PlanChangeResult:
     """Apply the plan-change policy: now (prorated invoice for the difference), at the term end (recorded as a
     pending change, applied at renewal), or refused (ApplicationError with the policy's code and message)."""
     today = today_of(now)
     with transaction.atomic():
         locked = _locked(subscription)
         _active_or_conflict(locked, today)
-        decision = plan_change_decide(from_plan=locked.plan.code, to_plan=to_plan, from_quantity=locked.quantity,
-                                      to_quantity=to_quantity, condition=_condition(locked))
+        decision = plan_change_decide(
+            from_plan=locked.plan.code,
+            to_plan=to_plan,
+            from_quantity=locked.quantity,
+            to_quantity=to_quantity,
+            condition=_condition(locked),
+        )
         if not decision.allowed:
             raise _refuse(decision, locked, to_plan, to_quantity)
         before = _snapshot(locked)
@@ -375,26 +501,44 @@ def subscription_change_plan(*, subscription: Subscription, to_plan: str, to_qua
             locked.save(update_fields=["pending_plan", "pending_quantity"])
         else:
             new_plan = Product.objects.get(code=to_plan)
-            old_price = price_find(product_code=locked.plan.code, currency=locked.currency,
-                                   billing_cycle=locked.billing_cycle).unit_amount_minor
-            new_price = price_find(product_code=to_plan, currency=locked.currency,
-                                   billing_cycle=locked.billing_cycle).unit_amount_minor
+            old_price = price_find(
+                product_code=locked.plan.code, currency=locked.currency, billing_cycle=locked.billing_cycle
+            ).unit_amount_minor
+            new_price = price_find(
+                product_code=to_plan, currency=locked.currency, billing_cycle=locked.billing_cycle
+            ).unit_amount_minor
             # The difference for a whole period (never negative: allowed-now changes never lower the price).
             difference = max(0, new_price * to_quantity - old_price * locked.quantity)
-            description = (f"{locked.plan.name} x {locked.quantity} → {new_plan.name} x {to_quantity} "
-                           f"(difference)")
+            description = f"{locked.plan.name} x {locked.quantity} → {new_plan.name} x {to_quantity} (difference)"
             locked.plan, locked.quantity = new_plan, to_quantity
             locked.pending_plan, locked.pending_quantity = None, None
             locked.save(update_fields=["plan", "quantity", "pending_plan", "pending_quantity"])
-            invoice = _prorated_invoice(locked, product=new_plan, unit_minor=difference, quantity=1,
-                                        description=description, today=today, now=now, reason="plan_changed")
-        audit_record(action="subscription.plan_change", object_type="subscription", object_id=locked.pk,
-                     before=before, after={**_snapshot(locked), "outcome": decision.outcome,
-                                           "policy": decision.reason,
-                                           "invoice": invoice.number if invoice else None})
+            invoice = _prorated_invoice(
+                locked,
+                product=new_plan,
+                unit_minor=difference,
+                quantity=1,
+                description=description,
+                today=today,
+                now=now,
+                reason="plan_changed",
+            )
+        audit_record(
+            action="subscription.plan_change",
+            object_type="subscription",
+            object_id=locked.pk,
+            before=before,
+            after={
+                **_snapshot(locked),
+                "outcome": decision.outcome,
+                "policy": decision.reason,
+                "invoice": invoice.number if invoice else None,
+            },
+        )
     subscription.refresh_from_db()
-    return PlanChangeResult(outcome=decision.outcome, reason=decision.reason, message=str(decision.message),
-                            invoice=invoice)
+    return PlanChangeResult(
+        outcome=decision.outcome, reason=decision.reason, message=str(decision.message), invoice=invoice
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -407,14 +551,19 @@ def subscription_cancel(*, subscription: Subscription, now: datetime) -> Subscri
     with transaction.atomic():
         locked = _locked(subscription)
         if locked.status != SubscriptionStatus.ACTIVE:
-            raise Conflict(_("This subscription is not active."), code="subscription_not_active",
-                           details={"status": locked.status})
+            raise Conflict(
+                _("This subscription is not active."), code="subscription_not_active", details={"status": locked.status}
+            )
         if not locked.cancel_at_period_end:
             before = _snapshot(locked)
             locked.cancel_at_period_end = True
             locked.save(update_fields=["cancel_at_period_end"])
-            audit_record(action="subscription.cancel_requested", object_type="subscription", object_id=locked.pk,
-                         before=before, after={**_snapshot(locked), "requested_at": now.isoformat()})
+            audit_record(
+                action="subscription.cancel_requested",
+                object_type="subscription",
+                object_id=locked.pk,
+                before=before,
+                after={**_snapshot(locked), "requested_at": now.isoformat()},
+            )
     subscription.refresh_from_db()
     return subscription
-

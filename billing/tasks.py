@@ -13,8 +13,13 @@ from billing.subscriptions import subscriptions_renew_due
 def renew_subscriptions() -> dict:
     """Renew (or end) the subscriptions whose period has ended; each period once, even beside a copy of itself."""
     result = subscriptions_renew_due(now=timezone.now())
-    return {"due": result["due"], "renewed": result["renewed"], "ended": result["ended"],
-            "invoices": len(result["invoices"]), "failed": result["failed"]}
+    return {
+        "due": result["due"],
+        "renewed": result["renewed"],
+        "ended": result["ended"],
+        "invoices": len(result["invoices"]),
+        "failed": result["failed"],
+    }
 
 
 @task

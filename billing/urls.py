@@ -23,16 +23,23 @@ urlpatterns = [
     path("checkout/", store.checkout, name="store_checkout"),
     path("subscriptions/", store.subscriptions, name="store_subscriptions"),
     path("subscriptions/<int:subscription_id>/", store.subscription_detail, name="store_subscription"),
-    path("subscriptions/<int:subscription_id>/licences/", store.subscription_licences_add,
-         name="store_subscription_licences"),
+    path(
+        "subscriptions/<int:subscription_id>/licences/",
+        store.subscription_licences_add,
+        name="store_subscription_licences",
+    ),
     path("subscriptions/<int:subscription_id>/plan/", store.subscription_plan_change, name="store_subscription_plan"),
-    path("subscriptions/<int:subscription_id>/cancel/", store.subscription_cancel_view,
-         name="store_subscription_cancel"),
+    path(
+        "subscriptions/<int:subscription_id>/cancel/", store.subscription_cancel_view, name="store_subscription_cancel"
+    ),
     path("invoices/", store.invoices, name="store_invoices"),
     path("invoices/<str:number>/", store.invoice_detail, name="store_invoice"),
     path("invoices/<str:number>/pdf/", store.invoice_pdf_view, name="store_invoice_pdf"),
     # Sales-tax exemption (billing/views/tax.py)
     path("tax-exemption/", tax_views.tax_exemptions_page, name="tax_exemptions"),
-    path("subscriptions/<int:subscription_id>/coupon/", store.subscription_coupon_attach_view,
-         name="store_subscription_coupon"),
+    path(
+        "subscriptions/<int:subscription_id>/coupon/",
+        store.subscription_coupon_attach_view,
+        name="store_subscription_coupon",
+    ),
 ]

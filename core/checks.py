@@ -13,9 +13,11 @@ def generated_key_on_shared_database() -> str:
     shared database outside it.)"""
     if not getattr(settings, "SECRET_KEY_GENERATED", False) or getattr(settings, "USES_SQLITE", True):
         return ""
-    return (f"SECRET_KEY is not set: using the key generated in {settings.DATA_DIR / 'secret_key'}, on a database "
-            "other machines can share. Every machine must use the same key, or coupons issued on one are not found "
-            "on another: set SECRET_KEY (or SECRET_KEY_FILE) to the same value everywhere.")
+    return (
+        f"SECRET_KEY is not set: using the key generated in {settings.DATA_DIR / 'secret_key'}, on a database "
+        "other machines can share. Every machine must use the same key, or coupons issued on one are not found "
+        "on another: set SECRET_KEY (or SECRET_KEY_FILE) to the same value everywhere."
+    )
 
 
 @register("security", deploy=False)

@@ -11,6 +11,7 @@ def email_normalise(email: str) -> str:
     try:
         valid = validate_email((email or "").strip(), check_deliverability=False)
     except EmailNotValidError as error:
-        raise InvalidInput(_("This email address is not valid: %(reason)s") % {"reason": error},
-                           code="email_invalid") from error
+        raise InvalidInput(
+            _("This email address is not valid: %(reason)s") % {"reason": error}, code="email_invalid"
+        ) from error
     return f"{valid.local_part}@{valid.ascii_domain.lower()}"

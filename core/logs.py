@@ -71,7 +71,7 @@ def _int(value) -> int | None:
 
 
 def log_format_resolve(fmt: str, stream=None) -> str:
-    """"json" or "text": `auto` picks text on a terminal, JSON otherwise."""
+    """ "json" or "text": `auto` picks text on a terminal, JSON otherwise."""
     if fmt in ("json", "text"):
         return fmt
     stream = stream or sys.stderr
@@ -84,13 +84,18 @@ def logging_config(*, level: str, fmt: str) -> dict:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": "core.request_id.RequestIdFilter"},
-                    "gunicorn_access": {"()": "core.logs.GunicornAccessFilter"}},
+        "filters": {
+            "request_id": {"()": "core.request_id.RequestIdFilter"},
+            "gunicorn_access": {"()": "core.logs.GunicornAccessFilter"},
+        },
         "formatters": {"json": {"()": "core.logs.JsonFormatter"}, "text": {"()": "core.logs.TextFormatter"}},
         "handlers": {
             "console": {"class": "logging.StreamHandler", "formatter": formatter, "filters": ["request_id"]},
-            "access": {"class": "logging.StreamHandler", "formatter": formatter,
-                       "filters": ["gunicorn_access", "request_id"]},
+            "access": {
+                "class": "logging.StreamHandler",
+                "formatter": formatter,
+                "filters": ["gunicorn_access", "request_id"],
+            },
         },
         "root": {"handlers": ["console"], "level": level},
         "loggers": {

@@ -55,8 +55,11 @@ def parse_localized_number(text: str, *, language: str | None = None) -> Decimal
         decimal_mark = "." if text.rfind(".") > text.rfind(",") else ","
         group_mark = "," if decimal_mark == "." else "."
         integer, fraction = text.rsplit(decimal_mark, 1)
-        if group_mark in fraction or not re.fullmatch(r"\d{1,3}(?:\d{3})*", integer.replace(group_mark, "")) or \
-                not _GROUPED.match(integer.replace(group_mark, ",")):
+        if (
+            group_mark in fraction
+            or not re.fullmatch(r"\d{1,3}(?:\d{3})*", integer.replace(group_mark, ""))
+            or not _GROUPED.match(integer.replace(group_mark, ","))
+        ):
             raise ValueError("misplaced separators")
         return _decimal(sign + integer.replace(group_mark, "") + "." + fraction)
     if dots or commas:
@@ -88,11 +91,16 @@ def _parse_for_field(value, field: forms.Field) -> Decimal:
         return parse_localized_number(str(value))
     except AmbiguousNumber as exc:
         raise ValidationError(
-            _("“%(value)s” could mean %(grouped)s or %(decimal)s. Type it without a point or a comma between the "
-              "thousands (for example %(grouped)s)."),
+            _(
+                "“%(value)s” could mean %(grouped)s or %(decimal)s. Type it without a point or a comma between the "
+                "thousands (for example %(grouped)s)."
+            ),
             code="ambiguous",
-            params={"value": value, "grouped": formats.number_format(exc.grouped, use_l10n=True),
-                    "decimal": formats.number_format(exc.decimal.normalize(), use_l10n=True)},
+            params={
+                "value": value,
+                "grouped": formats.number_format(exc.grouped, use_l10n=True),
+                "decimal": formats.number_format(exc.decimal.normalize(), use_l10n=True),
+            },
         ) from exc
     except ValueError as exc:
         raise ValidationError(field.error_messages["invalid"], code="invalid") from exc

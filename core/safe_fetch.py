@@ -45,8 +45,15 @@ class FetchResult:
         return not self.problem and self.status is not None and 200 <= self.status < 300
 
     def evidence(self) -> dict:
-        return {"url": self.url, "status": self.status, "problem": self.problem or None, "detail": self.detail or None,
-                "address": self.address or None, "redirects": self.redirects, "bytes": len(self.body)}
+        return {
+            "url": self.url,
+            "status": self.status,
+            "problem": self.problem or None,
+            "detail": self.detail or None,
+            "address": self.address or None,
+            "redirects": self.redirects,
+            "bytes": len(self.body),
+        }
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
@@ -75,9 +82,17 @@ def _addresses(host: str, resolver: Resolver) -> list[str]:
     return resolver(host)
 
 
-def fetch(url: str, *, resolver: Resolver, allowed_schemes: tuple[str, ...] = ("https",), allow_loopback: bool = False,
-          redirect_allowed: Callable[[str], bool] = lambda host: False, max_bytes: int = 256 * 1024,
-          deadline_seconds: float = 8.0, accept: str = "*/*") -> FetchResult:
+def fetch(
+    url: str,
+    *,
+    resolver: Resolver,
+    allowed_schemes: tuple[str, ...] = ("https",),
+    allow_loopback: bool = False,
+    redirect_allowed: Callable[[str], bool] = lambda host: False,
+    max_bytes: int = 256 * 1024,
+    deadline_seconds: float = 8.0,
+    accept: str = "*/*",
+) -> FetchResult:
     """GET `url` under the rules above."""
     deadline = time.monotonic() + deadline_seconds
     result = FetchResult(url=url)
@@ -114,8 +129,16 @@ def fetch(url: str, *, resolver: Resolver, allowed_schemes: tuple[str, ...] = ("
         connection = connection_class(host, address, port, timeout=min(remaining, deadline_seconds))
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         try:
-            connection.request("GET", path, headers={"User-Agent": USER_AGENT, "Accept": accept,
-                                                     "Accept-Encoding": "identity", "Connection": "close"})
+            connection.request(
+                "GET",
+                path,
+                headers={
+                    "User-Agent": USER_AGENT,
+                    "Accept": accept,
+                    "Accept-Encoding": "identity",
+                    "Connection": "close",
+                },
+            )
             sock = connection.sock  # the response takes it over (Connection: close); its timeout is moved below
             response = connection.getresponse()
             result.status = response.status

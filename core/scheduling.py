@@ -136,12 +136,16 @@ class RedisLease:
 
     def acquire(self) -> bool:
         milliseconds = int(self.ttl.total_seconds() * 1000)
-        held = bool(self.client.set(self.key, self.holder, nx=True, px=milliseconds)
-                    or self.client.eval(self.RENEW, 1, self.key, self.holder, milliseconds))
+        held = bool(
+            self.client.set(self.key, self.holder, nx=True, px=milliseconds)
+            or self.client.eval(self.RENEW, 1, self.key, self.holder, milliseconds)
+        )
         if held:
             now = timezone.now()
-            Lease.objects.update_or_create(name=self.name, defaults={
-                "holder": self.holder, "renewed_at": now, "expires_at": now + self.ttl, "acquired_at": now})
+            Lease.objects.update_or_create(
+                name=self.name,
+                defaults={"holder": self.holder, "renewed_at": now, "expires_at": now + self.ttl, "acquired_at": now},
+            )
         return held
 
     def release(self) -> None:
@@ -184,12 +188,16 @@ def scheduled_jobs_enqueue_due(*, jobs: Sequence[ScheduledJob], now: datetime | 
             continue  # a new job waits for its next occurrence; this one was acted on
         with transaction.atomic():
             claimed = ScheduledJobState.objects.filter(name=job.name, last_due_at=state.last_due_at).update(
-                last_due_at=due)
+                last_due_at=due
+            )
             if not claimed:
                 continue  # another scheduler took this occurrence
             if _still_queued(job, state.last_result_id):
-                logger.warning("scheduled job %s due at %s skipped: its previous run still waits in the queue",
-                               job.name, due.isoformat())
+                logger.warning(
+                    "scheduled job %s due at %s skipped: its previous run still waits in the queue",
+                    job.name,
+                    due.isoformat(),
+                )
                 continue
             result = job.task.enqueue(**job.kwargs)
             ScheduledJobState.objects.filter(name=job.name).update(last_enqueued_at=now, last_result_id=result.id)

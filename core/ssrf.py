@@ -83,8 +83,9 @@ def ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | Non
 # IPv6 ranges that carry (or translate to) an IPv4 address: the IPv4 address could be anything, so they are refused
 # whole rather than trusted to a gateway: NAT64 (well-known and local-use prefixes), IPv4-compatible, IPv4-mapped,
 # IPv4-translated (SIIT).
-_EMBEDS_IPV4 = [ipaddress.ip_network(net) for net in ("64:ff9b::/96", "64:ff9b:1::/48", "::/96", "::ffff:0:0/96",
-                                                      "::ffff:0:0:0/96")]
+_EMBEDS_IPV4 = [
+    ipaddress.ip_network(net) for net in ("64:ff9b::/96", "64:ff9b:1::/48", "::/96", "::ffff:0:0/96", "::ffff:0:0:0/96")
+]
 
 
 def address_refused(address: str, *, allow_loopback: bool) -> bool:
@@ -99,5 +100,11 @@ def address_refused(address: str, *, allow_loopback: bool) -> bool:
         return not allow_loopback
     if parsed.version == 6 and (any(parsed in net for net in _EMBEDS_IPV4) or parsed.sixtofour or parsed.teredo):
         return True
-    return (not parsed.is_global or parsed.is_multicast or parsed.is_reserved or parsed.is_link_local
-            or parsed.is_unspecified or parsed.is_private)
+    return (
+        not parsed.is_global
+        or parsed.is_multicast
+        or parsed.is_reserved
+        or parsed.is_link_local
+        or parsed.is_unspecified
+        or parsed.is_private
+    )

@@ -13,8 +13,16 @@ def sweep_arguments(parser, *, what: str) -> None:
     parser.add_argument("--json", action="store_true", help="print each pass's counts as one JSON line")
 
 
-def sweep_run(*, sweep: Callable[[], dict], describe: Callable[[dict], str], busy: Callable[[dict], bool],
-              write: Callable[[str], object], loop: bool, interval: float, as_json: bool) -> None:
+def sweep_run(
+    *,
+    sweep: Callable[[], dict],
+    describe: Callable[[dict], str],
+    busy: Callable[[dict], bool],
+    write: Callable[[str], object],
+    loop: bool,
+    interval: float,
+    as_json: bool,
+) -> None:
     """Run `sweep()` once, or until interrupted with `loop`; print its counts (always for one pass or JSON,
     only when `busy(counts)` in a loop, so an idle loop stays quiet)."""
     while True:

@@ -24,21 +24,28 @@ def has_control_characters(text: str, *, allow_newlines: bool = False) -> bool:
     return False
 
 
-def text_clean(value: str | None, *, field: str, max_chars: int, required: bool = False,
-               single_line: bool = False) -> str:
+def text_clean(
+    value: str | None, *, field: str, max_chars: int, required: bool = False, single_line: bool = False
+) -> str:
     """Stripped text without control characters (a NUL cannot even be stored by PostgreSQL); `single_line`
     refuses line breaks and tabs too (a name on one line of an email header or a certificate)."""
     text = (value or "").strip()
     if has_control_characters(text, allow_newlines=not single_line):
-        raise InvalidInput(_("The field %(field)s contains characters that are not allowed.") % {"field": field},
-                           code="invalid_input", details={"field": field})
+        raise InvalidInput(
+            _("The field %(field)s contains characters that are not allowed.") % {"field": field},
+            code="invalid_input",
+            details={"field": field},
+        )
     if required and not text:
-        raise InvalidInput(_("The field %(field)s is required.") % {"field": field}, code="invalid_input",
-                           details={"field": field})
+        raise InvalidInput(
+            _("The field %(field)s is required.") % {"field": field}, code="invalid_input", details={"field": field}
+        )
     if len(text) > max_chars:
-        raise InvalidInput(_("The field %(field)s is longer than %(max)s characters.") % {"field": field,
-                                                                                         "max": max_chars},
-                           code="invalid_input", details={"field": field})
+        raise InvalidInput(
+            _("The field %(field)s is longer than %(max)s characters.") % {"field": field, "max": max_chars},
+            code="invalid_input",
+            details={"field": field},
+        )
     return text
 
 

@@ -103,15 +103,20 @@ def _chunks(uploaded_file):
 def upload_too_large(limit: int) -> InvalidInput:
     return InvalidInput(
         _("The file is too large: at most %(size)s MB.") % {"size": f"{limit / (1024 * 1024):.3g}"},
-        code="document_too_large", details={"max_bytes": limit})
+        code="document_too_large",
+        details={"max_bytes": limit},
+    )
 
 
 def _write_temporary(uploaded_file, limit: int) -> tuple[Path, int, str, str, str]:
     """Copy the upload to a temporary file, checking size and type as it streams.
     Returns (temporary path, size, sha256, content type, extension); removes the file on any refusal."""
     digest, size, head = hashlib.sha256(), 0, b""
-    handle = tempfile.NamedTemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR, prefix=".upload-",  # noqa: SIM115
-                                         delete=False)
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115
+        dir=settings.FILE_UPLOAD_TEMP_DIR,
+        prefix=".upload-",
+        delete=False,
+    )
     path = Path(handle.name)
     try:
         with handle:
@@ -137,9 +142,11 @@ def _write_temporary(uploaded_file, limit: int) -> tuple[Path, int, str, str, st
 
 
 def _type_not_allowed() -> InvalidInput:
-    return InvalidInput(_("Only PDF, PNG and JPEG files are accepted."), code="document_type_not_allowed",
-                        details={"allowed": [content_type for _magic, content_type, _ext in SIGNATURES]})
-
+    return InvalidInput(
+        _("Only PDF, PNG and JPEG files are accepted."),
+        code="document_type_not_allowed",
+        details={"allowed": [content_type for _magic, content_type, _ext in SIGNATURES]},
+    )
 
 
 @dataclass(frozen=True)
@@ -170,8 +177,9 @@ def upload_store(uploaded_file, *, default_name: str = "document", limit: int | 
     finally:
         temporary.unlink(missing_ok=True)
     original = upload_display_name(getattr(uploaded_file, "name", ""), default=f"{default_name}.{extension}")
-    return StoredUpload(stored_name=stored_name, size=size, sha256=sha256, content_type=content_type,
-                        original_name=original)
+    return StoredUpload(
+        stored_name=stored_name, size=size, sha256=sha256, content_type=content_type, original_name=original
+    )
 
 
 def upload_discard(stored_name: str) -> None:

@@ -30,7 +30,7 @@ _SEPARATORS = {"-", "_", ".", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", 
 def coupon_code_generate() -> str:
     """A new random code, grouped for reading: ``XXXX-XXXX-XXXX-XXXX``."""
     raw = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
-    return "-".join(raw[i:i + GROUP_LENGTH] for i in range(0, LENGTH, GROUP_LENGTH))
+    return "-".join(raw[i : i + GROUP_LENGTH] for i in range(0, LENGTH, GROUP_LENGTH))
 
 
 def coupon_code_normalise(text: str) -> str:
@@ -49,7 +49,7 @@ def coupon_code_is_well_formed(normalised: str) -> bool:
 
 def coupon_code_format(normalised: str) -> str:
     """Group a normalised code for display: ``XXXX-XXXX-XXXX-XXXX``."""
-    return "-".join(normalised[i:i + GROUP_LENGTH] for i in range(0, len(normalised), GROUP_LENGTH))
+    return "-".join(normalised[i : i + GROUP_LENGTH] for i in range(0, len(normalised), GROUP_LENGTH))
 
 
 def _keys() -> list[str]:

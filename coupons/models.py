@@ -20,8 +20,9 @@ class Coupon(models.Model):
     code_hash = models.CharField(max_length=64, unique=True)
     code_hint = models.CharField(max_length=8)  # last characters, to tell coupons apart in lists
     program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="coupons")
-    organisation = models.ForeignKey("registry.Organisation", null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="coupons")
+    organisation = models.ForeignKey(
+        "registry.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="coupons"
+    )
     # The verification reference it was issued under, quoted to support with the code. A coupon knows no more of
     # the application that earned it: verification points to its coupon (Application.coupon), not the reverse.
     reference = models.CharField(max_length=20, blank=True, db_index=True)
@@ -40,8 +41,11 @@ class Coupon(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["organisation_key", "program"], condition=Q(state="active"),
-                                    name="one_active_coupon_per_organisation_and_program"),
+            models.UniqueConstraint(
+                fields=["organisation_key", "program"],
+                condition=Q(state="active"),
+                name="one_active_coupon_per_organisation_and_program",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -41,20 +41,29 @@ def coupons_follow():
 
 
 def _coupon_snapshot(coupon: Coupon) -> dict:
-    return {"state": coupon.state, "hint": coupon.code_hint, "organisation_key": coupon.organisation_key,
-            "flagged_at": coupon.flagged_at.isoformat() if coupon.flagged_at else None,
-            "flag_reason": coupon.flag_reason}
+    return {
+        "state": coupon.state,
+        "hint": coupon.code_hint,
+        "organisation_key": coupon.organisation_key,
+        "flagged_at": coupon.flagged_at.isoformat() if coupon.flagged_at else None,
+        "flag_reason": coupon.flag_reason,
+    }
 
 
 def coupon_summary(coupon: Coupon) -> dict:
     """How the event names a flagged coupon: never by its code, nor by its application's reference or hint (the
     event also reaches partners who brought another application for the same organisation)."""
-    return {"coupon_id": coupon.pk, "state": coupon.state, "program": coupon.program.slug,
-            "flagged_at": coupon.flagged_at.isoformat() if coupon.flagged_at else None}
+    return {
+        "coupon_id": coupon.pk,
+        "state": coupon.state,
+        "program": coupon.program.slug,
+        "flagged_at": coupon.flagged_at.isoformat() if coupon.flagged_at else None,
+    }
 
 
-def coupons_flag(*, coupons, reason: str, now: datetime | None = None, actor=None,
-                 actor_label: str = "") -> list[Coupon]:
+def coupons_flag(
+    *, coupons, reason: str, now: datetime | None = None, actor=None, actor_label: str = ""
+) -> list[Coupon]:
     """Flag the live, unflagged coupons among `coupons`; returns those this call flagged. A coupon already flagged
     keeps its first flag (time and reason): the first cause is the one to explain."""
     now = now or timezone.now()
@@ -64,10 +73,18 @@ def coupons_flag(*, coupons, reason: str, now: datetime | None = None, actor=Non
         before = _coupon_snapshot(coupon)
         # Conditional: a coupon revoked or flagged meanwhile is left as it is.
         if Coupon.objects.filter(pk=coupon.pk, state__in=LIVE_STATES, flagged_at__isnull=True).update(
-                flagged_at=now, flag_reason=reason):
+            flagged_at=now, flag_reason=reason
+        ):
             coupon.refresh_from_db()
-            audit_record(action="coupon.flagged", object_type="coupon", object_id=coupon.pk, actor=actor,
-                         actor_label=actor_label, before=before, after=_coupon_snapshot(coupon))
+            audit_record(
+                action="coupon.flagged",
+                object_type="coupon",
+                object_id=coupon.pk,
+                actor=actor,
+                actor_label=actor_label,
+                before=before,
+                after=_coupon_snapshot(coupon),
+            )
             flagged.append(coupon)
     return flagged
 
@@ -78,8 +95,15 @@ def coupon_unflag(*, coupon: Coupon, actor=None, actor_label: str = "") -> bool:
     if not Coupon.objects.filter(pk=coupon.pk, flagged_at__isnull=False).update(flagged_at=None, flag_reason=""):
         return False
     coupon.refresh_from_db()
-    audit_record(action="coupon.unflagged", object_type="coupon", object_id=coupon.pk, actor=actor,
-                 actor_label=actor_label, before=before, after=_coupon_snapshot(coupon))
+    audit_record(
+        action="coupon.unflagged",
+        object_type="coupon",
+        object_id=coupon.pk,
+        actor=actor,
+        actor_label=actor_label,
+        before=before,
+        after=_coupon_snapshot(coupon),
+    )
     return True
 
 
@@ -95,8 +119,9 @@ class StatusChange:
     flagged: list[Coupon] = field(default_factory=list)
 
 
-def organisation_status_changed(*, organisation: Organisation, old_status: str, now: datetime | None = None,
-                                actor=None, actor_label: str = "") -> StatusChange:
+def organisation_status_changed(
+    *, organisation: Organisation, old_status: str, now: datetime | None = None, actor=None, actor_label: str = ""
+) -> StatusChange:
     """React to a registry status change already written: flag the live coupons when the organisation is no longer
     active (a return to active clears nothing: `reverify_coupons` does, once every check passes), audit, and
     announce it. Call inside the transaction that changed the status."""
@@ -104,18 +129,36 @@ def organisation_status_changed(*, organisation: Organisation, old_status: str, 
     change = StatusChange(organisation=organisation, old_status=old_status)
     coupons = list(live_coupons(organisation_ids=[organisation.pk]).select_related("program"))
     if organisation.status != OrganisationStatus.ACTIVE:
-        change.flagged = coupons_flag(coupons=coupons, reason=removal_flag_reason(organisation), now=now,
-                                      actor=actor, actor_label=actor_label)
+        change.flagged = coupons_flag(
+            coupons=coupons, reason=removal_flag_reason(organisation), now=now, actor=actor, actor_label=actor_label
+        )
     changed_on = organisation.removed_on or timezone.localdate(now)
-    audit_record(action="organisation.status_changed", object_type="organisation", object_id=organisation.org_id,
-                 actor=actor, actor_label=actor_label,
-                 before={"status": old_status},
-                 after={"status": organisation.status, "removal_reason": organisation.removal_reason,
-                        "changed_on": _iso(changed_on), "flagged_coupons": [c.pk for c in change.flagged]})
-    event_publish(OrganisationCouponsReviewed(
-        organisation_id=organisation.pk, org_id=organisation.org_id, name=organisation.name, old_status=old_status,
-        new_status=organisation.status, removal_reason=organisation.removal_reason, changed_on=changed_on,
-        flagged_coupons=tuple(coupon_summary(c) for c in change.flagged)))
+    audit_record(
+        action="organisation.status_changed",
+        object_type="organisation",
+        object_id=organisation.org_id,
+        actor=actor,
+        actor_label=actor_label,
+        before={"status": old_status},
+        after={
+            "status": organisation.status,
+            "removal_reason": organisation.removal_reason,
+            "changed_on": _iso(changed_on),
+            "flagged_coupons": [c.pk for c in change.flagged],
+        },
+    )
+    event_publish(
+        OrganisationCouponsReviewed(
+            organisation_id=organisation.pk,
+            org_id=organisation.org_id,
+            name=organisation.name,
+            old_status=old_status,
+            new_status=organisation.status,
+            removal_reason=organisation.removal_reason,
+            changed_on=changed_on,
+            flagged_coupons=tuple(coupon_summary(c) for c in change.flagged),
+        )
+    )
     return change
 
 
@@ -126,5 +169,6 @@ def _iso(day) -> str:
 def registry_status_changed(event: OrganisationStatusChanged) -> StatusChange:
     """The handler of the registry's announcement (subscribed in CouponsConfig.ready)."""
     organisation = Organisation.objects.get(pk=event.organisation_id)
-    return organisation_status_changed(organisation=organisation, old_status=event.old_status,
-                                       actor_label=event.actor_label)
+    return organisation_status_changed(
+        organisation=organisation, old_status=event.old_status, actor_label=event.actor_label
+    )

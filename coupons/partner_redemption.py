@@ -43,27 +43,52 @@ def _refuse_other_programs(*, program, code: str, client_key: str, now: datetime
     if coupon is None or coupon.program_id == program.pk:
         return  # the service looks it up again, records the attempt and answers
     CouponAttempt.objects.create(client_key=client_key, at=now, succeeded=False)
-    refusal = coupon_refusal(coupon_facts=None, email="", product_codes=(), billing_cycle="", now=now,
-                             program_products=())
+    refusal = coupon_refusal(
+        coupon_facts=None, email="", product_codes=(), billing_cycle="", now=now, program_products=()
+    )
     assert refusal is not None  # an unknown code is always refused
     raise CouponNotFound(refusal.message, code=refusal.code, details=refusal.details(None))
 
 
-def partner_coupon_validate(*, partner, api_key, code: str, email: str, product_codes: list[str],
-                            billing_cycle: str, now: datetime | None = None) -> CouponQuote:
+def partner_coupon_validate(
+    *,
+    partner,
+    api_key,
+    code: str,
+    email: str,
+    product_codes: list[str],
+    billing_cycle: str,
+    now: datetime | None = None,
+) -> CouponQuote:
     now = now or timezone.now()
     client_key = partner_client_key(api_key)
     _refuse_other_programs(program=partner.program, code=code, client_key=client_key, now=now)
-    return coupon_validate(code=code, email=email, product_codes=product_codes, billing_cycle=billing_cycle,
-                           now=now, client_key=client_key)
+    return coupon_validate(
+        code=code, email=email, product_codes=product_codes, billing_cycle=billing_cycle, now=now, client_key=client_key
+    )
 
 
-def partner_coupon_redeem(*, partner, api_key, code: str, email: str, product_codes: list[str], billing_cycle: str,
-                          redemption_key: str, now: datetime | None = None) -> Coupon:
+def partner_coupon_redeem(
+    *,
+    partner,
+    api_key,
+    code: str,
+    email: str,
+    product_codes: list[str],
+    billing_cycle: str,
+    redemption_key: str,
+    now: datetime | None = None,
+) -> Coupon:
     now = now or timezone.now()
     client_key = partner_client_key(api_key)
     _refuse_other_programs(program=partner.program, code=code, client_key=client_key, now=now)
-    return coupon_redeem(code=code, email=email, product_codes=product_codes, billing_cycle=billing_cycle, now=now,
-                         client_key=client_key, redemption_key=partner_redemption_key(partner=partner,
-                                                                                     key=redemption_key),
-                         actor=None)
+    return coupon_redeem(
+        code=code,
+        email=email,
+        product_codes=product_codes,
+        billing_cycle=billing_cycle,
+        now=now,
+        client_key=client_key,
+        redemption_key=partner_redemption_key(partner=partner, key=redemption_key),
+        actor=None,
+    )

@@ -102,8 +102,11 @@ def _format_lazy(template, **params) -> str:
 def contact_details(contact: str, facts: CouponFacts | None) -> dict:
     if contact == VERIFIER:
         return {"party": VERIFIER, "name": "Vouch", "address": getattr(settings, "VERIFIER_SUPPORT_CONTACT", "")}
-    return {"party": VENDOR_SUPPORT, "name": facts.vendor_name if facts else "",
-            "address": facts.support_contact if facts else ""}
+    return {
+        "party": VENDOR_SUPPORT,
+        "name": facts.vendor_name if facts else "",
+        "address": facts.support_contact if facts else "",
+    }
 
 
 def email_key(email: str) -> str:
@@ -133,32 +136,46 @@ def eligible_subset(product_codes, program_products) -> tuple[str, ...]:
     return tuple(code for code in product_codes_normalise(product_codes) if code in eligible)
 
 
-def _vendor_refusal(code: str, problem, facts: CouponFacts | None, http_status: int = 400, *,
-                    show_reference: bool = True) -> Refusal:
+def _vendor_refusal(
+    code: str, problem, facts: CouponFacts | None, http_status: int = 400, *, show_reference: bool = True
+) -> Refusal:
     """A problem for the vendor's support: name it, and say what to quote (the code and the reference). The
     reference is left out when the one asking may not be the coupon's holder (show_reference=False)."""
     vendor = (facts.vendor_name if facts else "") or _("the vendor")
     address = facts.support_contact if facts else ""
     reference = facts.reference if facts and show_reference else ""
     if reference and address:
-        template = _("%(problem)s Please contact %(vendor)s support (%(address)s) and quote the error code "
-                     "%(code)s and your verification reference %(reference)s.")
+        template = _(
+            "%(problem)s Please contact %(vendor)s support (%(address)s) and quote the error code "
+            "%(code)s and your verification reference %(reference)s."
+        )
     elif reference:
-        template = _("%(problem)s Please contact %(vendor)s support and quote the error code %(code)s and your "
-                     "verification reference %(reference)s.")
+        template = _(
+            "%(problem)s Please contact %(vendor)s support and quote the error code %(code)s and your "
+            "verification reference %(reference)s."
+        )
     elif address:
-        template = _("%(problem)s If it still fails, contact %(vendor)s support (%(address)s) and quote the error "
-                     "code %(code)s.")
+        template = _(
+            "%(problem)s If it still fails, contact %(vendor)s support (%(address)s) and quote the error code %(code)s."
+        )
     else:
-        template = _("%(problem)s Check the code in your approval email. If it still fails, contact the vendor's "
-                     "support and quote the error code %(code)s.")
+        template = _(
+            "%(problem)s Check the code in your approval email. If it still fails, contact the vendor's "
+            "support and quote the error code %(code)s."
+        )
     message = _format_lazy(template, problem=problem, vendor=vendor, address=address, code=code, reference=reference)
-    return Refusal(code=code, message=message, contact=VENDOR_SUPPORT, http_status=http_status,
-                   hide_reference=not show_reference)
+    return Refusal(
+        code=code, message=message, contact=VENDOR_SUPPORT, http_status=http_status, hide_reference=not show_reference
+    )
 
 
 def coupon_refusal(
-    *, coupon_facts: CouponFacts | None, email: str, product_codes, billing_cycle: str, now: datetime,
+    *,
+    coupon_facts: CouponFacts | None,
+    email: str,
+    product_codes,
+    billing_cycle: str,
+    now: datetime,
     program_products,
 ) -> Refusal | None:
     """Why the coupon cannot be applied to this purchase, or None when it can. Checks, in this order:
@@ -175,34 +192,50 @@ def coupon_refusal(
     if facts.state == CouponState.REDEEMED:
         address = getattr(settings, "VERIFIER_SUPPORT_CONTACT", "")
         if address:
-            template = _("This coupon was already used. If you did not use it, please contact Vouch, the verifier "
-                         "(%(address)s), and quote your verification reference %(reference)s.")
+            template = _(
+                "This coupon was already used. If you did not use it, please contact Vouch, the verifier "
+                "(%(address)s), and quote your verification reference %(reference)s."
+            )
         else:
-            template = _("This coupon was already used. If you did not use it, please contact Vouch, the verifier, "
-                         "and quote your verification reference %(reference)s.")
-        return Refusal(code="coupon_already_redeemed", contact=VERIFIER, http_status=409,
-                       message=_format_lazy(template, address=address, reference=facts.reference))
+            template = _(
+                "This coupon was already used. If you did not use it, please contact Vouch, the verifier, "
+                "and quote your verification reference %(reference)s."
+            )
+        return Refusal(
+            code="coupon_already_redeemed",
+            contact=VERIFIER,
+            http_status=409,
+            message=_format_lazy(template, address=address, reference=facts.reference),
+        )
     if facts.state == CouponState.EXPIRED or now > facts.redeem_by:
         return _vendor_refusal("coupon_expired", _("This coupon has expired."), facts, http_status=409)
     if facts.flagged:
         address = getattr(settings, "VERIFIER_SUPPORT_CONTACT", "")
-        template = _("This coupon is suspended: the organisation's registration changed after it was approved. "
-                     "Please contact Vouch, the verifier%(address)s, and quote your verification reference "
-                     "%(reference)s.")
-        return Refusal(code="coupon_suspended", contact=VERIFIER, http_status=409,
-                       message=_format_lazy(template, address=f" ({address})" if address else "",
-                                            reference=facts.reference))
+        template = _(
+            "This coupon is suspended: the organisation's registration changed after it was approved. "
+            "Please contact Vouch, the verifier%(address)s, and quote your verification reference "
+            "%(reference)s."
+        )
+        return Refusal(
+            code="coupon_suspended",
+            contact=VERIFIER,
+            http_status=409,
+            message=_format_lazy(template, address=f" ({address})" if address else "", reference=facts.reference),
+        )
     if email_key(email) != email_key(facts.email):
         # Another account typed the code: the holder's verification reference is not theirs to see.
-        return _vendor_refusal("coupon_email_mismatch",
-                               _("This coupon belongs to another account email: sign in with the email the "
-                                 "coupon was sent to."), facts, show_reference=False)
+        return _vendor_refusal(
+            "coupon_email_mismatch",
+            _("This coupon belongs to another account email: sign in with the email the coupon was sent to."),
+            facts,
+            show_reference=False,
+        )
     if not eligible_subset(product_codes, program_products):
-        return _vendor_refusal("product_not_eligible",
-                               _("This coupon does not cover any of the selected products."), facts)
+        return _vendor_refusal(
+            "product_not_eligible", _("This coupon does not cover any of the selected products."), facts
+        )
     if (billing_cycle or "").strip().lower() not in ELIGIBLE_BILLING_CYCLES:
-        return _vendor_refusal("billing_cycle_not_eligible",
-                               _("This coupon applies to annual billing only."), facts)
+        return _vendor_refusal("billing_cycle_not_eligible", _("This coupon applies to annual billing only."), facts)
     return None
 
 
@@ -220,9 +253,15 @@ class CouponQuote:
 
 def coupon_facts_of(coupon: Coupon) -> CouponFacts:
     program = coupon.program
-    return CouponFacts(state=coupon.state, redeem_by=coupon.redeem_by, email=coupon.email,
-                       reference=coupon.reference, vendor_name=program.vendor_name,
-                       support_contact=program.support_contact, flagged=coupon.flagged_at is not None)
+    return CouponFacts(
+        state=coupon.state,
+        redeem_by=coupon.redeem_by,
+        email=coupon.email,
+        reference=coupon.reference,
+        vendor_name=program.vendor_name,
+        support_contact=program.support_contact,
+        flagged=coupon.flagged_at is not None,
+    )
 
 
 def _error(refusal: Refusal, facts: CouponFacts | None) -> CouponRefused:
@@ -245,14 +284,20 @@ def coupon_attempts_check(*, client_key: str | None, now: datetime) -> None:
     key = _client_key(client_key)
     if not key:
         return
-    failures = list(CouponAttempt.objects.filter(client_key=key, succeeded=False, at__gt=now - RATE_LIMIT_WINDOW)
-                    .order_by("at").values_list("at", flat=True)[:RATE_LIMIT_FAILURES])
+    failures = list(
+        CouponAttempt.objects.filter(client_key=key, succeeded=False, at__gt=now - RATE_LIMIT_WINDOW)
+        .order_by("at")
+        .values_list("at", flat=True)[:RATE_LIMIT_FAILURES]
+    )
     if len(failures) >= RATE_LIMIT_FAILURES:
         retry_after = max(1, int((failures[0] + RATE_LIMIT_WINDOW - now).total_seconds()) + 1)
         raise TooManyCouponAttempts(
-            _format_lazy(_("Too many coupon codes were tried. Please wait %(minutes)s minutes and try again."),
-                         minutes=max(1, -(-retry_after // 60))),
-            details={"retry_after": retry_after})
+            _format_lazy(
+                _("Too many coupon codes were tried. Please wait %(minutes)s minutes and try again."),
+                minutes=max(1, -(-retry_after // 60)),
+            ),
+            details={"retry_after": retry_after},
+        )
 
 
 def _attempt_record(*, client_key: str | None, now: datetime, succeeded: bool) -> None:
@@ -282,13 +327,21 @@ def _lookup(*, code: str, client_key: str | None, now: datetime) -> Coupon | Non
 
 
 def _quote(coupon: Coupon, product_codes) -> CouponQuote:
-    return CouponQuote(coupon=coupon, discount_percent=Decimal(coupon.program.discount_percent),
-                       eligible_products=eligible_subset(product_codes, coupon.program.eligible_products),
-                       reference=coupon.reference)
+    return CouponQuote(
+        coupon=coupon,
+        discount_percent=Decimal(coupon.program.discount_percent),
+        eligible_products=eligible_subset(product_codes, coupon.program.eligible_products),
+        reference=coupon.reference,
+    )
 
 
 def coupon_validate(
-    *, code: str, email: str, product_codes, billing_cycle: str, now: datetime | None = None,
+    *,
+    code: str,
+    email: str,
+    product_codes,
+    billing_cycle: str,
+    now: datetime | None = None,
     client_key: str | None = None,
 ) -> CouponQuote:
     """What the coupon would give this purchase, without using it. Raises CouponRefused (a subclass per HTTP
@@ -299,9 +352,14 @@ def coupon_validate(
     now = now or timezone.now()
     coupon = _lookup(code=code, client_key=client_key, now=now)
     facts = coupon_facts_of(coupon) if coupon else None
-    refusal = coupon_refusal(coupon_facts=facts, email=email, product_codes=product_codes,
-                             billing_cycle=billing_cycle, now=now,
-                             program_products=coupon.program.eligible_products if coupon else ())
+    refusal = coupon_refusal(
+        coupon_facts=facts,
+        email=email,
+        product_codes=product_codes,
+        billing_cycle=billing_cycle,
+        now=now,
+        program_products=coupon.program.eligible_products if coupon else (),
+    )
     if refusal:
         raise _error(refusal, facts)
     assert coupon is not None  # an unknown code is always refused
@@ -309,20 +367,35 @@ def coupon_validate(
 
 
 def _snapshot(coupon: Coupon) -> dict:
-    return {"state": coupon.state, "hint": coupon.code_hint, "program": coupon.program_id,
-            "reference": coupon.reference, "email": coupon.email,
-            "redeemed_at": coupon.redeemed_at.isoformat() if coupon.redeemed_at else None,
-            "redemption_key": coupon.redemption_key}
+    return {
+        "state": coupon.state,
+        "hint": coupon.code_hint,
+        "program": coupon.program_id,
+        "reference": coupon.reference,
+        "email": coupon.email,
+        "redeemed_at": coupon.redeemed_at.isoformat() if coupon.redeemed_at else None,
+        "redemption_key": coupon.redemption_key,
+    }
 
 
 def _is_retry(coupon: Coupon, *, redemption_key: str, email: str) -> bool:
-    return (coupon.state == CouponState.REDEEMED and coupon.redemption_key == redemption_key
-            and email_key(email) == email_key(coupon.email))
+    return (
+        coupon.state == CouponState.REDEEMED
+        and coupon.redemption_key == redemption_key
+        and email_key(email) == email_key(coupon.email)
+    )
 
 
 def coupon_redeem(
-    *, code: str, email: str, product_codes, billing_cycle: str, now: datetime | None = None, redemption_key: str,
-    client_key: str | None = None, actor=None,
+    *,
+    code: str,
+    email: str,
+    product_codes,
+    billing_cycle: str,
+    now: datetime | None = None,
+    redemption_key: str,
+    client_key: str | None = None,
+    actor=None,
 ) -> Coupon:
     """Use the coupon for this purchase: exactly once, however many attempts race.
 
@@ -331,16 +404,24 @@ def coupon_redeem(
     """
     redemption_key = (redemption_key or "").strip()
     if not redemption_key or len(redemption_key) > MAX_REDEMPTION_KEY_CHARS:
-        raise InvalidInput(_format_lazy(_("A redemption key of 1 to %(max)s characters is required."),
-                                        max=MAX_REDEMPTION_KEY_CHARS), code="redemption_key_required")
+        raise InvalidInput(
+            _format_lazy(_("A redemption key of 1 to %(max)s characters is required."), max=MAX_REDEMPTION_KEY_CHARS),
+            code="redemption_key_required",
+        )
     now = now or timezone.now()
     coupon = _lookup(code=code, client_key=client_key, now=now)
     if coupon is not None and _is_retry(coupon, redemption_key=redemption_key, email=email):
         return coupon
     facts = coupon_facts_of(coupon) if coupon else None
     program_products = coupon.program.eligible_products if coupon else ()
-    refusal = coupon_refusal(coupon_facts=facts, email=email, product_codes=product_codes,
-                             billing_cycle=billing_cycle, now=now, program_products=program_products)
+    refusal = coupon_refusal(
+        coupon_facts=facts,
+        email=email,
+        product_codes=product_codes,
+        billing_cycle=billing_cycle,
+        now=now,
+        program_products=program_products,
+    )
     if refusal:
         raise _error(refusal, facts)
     assert coupon is not None  # an unknown code is always refused
@@ -348,14 +429,23 @@ def coupon_redeem(
     before = _snapshot(coupon)
     with transaction.atomic():
         won = Coupon.objects.filter(pk=coupon.pk, state=CouponState.ACTIVE, redeem_by__gte=now).update(
-            state=CouponState.REDEEMED, redeemed_at=now, redemption_key=redemption_key)
+            state=CouponState.REDEEMED, redeemed_at=now, redemption_key=redemption_key
+        )
         if won:
             coupon.refresh_from_db()
-            audit_record(action="coupon.redeemed", object_type="coupon", object_id=coupon.pk, actor=actor,
-                         before=before,
-                         after={**_snapshot(coupon), "application_reference": coupon.reference,
-                                "products": list(eligible_subset(product_codes, program_products)),
-                                "billing_cycle": (billing_cycle or "").strip().lower()})
+            audit_record(
+                action="coupon.redeemed",
+                object_type="coupon",
+                object_id=coupon.pk,
+                actor=actor,
+                before=before,
+                after={
+                    **_snapshot(coupon),
+                    "application_reference": coupon.reference,
+                    "products": list(eligible_subset(product_codes, program_products)),
+                    "billing_cycle": (billing_cycle or "").strip().lower(),
+                },
+            )
             event_publish(CouponChanged(coupon_id=coupon.pk, action=COUPON_REDEEMED, reference=coupon.reference))
             return coupon
 
@@ -364,10 +454,19 @@ def coupon_redeem(
     if _is_retry(coupon, redemption_key=redemption_key, email=email):
         return coupon
     facts = coupon_facts_of(coupon)
-    refusal = coupon_refusal(coupon_facts=facts, email=email, product_codes=product_codes,
-                             billing_cycle=billing_cycle, now=now, program_products=program_products)
+    refusal = coupon_refusal(
+        coupon_facts=facts,
+        email=email,
+        product_codes=product_codes,
+        billing_cycle=billing_cycle,
+        now=now,
+        program_products=program_products,
+    )
     if refusal:
         raise _error(refusal, facts)
     assert coupon is not None  # an unknown code is always refused
-    raise Conflict(_("The coupon could not be redeemed; please try again."), code="coupon_not_redeemed",
-                   details={"reference": facts.reference, "contact": contact_details(VENDOR_SUPPORT, facts)})
+    raise Conflict(
+        _("The coupon could not be redeemed; please try again."),
+        code="coupon_not_redeemed",
+        details={"reference": facts.reference, "contact": contact_details(VENDOR_SUPPORT, facts)},
+    )

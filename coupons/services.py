@@ -53,18 +53,33 @@ def _snapshot(coupon: Coupon) -> dict:
 
 def _expire_lapsed(*, organisation_key: str, program_id: int, now: datetime) -> None:
     """Coupons still marked active past their redeem-by date stop counting as the organisation's active coupon."""
-    lapsed = list(Coupon.objects.filter(organisation_key=organisation_key, program_id=program_id,
-                                        state=CouponState.ACTIVE, redeem_by__lt=now))
+    lapsed = list(
+        Coupon.objects.filter(
+            organisation_key=organisation_key, program_id=program_id, state=CouponState.ACTIVE, redeem_by__lt=now
+        )
+    )
     for coupon in lapsed:
         before = _snapshot(coupon)
         if Coupon.objects.filter(pk=coupon.pk, state=CouponState.ACTIVE).update(state=CouponState.EXPIRED):
             coupon.state = CouponState.EXPIRED
-            audit_record(action="coupon.expired", object_type="coupon", object_id=coupon.pk,
-                         before=before, after=_snapshot(coupon))
+            audit_record(
+                action="coupon.expired",
+                object_type="coupon",
+                object_id=coupon.pk,
+                before=before,
+                after=_snapshot(coupon),
+            )
 
 
-def coupon_issue(*, program: Program, organisation: Organisation | None, email: str, reference: str, actor=None,
-                 now: datetime | None = None) -> tuple[Coupon, str]:
+def coupon_issue(
+    *,
+    program: Program,
+    organisation: Organisation | None,
+    email: str,
+    reference: str,
+    actor=None,
+    now: datetime | None = None,
+) -> tuple[Coupon, str]:
     """Issue a coupon for an organisation (None: one added by hand), bound to `email`, under the verification
     `reference`. Returns the coupon and its code: the code exists only in this return value (and the approval
     email), never in the database.
@@ -80,22 +95,36 @@ def coupon_issue(*, program: Program, organisation: Organisation | None, email: 
 
     code = coupon_code_generate()
     coupon = Coupon(
-        code_hash=coupon_code_hash(code), code_hint=coupon_code_hint(code), program=program,
-        organisation=organisation, reference=reference, organisation_key=organisation_key, email=email,
-        state=CouponState.ACTIVE, redeem_by=now + timedelta(days=program.coupon_redeem_days),
+        code_hash=coupon_code_hash(code),
+        code_hint=coupon_code_hint(code),
+        program=program,
+        organisation=organisation,
+        reference=reference,
+        organisation_key=organisation_key,
+        email=email,
+        state=CouponState.ACTIVE,
+        redeem_by=now + timedelta(days=program.coupon_redeem_days),
     )
     try:
         with transaction.atomic():
             coupon.save(force_insert=True)
     except IntegrityError as error:
-        if Coupon.objects.filter(organisation_key=organisation_key, program_id=program.pk,
-                                 state=CouponState.ACTIVE).exists():
-            raise Conflict(_("This organisation already has an active coupon for this program."),
-                           code="duplicate_active_coupon",
-                           details={"organisation_key": organisation_key, "program": program.slug}) from error
+        if Coupon.objects.filter(
+            organisation_key=organisation_key, program_id=program.pk, state=CouponState.ACTIVE
+        ).exists():
+            raise Conflict(
+                _("This organisation already has an active coupon for this program."),
+                code="duplicate_active_coupon",
+                details={"organisation_key": organisation_key, "program": program.slug},
+            ) from error
         raise
-    audit_record(action="coupon.issued", object_type="coupon", object_id=coupon.pk, actor=actor,
-                 after={**_snapshot(coupon), "application_reference": reference})
+    audit_record(
+        action="coupon.issued",
+        object_type="coupon",
+        object_id=coupon.pk,
+        actor=actor,
+        after={**_snapshot(coupon), "application_reference": reference},
+    )
     event_publish(CouponChanged(coupon_id=coupon.pk, action=COUPON_ISSUED, reference=reference))
     return coupon, code
 
@@ -119,12 +148,20 @@ def coupon_revoke(*, coupon: Coupon, actor, reason: str, now: datetime | None = 
     before = _snapshot(coupon)
     with transaction.atomic():
         changed = Coupon.objects.filter(pk=coupon.pk, state__in=[CouponState.ACTIVE, CouponState.REDEEMED]).update(
-            state=CouponState.REVOKED, revoked_at=now, revoked_reason=reason)
+            state=CouponState.REVOKED, revoked_at=now, revoked_reason=reason
+        )
         coupon.refresh_from_db()
         if not changed:
-            raise Conflict(_("This coupon is no longer active."), code="coupon_not_active",
-                           details={"state": coupon.state})
-        audit_record(action="coupon.revoked", object_type="coupon", object_id=coupon.pk, actor=actor,
-                     before=before, after=_snapshot(coupon))
+            raise Conflict(
+                _("This coupon is no longer active."), code="coupon_not_active", details={"state": coupon.state}
+            )
+        audit_record(
+            action="coupon.revoked",
+            object_type="coupon",
+            object_id=coupon.pk,
+            actor=actor,
+            before=before,
+            after=_snapshot(coupon),
+        )
         event_publish(CouponChanged(coupon_id=coupon.pk, action=COUPON_REVOKED, reference=coupon.reference))
     return coupon

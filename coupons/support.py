@@ -43,45 +43,72 @@ def coupon_reissue(*, coupon: Coupon, actor, reason: str, now: datetime | None =
     try:
         with transaction.atomic():
             changed = Coupon.objects.filter(pk=coupon.pk, state__in=REISSUABLE_STATES, redeemed_at__isnull=True).update(
-                code_hash=coupon_code_hash(code), code_hint=coupon_code_hint(code), state=CouponState.ACTIVE,
-                redeem_by=redeem_by, revoked_at=None, revoked_reason="")
+                code_hash=coupon_code_hash(code),
+                code_hint=coupon_code_hint(code),
+                state=CouponState.ACTIVE,
+                redeem_by=redeem_by,
+                revoked_at=None,
+                revoked_reason="",
+            )
     except IntegrityError as error:
-        raise Conflict(_("This organisation already has another active coupon for this program."),
-                       code="duplicate_active_coupon") from error
+        raise Conflict(
+            _("This organisation already has another active coupon for this program."), code="duplicate_active_coupon"
+        ) from error
     coupon.refresh_from_db()
     if not changed:
-        raise Conflict(_("A redeemed coupon is not reissued: revoke it instead."), code="coupon_redeemed",
-                       details={"state": coupon.state})
-    audit_record(action="coupon.reissued", object_type="coupon", object_id=coupon.pk, actor=actor,
-                 before=before, after={**_snapshot(coupon), "reason": reason})
+        raise Conflict(
+            _("A redeemed coupon is not reissued: revoke it instead."),
+            code="coupon_redeemed",
+            details={"state": coupon.state},
+        )
+    audit_record(
+        action="coupon.reissued",
+        object_type="coupon",
+        object_id=coupon.pk,
+        actor=actor,
+        before=before,
+        after={**_snapshot(coupon), "reason": reason},
+    )
     return coupon, code
 
 
-def coupon_redeem_by_extend(*, coupon: Coupon, actor, redeem_by: datetime, reason: str,
-                            now: datetime | None = None) -> Coupon:
+def coupon_redeem_by_extend(
+    *, coupon: Coupon, actor, redeem_by: datetime, reason: str, now: datetime | None = None
+) -> Coupon:
     """Move an active (or lapsed, never redeemed) coupon's redeem-by date later, at most MAX_EXTENSION_DAYS from
     now. Raises InvalidInput `redeem_by_not_later` / `redeem_by_too_far`, Conflict `coupon_not_extendable`."""
     reason = _reason(reason)
     now = now or timezone.now()
     coupon.refresh_from_db()
     if redeem_by <= max(coupon.redeem_by, now):
-        raise InvalidInput(_("Choose a date after the current redeem-by date and after today."),
-                           code="redeem_by_not_later")
+        raise InvalidInput(
+            _("Choose a date after the current redeem-by date and after today."), code="redeem_by_not_later"
+        )
     if redeem_by > now + timedelta(days=MAX_EXTENSION_DAYS):
         raise InvalidInput(_("A coupon is extended by at most a year from today."), code="redeem_by_too_far")
     before = _snapshot(coupon)
     try:
         with transaction.atomic():
-            changed = Coupon.objects.filter(pk=coupon.pk, state__in=(CouponState.ACTIVE, CouponState.EXPIRED),
-                                            redeemed_at__isnull=True).update(redeem_by=redeem_by,
-                                                                             state=CouponState.ACTIVE)
+            changed = Coupon.objects.filter(
+                pk=coupon.pk, state__in=(CouponState.ACTIVE, CouponState.EXPIRED), redeemed_at__isnull=True
+            ).update(redeem_by=redeem_by, state=CouponState.ACTIVE)
     except IntegrityError as error:
-        raise Conflict(_("This organisation already has another active coupon for this program."),
-                       code="duplicate_active_coupon") from error
+        raise Conflict(
+            _("This organisation already has another active coupon for this program."), code="duplicate_active_coupon"
+        ) from error
     coupon.refresh_from_db()
     if not changed:
-        raise Conflict(_("Only a coupon not yet redeemed or revoked can be extended."), code="coupon_not_extendable",
-                       details={"state": coupon.state})
-    audit_record(action="coupon.redeem_by_extended", object_type="coupon", object_id=coupon.pk, actor=actor,
-                 before=before, after={**_snapshot(coupon), "reason": reason})
+        raise Conflict(
+            _("Only a coupon not yet redeemed or revoked can be extended."),
+            code="coupon_not_extendable",
+            details={"state": coupon.state},
+        )
+    audit_record(
+        action="coupon.redeem_by_extended",
+        object_type="coupon",
+        object_id=coupon.pk,
+        actor=actor,
+        before=before,
+        after={**_snapshot(coupon), "reason": reason},
+    )
     return coupon

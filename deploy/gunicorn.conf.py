@@ -30,8 +30,9 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 limit_request_line = 8190
 accesslog = "-"
 errorlog = "-"
-logconfig_dict = logging_config(level=os.environ.get("LOG_LEVEL", "INFO").upper(),
-                                fmt=os.environ.get("LOG_FORMAT", "auto").lower())
+logconfig_dict = logging_config(
+    level=os.environ.get("LOG_LEVEL", "INFO").upper(), fmt=os.environ.get("LOG_FORMAT", "auto").lower()
+)
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(D)sus "%(f)s" "%(a)s" %({x-request-id}o)s'
 
 

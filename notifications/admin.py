@@ -12,8 +12,21 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     list_filter = ("state", "template", "language")
     search_fields = ("to", "subject", "dedupe_key")
     # The bodies are shown without their secrets (codes, links): body_text/body_html never appear.
-    fields = ("created_at", "template", "to", "subject", "language", "state", "attempts", "next_attempt_at",
-              "sent_at", "last_error", "message_id", "dedupe_key", "safe_text")
+    fields = (
+        "created_at",
+        "template",
+        "to",
+        "subject",
+        "language",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+        "message_id",
+        "dedupe_key",
+        "safe_text",
+    )
     readonly_fields = fields
     actions = ["retry_failed"]
 

@@ -41,20 +41,27 @@ def outbox_backoff(attempts: int) -> timedelta:
 
 
 def _due(now: datetime):
-    return OutboxEmail.objects.filter(Q(state=OutboxState.PENDING) | Q(state=OutboxState.SENDING),
-                                      next_attempt_at__lte=now)
+    return OutboxEmail.objects.filter(
+        Q(state=OutboxState.PENDING) | Q(state=OutboxState.SENDING), next_attempt_at__lte=now
+    )
 
 
 def _claim(pk: int) -> OutboxEmail | None:
     now = timezone.now()
-    claimed = _due(now).filter(pk=pk).update(state=OutboxState.SENDING, attempts=F("attempts") + 1,
-                                            next_attempt_at=now + LEASE)
+    claimed = (
+        _due(now)
+        .filter(pk=pk)
+        .update(state=OutboxState.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + LEASE)
+    )
     return OutboxEmail.objects.get(pk=pk) if claimed else None
 
 
 def _message(email: OutboxEmail) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
-        subject=email.subject, body=email.body_text, from_email=settings.DEFAULT_FROM_EMAIL, to=[email.to],
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
         headers={"Message-ID": email.message_id, "Auto-Submitted": "auto-generated"},
     )
     if email.body_html:
@@ -77,10 +84,14 @@ def _describe(error: Exception) -> str:
 
 def _record_success(email: OutboxEmail) -> None:
     """Sent: the secret-free bodies take the place of the real ones (no usable code or link stays behind)."""
-    secret_free = {"body_text": F("redacted_text"), "body_html": F("redacted_html"), "redacted_text": "",
-                   "redacted_html": ""} if email.redacted_text else {}
+    secret_free = (
+        {"body_text": F("redacted_text"), "body_html": F("redacted_html"), "redacted_text": "", "redacted_html": ""}
+        if email.redacted_text
+        else {}
+    )
     OutboxEmail.objects.filter(pk=email.pk, state=OutboxState.SENDING).update(
-        state=OutboxState.SENT, sent_at=timezone.now(), last_error="", **secret_free)
+        state=OutboxState.SENT, sent_at=timezone.now(), last_error="", **secret_free
+    )
 
 
 def _record_failure(email: OutboxEmail, error: Exception) -> str:
@@ -89,11 +100,20 @@ def _record_failure(email: OutboxEmail, error: Exception) -> str:
     state = OutboxState.FAILED if permanent or email.attempts >= MAX_ATTEMPTS else OutboxState.PENDING
     now = timezone.now()
     OutboxEmail.objects.filter(pk=email.pk, state=OutboxState.SENDING).update(
-        state=state, last_error=_describe(error),
-        next_attempt_at=now + outbox_backoff(email.attempts) if state == OutboxState.PENDING else now)
+        state=state,
+        last_error=_describe(error),
+        next_attempt_at=now + outbox_backoff(email.attempts) if state == OutboxState.PENDING else now,
+    )
     log = logger.error if state == OutboxState.FAILED else logger.warning
-    log("email %s (%s to %s) attempt %d failed, now %s: %s",
-        email.pk, email.template, email.to, email.attempts, state, _describe(error))
+    log(
+        "email %s (%s to %s) attempt %d failed, now %s: %s",
+        email.pk,
+        email.template,
+        email.to,
+        email.attempts,
+        state,
+        _describe(error),
+    )
     return state
 
 
@@ -143,8 +163,11 @@ def outbox_send_due(*, limit: int = PASS_LIMIT) -> dict[str, int]:
     seen: set[int] = set()
     try:
         while len(seen) < limit:
-            batch = [pk for pk in _due(timezone.now()).order_by("next_attempt_at", "pk")
-                     .values_list("pk", flat=True)[:100] if pk not in seen]
+            batch = [
+                pk
+                for pk in _due(timezone.now()).order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:100]
+                if pk not in seen
+            ]
             if not batch:
                 break
             for pk in batch[: limit - len(seen)]:
@@ -172,8 +195,12 @@ def outbox_send_due(*, limit: int = PASS_LIMIT) -> dict[str, int]:
 
 def outbox_next_attempt_at() -> datetime | None:
     """When the earliest waiting email is due (None when nothing waits)."""
-    return (OutboxEmail.objects.filter(state__in=[OutboxState.PENDING, OutboxState.SENDING])
-            .order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first())
+    return (
+        OutboxEmail.objects.filter(state__in=[OutboxState.PENDING, OutboxState.SENDING])
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
 
 
 def outbox_retry_failed(*, pks: list[int] | None = None) -> int:

@@ -39,8 +39,15 @@ TEMPLATES: dict[str, set[str]] = {
     "application_expired": {"reference", "program_url"},
     "application_continue": {"reference", "continue_url", "partner_name", "expires_at"},  # a partner's API draft
     # To the organisation's published contact (verification.proofs.contact): confirm or deny the applicant.
-    "contact_confirmation": {"reference", "applicant_name", "applicant_email", "organisation_name", "program_name",
-                             "answer_url", "expires_at"},
+    "contact_confirmation": {
+        "reference",
+        "applicant_name",
+        "applicant_email",
+        "organisation_name",
+        "program_name",
+        "answer_url",
+        "expires_at",
+    },
     # The store's (billing): account email proof, password reset, the previous partner's discount ending.
     "account_verify_email": {"verify_url", "days_valid"},
     "account_password_reset": {"reset_url"},
@@ -103,9 +110,18 @@ def email_queue(*, to: str, template: str, context: dict, language: str, dedupe_
         safe = {key: (REDACTED if key in SECRET_CONTEXT_KEYS else value) for key, value in context.items()}
         _subject, redacted_text, redacted_html = email_render(template=template, context=safe, language=language)
     email = OutboxEmail(
-        dedupe_key=dedupe_key, to=to, subject=subject, body_text=text, body_html=html, language=language,
-        redacted_text=redacted_text, redacted_html=redacted_html,
-        template=template, state=OutboxState.PENDING, next_attempt_at=timezone.now(), message_id=_message_id(),
+        dedupe_key=dedupe_key,
+        to=to,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        language=language,
+        redacted_text=redacted_text,
+        redacted_html=redacted_html,
+        template=template,
+        state=OutboxState.PENDING,
+        next_attempt_at=timezone.now(),
+        message_id=_message_id(),
     )
     try:
         with transaction.atomic():

@@ -34,16 +34,30 @@ def request_fingerprint(*, method: str, path: str, body: bytes) -> str:
 
 def _replay_or_refuse(record: IdempotencyRecord, fingerprint: str) -> tuple[int, Any]:
     if record.request_hash != fingerprint:
-        raise Conflict(_("This Idempotency-Key was already used for a different request."),
-                       code="idempotency_key_reused", details={"idempotency_key": record.key})
+        raise Conflict(
+            _("This Idempotency-Key was already used for a different request."),
+            code="idempotency_key_reused",
+            details={"idempotency_key": record.key},
+        )
     if record.response_status is None:
-        raise Conflict(_("A request with this Idempotency-Key is still being processed. Retry in a moment."),
-                       code="idempotency_key_in_progress", details={"idempotency_key": record.key})
+        raise Conflict(
+            _("A request with this Idempotency-Key is still being processed. Retry in a moment."),
+            code="idempotency_key_in_progress",
+            details={"idempotency_key": record.key},
+        )
     return record.response_status, record.response_body
 
 
-def idempotent_call(*, partner: Partner, key: str | None, method: str, path: str, body: bytes,
-                    work: Callable[[], tuple[int, Any]], now: datetime | None = None) -> tuple[int, Any, bool]:
+def idempotent_call(
+    *,
+    partner: Partner,
+    key: str | None,
+    method: str,
+    path: str,
+    body: bytes,
+    work: Callable[[], tuple[int, Any]],
+    now: datetime | None = None,
+) -> tuple[int, Any, bool]:
     """Run `work` (returning status and a JSON-able body) at most once per (partner, key).
     Returns (status, body, replayed). Client errors are remembered like successes; server errors and rate limits
     are not, so a retry can succeed."""
@@ -52,8 +66,7 @@ def idempotent_call(*, partner: Partner, key: str | None, method: str, path: str
         return status, body_out, False
     key = key.strip()
     if not key or len(key) > MAX_KEY_CHARS:
-        raise InvalidInput(_("The Idempotency-Key header must be 1 to 255 characters."),
-                           code="idempotency_key_invalid")
+        raise InvalidInput(_("The Idempotency-Key header must be 1 to 255 characters."), code="idempotency_key_invalid")
     now = now or timezone.now()
     fingerprint = request_fingerprint(method=method, path=path, body=body)
     # Past its retention the key is free again; and a claim left by a process that died mid-request would block the
@@ -63,8 +76,9 @@ def idempotent_call(*, partner: Partner, key: str | None, method: str, path: str
     IdempotencyRecord.objects.filter(expired | abandoned, partner=partner, key=key).delete()
     try:
         with transaction.atomic():
-            record = IdempotencyRecord.objects.create(partner=partner, key=key, request_hash=fingerprint,
-                                                      path=path[:300], created_at=now)
+            record = IdempotencyRecord.objects.create(
+                partner=partner, key=key, request_hash=fingerprint, path=path[:300], created_at=now
+            )
     except IntegrityError:
         status, body_out = _replay_or_refuse(IdempotencyRecord.objects.get(partner=partner, key=key), fingerprint)
         return status, body_out, True
@@ -85,8 +99,9 @@ def idempotent_call(*, partner: Partner, key: str | None, method: str, path: str
 
 
 def _complete(record: IdempotencyRecord, status: int, body: Any) -> None:
-    IdempotencyRecord.objects.filter(pk=record.pk).update(response_status=status,
-                                                         response_body=json.loads(json.dumps(body, default=str)))
+    IdempotencyRecord.objects.filter(pk=record.pk).update(
+        response_status=status, response_body=json.loads(json.dumps(body, default=str))
+    )
 
 
 def idempotency_records_prune(*, now: datetime | None = None) -> int:

@@ -21,8 +21,11 @@ def _unavailable(request, error: ApplicationError):
 
 def _own_started_application(request, token: str):
     """The application this browser already started from the invite (a second click on the same link)."""
-    invite = Invite.objects.select_related("application", "application__program").filter(
-        token=(token or "")[:64], application__isnull=False).first()
+    invite = (
+        Invite.objects.select_related("application", "application__program")
+        .filter(token=(token or "")[:64], application__isnull=False)
+        .first()
+    )
     if invite is None:
         return None
     application = invite.application
@@ -44,17 +47,25 @@ def invite_page(request, token: str):
         return redirect("verification:step", slug=application.program.slug, step=first_unfinished(application))
     program = invite.partner.program
     form = forms.BudgetForm(request.POST if request.method == "POST" else None, program=program)
-    context = {"program": program, "partner": invite.partner, "form": form,
-               "cap": format_minor_localized(program.budget_cap_minor, program.budget_currency)}
+    context = {
+        "program": program,
+        "partner": invite.partner,
+        "form": form,
+        "cap": format_minor_localized(program.budget_cap_minor, program.budget_currency),
+    }
     if request.method == "POST" and form.is_valid():
         budget_minor = to_minor(form.cleaned_data["budget"], program.budget_currency)
         try:
             with transaction.atomic():
-                application = invite_application_start(invite=invite, budget_minor=budget_minor,
-                                                       language=request.LANGUAGE_CODE)
+                application = invite_application_start(
+                    invite=invite, budget_minor=budget_minor, language=request.LANGUAGE_CODE
+                )
         except OverBudgetCap:  # the invite stays unused
-            return render(request, "verification/over_cap.html",
-                          {**context, "budget": format_minor_localized(budget_minor, program.budget_currency)})
+            return render(
+                request,
+                "verification/over_cap.html",
+                {**context, "budget": format_minor_localized(budget_minor, program.budget_currency)},
+            )
         except InviteGone as error:  # another browser used the link a moment ago
             return _unavailable(request, error)
         remember_draft(request, application)

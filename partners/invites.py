@@ -45,8 +45,11 @@ def redirect_url_check(url: str) -> str:
     """Where the applicant is sent back: https (http only to the partner's own machine, for development), a host,
     no credentials, no control characters. Anything else could turn the status page into a phishing relay."""
     url = (url or "").strip()
-    refuse = InvalidInput(_("The redirect URL must be an https:// address without credentials."),
-                          code="redirect_url_invalid", details={"field": "redirect_url"})
+    refuse = InvalidInput(
+        _("The redirect URL must be an https:// address without credentials."),
+        code="redirect_url_invalid",
+        details={"field": "redirect_url"},
+    )
     if not url or len(url) > MAX_URL_CHARS or any(ord(char) <= 32 or ord(char) == 127 for char in url):
         raise refuse
     try:
@@ -86,22 +89,36 @@ def invite_url(invite: Invite) -> str:
         return settings.PUBLIC_BASE_URL + reverse("invite", kwargs={"token": invite.token})
 
 
-def invite_create(*, partner: Partner, api_key: ApiKey | None, redirect_url: str, expires_in_hours: int = DEFAULT_HOURS,
-                  email: str = "", org_id: str = "", country: str = "", language: str = "en", external_id: str = "",
-                  now: datetime | None = None) -> Invite:
+def invite_create(
+    *,
+    partner: Partner,
+    api_key: ApiKey | None,
+    redirect_url: str,
+    expires_in_hours: int = DEFAULT_HOURS,
+    email: str = "",
+    org_id: str = "",
+    country: str = "",
+    language: str = "en",
+    external_id: str = "",
+    now: datetime | None = None,
+) -> Invite:
     """Check the prefill as the journey would (a real organisation of a country the program serves, a valid
     email), so the applicant never lands on a form the partner filled wrongly."""
     now = now or timezone.now()
     if not 1 <= expires_in_hours <= MAX_HOURS:
-        raise InvalidInput(_("An invite lasts 1 to %(max)s hours.") % {"max": MAX_HOURS},
-                           code="invalid_input", details={"field": "expires_in_hours"})
+        raise InvalidInput(
+            _("An invite lasts 1 to %(max)s hours.") % {"max": MAX_HOURS},
+            code="invalid_input",
+            details={"field": "expires_in_hours"},
+        )
     program = partner.program
     if not program.is_active:
         raise Conflict(_("This program is closed."), code="program_closed")
-    values = {"redirect_url": redirect_url_check(text_clean(redirect_url, field="redirect_url",
-                                                            max_chars=MAX_URL_CHARS)),
-              "external_id": text_clean(external_id, field="external_id", max_chars=200),
-              "language": language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE}
+    values = {
+        "redirect_url": redirect_url_check(text_clean(redirect_url, field="redirect_url", max_chars=MAX_URL_CHARS)),
+        "external_id": text_clean(external_id, field="external_id", max_chars=200),
+        "language": language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
+    }
     email = text_clean(email, field="prefill.email", max_chars=254)
     values["prefill_email"] = email_normalise(email) if email else ""
     country = text_clean(country, field="prefill.country", max_chars=2)
@@ -111,25 +128,43 @@ def invite_create(*, partner: Partner, api_key: ApiKey | None, redirect_url: str
         organisation = organisation_get(org_id=org_id)
         program_country_check(program=program, country=organisation.country)
         if country and organisation.country != values["prefill_country"]:
-            raise InvalidInput(_("The organisation is not registered in the given country."),
-                               code="country_mismatch", details={"org_country": organisation.country})
+            raise InvalidInput(
+                _("The organisation is not registered in the given country."),
+                code="country_mismatch",
+                details={"org_country": organisation.country},
+            )
         values["prefill_org_id"] = organisation.org_id
         values["prefill_country"] = organisation.country
-    invite = Invite.objects.create(partner=partner, created_by_key=api_key, public_id=_public_id(),
-                                   token=secrets.token_urlsafe(32), expires_at=now + timedelta(hours=expires_in_hours),
-                                   **values)
-    audit_record(action="invite.created", object_type="invite", object_id=invite.pk,
-                 actor_label=f"partner:{partner.pk}",
-                 after={"id": invite.public_id, "expires_at": invite.expires_at.isoformat(),
-                        "redirect_url": invite.redirect_url})
+    invite = Invite.objects.create(
+        partner=partner,
+        created_by_key=api_key,
+        public_id=_public_id(),
+        token=secrets.token_urlsafe(32),
+        expires_at=now + timedelta(hours=expires_in_hours),
+        **values,
+    )
+    audit_record(
+        action="invite.created",
+        object_type="invite",
+        object_id=invite.pk,
+        actor_label=f"partner:{partner.pk}",
+        after={
+            "id": invite.public_id,
+            "expires_at": invite.expires_at.isoformat(),
+            "redirect_url": invite.redirect_url,
+        },
+    )
     return invite
 
 
 def invite_get(*, partner: Partner, public_id: str) -> Invite:
     """One of the partner's invites; another partner's is as unknown as one that does not exist."""
     public_id = (public_id or "").strip()
-    invite = (Invite.objects.select_related("application").filter(partner=partner, public_id=public_id).first()
-              if _PUBLIC_ID.fullmatch(public_id) else None)
+    invite = (
+        Invite.objects.select_related("application").filter(partner=partner, public_id=public_id).first()
+        if _PUBLIC_ID.fullmatch(public_id)
+        else None
+    )
     if invite is None:
         raise NotFound(_("No invite with this id."), code="invite_not_found")
     return invite
@@ -138,8 +173,11 @@ def invite_get(*, partner: Partner, public_id: str) -> Invite:
 def invite_for_token(*, token: str, now: datetime | None = None) -> Invite:
     """The invite a link opens, if it can still start an application: NotFound for an unknown link, InviteGone
     (410) for a used or expired one."""
-    invite = (Invite.objects.select_related("partner", "partner__program", "application")
-              .filter(token=token).first() if _TOKEN.fullmatch(token or "") else None)
+    invite = (
+        Invite.objects.select_related("partner", "partner__program", "application").filter(token=token).first()
+        if _TOKEN.fullmatch(token or "")
+        else None
+    )
     if invite is None:
         raise NotFound(_("This invitation link is not valid."), code="invite_not_found")
     state = invite_state(invite, now=now)
@@ -157,17 +195,25 @@ def invite_take(*, invite: Invite, application, now: datetime | None = None) -> 
     application otherwise)."""
     now = now or timezone.now()
     taken = Invite.objects.filter(pk=invite.pk, used_at__isnull=True, expires_at__gt=now).update(
-        used_at=now, application=application)
+        used_at=now, application=application
+    )
     if not taken:
         raise InviteGone(_("This invitation link was already used."), code="invite_used")
     invite.used_at, invite.application = now, application
-    audit_record(action="invite.used", object_type="invite", object_id=invite.pk, actor_label="applicant",
-                 before={"used_at": None}, after={"used_at": now.isoformat(), "application": application.reference})
+    audit_record(
+        action="invite.used",
+        object_type="invite",
+        object_id=invite.pk,
+        actor_label="applicant",
+        before={"used_at": None},
+        after={"used_at": now.isoformat(), "application": application.reference},
+    )
     return invite
 
 
-def invite_application_start(*, invite: Invite, budget_minor: int, language: str,
-                             now: datetime | None = None) -> Application:
+def invite_application_start(
+    *, invite: Invite, budget_minor: int, language: str, now: datetime | None = None
+) -> Application:
     """The applicant opened a partner's invite and gave the budget: a draft bound to the partner, prefilled, and the
     invite used (a conditional UPDATE: of two browsers racing on one link, one starts an application)."""
     now = now or timezone.now()
@@ -181,14 +227,18 @@ def invite_application_start(*, invite: Invite, budget_minor: int, language: str
     if invite.prefill_email:
         fields["email"] = invite.prefill_email  # unverified: the email step sends the code
     with transaction.atomic():
-        application = intake_start(program=partner.program, language=language, budget_minor=budget_minor,
-                                   partner=partner, now=now, **fields)
-        application = Application.objects.select_related("program", "organisation", "partner").get(
-            pk=application.pk)
+        application = intake_start(
+            program=partner.program, language=language, budget_minor=budget_minor, partner=partner, now=now, **fields
+        )
+        application = Application.objects.select_related("program", "organisation", "partner").get(pk=application.pk)
         invite_take(invite=invite, application=application, now=now)
-        audit_record(action="application.started_from_invite", object_type="application",
-                     object_id=application.pk, actor_label="applicant",
-                     after={"reference": application.reference, "partner": partner.pk, "invite": invite.public_id})
+        audit_record(
+            action="application.started_from_invite",
+            object_type="application",
+            object_id=application.pk,
+            actor_label="applicant",
+            after={"reference": application.reference, "partner": partner.pk, "invite": invite.public_id},
+        )
     return application
 
 
@@ -202,8 +252,15 @@ def invite_return_url(*, application: Application) -> tuple[str, str] | None:
     if invite is None:
         return None
     parts = urlsplit(invite.redirect_url)
-    query = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True)
-             if key not in {"vouch_reference", "vouch_status", "vouch_invite", "external_id"}]
-    query += [("vouch_reference", application.reference), ("vouch_status", application.state),
-              ("vouch_invite", invite.public_id), ("external_id", invite.external_id)]
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if key not in {"vouch_reference", "vouch_status", "vouch_invite", "external_id"}
+    ]
+    query += [
+        ("vouch_reference", application.reference),
+        ("vouch_status", application.state),
+        ("vouch_invite", invite.public_id),
+        ("external_id", invite.external_id),
+    ]
     return invite.partner.name, urlunsplit(parts._replace(query=urlencode(query)))

@@ -43,12 +43,14 @@ class ApiKey(models.Model):
     scopes = models.JSONField(default=list)
     requests_per_minute = models.PositiveIntegerField(default=120)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -113,8 +115,9 @@ class Invite(models.Model):
     created_by_key = models.ForeignKey(ApiKey, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
-    application = models.OneToOneField("verification.Application", null=True, blank=True,
-                                       on_delete=models.SET_NULL, related_name="invite")
+    application = models.OneToOneField(
+        "verification.Application", null=True, blank=True, on_delete=models.SET_NULL, related_name="invite"
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -16,47 +16,77 @@ ALL_SCOPES = [scope.value for scope in Scope]
 
 
 def require_key_manager(actor) -> None:
-    if not (getattr(actor, "is_authenticated", False) and actor.is_active and actor.is_staff
-            and actor.has_perm("partners.add_apikey")):
+    if not (
+        getattr(actor, "is_authenticated", False)
+        and actor.is_active
+        and actor.is_staff
+        and actor.has_perm("partners.add_apikey")
+    ):
         raise PermissionDenied(_("Only administrators of partners can manage API keys."), code="key_manager_only")
 
 
-def partner_create(*, name: str, program, actor, sees_all_applications: bool = False,
-                   contact_email: str = "") -> Partner:
+def partner_create(
+    *, name: str, program, actor, sees_all_applications: bool = False, contact_email: str = ""
+) -> Partner:
     require_key_manager(actor)
     name = (name or "").strip()[:200]
     if not name:
         raise InvalidInput(_("Give the partner a name."), code="partner_name_missing")
-    partner = Partner.objects.create(name=name, program=program, sees_all_applications=sees_all_applications,
-                                     contact_email=(contact_email or "").strip())
-    audit_record(action="partner.created", object_type="partner", object_id=partner.pk, actor=actor,
-                 after={"name": partner.name, "program": program.slug, "sees_all_applications": sees_all_applications})
+    partner = Partner.objects.create(
+        name=name,
+        program=program,
+        sees_all_applications=sees_all_applications,
+        contact_email=(contact_email or "").strip(),
+    )
+    audit_record(
+        action="partner.created",
+        object_type="partner",
+        object_id=partner.pk,
+        actor=actor,
+        after={"name": partner.name, "program": program.slug, "sees_all_applications": sees_all_applications},
+    )
     return partner
 
 
-def api_key_create(*, partner: Partner, name: str, scopes: list[str], actor,
-                   requests_per_minute: int = 120) -> tuple[ApiKey, str]:
+def api_key_create(
+    *, partner: Partner, name: str, scopes: list[str], actor, requests_per_minute: int = 120
+) -> tuple[ApiKey, str]:
     """A new key for `partner`; the returned plaintext is the only copy there will ever be."""
     require_key_manager(actor)
     unknown = sorted(set(scopes) - set(ALL_SCOPES))
     if unknown or not scopes:
-        raise InvalidInput(_("Choose at least one scope among the known ones."), code="scope_invalid",
-                           details={"unknown": unknown, "known": ALL_SCOPES})
+        raise InvalidInput(
+            _("Choose at least one scope among the known ones."),
+            code="scope_invalid",
+            details={"unknown": unknown, "known": ALL_SCOPES},
+        )
     if not 1 <= requests_per_minute <= 100_000:
-        raise InvalidInput(_("The rate limit must be between 1 and 100000 requests a minute."),
-                           code="rate_limit_invalid")
+        raise InvalidInput(
+            _("The rate limit must be between 1 and 100000 requests a minute."), code="rate_limit_invalid"
+        )
     name = (name or "").strip()[:100] or _("API key")
     for _attempt in range(3):  # a prefix collision is astronomically rare; the unique constraint catches it
         raw, prefix = api_key_generate()
         try:
             with transaction.atomic():
-                key = ApiKey.objects.create(partner=partner, name=name, prefix=prefix, key_hash=api_key_hash(raw),
-                                            scopes=sorted(set(scopes)), requests_per_minute=requests_per_minute,
-                                            created_by=actor)
+                key = ApiKey.objects.create(
+                    partner=partner,
+                    name=name,
+                    prefix=prefix,
+                    key_hash=api_key_hash(raw),
+                    scopes=sorted(set(scopes)),
+                    requests_per_minute=requests_per_minute,
+                    created_by=actor,
+                )
         except IntegrityError:
             continue
-        audit_record(action="api_key.created", object_type="api_key", object_id=key.pk, actor=actor,
-                     after={"partner": partner.pk, "prefix": prefix, "scopes": key.scopes})
+        audit_record(
+            action="api_key.created",
+            object_type="api_key",
+            object_id=key.pk,
+            actor=actor,
+            after={"partner": partner.pk, "prefix": prefix, "scopes": key.scopes},
+        )
         return key, raw
     raise Conflict(_("Could not create a key. Please try again."), code="api_key_create_failed")
 
@@ -65,8 +95,14 @@ def api_key_revoke(*, api_key: ApiKey, actor, now: datetime | None = None) -> Ap
     require_key_manager(actor)
     now = now or timezone.now()
     if ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(revoked_at=now, revoked_by=actor):
-        audit_record(action="api_key.revoked", object_type="api_key", object_id=api_key.pk, actor=actor,
-                     before={"revoked_at": None}, after={"revoked_at": now.isoformat()})
+        audit_record(
+            action="api_key.revoked",
+            object_type="api_key",
+            object_id=api_key.pk,
+            actor=actor,
+            before={"revoked_at": None},
+            after={"revoked_at": now.isoformat()},
+        )
     api_key.refresh_from_db()
     return api_key
 
@@ -99,9 +135,10 @@ def api_key_count_request(*, api_key: ApiKey, now: datetime | None = None) -> in
             count = _window_increment(api_key, window)
     if count > api_key.requests_per_minute:
         retry_after = max(1, 60 - now.second)
-        raise RateLimited(_("Too many requests with this API key. Try again in %(seconds)s seconds.")
-                             % {"seconds": retry_after}, details={"retry_after": retry_after,
-                                                                  "limit_per_minute": api_key.requests_per_minute})
+        raise RateLimited(
+            _("Too many requests with this API key. Try again in %(seconds)s seconds.") % {"seconds": retry_after},
+            details={"retry_after": retry_after, "limit_per_minute": api_key.requests_per_minute},
+        )
     return count
 
 
@@ -110,8 +147,11 @@ def _window_increment(api_key: ApiKey, window: datetime) -> int | None:
     increments and refuse requests that were within the limit."""
     table = ApiKeyWindow._meta.db_table
     with _counter_transaction(), connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET count = count + 1 WHERE api_key_id = %s AND window_start = %s "  # noqa: S608
-                       "RETURNING count", [api_key.pk, connection.ops.adapt_datetimefield_value(window)])
+        cursor.execute(
+            f"UPDATE {table} SET count = count + 1 WHERE api_key_id = %s AND window_start = %s "  # noqa: S608
+            "RETURNING count",
+            [api_key.pk, connection.ops.adapt_datetimefield_value(window)],
+        )
         row = cursor.fetchone()
     return row[0] if row else None
 

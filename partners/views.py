@@ -47,8 +47,9 @@ def _partner(pk: int) -> Partner:
 @require_GET
 @key_manager_required
 def partner_list(request):
-    partners = (Partner.objects.select_related("program")
-                .annotate(active_keys=Count("api_keys", filter=Q(api_keys__revoked_at__isnull=True))))
+    partners = Partner.objects.select_related("program").annotate(
+        active_keys=Count("api_keys", filter=Q(api_keys__revoked_at__isnull=True))
+    )
     return render(request, "partners/list.html", {"partners": partners})
 
 
@@ -59,9 +60,13 @@ def partner_new(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            partner = partner_create(name=data["name"], program=data["program"], actor=request.user,
-                                     sees_all_applications=data["sees_all_applications"],
-                                     contact_email=data["contact_email"])
+            partner = partner_create(
+                name=data["name"],
+                program=data["program"],
+                actor=request.user,
+                sees_all_applications=data["sees_all_applications"],
+                contact_email=data["contact_email"],
+            )
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
@@ -74,8 +79,10 @@ def partner_new(request):
 @key_manager_required
 def partner_detail(request, pk: int):
     partner = _partner(pk)
-    keys = [(key, [SCOPE_LABELS.get(scope, scope) for scope in key.scopes])
-            for key in partner.api_keys.select_related("created_by", "revoked_by")]
+    keys = [
+        (key, [SCOPE_LABELS.get(scope, scope) for scope in key.scopes])
+        for key in partner.api_keys.select_related("created_by", "revoked_by")
+    ]
     return render(request, "partners/detail.html", {"partner": partner, "keys": keys})
 
 
@@ -87,17 +94,30 @@ def key_new(request, pk: int):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            key, raw = api_key_create(partner=partner, name=data["name"], scopes=data["scopes"], actor=request.user,
-                                      requests_per_minute=data["requests_per_minute"])
+            key, raw = api_key_create(
+                partner=partner,
+                name=data["name"],
+                scopes=data["scopes"],
+                actor=request.user,
+                requests_per_minute=data["requests_per_minute"],
+            )
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
             # The only time the key exists outside the partner's hands: on this response, which nothing caches.
-            return render(request, "partners/key_created.html",
-                          {"partner": partner, "key": key, "raw_key": raw,
-                           "scopes": [SCOPE_LABELS.get(scope, scope) for scope in key.scopes]})
-    return render(request, "partners/key_form.html", {"partner": partner, "form": form},
-                  status=400 if form.errors else 200)
+            return render(
+                request,
+                "partners/key_created.html",
+                {
+                    "partner": partner,
+                    "key": key,
+                    "raw_key": raw,
+                    "scopes": [SCOPE_LABELS.get(scope, scope) for scope in key.scopes],
+                },
+            )
+    return render(
+        request, "partners/key_form.html", {"partner": partner, "form": form}, status=400 if form.errors else 200
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -111,6 +131,8 @@ def key_revoke(request, pk: int, key_pk: int):
         messages.info(request, _("This key was already revoked."))
     else:
         api_key_revoke(api_key=key, actor=request.user)
-        messages.success(request, _("Key %(prefix)s revoked: it no longer authenticates any request.")
-                         % {"prefix": f"vch_{key.prefix}"})
+        messages.success(
+            request,
+            _("Key %(prefix)s revoked: it no longer authenticates any request.") % {"prefix": f"vch_{key.prefix}"},
+        )
     return redirect("backoffice:partners:detail", pk=partner.pk)

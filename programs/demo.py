@@ -68,8 +68,13 @@ def program_demo_ensure() -> Program:
     with transaction.atomic():
         program, created = Program.objects.select_for_update().get_or_create(slug=DEMO_SLUG, defaults=DEMO_VALUES)
         if created:
-            audit_record(action="program.created", object_type="program", object_id=program.pk,
-                         actor_label="seed_demo_program", after={"slug": DEMO_SLUG})
+            audit_record(
+                action="program.created",
+                object_type="program",
+                object_id=program.pk,
+                actor_label="seed_demo_program",
+                after={"slug": DEMO_SLUG},
+            )
             return program
         changed = {name: value for name, value in DEMO_VALUES.items() if not _same(getattr(program, name), value)}
         if changed:
@@ -78,9 +83,14 @@ def program_demo_ensure() -> Program:
                 setattr(program, name, value)
             program.save(update_fields=list(changed))
             program.refresh_from_db()
-            audit_record(action="program.reset", object_type="program", object_id=program.pk,
-                         actor_label="seed_demo_program", before=before,
-                         after={name: _comparable(value) for name, value in changed.items()})
+            audit_record(
+                action="program.reset",
+                object_type="program",
+                object_id=program.pk,
+                actor_label="seed_demo_program",
+                before=before,
+                after={name: _comparable(value) for name, value in changed.items()},
+            )
     return program
 
 

@@ -23,8 +23,10 @@ def program_country_codes(program: Program) -> list[str]:
 
 def program_countries(program: Program) -> list[tuple[str, str]]:
     """(code, name) of the program's countries, sorted by name in the active language."""
-    return sorted(((code, str(COUNTRY_NAMES.get(code, code))) for code in program_country_codes(program)),
-                  key=lambda item: item[1])
+    return sorted(
+        ((code, str(COUNTRY_NAMES.get(code, code))) for code in program_country_codes(program)),
+        key=lambda item: item[1],
+    )
 
 
 def program_country_check(*, program: Program, country: str) -> str:
@@ -32,6 +34,9 @@ def program_country_check(*, program: Program, country: str) -> str:
     code = (country or "").strip().upper()
     allowed = program_country_codes(program)
     if code not in allowed:
-        raise InvalidInput(_("The program does not take applications from this country."),
-                           code="country_not_supported", details={"country": code[:2], "supported": allowed})
+        raise InvalidInput(
+            _("The program does not take applications from this country."),
+            code="country_not_supported",
+            details={"country": code[:2], "supported": allowed},
+        )
     return code

@@ -17,8 +17,19 @@ class RejectedRowInline(admin.TabularInline):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(admin.ModelAdmin):
-    list_display = ("id", "source", "status", "started_at", "read", "created", "updated", "unchanged", "removed",
-                    "rejected", "seconds")
+    list_display = (
+        "id",
+        "source",
+        "status",
+        "started_at",
+        "read",
+        "created",
+        "updated",
+        "unchanged",
+        "removed",
+        "rejected",
+        "seconds",
+    )
     list_filter = ("source", "status")
     readonly_fields = [f.name for f in ImportRun._meta.fields]
     inlines = [RejectedRowInline]

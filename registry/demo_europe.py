@@ -11,17 +11,49 @@ from pathlib import Path
 
 from registry.demo import FIRST, LAST, MIDDLE
 
-GB_PLACES = [("Edinburgh", "EH1 1AA"), ("Glasgow", "G1 1AA"), ("Aberdeen", "AB10 1AA"), ("Dundee", "DD1 1AA"),
-             ("Inverness", "IV1 1AA"), ("Stirling", "FK8 1AA"), ("Perth", "PH1 1AA")]
+GB_PLACES = [
+    ("Edinburgh", "EH1 1AA"),
+    ("Glasgow", "G1 1AA"),
+    ("Aberdeen", "AB10 1AA"),
+    ("Dundee", "DD1 1AA"),
+    ("Inverness", "IV1 1AA"),
+    ("Stirling", "FK8 1AA"),
+    ("Perth", "PH1 1AA"),
+]
 OSCR_HEADER = [
-    "Charity Number", "Charity Name", "Registered Date", "Known As", "Charity Status", "Postcode",
-    "Constitutional Form", "Previous Constitutional Form 1", "Geographical Spread", "Main Operating Location",
-    "Purposes", "Beneficiaries", "Activities", "Objectives", "Principal Office/Trustees Address", "Website",
-    "Most recent year income", "Most recent year expenditure", "Mailing cycle", "Year End",
-    "Donations and legacies income", "Charitable activities income", "Other trading activities income",
-    "Investments income", "Other income", "Raising funds spending", "Charitable activities spending",
-    "Other spending", "Parent charity name", "Parent charity number", "Parent charity country of registration",
-    "Designated religious body", "Regulatory Type",
+    "Charity Number",
+    "Charity Name",
+    "Registered Date",
+    "Known As",
+    "Charity Status",
+    "Postcode",
+    "Constitutional Form",
+    "Previous Constitutional Form 1",
+    "Geographical Spread",
+    "Main Operating Location",
+    "Purposes",
+    "Beneficiaries",
+    "Activities",
+    "Objectives",
+    "Principal Office/Trustees Address",
+    "Website",
+    "Most recent year income",
+    "Most recent year expenditure",
+    "Mailing cycle",
+    "Year End",
+    "Donations and legacies income",
+    "Charitable activities income",
+    "Other trading activities income",
+    "Investments income",
+    "Other income",
+    "Raising funds spending",
+    "Charitable activities spending",
+    "Other spending",
+    "Parent charity name",
+    "Parent charity number",
+    "Parent charity country of registration",
+    "Designated religious body",
+    "Regulatory Type",
 ]
 # The search page's hint names this number: it must find a charity in the demo.
 GB_EXAMPLES = [("SC012345", "Stonebridge Community Arts Trust", "Edinburgh", "EH1 1AA")]
@@ -32,18 +64,25 @@ def _oscr_row(rng: random.Random, number: str, name: str, city: str, postcode: s
     slug = "".join(ch for ch in name.lower() if ch.isalnum())[:40]
     return {
         **dict.fromkeys(OSCR_HEADER, ""),
-        "Charity Number": number, "Charity Name": name,
-        "Registered Date": f"0{rng.randint(1, 9)}/05/19{rng.randint(70, 99)} 00:00", "Charity Status": "Active",
+        "Charity Number": number,
+        "Charity Name": name,
+        "Registered Date": f"0{rng.randint(1, 9)}/05/19{rng.randint(70, 99)} 00:00",
+        "Charity Status": "Active",
         "Postcode": postcode,
         "Constitutional Form": "Scottish Charitable Incorporated Organisation (SCIO)",
-        "Geographical Spread": "A specific local point, community or neighbourhood", "Main Operating Location": city,
+        "Geographical Spread": "A specific local point, community or neighbourhood",
+        "Main Operating Location": city,
         "Purposes": "'The advancement of citizenship or community development'",
         "Beneficiaries": "'No specific group, or for the benefit of the community'",
-        "Activities": "'It carries out activities or services itself'", "Objectives": "To help the community.",
+        "Activities": "'It carries out activities or services itself'",
+        "Objectives": "To help the community.",
         "Principal Office/Trustees Address": f"{rng.randint(1, 99)} High Street, {city}, {postcode}",
-        "Website": f"https://www.{slug}.org.uk/", "Most recent year income": str(income),
-        "Most recent year expenditure": str(int(income * 0.9)), "Year End": "31/03/2025",
-        "Designated religious body": "No", "Regulatory Type": "Standard",
+        "Website": f"https://www.{slug}.org.uk/",
+        "Most recent year income": str(income),
+        "Most recent year expenditure": str(int(income * 0.9)),
+        "Year End": "31/03/2025",
+        "Designated religious body": "No",
+        "Regulatory Type": "Standard",
     }
 
 
@@ -67,18 +106,47 @@ def write_demo_oscr(path: Path, count: int = 300, seed: int = 13) -> Path:
     return path
 
 
-FR_PLACES = [("Paris", "75056", "75001"), ("Lyon", "69123", "69001"), ("Marseille", "13055", "13001"),
-             ("Toulouse", "31555", "31000"), ("Nantes", "44109", "44000"), ("Lille", "59350", "59000"),
-             ("Bordeaux", "33063", "33000"), ("Strasbourg", "67482", "67000")]
-FR_KINDS = ["ASSOCIATION DES AMIS DU", "COMITÉ DE DÉFENSE DU", "ASSOCIATION SPORTIVE DU", "CERCLE CULTUREL DU",
-            "ASSOCIATION DES PARENTS D'ÉLÈVES DU", "BANQUE ALIMENTAIRE DU", "CHORALE DU", "AMICALE DU"]
-FR_SUBJECTS = ["PATRIMOINE", "QUARTIER SAINT-MICHEL", "VIEUX PORT", "JARDIN PARTAGÉ", "THÉÂTRE MUNICIPAL",
-               "CANAL", "MOULIN", "LAVOIR", "CENTRE SOCIAL", "BOIS JOLI", "PAYS BASQUE", "VAL DE LOIRE"]
-RNA_HEADER = ("id;id_ex;siret;rup_mi;gestion;date_creat;date_decla;date_publi;date_disso;nature;groupement;titre;"
-              "titre_court;objet;objet_social1;objet_social2;adrs_complement;adrs_numvoie;adrs_repetition;"
-              "adrs_typevoie;adrs_libvoie;adrs_distrib;adrs_codeinsee;adrs_codepostal;adrs_libcommune;"
-              "adrg_declarant;adrg_complemid;adrg_complemgeo;adrg_libvoie;adrg_distrib;adrg_codepostal;"
-              "adrg_achemine;adrg_pays;dir_civilite;siteweb;publiweb;observation;position;maj_time").split(";")
+FR_PLACES = [
+    ("Paris", "75056", "75001"),
+    ("Lyon", "69123", "69001"),
+    ("Marseille", "13055", "13001"),
+    ("Toulouse", "31555", "31000"),
+    ("Nantes", "44109", "44000"),
+    ("Lille", "59350", "59000"),
+    ("Bordeaux", "33063", "33000"),
+    ("Strasbourg", "67482", "67000"),
+]
+FR_KINDS = [
+    "ASSOCIATION DES AMIS DU",
+    "COMITÉ DE DÉFENSE DU",
+    "ASSOCIATION SPORTIVE DU",
+    "CERCLE CULTUREL DU",
+    "ASSOCIATION DES PARENTS D'ÉLÈVES DU",
+    "BANQUE ALIMENTAIRE DU",
+    "CHORALE DU",
+    "AMICALE DU",
+]
+FR_SUBJECTS = [
+    "PATRIMOINE",
+    "QUARTIER SAINT-MICHEL",
+    "VIEUX PORT",
+    "JARDIN PARTAGÉ",
+    "THÉÂTRE MUNICIPAL",
+    "CANAL",
+    "MOULIN",
+    "LAVOIR",
+    "CENTRE SOCIAL",
+    "BOIS JOLI",
+    "PAYS BASQUE",
+    "VAL DE LOIRE",
+]
+RNA_HEADER = (
+    "id;id_ex;siret;rup_mi;gestion;date_creat;date_decla;date_publi;date_disso;nature;groupement;titre;"
+    "titre_court;objet;objet_social1;objet_social2;adrs_complement;adrs_numvoie;adrs_repetition;"
+    "adrs_typevoie;adrs_libvoie;adrs_distrib;adrs_codeinsee;adrs_codepostal;adrs_libcommune;"
+    "adrg_declarant;adrg_complemid;adrg_complemgeo;adrg_libvoie;adrg_distrib;adrg_codepostal;"
+    "adrg_achemine;adrg_pays;dir_civilite;siteweb;publiweb;observation;position;maj_time"
+).split(";")
 # The search page's hint names this number: a real association of the RNA (Mayotte, Licence Ouverte 2.0).
 FR_EXAMPLES = [("W9T1002867", "LA VIE D'UN AGRICULTEUR & LA VIE D'UN ANIMAL", "M tsamboro", "97612", "97630")]
 
@@ -87,13 +155,30 @@ def _rna_row(rng: random.Random, rna_id: str, title: str, city: str, insee: str,
     created = f"{rng.randint(1990, 2023)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
     return {
         **dict.fromkeys(RNA_HEADER, ""),
-        "id": rna_id, "gestion": insee[:2] + "1P", "date_creat": created, "date_decla": created,
-        "date_publi": created, "date_disso": "0001-01-01", "nature": "D", "groupement": "S", "titre": title,
-        "objet": "rassembler les habitants autour de projets d'intérêt commun", "objet_social1": "024026",
-        "objet_social2": "000000", "adrs_numvoie": str(rng.randint(1, 99)), "adrs_typevoie": "RUE",
-        "adrs_libvoie": "de la République", "adrs_distrib": "_", "adrs_codeinsee": insee,
-        "adrs_codepostal": postcode, "adrs_libcommune": city, "adrg_pays": "FRANCE", "dir_civilite": "PM",
-        "publiweb": "0", "position": "A", "maj_time": f"{created} 12:00:00",
+        "id": rna_id,
+        "gestion": insee[:2] + "1P",
+        "date_creat": created,
+        "date_decla": created,
+        "date_publi": created,
+        "date_disso": "0001-01-01",
+        "nature": "D",
+        "groupement": "S",
+        "titre": title,
+        "objet": "rassembler les habitants autour de projets d'intérêt commun",
+        "objet_social1": "024026",
+        "objet_social2": "000000",
+        "adrs_numvoie": str(rng.randint(1, 99)),
+        "adrs_typevoie": "RUE",
+        "adrs_libvoie": "de la République",
+        "adrs_distrib": "_",
+        "adrs_codeinsee": insee,
+        "adrs_codepostal": postcode,
+        "adrs_libcommune": city,
+        "adrg_pays": "FRANCE",
+        "dir_civilite": "PM",
+        "publiweb": "0",
+        "position": "A",
+        "maj_time": f"{created} 12:00:00",
     }
 
 

@@ -76,15 +76,18 @@ def reconciliation_query_build(*, text: str, limit: int, properties: list[tuple[
     for pid, raw_values in properties:
         if pid not in values:
             raise InvalidReconciliationQuery(
-                f"unknown property {pid[:40]!r}", details={"property": pid[:40], "known": list(PROPERTIES)})
+                f"unknown property {pid[:40]!r}", details={"property": pid[:40], "known": list(PROPERTIES)}
+            )
         if len(raw_values) > MAX_VALUES_PER_PROPERTY:
             raise InvalidReconciliationQuery(
-                f"at most {MAX_VALUES_PER_PROPERTY} values per property", details={"property": pid})
+                f"at most {MAX_VALUES_PER_PROPERTY} values per property", details={"property": pid}
+            )
         values[pid].extend(_property_text(pid, raw) for raw in raw_values)
     for country in values[PROPERTY_COUNTRY]:
         if not _COUNTRY.fullmatch(country):
             raise InvalidReconciliationQuery(
-                f"country must be an ISO 3166-1 alpha-2 code, not {country[:20]!r}", details={"property": "country"})
+                f"country must be an ISO 3166-1 alpha-2 code, not {country[:20]!r}", details={"property": "country"}
+            )
     numbers = (normalise_number(v) for v in values[PROPERTY_REGISTRY_NUMBER])
     postcodes = (_postcode(v) for v in values[PROPERTY_POSTCODE])
     return ReconciliationQuery(
@@ -127,6 +130,7 @@ def _numbers_agree(supplied: str, recorded: str) -> bool:
 
 # Retrieval ---------------------------------------------------------------------------------------------------
 
+
 def reconciliation_candidates(*, query: ReconciliationQuery) -> list[Candidate]:
     """Candidates for one query, best first, at most query.limit of them; at most one has match=True."""
     ranked: dict[str, int] = {}  # org_id -> retrieval rank, the tie-breaker after the score
@@ -145,8 +149,17 @@ def reconciliation_candidates(*, query: ReconciliationQuery) -> list[Candidate]:
     if not ranked:
         return []
     rows = Organisation.objects.filter(org_id__in=list(ranked)).values(
-        "org_id", "name", "country", "city", "region", "registry_number", "status", "postcode", "search_name",
-        "search_alt")
+        "org_id",
+        "name",
+        "country",
+        "city",
+        "region",
+        "registry_number",
+        "status",
+        "postcode",
+        "search_name",
+        "search_alt",
+    )
     candidates = [candidate_score(_candidate(row, query)) for row in rows]
     candidates.sort(key=lambda c: (-c.score, ranked[c.org_id]))
     candidates = candidates[: query.limit]
@@ -178,8 +191,12 @@ def _namesakes_at(text: str, country: str | None, postcodes: tuple[str, ...]) ->
 
 def _candidate(row: Mapping[str, Any], query: ReconciliationQuery) -> Candidate:
     candidate = Candidate(
-        org_id=row["org_id"], name=row["name"], country=row["country"], city=row["city"] or "",
-        region=row["region"] or "", registry_number=row["registry_number"],
+        org_id=row["org_id"],
+        name=row["name"],
+        country=row["country"],
+        city=row["city"] or "",
+        region=row["region"] or "",
+        registry_number=row["registry_number"],
         removed=row["status"] != OrganisationStatus.ACTIVE,
     )
     typed = normalise_name(query.text) if query.text.strip() else ""
@@ -198,6 +215,7 @@ def _candidate(row: Mapping[str, Any], query: ReconciliationQuery) -> Candidate:
 
 
 # Scoring: pure functions --------------------------------------------------------------------------------------
+
 
 def candidate_score(candidate: Candidate) -> Candidate:
     """0-100: name similarity, moved by what the supplied properties say; 100 only for an agreeing identifier."""
@@ -234,8 +252,11 @@ def matches_decide(candidates: list[Candidate]) -> None:
         if len(by_number) == 1:
             by_number[0].match = True
         return
-    exact = [c for c in candidates if c.name_similarity == 100.0
-             and c.number_agrees is not False and c.postcode_agrees is not False]
+    exact = [
+        c
+        for c in candidates
+        if c.name_similarity == 100.0 and c.number_agrees is not False and c.postcode_agrees is not False
+    ]
     if len(exact) > 1:
         exact = [c for c in exact if c.postcode_agrees]
     if len(exact) == 1:
@@ -259,4 +280,4 @@ def entity_suggestions(*, prefix: str, cursor: int, page: int) -> list:
     """
     if not prefix.strip() or cursor >= settings.SEARCH_MAX_LIMIT:
         return []
-    return search_organisations(query=prefix, limit=settings.SEARCH_MAX_LIMIT)[cursor:cursor + page]
+    return search_organisations(query=prefix, limit=settings.SEARCH_MAX_LIMIT)[cursor : cursor + page]

@@ -14,8 +14,9 @@ from registry.selectors import organisation_get
 
 class SearchForm(forms.Form):
     country = forms.ChoiceField(label=_("Country or region where the organisation is registered"), required=False)
-    q = forms.CharField(label=_("Legal name or registry number"), required=False,
-                        max_length=settings.SEARCH_MAX_QUERY_CHARS, strip=True)
+    q = forms.CharField(
+        label=_("Legal name or registry number"), required=False, max_length=settings.SEARCH_MAX_QUERY_CHARS, strip=True
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -49,9 +49,12 @@ class StatusWatch:
         after = followed_statuses()  # the same set: an import changes no coupon or application
         changed = {pk: old for pk, old in self.before.items() if pk in after and after[pk] != old}
         ordered = Organisation.objects.filter(pk__in=list(changed)).order_by("org_id").values_list("pk", flat=True)
-        return [event_publish(OrganisationStatusChanged(organisation_id=pk, old_status=changed[pk],
-                                                        actor_label=actor_label))
-                for pk in ordered]
+        return [
+            event_publish(
+                OrganisationStatusChanged(organisation_id=pk, old_status=changed[pk], actor_label=actor_label)
+            )
+            for pk in ordered
+        ]
 
 
 def registry_status_watch() -> StatusWatch:

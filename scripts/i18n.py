@@ -1,8 +1,8 @@
 #!/usr/bin/env python
 """Keeps the translation catalogs complete.
 
-  python scripts/i18n.py check          # exit 1 listing every untranslated or fuzzy entry (fr and en)
-  python scripts/i18n.py fill-en        # English is the source language: copy each msgid into its msgstr
+python scripts/i18n.py check          # exit 1 listing every untranslated or fuzzy entry (fr and en)
+python scripts/i18n.py fill-en        # English is the source language: copy each msgid into its msgstr
 """
 
 import re
@@ -11,8 +11,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGS = {lang: ROOT / "locale" / lang / "LC_MESSAGES" / "django.po" for lang in ("en", "fr")}
-_ENTRY = re.compile(r'(?m)^((?:#.*\n)*)msgid ((?:".*"\n)+)(?:msgid_plural ((?:".*"\n)+))?'
-                    r'((?:msgstr(?:\[\d\])? (?:".*"\n)+)+)')
+_ENTRY = re.compile(
+    r'(?m)^((?:#.*\n)*)msgid ((?:".*"\n)+)(?:msgid_plural ((?:".*"\n)+))?'
+    r'((?:msgstr(?:\[\d\])? (?:".*"\n)+)+)'
+)
 _FUZZY = re.compile(r"(?m)^#,.*\bfuzzy\b")
 
 
@@ -55,7 +57,7 @@ def fill_en() -> int:
         text = text[:start] + block + text[end:]
         if _FUZZY.search(match.group(1)):
             comments = re.sub(r"(?m)^#,(.*)$", lambda m: _unfuzzy(m.group(1)), match.group(1))
-            text = text[:match.start(1)] + comments + text[match.end(1):]
+            text = text[: match.start(1)] + comments + text[match.end(1) :]
     path.write_text(text, encoding="utf-8")
     return 0
 

@@ -5,8 +5,19 @@ import ast
 import sys
 from pathlib import Path
 
-APPS = ["core", "notifications", "registry", "programs", "coupons", "verification", "billing", "partners", "api",
-        "webhooks", "vouch"]
+APPS = [
+    "core",
+    "notifications",
+    "registry",
+    "programs",
+    "coupons",
+    "verification",
+    "billing",
+    "partners",
+    "api",
+    "webhooks",
+    "vouch",
+]
 
 
 def _imported(node: ast.AST) -> list[str]:

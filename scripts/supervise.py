@@ -103,15 +103,28 @@ class Supervisor:
 
 def parse(argv: list[str]) -> list[Child]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--main", nargs=2, metavar=("NAME", "COMMAND"), action="append", default=[],
-                        help="a process whose exit stops everything (the web server)")
-    parser.add_argument("--keep", nargs=2, metavar=("NAME", "COMMAND"), action="append", default=[],
-                        help="a process restarted whenever it exits (the worker, the scheduler)")
+    parser.add_argument(
+        "--main",
+        nargs=2,
+        metavar=("NAME", "COMMAND"),
+        action="append",
+        default=[],
+        help="a process whose exit stops everything (the web server)",
+    )
+    parser.add_argument(
+        "--keep",
+        nargs=2,
+        metavar=("NAME", "COMMAND"),
+        action="append",
+        default=[],
+        help="a process restarted whenever it exits (the worker, the scheduler)",
+    )
     args = parser.parse_args(argv)
     if not args.main and not args.keep:
         parser.error("nothing to supervise")
-    return ([Child(name, shlex.split(command), keep=False) for name, command in args.main]
-            + [Child(name, shlex.split(command), keep=True) for name, command in args.keep])
+    return [Child(name, shlex.split(command), keep=False) for name, command in args.main] + [
+        Child(name, shlex.split(command), keep=True) for name, command in args.keep
+    ]
 
 
 if __name__ == "__main__":

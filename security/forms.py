@@ -4,9 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 class TwoFactorCodeForm(forms.Form):
     code = forms.CharField(
-        label=_("Code"), max_length=16, strip=True,
+        label=_("Code"),
+        max_length=16,
+        strip=True,
         help_text=_("The 6-digit code your authenticator app shows, or one of your recovery codes."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}))
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+    )
 
     @staticmethod
     def wrong_code() -> str:

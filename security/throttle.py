@@ -46,8 +46,9 @@ def _device_digests(request) -> list[str]:
     if not cookies:
         return []
     try:
-        value = request.get_signed_cookie(DEVICE_COOKIE, salt=_DEVICE_SALT,
-                                          max_age=timedelta(days=settings.SIGN_IN_DEVICE_DAYS))
+        value = request.get_signed_cookie(
+            DEVICE_COOKIE, salt=_DEVICE_SALT, max_age=timedelta(days=settings.SIGN_IN_DEVICE_DAYS)
+        )
     except (KeyError, signing.BadSignature):
         return []
     return [item for item in value.split(".") if item][:_MAX_DEVICE_ACCOUNTS]
@@ -67,8 +68,9 @@ def device_proven(request, username: str | None) -> bool:
 
 def lockout_parameters(request_or_attempt, credentials=None) -> list[str]:
     """What a failure counts against: the address, and the account unless this browser proved itself for it."""
-    if hasattr(request_or_attempt, "COOKIES") and device_proven(request_or_attempt,
-                                                                username_of(request_or_attempt, credentials)):
+    if hasattr(request_or_attempt, "COOKIES") and device_proven(
+        request_or_attempt, username_of(request_or_attempt, credentials)
+    ):
         return ["ip_address"]
     return ["ip_address", "username"]
 
@@ -76,8 +78,9 @@ def lockout_parameters(request_or_attempt, credentials=None) -> list[str]:
 def lockout_response(request, original_response=None, credentials=None):
     """The page a locked sign-in gets: 429, translated, with the ways out."""
     store = "/store/" in request.path
-    return render(request, "security/locked_out.html",
-                  {"minutes": settings.SIGN_IN_COOLOFF_MINUTES, "store": store}, status=429)
+    return render(
+        request, "security/locked_out.html", {"minutes": settings.SIGN_IN_COOLOFF_MINUTES, "store": store}, status=429
+    )
 
 
 def device_cookie_set(request, response) -> None:
@@ -88,30 +91,50 @@ def device_cookie_set(request, response) -> None:
     digest = _device_digest(user)
     digests = [digest] + [item for item in _device_digests(request) if item != digest]
     response.set_signed_cookie(
-        DEVICE_COOKIE, ".".join(digests[:_MAX_DEVICE_ACCOUNTS]), salt=_DEVICE_SALT,
-        max_age=int(timedelta(days=settings.SIGN_IN_DEVICE_DAYS).total_seconds()), httponly=True,
-        secure=settings.SESSION_COOKIE_SECURE, samesite="Lax")
+        DEVICE_COOKIE,
+        ".".join(digests[:_MAX_DEVICE_ACCOUNTS]),
+        salt=_DEVICE_SALT,
+        max_age=int(timedelta(days=settings.SIGN_IN_DEVICE_DAYS).total_seconds()),
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+        samesite="Lax",
+    )
 
 
 def sign_in_unlock(*, username: str, actor=None, reason: str = "administrator") -> int:
     """Lift the account's sign-in lock (every counted failure naming it). Returns how many records went."""
     removed = axes_reset(username=username.strip().lower())
-    audit_record(action="auth.sign_in_unlocked", object_type="user", object_id=username, actor=actor,
-                 after={"reason": reason, "records_removed": removed})
+    audit_record(
+        action="auth.sign_in_unlocked",
+        object_type="user",
+        object_id=username,
+        actor=actor,
+        after={"reason": reason, "records_removed": removed},
+    )
     return removed
 
 
 # Signal receivers (connected in SecurityConfig.ready): audit, and mark the browser to remember.
 
+
 def on_sign_in_failed(sender, credentials, request=None, **kwargs) -> None:
-    audit_record(action="auth.sign_in_failed", object_type="user",
-                 object_id=(credentials or {}).get("username", "")[:150], actor_label="anonymous",
-                 after={"ip": client_ip(request) if request else "", "path": getattr(request, "path", "")})
+    audit_record(
+        action="auth.sign_in_failed",
+        object_type="user",
+        object_id=(credentials or {}).get("username", "")[:150],
+        actor_label="anonymous",
+        after={"ip": client_ip(request) if request else "", "path": getattr(request, "path", "")},
+    )
 
 
 def on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs) -> None:
-    audit_record(action="auth.locked_out", object_type="user", object_id=(username or "")[:150],
-                 actor_label="anonymous", after={"ip": ip_address or "", "path": getattr(request, "path", "")})
+    audit_record(
+        action="auth.locked_out",
+        object_type="user",
+        object_id=(username or "")[:150],
+        actor_label="anonymous",
+        after={"ip": ip_address or "", "path": getattr(request, "path", "")},
+    )
 
 
 def on_signed_in(sender, request=None, user=None, **kwargs) -> None:

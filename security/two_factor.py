@@ -48,16 +48,26 @@ def totp_enrolment_confirm(*, request, device: TOTPDevice, token: str) -> list[s
     """Confirm the authenticator with a code it shows; returns the new recovery codes, None when the code is
     wrong. The session counts as verified from here on."""
     if device.user_id != request.user.pk or not device.verify_token((token or "").replace(" ", "")):
-        audit_record(action="auth.two_factor_failed", object_type="user", object_id=request.user.pk,
-                     actor=request.user, after={"step": "enrolment"})
+        audit_record(
+            action="auth.two_factor_failed",
+            object_type="user",
+            object_id=request.user.pk,
+            actor=request.user,
+            after={"step": "enrolment"},
+        )
         return None
     with transaction.atomic():
         TOTPDevice.objects.filter(user=request.user).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         codes = recovery_codes_issue(user=request.user)
-        audit_record(action="auth.two_factor_enrolled", object_type="user", object_id=request.user.pk,
-                     actor=request.user, after={"device": "totp"})
+        audit_record(
+            action="auth.two_factor_enrolled",
+            object_type="user",
+            object_id=request.user.pk,
+            actor=request.user,
+            after={"device": "totp"},
+        )
     otp_login(request, device)
     return codes
 
@@ -68,9 +78,19 @@ def two_factor_verify(*, request, token: str) -> bool:
     for device in devices_for_user(request.user, confirmed=True):
         if token and device.verify_is_allowed()[0] and device.verify_token(token):
             otp_login(request, device)
-            audit_record(action="auth.two_factor_verified", object_type="user", object_id=request.user.pk,
-                         actor=request.user, after={"device": device.__class__.__name__})
+            audit_record(
+                action="auth.two_factor_verified",
+                object_type="user",
+                object_id=request.user.pk,
+                actor=request.user,
+                after={"device": device.__class__.__name__},
+            )
             return True
-    audit_record(action="auth.two_factor_failed", object_type="user", object_id=request.user.pk,
-                 actor=request.user, after={"step": "sign-in"})
+    audit_record(
+        action="auth.two_factor_failed",
+        object_type="user",
+        object_id=request.user.pk,
+        actor=request.user,
+        after={"step": "sign-in"},
+    )
     return False

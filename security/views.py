@@ -22,8 +22,9 @@ from security.two_factor import (
 
 def _next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return reverse("backoffice:queue")
 
@@ -43,15 +44,27 @@ def two_factor(request):
             if two_factor_verify(request=request, token=form.cleaned_data["code"]):
                 return redirect(target)
             form.add_error("code", TwoFactorCodeForm.wrong_code())
-        return render(request, "security/two_factor_verify.html", {"form": form, "next": target},
-                      status=400 if form.errors else 200)
+        return render(
+            request,
+            "security/two_factor_verify.html",
+            {"form": form, "next": target},
+            status=400 if form.errors else 200,
+        )
     device = totp_enrolment_device(user=user)
     if request.method == "POST" and form.is_valid():
         codes = totp_enrolment_confirm(request=request, device=device, token=form.cleaned_data["code"])
         if codes is not None:
             return render(request, "security/recovery_codes.html", {"codes": codes, "next": target})
         form.add_error("code", TwoFactorCodeForm.wrong_code())
-    return render(request, "security/two_factor_enrol.html", {
-        "form": form, "next": target, "qr_svg": totp_qr_svg(device=device),
-        "secret": totp_secret_base32(device=device), "config_url": device.config_url,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "security/two_factor_enrol.html",
+        {
+            "form": form,
+            "next": target,
+            "qr_svg": totp_qr_svg(device=device),
+            "secret": totp_secret_base32(device=device),
+            "config_url": device.config_url,
+        },
+        status=400 if form.errors else 200,
+    )

@@ -27,8 +27,10 @@ class Period:
     @property
     def bounds(self) -> tuple[datetime, datetime]:
         tz = timezone.get_current_timezone()
-        return (datetime.combine(self.start, time.min, tzinfo=tz),
-                datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=tz))
+        return (
+            datetime.combine(self.start, time.min, tzinfo=tz),
+            datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=tz),
+        )
 
 
 def period_of(choice: str, start: date | None = None, end: date | None = None, *, today: date | None = None) -> Period:
@@ -70,9 +72,17 @@ def dashboard_data(*, program: Program | None, period: Period) -> dict:
         week_rows.append((monday, weeks.get(monday, 0)))
         monday += timedelta(days=7)
 
-    decided = list(applications.filter(decided_at__gte=since, decided_at__lt=until, submitted_at__isnull=False)
-                   .values_list("submitted_at", "decided_at", "due_at", "decided_automatically", "state",
-                                "decision_reasons", "program__review_sla_business_days"))
+    decided = list(
+        applications.filter(decided_at__gte=since, decided_at__lt=until, submitted_at__isnull=False).values_list(
+            "submitted_at",
+            "decided_at",
+            "due_at",
+            "decided_automatically",
+            "state",
+            "decision_reasons",
+            "program__review_sla_business_days",
+        )
+    )
     hours = [(d - s).total_seconds() / 3600 for s, d, *_ in decided]
     within = sum(1 for _s, d, due, automatic, *_ in decided if automatic or (due is not None and d <= due))
     automatic = sum(1 for row in decided if row[3])
@@ -83,10 +93,15 @@ def dashboard_data(*, program: Program | None, period: Period) -> dict:
                 refusals[reason.get("code", "?")] += 1
     promises = sorted({row[6] for row in decided}) or ([program.review_sla_business_days] if program else [])
 
-    countries = Counter(dict(submitted.exclude(country="").order_by().values_list("country")
-                             .annotate(n=Count("pk"))))
-    discount = {currency: total for currency, total in invoices.filter(issued_at__gte=since, issued_at__lt=until)
-                .order_by().values_list("currency").annotate(total=Sum("discount_minor")) if total}
+    countries = Counter(dict(submitted.exclude(country="").order_by().values_list("country").annotate(n=Count("pk"))))
+    discount = {
+        currency: total
+        for currency, total in invoices.filter(issued_at__gte=since, issued_at__lt=until)
+        .order_by()
+        .values_list("currency")
+        .annotate(total=Sum("discount_minor"))
+        if total
+    }
     return {
         "period": period,
         "submitted": sum(by_state.values()),

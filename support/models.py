@@ -27,16 +27,20 @@ class SupportCase(models.Model):
     message = models.TextField(_("message"), max_length=2000, blank=True)
     opened_at = models.DateTimeField(_("opened at"))
     closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     resolution = models.TextField(_("resolution"), blank=True)
 
     class Meta:
         ordering = ["-opened_at", "-pk"]
         constraints = [
             # One open case per application and kind: pressing the button twice does not open two.
-            models.UniqueConstraint(fields=["application", "kind"], condition=Q(state="open"),
-                                    name="support_one_open_case_per_application_and_kind"),
+            models.UniqueConstraint(
+                fields=["application", "kind"],
+                condition=Q(state="open"),
+                name="support_one_open_case_per_application_and_kind",
+            ),
         ]
         permissions = [
             ("use_console", "Can search and read the support console"),

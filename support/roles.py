@@ -19,10 +19,20 @@ CONSOLE_READ = ["support.use_console"]
 BILLING_READ = ["billing.view_invoice", "billing.view_subscription", "billing.view_customeraccount"]
 ROLES: dict[str, list[str]] = {
     "Reviewer": [*CONSOLE_READ, "verification.view_application", "verification.change_application"],
-    "Support agent": [*CONSOLE_READ, "support.act_on_coupons", "support.resend_email", "support.handle_case",
-                      *BILLING_READ],
-    "Billing agent": [*CONSOLE_READ, *BILLING_READ, "billing.mark_invoice_paid", "billing.void_invoice",
-                      "billing.export_billing"],
+    "Support agent": [
+        *CONSOLE_READ,
+        "support.act_on_coupons",
+        "support.resend_email",
+        "support.handle_case",
+        *BILLING_READ,
+    ],
+    "Billing agent": [
+        *CONSOLE_READ,
+        *BILLING_READ,
+        "billing.mark_invoice_paid",
+        "billing.void_invoice",
+        "billing.export_billing",
+    ],
 }
 ROLES["Administrator"] = sorted({p for perms in ROLES.values() for p in perms} | {"partners.add_apikey"})
 

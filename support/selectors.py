@@ -43,24 +43,39 @@ def support_search(*, query: str) -> SearchResults:
     q = " ".join((query or "").split())[:200]
     if len(q) < 3:
         return SearchResults(q, [], [], [], [])
-    applications = Application.objects.select_related("program", "organisation").filter(
-        Q(reference__iexact=q) | Q(email__icontains=q) | Q(organisation__name__icontains=q)
-        | Q(organisation__org_id__iexact=q) | Q(manual_name__icontains=q) | Q(applicant_name__icontains=q),
-    ).exclude(state="draft", email="").order_by("-created_at")[:RESULTS_PER_KIND]
+    applications = (
+        Application.objects.select_related("program", "organisation")
+        .filter(
+            Q(reference__iexact=q)
+            | Q(email__icontains=q)
+            | Q(organisation__name__icontains=q)
+            | Q(organisation__org_id__iexact=q)
+            | Q(manual_name__icontains=q)
+            | Q(applicant_name__icontains=q),
+        )
+        .exclude(state="draft", email="")
+        .order_by("-created_at")[:RESULTS_PER_KIND]
+    )
     coupons = []
     found = coupon_find(code=q)
     if found is not None:
         coupons.append(found)
     if _HINT.match(q.replace("-", "")):
         hint = q.replace("-", "").upper()
-        coupons += list(Coupon.objects.filter(code_hint__iendswith=hint).exclude(pk__in=[c.pk for c in coupons])
-                        [:RESULTS_PER_KIND])
+        coupons += list(
+            Coupon.objects.filter(code_hint__iendswith=hint).exclude(pk__in=[c.pk for c in coupons])[:RESULTS_PER_KIND]
+        )
     coupons = list(Coupon.objects.select_related("program").filter(pk__in=[c.pk for c in coupons]))
-    organisations = list(Organisation.objects.filter(Q(org_id__iexact=q) | Q(name__icontains=q)
-                                                     | Q(registry_number__iexact=q))
-                         .order_by("name")[:RESULTS_PER_KIND])
-    accounts = list(CustomerAccount.objects.filter(Q(email__icontains=q) | Q(organisation_name__icontains=q))
-                    .order_by("email")[:RESULTS_PER_KIND])
+    organisations = list(
+        Organisation.objects.filter(Q(org_id__iexact=q) | Q(name__icontains=q) | Q(registry_number__iexact=q)).order_by(
+            "name"
+        )[:RESULTS_PER_KIND]
+    )
+    accounts = list(
+        CustomerAccount.objects.filter(Q(email__icontains=q) | Q(organisation_name__icontains=q)).order_by("email")[
+            :RESULTS_PER_KIND
+        ]
+    )
     return SearchResults(q, list(applications), coupons, organisations, accounts)
 
 
@@ -85,7 +100,8 @@ def application_timeline(*, application: Application) -> list[TimelineEntry]:
     coupon = application.coupon
     audits = AuditEntry.objects.select_related("actor").filter(
         Q(object_type="application", object_id=str(application.pk))
-        | Q(object_type="coupon", object_id=str(coupon.pk) if coupon else "-"))
+        | Q(object_type="coupon", object_id=str(coupon.pk) if coupon else "-")
+    )
     for entry in audits:
         detail = ""
         after = entry.after or {}
@@ -93,10 +109,18 @@ def application_timeline(*, application: Application) -> list[TimelineEntry]:
             detail = after.get("reason") or after.get("state") or ""
         entries.append(TimelineEntry(entry.at, "audit", entry.action, _actor(entry), str(detail)))
     for email in OutboxEmail.objects.filter(dedupe_key__startswith=f"application:{application.pk}:"):
-        entries.append(TimelineEntry(email.created_at, "email", email.template, "outbox",
-                                     f"{email.subject} → {email_mask(email.to)} ({email.state})"))
-    for event in WebhookEvent.objects.filter(Q(application=application) | Q(coupon=coupon) if coupon
-                                             else Q(application=application)):
+        entries.append(
+            TimelineEntry(
+                email.created_at,
+                "email",
+                email.template,
+                "outbox",
+                f"{email.subject} → {email_mask(email.to)} ({email.state})",
+            )
+        )
+    for event in WebhookEvent.objects.filter(
+        Q(application=application) | Q(coupon=coupon) if coupon else Q(application=application)
+    ):
         entries.append(TimelineEntry(event.created_at, "webhook", event.type, "webhooks", str(event.uuid)))
     for case in SupportCase.objects.filter(application=application):
         entries.append(TimelineEntry(case.opened_at, "case", case.kind, "applicant", case.message[:200]))
@@ -112,9 +136,12 @@ def coupon_redemption(coupon: Coupon | None) -> dict | None:
     match = re.match(r"^checkout:(\d+):", coupon.redemption_key or "")
     if match:
         account = CustomerAccount.objects.filter(pk=int(match.group(1))).first()
-    return {"at": coupon.redeemed_at, "account": email_mask(account.email if account else coupon.email),
-            "account_id": account.pk if account else None,
-            "channel": _("store") if match else _("partner API")}
+    return {
+        "at": coupon.redeemed_at,
+        "account": email_mask(account.email if account else coupon.email),
+        "account_id": account.pk if account else None,
+        "channel": _("store") if match else _("partner API"),
+    }
 
 
 def open_cases():

@@ -42,13 +42,13 @@ console = permission_page("support.use_console")
 def search(request):
     form = forms.SearchForm(request.GET or None)
     results = support_search(query=form.cleaned_data["q"]) if form.is_bound and form.is_valid() else None
-    return render(request, "support/search.html", {"form": form, "results": results,
-                                                   "cases": open_cases()[:50]})
+    return render(request, "support/search.html", {"form": form, "results": results, "cases": open_cases()[:50]})
 
 
 def _application(reference: str) -> Application:
-    return get_object_or_404(Application.objects.select_related("program", "organisation", "decided_by", "coupon"),
-                             reference=reference[:16])
+    return get_object_or_404(
+        Application.objects.select_related("program", "organisation", "decided_by", "coupon"), reference=reference[:16]
+    )
 
 
 def _emails(application: Application):
@@ -59,14 +59,17 @@ def _case_page(request, application: Application, status=200, **given):
     coupon = application.coupon
     emails = list(_emails(application))
     context = {
-        "application": application, "coupon": coupon, "redemption": coupon_redemption(coupon),
-        "email_masked": email_mask(application.email), "timeline": application_timeline(application=application),
+        "application": application,
+        "coupon": coupon,
+        "redemption": coupon_redemption(coupon),
+        "email_masked": email_mask(application.email),
+        "timeline": application_timeline(application=application),
         "cases": SupportCase.objects.filter(application=application),
         "revoke_form": given.get("revoke_form") or forms.ReasonForm(prefix="revoke"),
         "reissue_form": given.get("reissue_form") or forms.ReasonForm(prefix="reissue"),
         "extend_form": given.get("extend_form") or forms.ExtendForm(prefix="extend"),
-        "resend_form": given.get("resend_form") or (forms.ResendForm(prefix="resend", emails=emails)
-                                                     if emails else None),
+        "resend_form": given.get("resend_form")
+        or (forms.ResendForm(prefix="resend", emails=emails) if emails else None),
         "close_form": forms.CloseCaseForm(),
     }
     return render(request, "support/case.html", context, status=status)
@@ -94,17 +97,27 @@ def _act(request, reference: str, form, action, done: str, form_name: str):
 @require_POST
 @console
 def revoke(request, reference: str):
-    return _act(request, reference, forms.ReasonForm(request.POST, prefix="revoke"),
-                lambda app, data: support_coupon_revoke(application=app, actor=request.user, reason=data["reason"]),
-                _("The coupon is revoked."), "revoke_form")
+    return _act(
+        request,
+        reference,
+        forms.ReasonForm(request.POST, prefix="revoke"),
+        lambda app, data: support_coupon_revoke(application=app, actor=request.user, reason=data["reason"]),
+        _("The coupon is revoked."),
+        "revoke_form",
+    )
 
 
 @require_POST
 @console
 def reissue(request, reference: str):
-    return _act(request, reference, forms.ReasonForm(request.POST, prefix="reissue"),
-                lambda app, data: support_coupon_reissue(application=app, actor=request.user, reason=data["reason"]),
-                _("A new code was emailed to the verified address; the old code no longer works."), "reissue_form")
+    return _act(
+        request,
+        reference,
+        forms.ReasonForm(request.POST, prefix="reissue"),
+        lambda app, data: support_coupon_reissue(application=app, actor=request.user, reason=data["reason"]),
+        _("A new code was emailed to the verified address; the old code no longer works."),
+        "reissue_form",
+    )
 
 
 @require_POST
@@ -114,8 +127,14 @@ def extend(request, reference: str):
         until = timezone.make_aware(datetime.combine(data["redeem_by"], time(23, 59, 59)))
         support_coupon_extend(application=app, actor=request.user, redeem_by=until, reason=data["reason"])
 
-    return _act(request, reference, forms.ExtendForm(request.POST, prefix="extend"), action,
-                _("The redeem-by date is extended."), "extend_form")
+    return _act(
+        request,
+        reference,
+        forms.ExtendForm(request.POST, prefix="extend"),
+        action,
+        _("The redeem-by date is extended."),
+        "extend_form",
+    )
 
 
 @require_POST
@@ -123,10 +142,16 @@ def extend(request, reference: str):
 def resend(request, reference: str):
     application = _application(reference)
     form = forms.ResendForm(request.POST, prefix="resend", emails=list(_emails(application)))
-    return _act(request, reference, form,
-                lambda app, data: support_email_resend(application=app, actor=request.user, email_id=data["email"],
-                                                       reason=data["reason"]),
-                _("The email is sent again."), "resend_form")
+    return _act(
+        request,
+        reference,
+        form,
+        lambda app, data: support_email_resend(
+            application=app, actor=request.user, email_id=data["email"], reason=data["reason"]
+        ),
+        _("The email is sent again."),
+        "resend_form",
+    )
 
 
 @require_POST
@@ -158,8 +183,11 @@ def not_me(request, token: str):
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Thank you. Our support will look into it and write to you; your reference is "
-                                    "%(reference)s.") % {"reference": application.reference})
+        messages.success(
+            request,
+            _("Thank you. Our support will look into it and write to you; your reference is %(reference)s.")
+            % {"reference": application.reference},
+        )
     response = redirect("verification:status", token=token)
     response["Referrer-Policy"] = "same-origin"
     return response
@@ -180,26 +208,61 @@ def dashboard(request):
     states = [(_state_label(state), count) for state, count in sorted(figures["by_state"].items())]
     weeks = [(date_format(monday, "SHORT_DATE_FORMAT"), count) for monday, count in figures["weeks"]]
     shares = [(_("Decided automatically"), figures["automatic"]), (_("Decided by a reviewer"), figures["reviewed"])]
-    coupons = [(_("Coupons issued"), figures["coupons_issued"]), (_("Coupons redeemed"), figures["coupons_redeemed"]),
-               (_("Coupons expired"), figures["coupons_expired"])]
-    charts = [
-        {"id": "states", "title": _("Applications by state"), "rows": states, "svg": bar_chart(
-            states, title=_("Applications by state"))},
-        {"id": "weeks", "title": _("Applications submitted per week"), "rows": weeks, "svg": column_chart(
-            weeks, title=_("Applications submitted per week"),
-            summary=_("%(count)s applications in %(weeks)s weeks") % {"count": figures["submitted"],
-                                                                       "weeks": len(weeks)})},
-        {"id": "automatic", "title": _("Automatic and reviewed decisions"), "rows": shares,
-         "svg": bar_chart(shares, title=_("Automatic and reviewed decisions"), colour="#116329")},
-        {"id": "refusals", "title": _("Refusals by reason"), "rows": figures["refusals"],
-         "svg": bar_chart(figures["refusals"], title=_("Refusals by reason"), colour="#b42318")},
-        {"id": "countries", "title": _("Applications by country"), "rows": figures["countries"],
-         "svg": bar_chart(figures["countries"], title=_("Applications by country"), colour="#5b2a86")},
-        {"id": "coupons", "title": _("Coupons"), "rows": coupons,
-         "svg": bar_chart(coupons, title=_("Coupons"), colour="#0e6e6e")},
+    coupons = [
+        (_("Coupons issued"), figures["coupons_issued"]),
+        (_("Coupons redeemed"), figures["coupons_redeemed"]),
+        (_("Coupons expired"), figures["coupons_expired"]),
     ]
-    hours = {name: (None if figures[name] is None else round(figures[name] / 24, 1))
-             for name in ("median_hours", "p90_hours")}
+    charts = [
+        {
+            "id": "states",
+            "title": _("Applications by state"),
+            "rows": states,
+            "svg": bar_chart(states, title=_("Applications by state")),
+        },
+        {
+            "id": "weeks",
+            "title": _("Applications submitted per week"),
+            "rows": weeks,
+            "svg": column_chart(
+                weeks,
+                title=_("Applications submitted per week"),
+                summary=_("%(count)s applications in %(weeks)s weeks")
+                % {"count": figures["submitted"], "weeks": len(weeks)},
+            ),
+        },
+        {
+            "id": "automatic",
+            "title": _("Automatic and reviewed decisions"),
+            "rows": shares,
+            "svg": bar_chart(shares, title=_("Automatic and reviewed decisions"), colour="#116329"),
+        },
+        {
+            "id": "refusals",
+            "title": _("Refusals by reason"),
+            "rows": figures["refusals"],
+            "svg": bar_chart(figures["refusals"], title=_("Refusals by reason"), colour="#b42318"),
+        },
+        {
+            "id": "countries",
+            "title": _("Applications by country"),
+            "rows": figures["countries"],
+            "svg": bar_chart(figures["countries"], title=_("Applications by country"), colour="#5b2a86"),
+        },
+        {
+            "id": "coupons",
+            "title": _("Coupons"),
+            "rows": coupons,
+            "svg": bar_chart(coupons, title=_("Coupons"), colour="#0e6e6e"),
+        },
+    ]
+    hours = {
+        name: (None if figures[name] is None else round(figures[name] / 24, 1))
+        for name in ("median_hours", "p90_hours")
+    }
     discount = [format_minor_localized(amount, currency) for currency, amount in figures["discount_minor"].items()]
-    return render(request, "support/dashboard.html", {
-        "form": form, "figures": figures, "charts": charts, "days": hours, "discount": discount, "period": period})
+    return render(
+        request,
+        "support/dashboard.html",
+        {"form": form, "figures": figures, "charts": charts, "days": hours, "discount": discount, "period": period},
+    )

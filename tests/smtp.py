@@ -68,8 +68,9 @@ class SMTPServer:
 
     def start(self) -> None:
         if self._controller is None:
-            controller = Controller(_Handler(self), hostname=self.host, port=self.port,
-                                    server_hostname="smtp.test", ready_timeout=10)
+            controller = Controller(
+                _Handler(self), hostname=self.host, port=self.port, server_hostname="smtp.test", ready_timeout=10
+            )
             controller.start()
             self._controller = controller
 
@@ -102,8 +103,9 @@ def point_mailer_at(settings, host: str, port: int) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PendingDeprecationWarning)  # Django 6.1 deprecates EMAIL_* for MAILERS
         if hasattr(settings, "MAILERS"):
-            settings.MAILERS = {"default": {"BACKEND": SMTP_BACKEND,
-                                            "OPTIONS": {"host": host, "port": port, "timeout": 5}}}
+            settings.MAILERS = {
+                "default": {"BACKEND": SMTP_BACKEND, "OPTIONS": {"host": host, "port": port, "timeout": 5}}
+            }
             return
         settings.EMAIL_BACKEND = SMTP_BACKEND
         settings.EMAIL_HOST = host

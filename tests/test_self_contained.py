@@ -45,13 +45,23 @@ def test_no_test_reads_outside_the_repository():
 
 
 def test_the_guard_catches_references_to_the_shared_samples():
-    for line in ['REGISTRIES = ROOT.parent / "shared" / "registries"', 'Path("../shared/specs/x.json")',
-                 'Path(__file__).resolve().parent.parent.parent.parent / "shared"', "SHARED / 'specs'",
-                 'Path(__file__).parents[3] / "x"', 'Path("/work/shared/registries")', 'ROOT / ".." / "x"',
-                 "os.path.join(ROOT, os.pardir)", 'Path("..") / "shared"']:
+    for line in [
+        'REGISTRIES = ROOT.parent / "shared" / "registries"',
+        'Path("../shared/specs/x.json")',
+        'Path(__file__).resolve().parent.parent.parent.parent / "shared"',
+        "SHARED / 'specs'",
+        'Path(__file__).parents[3] / "x"',
+        'Path("/work/shared/registries")',
+        'ROOT / ".." / "x"',
+        "os.path.join(ROOT, os.pardir)",
+        'Path("..") / "shared"',
+    ]:
         assert outside_references(line), line
-    for line in ['pdf("../../etc/passwd.pdf")', 'ROOT = Path(__file__).resolve().parent.parent',
-                 '("..", "document.pdf"),']:  # what a test feeds a file-name sanitiser is not a path it reads
+    for line in [
+        'pdf("../../etc/passwd.pdf")',
+        "ROOT = Path(__file__).resolve().parent.parent",
+        '("..", "document.pdf"),',
+    ]:  # what a test feeds a file-name sanitiser is not a path it reads
         assert not outside_references(line), line
 
 
@@ -60,8 +70,12 @@ def test_data_stays_small_and_every_file_has_its_provenance():
     patterns = [p for p in re.findall(r"`([^`\s]+)`", provenance) if "/" in p]
     files = [p.relative_to(DATA).as_posix() for p in DATA.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     assert sum((DATA / f).stat().st_size for f in files) <= MAX_DATA_BYTES
-    undocumented = [f for f in files if f not in {"PROVENANCE.md", "slice_registries.py"}
-                    and not any(fnmatch.fnmatch(f, pattern) for pattern in patterns)]
+    undocumented = [
+        f
+        for f in files
+        if f not in {"PROVENANCE.md", "slice_registries.py"}
+        and not any(fnmatch.fnmatch(f, pattern) for pattern in patterns)
+    ]
     assert not undocumented, f"files without their line in tests/data/PROVENANCE.md: {undocumented}"
 
 
@@ -70,6 +84,11 @@ def test_no_data_file_is_ignored_by_git():
     if not (ROOT / ".git").exists() or not shutil.which("git"):
         pytest.skip("not a git checkout")
     files = [str(p.relative_to(ROOT)) for p in DATA.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    ignored = subprocess.run(["git", "check-ignore", "--no-index", "--stdin"], cwd=ROOT, input="\n".join(files),
-                             capture_output=True, text=True).stdout.split()
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--no-index", "--stdin"],
+        cwd=ROOT,
+        input="\n".join(files),
+        capture_output=True,
+        text=True,
+    ).stdout.split()
     assert not ignored, f"git ignores these test data files: {ignored}"

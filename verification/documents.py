@@ -30,19 +30,24 @@ def _check_count(application: Application, adding_bytes: int = 0) -> None:
     if stored["count"] >= most:
         raise InvalidInput(
             _("At most %(count)d documents can be attached to an application.") % {"count": most},
-            code="too_many_documents", details={"max_documents": most})
+            code="too_many_documents",
+            details={"max_documents": most},
+        )
     most_bytes = settings.DOCUMENTS_PER_APPLICATION_MAX_BYTES
     if (stored["size"] or 0) + adding_bytes > most_bytes:
         raise InvalidInput(
             _("The documents of an application may total %(size)s MB at most.")
             % {"size": f"{most_bytes / (1024 * 1024):.3g}"},
-            code="documents_quota_exceeded", details={"max_total_bytes": most_bytes})
+            code="documents_quota_exceeded",
+            details={"max_total_bytes": most_bytes},
+        )
 
 
 def _require_email_proven(application: Application) -> None:
     if application.email_verified_at is None:
-        raise InvalidInput(_("Confirm your email with the code we sent before uploading documents."),
-                           code="email_not_verified")
+        raise InvalidInput(
+            _("Confirm your email with the code we sent before uploading documents."), code="email_not_verified"
+        )
 
 
 def document_store(*, application: Application, uploaded_file, for_appeal: bool = False, actor=None) -> Document:
@@ -59,13 +64,29 @@ def document_store(*, application: Application, uploaded_file, for_appeal: bool 
             Application.objects.select_for_update().filter(pk=application.pk).exists()
             _check_count(application, stored.size)
             document = Document.objects.create(
-                application=application, stored_name=stored.stored_name, size=stored.size, sha256=stored.sha256,
-                content_type=stored.content_type, for_appeal=for_appeal, original_name=stored.original_name)
-            audit_record(action="document.uploaded", object_type="application", object_id=application.pk,
-                         actor=actor, actor_label="" if actor else "applicant",
-                         after={"document": document.pk, "name": document.original_name,
-                                "type": stored.content_type, "size": stored.size, "sha256": stored.sha256,
-                                "for_appeal": for_appeal})
+                application=application,
+                stored_name=stored.stored_name,
+                size=stored.size,
+                sha256=stored.sha256,
+                content_type=stored.content_type,
+                for_appeal=for_appeal,
+                original_name=stored.original_name,
+            )
+            audit_record(
+                action="document.uploaded",
+                object_type="application",
+                object_id=application.pk,
+                actor=actor,
+                actor_label="" if actor else "applicant",
+                after={
+                    "document": document.pk,
+                    "name": document.original_name,
+                    "type": stored.content_type,
+                    "size": stored.size,
+                    "sha256": stored.sha256,
+                    "for_appeal": for_appeal,
+                },
+            )
     except BaseException:
         upload_discard(stored.stored_name)
         raise
@@ -85,15 +106,20 @@ def documents_rejected_prune(*, now: datetime | None = None, retention_days: int
 
     now = now or timezone.now()
     days = settings.REJECTED_UPLOAD_RETENTION_DAYS if retention_days is None else retention_days
-    old = Document.objects.filter(application__state=ApplicationState.REJECTED,
-                                  application__decided_at__lt=now - timedelta(days=days))
+    old = Document.objects.filter(
+        application__state=ApplicationState.REJECTED, application__decided_at__lt=now - timedelta(days=days)
+    )
     removed = 0
     for document in old.iterator():
         with transaction.atomic():
             if Document.objects.filter(pk=document.pk).delete()[0]:
-                audit_record(action="document.pruned", object_type="application", object_id=document.application_id,
-                             actor_label="retention", before={"document": document.pk, "size": document.size,
-                                                              "sha256": document.sha256})
+                audit_record(
+                    action="document.pruned",
+                    object_type="application",
+                    object_id=document.application_id,
+                    actor_label="retention",
+                    before={"document": document.pk, "size": document.size, "sha256": document.sha256},
+                )
                 removed += 1
         upload_discard(document.stored_name)
     return removed

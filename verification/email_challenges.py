@@ -75,14 +75,21 @@ def email_challenge_send(*, application: Application, email: str, ip: str = "") 
         if sent.count() >= MAX_CODES_TOTAL:
             raise TooManyCodes(_("Too many codes were sent for this application. Please contact us."))
         hour_ago = now - timedelta(hours=1)
-        if (sent.filter(created_at__gte=hour_ago).count() >= MAX_CODES_PER_HOUR
-                or EmailChallenge.objects.filter(email__iexact=normalised, created_at__gte=hour_ago).count()
-                >= MAX_CODES_PER_ADDRESS_PER_HOUR):
+        if (
+            sent.filter(created_at__gte=hour_ago).count() >= MAX_CODES_PER_HOUR
+            or EmailChallenge.objects.filter(email__iexact=normalised, created_at__gte=hour_ago).count()
+            >= MAX_CODES_PER_ADDRESS_PER_HOUR
+        ):
             raise TooManyCodes(_("Too many codes were sent in the last hour. Please wait before asking again."))
-        if not rate_limit_take(scope="email_send_ip", key=ip, limit=settings.EMAIL_SENDS_PER_IP_PER_HOUR,
-                               window=timedelta(hours=1)):
-            raise TooManyCodes(_("Too many emails were requested from your connection in the last hour. Please "
-                                 "wait before asking again."))
+        if not rate_limit_take(
+            scope="email_send_ip", key=ip, limit=settings.EMAIL_SENDS_PER_IP_PER_HOUR, window=timedelta(hours=1)
+        ):
+            raise TooManyCodes(
+                _(
+                    "Too many emails were requested from your connection in the last hour. Please "
+                    "wait before asking again."
+                )
+            )
 
         if normalised.lower() != (application.email or "").lower():
             application.email_verified_at = None
@@ -92,13 +99,21 @@ def email_challenge_send(*, application: Application, email: str, ip: str = "") 
         code = f"{secrets.randbelow(1_000_000):06d}"
         salt = secrets.token_hex(16)
         challenge = EmailChallenge.objects.create(
-            application=application, email=normalised, code_hash=f"{salt}${_hash(salt, code)}",
+            application=application,
+            email=normalised,
+            code_hash=f"{salt}${_hash(salt, code)}",
             expires_at=now + timedelta(minutes=CODE_MINUTES_VALID),
         )
         email_queue(
-            to=normalised, template="verification_code", language=application.language,
-            context={"code": code, "minutes_valid": CODE_MINUTES_VALID, "reference": application.reference,
-                     "program_name": application.program.name},
+            to=normalised,
+            template="verification_code",
+            language=application.language,
+            context={
+                "code": code,
+                "minutes_valid": CODE_MINUTES_VALID,
+                "reference": application.reference,
+                "program_name": application.program.name,
+            },
             dedupe_key=f"verification_code:{challenge.pk}",
         )
     return challenge
@@ -117,7 +132,8 @@ def email_challenge_verify(*, application: Application, code: str) -> Applicatio
             raise CodeExpired(_("No code is waiting for this email. Ask for a new code."), code="code_not_sent")
         # Counted conditionally, so concurrent guesses cannot exceed the limit.
         counted = EmailChallenge.objects.filter(pk=challenge.pk, attempts__lt=MAX_ATTEMPTS).update(
-            attempts=F("attempts") + 1)
+            attempts=F("attempts") + 1
+        )
         salt, _sep, expected = challenge.code_hash.partition("$")
         if not counted:
             failure = TooManyAttempts(_("Too many wrong codes. Ask for a new code."))
@@ -133,9 +149,14 @@ def email_challenge_verify(*, application: Application, code: str) -> Applicatio
             application.email = challenge.email
             application.email_verified_at = now
             application.save(update_fields=["email", "email_verified_at"])
-            audit_record(action="application.email_verified", object_type="application",
-                         object_id=application.pk, actor_label="applicant", before=before,
-                         after={"email": application.email})
+            audit_record(
+                action="application.email_verified",
+                object_type="application",
+                object_id=application.pk,
+                actor_label="applicant",
+                before=before,
+                after={"email": application.email},
+            )
     if failure is not None:
         raise failure
     return application

@@ -25,7 +25,8 @@ class BudgetForm(forms.Form):
         assert isinstance(field, forms.DecimalField)
         field.decimal_places = minor_exponent(program.budget_currency)
         field.label = _("Annual operating budget of the organisation, in %(currency)s") % {
-            "currency": program.budget_currency}
+            "currency": program.budget_currency
+        }
         field.help_text = _("The organisation's total yearly spending, as in its latest accounts.")
 
 
@@ -38,18 +39,26 @@ class CountryForm(forms.ModelForm):
     def __init__(self, *args, program: Program, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"] = forms.ChoiceField(
-            label=self.Meta.labels["country"], choices=[("", _("Choose…")), *program_countries(program)])
+            label=self.Meta.labels["country"], choices=[("", _("Choose…")), *program_countries(program)]
+        )
 
 
 class OrganisationSearchForm(forms.Form):
-    q = forms.CharField(label=_("Full legal name or registry number"), required=False, strip=True,
-                        max_length=settings.SEARCH_MAX_QUERY_CHARS)
+    q = forms.CharField(
+        label=_("Full legal name or registry number"),
+        required=False,
+        strip=True,
+        max_length=settings.SEARCH_MAX_QUERY_CHARS,
+    )
 
 
 class OrganisationChoiceForm(forms.Form):
     # Checked against the registry by the view (the organisation must exist and be in the chosen country).
-    org_id = forms.CharField(label=_("Your organisation"), max_length=48,
-                             error_messages={"required": _("Choose your organisation in the list.")})
+    org_id = forms.CharField(
+        label=_("Your organisation"),
+        max_length=48,
+        error_messages={"required": _("Choose your organisation in the list.")},
+    )
 
 
 class ManualOrganisationForm(forms.ModelForm):
@@ -88,14 +97,22 @@ class RepresentativeForm(forms.ModelForm):
 
 class EmailForm(forms.Form):
     email = forms.EmailField(
-        label=_("Official email of the organisation"), max_length=254,
-        help_text=_("It must be the email of your account with the vendor (or of the account you will create): "
-                    "the coupon will only work for that account."))
+        label=_("Official email of the organisation"),
+        max_length=254,
+        help_text=_(
+            "It must be the email of your account with the vendor (or of the account you will create): "
+            "the coupon will only work for that account."
+        ),
+    )
 
 
 class CodeForm(forms.Form):
-    code = forms.CharField(label=_("Code from the email"), max_length=12, strip=True,
-                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
+    code = forms.CharField(
+        label=_("Code from the email"),
+        max_length=12,
+        strip=True,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
 
 
 class ConfirmForm(forms.Form):
@@ -111,8 +128,9 @@ class MultipleFileField(forms.FileField):
     """Several files from one input (Django's documented pattern): a list of uploaded files."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,"
-                                                                       "image/png,image/jpeg"}))
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"})
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -138,8 +156,11 @@ class DocumentsForm(forms.Form):
 
 
 class AppealForm(forms.Form):
-    statement = forms.CharField(label=_("Why should the decision change?"), max_length=STATEMENT_MAX_CHARS,
-                                widget=forms.Textarea(attrs={"rows": 6}))
+    statement = forms.CharField(
+        label=_("Why should the decision change?"),
+        max_length=STATEMENT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
     files = MultipleFileField(label=_("Documents"), required=False)  # type: ignore[assignment]
 
     def __init__(self, *args, **kwargs):

@@ -1,6 +1,5 @@
 """Applications (an organisation's request to join a program), their checks, email challenges, documents, appeals."""
 
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -21,15 +20,21 @@ class ApplicationState(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
-OPEN_STATES = (ApplicationState.DRAFT, ApplicationState.SUBMITTED, ApplicationState.IN_REVIEW,
-               ApplicationState.NEEDS_INFORMATION, ApplicationState.APPEALED)
+OPEN_STATES = (
+    ApplicationState.DRAFT,
+    ApplicationState.SUBMITTED,
+    ApplicationState.IN_REVIEW,
+    ApplicationState.NEEDS_INFORMATION,
+    ApplicationState.APPEALED,
+)
 
 
 class Application(models.Model):
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="applications")
     # The partner whose API call or hosted invite brought the application, if any (see partners).
-    partner = models.ForeignKey("partners.Partner", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="applications")
+    partner = models.ForeignKey(
+        "partners.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="applications"
+    )
     # Unguessable: the status page's link. The reference is what people quote (support, the vendor's store).
     token = models.CharField(max_length=64, unique=True)
     reference = models.CharField(max_length=16, unique=True)
@@ -38,8 +43,9 @@ class Application(models.Model):
 
     declared_budget_minor = models.BigIntegerField(null=True, blank=True)
     country = models.CharField(max_length=2, blank=True)
-    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="applications")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
+    )
     # An organisation added by hand (not found in a register): documents and a review are needed.
     manual_name = models.CharField(max_length=300, blank=True)
     manual_registry_number = models.CharField(max_length=60, blank=True)
@@ -63,14 +69,16 @@ class Application(models.Model):
     due_at = models.DateTimeField(null=True, blank=True)  # review promise: SLA business days after submission
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_automatically = models.BooleanField(default=False)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decision_reasons = models.JSONField(default=list, blank=True)  # [{"code": …, "message": …}]
     decision_message = models.TextField(blank=True)
     # The coupon the approval earned (a coupon knows its organisation, program and email, not its application).
     coupon = models.OneToOneField("coupons.Coupon", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     information_request = models.TextField(blank=True)
 
     class Meta:

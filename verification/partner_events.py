@@ -28,8 +28,12 @@ APPLICATION_ACTION_EVENTS = {
     "expired": "application.expired",
 }
 # "Pending": submitted and not yet decided (the registry follows these applications' organisations).
-FOLLOWED_STATES = (ApplicationState.SUBMITTED, ApplicationState.IN_REVIEW, ApplicationState.NEEDS_INFORMATION,
-                   ApplicationState.APPEALED)
+FOLLOWED_STATES = (
+    ApplicationState.SUBMITTED,
+    ApplicationState.IN_REVIEW,
+    ApplicationState.NEEDS_INFORMATION,
+    ApplicationState.APPEALED,
+)
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -46,8 +50,10 @@ def application_event_data(application: Application) -> dict:
         "state": application.state,
         "program": application.program.slug,
         "org_id": _org_id(application),
-        "decision_reasons": [{"code": reason.get("code", ""), "message": reason.get("message", "")}
-                             for reason in (application.decision_reasons or [])],
+        "decision_reasons": [
+            {"code": reason.get("code", ""), "message": reason.get("message", "")}
+            for reason in (application.decision_reasons or [])
+        ],
         "decided_at": _iso(application.decided_at),
     }
 
@@ -66,34 +72,56 @@ def coupon_event_data(coupon: Coupon) -> dict:
     }
 
 
-def organisation_event_data(*, org_id: str, name: str, old_status: str, new_status: str, reason: str = "",
-                            changed_on: date | None = None) -> dict:
-    return {"org_id": org_id, "name": name, "old_status": old_status, "new_status": new_status,
-            "removal_reason": reason, "changed_on": _iso(changed_on)}
+def organisation_event_data(
+    *, org_id: str, name: str, old_status: str, new_status: str, reason: str = "", changed_on: date | None = None
+) -> dict:
+    return {
+        "org_id": org_id,
+        "name": name,
+        "old_status": old_status,
+        "new_status": new_status,
+        "removal_reason": reason,
+        "changed_on": _iso(changed_on),
+    }
 
 
 def application_partner_event(*, application: Application, event_type: str) -> PartnerEvent:
-    return PartnerEvent(type=event_type, data=application_event_data(application),
-                        program_ids=(application.program_id,),
-                        partner_ids=(application.partner_id,) if application.partner_id else (),
-                        application_id=application.pk, org_id=_org_id(application) or "")
+    return PartnerEvent(
+        type=event_type,
+        data=application_event_data(application),
+        program_ids=(application.program_id,),
+        partner_ids=(application.partner_id,) if application.partner_id else (),
+        application_id=application.pk,
+        org_id=_org_id(application) or "",
+    )
 
 
 def coupon_partner_event(*, coupon: Coupon, event_type: str) -> PartnerEvent:
     application = Application.objects.filter(reference=coupon.reference).first() if coupon.reference else None
-    return PartnerEvent(type=event_type, data=coupon_event_data(coupon), program_ids=(coupon.program_id,),
-                        partner_ids=(application.partner_id,) if application and application.partner_id else (),
-                        application_id=application.pk if application else None, coupon_id=coupon.pk,
-                        org_id=coupon.organisation.org_id if coupon.organisation is not None else "")
+    return PartnerEvent(
+        type=event_type,
+        data=coupon_event_data(coupon),
+        program_ids=(coupon.program_id,),
+        partner_ids=(application.partner_id,) if application and application.partner_id else (),
+        application_id=application.pk if application else None,
+        coupon_id=coupon.pk,
+        org_id=coupon.organisation.org_id if coupon.organisation is not None else "",
+    )
 
 
 def organisation_partner_event(*, organisation_id: int, org_id: str, data: dict) -> PartnerEvent:
     applications = Application.objects.filter(organisation_id=organisation_id)
     program_ids = set(applications.values_list("program_id", flat=True)) | set(
-        Coupon.objects.filter(organisation_id=organisation_id).values_list("program_id", flat=True))
+        Coupon.objects.filter(organisation_id=organisation_id).values_list("program_id", flat=True)
+    )
     brought = set(applications.filter(partner__isnull=False).values_list("partner_id", flat=True))
-    return PartnerEvent(type="organisation.status_changed", data=data, program_ids=tuple(sorted(program_ids)),
-                        partner_ids=tuple(sorted(brought)), org_id=org_id)
+    return PartnerEvent(
+        type="organisation.status_changed",
+        data=data,
+        program_ids=tuple(sorted(program_ids)),
+        partner_ids=tuple(sorted(brought)),
+        org_id=org_id,
+    )
 
 
 def application_changed_announce(*, application: Application, action: str) -> None:
@@ -108,14 +136,18 @@ def coupon_changed(event: CouponChanged) -> None:
 
 
 def organisation_coupons_reviewed(event: OrganisationCouponsReviewed) -> None:
-    data = organisation_event_data(org_id=event.org_id, name=event.name, old_status=event.old_status,
-                                   new_status=event.new_status, reason=event.removal_reason,
-                                   changed_on=event.changed_on)
+    data = organisation_event_data(
+        org_id=event.org_id,
+        name=event.name,
+        old_status=event.old_status,
+        new_status=event.new_status,
+        reason=event.removal_reason,
+        changed_on=event.changed_on,
+    )
     data["flagged_coupons"] = list(event.flagged_coupons)
     event_publish(organisation_partner_event(organisation_id=event.organisation_id, org_id=event.org_id, data=data))
 
 
 def verification_follow():
     """The registry's follower (registry.watch): organisations with a pending application."""
-    return (Application.objects.filter(state__in=FOLLOWED_STATES, organisation__isnull=False)
-            .values("organisation_id"))
+    return Application.objects.filter(state__in=FOLLOWED_STATES, organisation__isnull=False).values("organisation_id")

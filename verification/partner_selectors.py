@@ -28,17 +28,26 @@ def partner_applications(*, partner) -> QuerySet[Application]:
 
 def partner_application_get(*, partner, reference: str) -> Application:
     reference = (reference or "").strip().upper()
-    application = (partner_applications(partner=partner).filter(reference=reference).first()
-                   if REFERENCE_PATTERN.fullmatch(reference) else None)
+    application = (
+        partner_applications(partner=partner).filter(reference=reference).first()
+        if REFERENCE_PATTERN.fullmatch(reference)
+        else None
+    )
     if application is None:
         raise NotFound(_("No application with this reference."), code="application_not_found")
     return application
 
 
 def partner_applications_filter(
-    *, partner, state: str | None = None, country: str | None = None, org_id: str | None = None,
-    created_after: datetime | None = None, created_before: datetime | None = None,
-    updated_since: datetime | None = None, after: tuple[datetime, int] | None = None,
+    *,
+    partner,
+    state: str | None = None,
+    country: str | None = None,
+    org_id: str | None = None,
+    created_after: datetime | None = None,
+    created_before: datetime | None = None,
+    updated_since: datetime | None = None,
+    after: tuple[datetime, int] | None = None,
 ) -> QuerySet[Application]:
     """Oldest first, by (created_at, id): a total order, so keyset paging from `after` skips and repeats nothing.
 
@@ -56,8 +65,9 @@ def partner_applications_filter(
     if created_before:
         queryset = queryset.filter(created_at__lt=created_before)
     if updated_since:
-        changed = AuditEntry.objects.filter(object_type="application", at__gte=updated_since,
-                                            object_id=Cast(OuterRef("pk"), output_field=CharField()))
+        changed = AuditEntry.objects.filter(
+            object_type="application", at__gte=updated_since, object_id=Cast(OuterRef("pk"), output_field=CharField())
+        )
         queryset = queryset.filter(Q(created_at__gte=updated_since) | Exists(changed))
     if after:
         created_at, pk = after

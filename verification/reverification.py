@@ -51,11 +51,21 @@ class CouponReverification:
     skipped: str = ""
 
     def as_dict(self) -> dict:
-        return {"coupon": self.coupon_id, "application_reference": self.reference, "program": self.program,
-                "org_id": self.org_id, "was_eligible": self.was_eligible, "now_eligible": self.now_eligible,
-                "decision": self.decision or None, "reasons_new": self.reasons_new,
-                "reasons_gone": self.reasons_gone, "flagged": self.flagged, "unflagged": self.unflagged,
-                "status_change": self.status_change, "skipped": self.skipped or None}
+        return {
+            "coupon": self.coupon_id,
+            "application_reference": self.reference,
+            "program": self.program,
+            "org_id": self.org_id,
+            "was_eligible": self.was_eligible,
+            "now_eligible": self.now_eligible,
+            "decision": self.decision or None,
+            "reasons_new": self.reasons_new,
+            "reasons_gone": self.reasons_gone,
+            "flagged": self.flagged,
+            "unflagged": self.unflagged,
+            "status_change": self.status_change,
+            "skipped": self.skipped or None,
+        }
 
 
 def live_coupons_to_check(*, program: Program | None = None, now: datetime):
@@ -80,8 +90,11 @@ def _applications_of(coupons: list[Coupon]) -> dict[int, int]:
 def _recorded(application_ids) -> dict[int, set[tuple[str, str]]]:
     """{application pk: {(rule, code)}} of the checks that did not pass when the application was decided."""
     recorded: dict[int, set[tuple[str, str]]] = {}
-    rows = (CheckResult.objects.filter(application_id__in=list(application_ids))
-            .exclude(outcome=PASS).values_list("application_id", "rule", "code"))
+    rows = (
+        CheckResult.objects.filter(application_id__in=list(application_ids))
+        .exclude(outcome=PASS)
+        .values_list("application_id", "rule", "code")
+    )
     for application_id, rule, code in rows:
         recorded.setdefault(application_id, set()).add((rule, code))
     return recorded
@@ -95,15 +108,21 @@ def _registered_at_approval(application_ids) -> dict[int, str]:
 def last_known_statuses(org_ids: list[str]) -> dict[str, str]:
     """The status each organisation had at its last audited status change (monitoring's record)."""
     known: dict[str, str] = {}
-    entries = (AuditEntry.objects.filter(action="organisation.status_changed", object_type="organisation",
-                                         object_id__in=org_ids).order_by("at", "pk").values_list("object_id", "after"))
+    entries = (
+        AuditEntry.objects.filter(
+            action="organisation.status_changed", object_type="organisation", object_id__in=org_ids
+        )
+        .order_by("at", "pk")
+        .values_list("object_id", "after")
+    )
     for org_id, after in entries:
         known[org_id] = (after or {}).get("status", "")
     return known
 
 
-def coupons_reverify(*, program: Program | None = None, now: datetime | None = None,
-                     actor_label: str = "reverify_coupons") -> list[CouponReverification]:
+def coupons_reverify(
+    *, program: Program | None = None, now: datetime | None = None, actor_label: str = "reverify_coupons"
+) -> list[CouponReverification]:
     now = now or timezone.now()
     rules_by_program: dict[int, object] = {}
     announced: dict[str, set[int]] = {}  # org_id -> coupons flagged by the status change this run emitted
@@ -120,8 +139,17 @@ def coupons_reverify(*, program: Program | None = None, now: datetime | None = N
             application_id = application_of.get(coupon.pk)
             previous_status = known.get(coupon.organisation_key) or at_approval.get(application_id or 0) or ""
             with transaction.atomic():
-                results.append(_reverify(coupon, rules, recorded.get(application_id or 0, set()),
-                                         previous_status, announced, now=now, actor_label=actor_label))
+                results.append(
+                    _reverify(
+                        coupon,
+                        rules,
+                        recorded.get(application_id or 0, set()),
+                        previous_status,
+                        announced,
+                        now=now,
+                        actor_label=actor_label,
+                    )
+                )
     return results
 
 
@@ -129,19 +157,31 @@ def _reasons(verdicts) -> list[dict]:
     return [{"rule": v.rule, "code": v.code, "message": str(v.message)} for v in verdicts]
 
 
-def _reverify(coupon: Coupon, rules, recorded: set[tuple[str, str]], previous_status: str,
-              announced: dict[str, set[int]], *,
-              now: datetime, actor_label: str) -> CouponReverification:
-    result = CouponReverification(coupon_id=coupon.pk, reference=coupon.reference,
-                                  program=coupon.program.slug, org_id=coupon.organisation_key,
-                                  was_eligible=coupon.flagged_at is None)
+def _reverify(
+    coupon: Coupon,
+    rules,
+    recorded: set[tuple[str, str]],
+    previous_status: str,
+    announced: dict[str, set[int]],
+    *,
+    now: datetime,
+    actor_label: str,
+) -> CouponReverification:
+    result = CouponReverification(
+        coupon_id=coupon.pk,
+        reference=coupon.reference,
+        program=coupon.program.slug,
+        org_id=coupon.organisation_key,
+        was_eligible=coupon.flagged_at is None,
+    )
     organisation = coupon.organisation
     if organisation is None:
         result.skipped = SKIPPED_MANUAL
         return result
     # The coupon being checked is the organisation's coupon, not a duplicate of it.
-    verdicts = organisation_checks(org=organisation_facts(organisation=organisation), program=rules,
-                                   has_active_coupon=False)
+    verdicts = organisation_checks(
+        org=organisation_facts(organisation=organisation), program=rules, has_active_coupon=False
+    )
     decision = decide(verdicts)
     result.decision = decision.outcome
     result.now_eligible = decision.outcome != "reject"
@@ -149,21 +189,26 @@ def _reverify(coupon: Coupon, rules, recorded: set[tuple[str, str]], previous_st
     not_passing = [v for v in verdicts if v.outcome != PASS]
     result.reasons_new = _reasons(v for v in not_passing if (v.rule, v.code) not in recorded)
     now_codes = {(v.rule, v.code) for v in not_passing}
-    result.reasons_gone = [{"rule": rule, "code": code} for rule, code in sorted(recorded)
-                           if rule in checked_rules and (rule, code) not in now_codes]
+    result.reasons_gone = [
+        {"rule": rule, "code": code}
+        for rule, code in sorted(recorded)
+        if rule in checked_rules and (rule, code) not in now_codes
+    ]
 
     if previous_status and previous_status != organisation.status:
         if organisation.org_id not in announced:
-            change = organisation_status_changed(organisation=organisation, old_status=previous_status, now=now,
-                                                 actor_label=actor_label)
+            change = organisation_status_changed(
+                organisation=organisation, old_status=previous_status, now=now, actor_label=actor_label
+            )
             announced[organisation.org_id] = {c.pk for c in change.flagged}
         result.status_change = {"old": previous_status, "new": organisation.status}
         result.flagged = coupon.pk in announced[organisation.org_id]
     if decision.outcome == "reject":
         with translation.override("en"):  # the flag reason is a record, kept in one language
             reason = "; ".join(f"{v.code}: {v.message}" for v in verdicts if v.outcome == FAIL)
-        result.flagged = result.flagged or bool(coupons_flag(coupons=[coupon], reason=reason, now=now,
-                                                             actor_label=actor_label))
+        result.flagged = result.flagged or bool(
+            coupons_flag(coupons=[coupon], reason=reason, now=now, actor_label=actor_label)
+        )
     elif decision.outcome == "approve" and coupon.flagged_at is not None:
         result.unflagged = coupon_unflag(coupon=coupon, actor_label=actor_label)
     return result

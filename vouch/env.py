@@ -132,8 +132,12 @@ class Env:
         try:
             config = environ.Env.db_url_config(value)
         except (ImproperlyConfigured, KeyError, ValueError) as exc:
-            return self._bad(name, f"a database URL such as postgres://user:password@host:5432/vouch ({exc})",
-                             value.split("@")[-1], None)
+            return self._bad(
+                name,
+                f"a database URL such as postgres://user:password@host:5432/vouch ({exc})",
+                value.split("@")[-1],
+                None,
+            )
         if config.get("ENGINE") not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
             return self._bad(name, "a postgres:// or sqlite:/// URL", value.split("@")[-1], None)
         return config
@@ -142,5 +146,7 @@ class Env:
     def raise_errors(self) -> None:
         if self.errors:
             listing = "\n".join(f"  - {error}" for error in self.errors)
-            raise ConfigurationError(f"Vouch cannot start, its configuration is invalid:\n{listing}\n"
-                                       "See .env.example and docs/configuration.md.")
+            raise ConfigurationError(
+                f"Vouch cannot start, its configuration is invalid:\n{listing}\n"
+                "See .env.example and docs/configuration.md."
+            )

@@ -56,8 +56,7 @@ SQLITE_OPTIONS = {
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;"
     ),
 }
-_database = env.database("DATABASE_URL") or {"ENGINE": "django.db.backends.sqlite3",
-                                              "NAME": DATA_DIR / "vouch.sqlite3"}
+_database = env.database("DATABASE_URL") or {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "vouch.sqlite3"}
 USES_SQLITE = _database["ENGINE"].endswith("sqlite3")
 if USES_SQLITE and str(_database["NAME"]) != ":memory:" and Path(_database["NAME"]).parent.is_dir():
     # SQLite creates the file (and its -wal/-shm, which copy its mode) with the process umask: make it 0600 first.
@@ -66,8 +65,11 @@ if USES_SQLITE and str(_database["NAME"]) != ":memory:" and Path(_database["NAME
 # PostgreSQL, psycopg's connection pool per process (DATABASE_POOL_MAX_SIZE > 0; then CONN_MAX_AGE must be 0).
 _conn_max_age = env.integer("DATABASE_CONN_MAX_AGE", 60, minimum=0)
 _pool_max = env.integer("DATABASE_POOL_MAX_SIZE", 0, minimum=0)
-_pool = {"min_size": env.integer("DATABASE_POOL_MIN_SIZE", 1, minimum=0), "max_size": _pool_max,
-         "timeout": env.integer("DATABASE_POOL_TIMEOUT", 10, minimum=1)}
+_pool = {
+    "min_size": env.integer("DATABASE_POOL_MIN_SIZE", 1, minimum=0),
+    "max_size": _pool_max,
+    "timeout": env.integer("DATABASE_POOL_TIMEOUT", 10, minimum=1),
+}
 if USES_SQLITE:
     _database["OPTIONS"] = {**SQLITE_OPTIONS, **_database.get("OPTIONS", {})}
 else:
@@ -85,8 +87,10 @@ if _replica:
 DATABASE_ROUTERS = ["core.db.ReplicaRouter"]
 # django-prometheus's wrappers of the same backends count queries, errors and connections for /metrics (ours for
 # PostgreSQL: it does not wrap a pooled connection's cursors again each time the pool lends it).
-_PROMETHEUS_ENGINES = {"django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
-                       "django.db.backends.postgresql": "vouch.db_backends.postgresql"}
+_PROMETHEUS_ENGINES = {
+    "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
+    "django.db.backends.postgresql": "vouch.db_backends.postgresql",
+}
 for _alias_settings in DATABASES.values():
     _alias_settings["ENGINE"] = _PROMETHEUS_ENGINES[_alias_settings["ENGINE"]]
 # Tests: a file (not memory) so that threads share it; TEST_DATABASE_NAME lets parallel runs keep apart.
@@ -96,8 +100,11 @@ DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"{_test_name}.sqlite3") 
 # -- Mode ----------------------------------------------------------------------------------------------------------
 # production: DEBUG off on a database other than SQLite, or VOUCH_ENV=production. It refuses to start without its
 # secrets and turns HTTPS-only settings on by default. VOUCH_ENV=development says otherwise explicitly.
-VOUCH_ENV = env.choice("VOUCH_ENV", ("development", "production"),
-                       "production" if not DEBUG and not USES_SQLITE and not TESTING else "development")
+VOUCH_ENV = env.choice(
+    "VOUCH_ENV",
+    ("development", "production"),
+    "production" if not DEBUG and not USES_SQLITE and not TESTING else "development",
+)
 PRODUCTION = VOUCH_ENV == "production"
 _missing: list[str] = []
 
@@ -132,8 +139,9 @@ SECRET_KEY_FALLBACKS = env.items("SECRET_KEY_FALLBACKS")
 
 # -- Hosts, addresses, HTTPS ------------------------------------------------------------------------------------------
 _required("ALLOWED_HOSTS")
-ALLOWED_HOSTS = env.items("ALLOWED_HOSTS", list(dict.fromkeys(
-    ["127.0.0.1", "localhost", "testserver", *([] if _wildcard else [_addr_host])])))
+ALLOWED_HOSTS = env.items(
+    "ALLOWED_HOSTS", list(dict.fromkeys(["127.0.0.1", "localhost", "testserver", *([] if _wildcard else [_addr_host])]))
+)
 # The address links in emails point at; by default where `make run` serves (VOUCH_ADDR).
 _required("PUBLIC_BASE_URL")
 _public_host = "127.0.0.1" if _wildcard else (f"[{_addr_host}]" if ":" in _addr_host else _addr_host)
@@ -264,8 +272,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # With REDIS_URL, Redis holds the cache (and so the rate limits and lockouts) for every process.
 REDIS_URL = env.url("REDIS_URL", schemes=("redis", "rediss", "unix"))
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                          "KEY_PREFIX": env.text("CACHE_KEY_PREFIX", "vouch")}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.text("CACHE_KEY_PREFIX", "vouch"),
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "vouch_cache"}}
 
@@ -311,23 +324,34 @@ if _tasks_backend == "rq":
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
-    TASKS = {"default": {"BACKEND": {"database": "django_tasks_db.DatabaseBackend"}.get(_tasks_backend, _tasks_backend),
-                         "QUEUES": ["default"]}}
+    TASKS = {
+        "default": {
+            "BACKEND": {"database": "django_tasks_db.DatabaseBackend"}.get(_tasks_backend, _tasks_backend),
+            "QUEUES": ["default"],
+        }
+    }
 
 # Email (Django's MAILERS): SMTP when EMAIL_HOST is set; otherwise each email is written as a file under
 # VOUCH_DATA_DIR/mail (the embedded default, so a newcomer can read the codes Vouch sends).
 _email_host = env.text("EMAIL_HOST")
 _smtp_options = {
-    "host": _email_host, "port": env.integer("EMAIL_PORT", 25, minimum=1, maximum=65535),
-    "username": env.text("EMAIL_HOST_USER"), "password": env.text("EMAIL_HOST_PASSWORD"),
-    "use_tls": env.flag("EMAIL_USE_TLS", False), "use_ssl": env.flag("EMAIL_USE_SSL", False),
+    "host": _email_host,
+    "port": env.integer("EMAIL_PORT", 25, minimum=1, maximum=65535),
+    "username": env.text("EMAIL_HOST_USER"),
+    "password": env.text("EMAIL_HOST_PASSWORD"),
+    "use_tls": env.flag("EMAIL_USE_TLS", False),
+    "use_ssl": env.flag("EMAIL_USE_SSL", False),
     "timeout": env.integer("EMAIL_TIMEOUT", 20, minimum=1),
 }
 if _email_host:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": _smtp_options}}
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-                           "OPTIONS": {"file_path": str(DATA_DIR / "mail")}}}
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(DATA_DIR / "mail")},
+        }
+    }
 # The periodic jobs `manage.py run_scheduler` enqueues (one table, see docs/operator-guide.md).
 SCHEDULE = "vouch.schedule.SCHEDULE"
 
@@ -344,11 +368,15 @@ VERIFIER_SUPPORT_CONTACT = env.text("VERIFIER_SUPPORT_CONTACT")
 
 # The vendor's bank account, shown on invoices paid by bank transfer.
 BANK_TRANSFER_DETAILS = {
-    key: value for key, value in {
-        "beneficiary": env.text("BANK_TRANSFER_BENEFICIARY"), "iban": env.text("BANK_TRANSFER_IBAN"),
-        "bic": env.text("BANK_TRANSFER_BIC"), "account_number": env.text("BANK_TRANSFER_ACCOUNT_NUMBER"),
+    key: value
+    for key, value in {
+        "beneficiary": env.text("BANK_TRANSFER_BENEFICIARY"),
+        "iban": env.text("BANK_TRANSFER_IBAN"),
+        "bic": env.text("BANK_TRANSFER_BIC"),
+        "account_number": env.text("BANK_TRANSFER_ACCOUNT_NUMBER"),
         "routing_number": env.text("BANK_TRANSFER_ROUTING_NUMBER"),
-    }.items() if value
+    }.items()
+    if value
 }
 
 # Uploaded documents: outside the web root, never served as files.
@@ -358,8 +386,9 @@ DOCUMENT_MAX_BYTES = env.integer("DOCUMENT_MAX_BYTES", 10 * 1024 * 1024, minimum
 DOCUMENTS_PER_APPLICATION_MAX = env.integer("DOCUMENTS_PER_APPLICATION_MAX", 10, minimum=1)
 DOCUMENTS_PER_APPLICATION_MAX_BYTES = env.integer("DOCUMENTS_PER_APPLICATION_MAX_BYTES", 30 * 1024 * 1024, minimum=1)
 TAX_CERTIFICATES_PER_ACCOUNT_MAX = env.integer("TAX_CERTIFICATES_PER_ACCOUNT_MAX", 10, minimum=1)
-TAX_CERTIFICATES_PER_ACCOUNT_MAX_BYTES = env.integer("TAX_CERTIFICATES_PER_ACCOUNT_MAX_BYTES", 30 * 1024 * 1024,
-                                                     minimum=1)
+TAX_CERTIFICATES_PER_ACCOUNT_MAX_BYTES = env.integer(
+    "TAX_CERTIFICATES_PER_ACCOUNT_MAX_BYTES", 30 * 1024 * 1024, minimum=1
+)
 # Files of rejected applications and rejected tax-exemption requests are deleted this many days after the decision.
 REJECTED_UPLOAD_RETENTION_DAYS = env.integer("REJECTED_UPLOAD_RETENTION_DAYS", 90, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -451,9 +480,12 @@ else:
 # Referrer-Policy for every page (the status page keeps its own same-origin); Permissions-Policy: Vouch uses no
 # camera, microphone, location, payment or other powerful browser feature, so none may be used on its pages.
 SECURE_REFERRER_POLICY = env.text("REFERRER_POLICY", "same-origin")
-PERMISSIONS_POLICY = env.text("PERMISSIONS_POLICY", "accelerometer=(), autoplay=(), camera=(), display-capture=(), "
-                              "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
-                              "usb=(), interest-cohort=()")
+PERMISSIONS_POLICY = env.text(
+    "PERMISSIONS_POLICY",
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), "
+    "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "usb=(), interest-cohort=()",
+)
 
 # Sign-in throttling (django-axes, every sign-in form: back-office, admin, store). A client address is locked after
 # SIGN_IN_FAILURE_LIMIT failures, and so is an account, for SIGN_IN_COOLOFF_MINUTES; a browser that signed in to
@@ -485,8 +517,11 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # -- Fail fast -----------------------------------------------------------------------------------------------------
 if _missing:
-    env.errors.append("production mode (VOUCH_ENV=production, or DEBUG off on a database other than SQLite) needs "
-                      + ", ".join(_missing) + " (set each, or NAME_FILE with a path holding it)")
+    env.errors.append(
+        "production mode (VOUCH_ENV=production, or DEBUG off on a database other than SQLite) needs "
+        + ", ".join(_missing)
+        + " (set each, or NAME_FILE with a path holding it)"
+    )
 env.raise_errors()
 ENV_NAMES = sorted(env.names)
 
@@ -494,5 +529,9 @@ if SENTRY_DSN:
     import sentry_sdk
     from sentry_sdk.integrations.django import DjangoIntegration
 
-    sentry_sdk.init(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT, integrations=[DjangoIntegration()],
-                    traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE)
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        integrations=[DjangoIntegration()],
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+    )

@@ -12,12 +12,15 @@ from verification.backoffice.urls import urlpatterns as review_urls
 from verification.receipts import views as receipt_views
 from vouch import views as vouch_views
 
-backoffice = ([
-    *review_urls,
-    *billing_staff_urls,
-    path("webhooks/", include("webhooks.urls")),
-    path("partners/", include("partners.urls")),
-], "backoffice")
+backoffice = (
+    [
+        *review_urls,
+        *billing_staff_urls,
+        path("webhooks/", include("webhooks.urls")),
+        path("partners/", include("partners.urls")),
+    ],
+    "backoffice",
+)
 
 urlpatterns = [
     path("api/v1/", api.urls),

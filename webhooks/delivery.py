@@ -74,8 +74,9 @@ def _destination_problem(url: str) -> str:
     only IP literals). A name that does not resolve here is left to the request (it may go through a proxy)."""
     parts = urlsplit(url)
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
-                                   type=socket.SOCK_STREAM)
+        infos = socket.getaddrinfo(
+            parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM
+        )
     except (OSError, UnicodeError):
         return ""
     allow_loopback = allow_http_localhost()
@@ -125,8 +126,9 @@ def _claim(now: datetime, skip: set[int]) -> tuple[int | None, bool]:
         pk = candidates.values_list("pk", flat=True).first()
         if pk is None:
             return None, False
-        won = _due(now).filter(pk=pk).update(attempts=F("attempts") + 1, next_attempt_at=now + LEASE,
-                                             last_attempt_at=now)
+        won = (
+            _due(now).filter(pk=pk).update(attempts=F("attempts") + 1, next_attempt_at=now + LEASE, last_attempt_at=now)
+        )
     return pk, bool(won)
 
 
@@ -145,36 +147,54 @@ def webhook_delivery_attempt(*, delivery: WebhookDelivery, now: datetime) -> str
     stop = _stop_reason(delivery)
     if stop:
         WebhookDelivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.PENDING).update(
-            status=DeliveryStatus.FAILED, attempts=F("attempts") - 1, last_error=stop)
+            status=DeliveryStatus.FAILED, attempts=F("attempts") - 1, last_error=stop
+        )
         return DeliveryStatus.FAILED
     body = event_body(delivery)
     started = time.monotonic()
     status_code, excerpt, error = _post(delivery.subscription.url, body, request_headers(delivery, body, now))
     duration_ms = int((time.monotonic() - started) * 1000)
     succeeded = status_code is not None and 200 <= status_code < 300
-    WebhookAttempt.objects.create(delivery=delivery, at=now, status_code=status_code, error=error[:ERROR_MAX_CHARS],
-                                  response_excerpt=excerpt, duration_ms=duration_ms, succeeded=succeeded)
+    WebhookAttempt.objects.create(
+        delivery=delivery,
+        at=now,
+        status_code=status_code,
+        error=error[:ERROR_MAX_CHARS],
+        response_excerpt=excerpt,
+        duration_ms=duration_ms,
+        succeeded=succeeded,
+    )
     pending = WebhookDelivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.PENDING)
     if succeeded:
-        pending.update(status=DeliveryStatus.SUCCEEDED, delivered_at=now, last_status_code=status_code,
-                       last_error="")
+        pending.update(status=DeliveryStatus.SUCCEEDED, delivered_at=now, last_status_code=status_code, last_error="")
         return DeliveryStatus.SUCCEEDED
-    retry_at = next_attempt_after_failure(attempts=delivery.attempts, failed_at=now,
-                                          retry_until=delivery.retry_until)
+    retry_at = next_attempt_after_failure(attempts=delivery.attempts, failed_at=now, retry_until=delivery.retry_until)
     status = DeliveryStatus.PENDING if retry_at else DeliveryStatus.ABANDONED
-    pending.update(status=status, next_attempt_at=retry_at or now, last_status_code=status_code,
-                   last_error=error[:ERROR_MAX_CHARS])
+    pending.update(
+        status=status, next_attempt_at=retry_at or now, last_status_code=status_code, last_error=error[:ERROR_MAX_CHARS]
+    )
     log = logger.warning if retry_at else logger.error
-    log("webhook delivery %s (%s to %s) attempt %d failed, now %s: %s", delivery.pk, delivery.event.public_id,
-        delivery.subscription.url, delivery.attempts, status, error)
+    log(
+        "webhook delivery %s (%s to %s) attempt %d failed, now %s: %s",
+        delivery.pk,
+        delivery.event.public_id,
+        delivery.subscription.url,
+        delivery.attempts,
+        status,
+        error,
+    )
     return status
 
 
 def webhook_deliveries_send(*, now: datetime | None = None, limit: int = PASS_LIMIT) -> dict[str, int]:
     """One pass over the due deliveries. Counts: succeeded, retrying, abandoned, failed, and still_due."""
     counts = {"succeeded": 0, "retrying": 0, "abandoned": 0, "failed": 0}
-    outcome_key = {DeliveryStatus.SUCCEEDED: "succeeded", DeliveryStatus.PENDING: "retrying",
-                   DeliveryStatus.ABANDONED: "abandoned", DeliveryStatus.FAILED: "failed"}
+    outcome_key = {
+        DeliveryStatus.SUCCEEDED: "succeeded",
+        DeliveryStatus.PENDING: "retrying",
+        DeliveryStatus.ABANDONED: "abandoned",
+        DeliveryStatus.FAILED: "failed",
+    }
     seen: set[int] = set()
     while len(seen) < limit:
         moment = now or timezone.now()
@@ -184,8 +204,7 @@ def webhook_deliveries_send(*, now: datetime | None = None, limit: int = PASS_LI
         seen.add(pk)
         if not won:  # another worker leased it between our read and our update
             continue
-        delivery = WebhookDelivery.objects.select_related("event", "subscription", "subscription__partner").get(
-            pk=pk)
+        delivery = WebhookDelivery.objects.select_related("event", "subscription", "subscription__partner").get(pk=pk)
         counts[outcome_key[webhook_delivery_attempt(delivery=delivery, now=moment)]] += 1
     counts["still_due"] = _due(now or timezone.now()).count()
     return counts
@@ -193,5 +212,9 @@ def webhook_deliveries_send(*, now: datetime | None = None, limit: int = PASS_LI
 
 def webhook_next_attempt_at() -> datetime | None:
     """When the earliest waiting delivery is due (None when nothing waits)."""
-    return (WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING).order_by("next_attempt_at")
-            .values_list("next_attempt_at", flat=True).first())
+    return (
+        WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )

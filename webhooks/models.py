@@ -52,8 +52,9 @@ class WebhookEvent(models.Model):
     data = models.JSONField(default=dict)
     created_at = models.DateTimeField(db_index=True)
     # What the event is about, for the delivery log.
-    application = models.ForeignKey("verification.Application", null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    application = models.ForeignKey(
+        "verification.Application", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     coupon = models.ForeignKey("coupons.Coupon", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     org_id = models.CharField(max_length=80, blank=True, db_index=True)
 
@@ -94,8 +95,9 @@ class WebhookDelivery(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
-        constraints = [models.UniqueConstraint(fields=["event", "subscription"],
-                                               name="one_delivery_per_event_and_subscription")]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "subscription"], name="one_delivery_per_event_and_subscription")
+        ]
 
     def __str__(self) -> str:
         return f"{self.event_id} -> {self.subscription_id} ({self.status})"

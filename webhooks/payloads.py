@@ -5,5 +5,4 @@ from webhooks.models import WebhookEvent
 
 
 def event_payload(event: WebhookEvent) -> dict:
-    return {"id": event.public_id, "type": event.type, "created_at": event.created_at.isoformat(),
-            "data": event.data}
+    return {"id": event.public_id, "type": event.type, "created_at": event.created_at.isoformat(), "data": event.data}

@@ -11,8 +11,17 @@ MAX_BACKOFF = timedelta(hours=6)
 RETRY_WINDOW = timedelta(hours=24)
 
 # The URL guards live in core.ssrf (shared with verification's domain proofs); re-exported for webhooks' callers.
-__all__ = ["LOCAL_HOSTS", "MAX_URL_CHARS", "address_refused", "host_ascii", "ip_literal", "next_attempt_after_failure",
-           "numeric_name", "retry_backoff", "url_problem"]
+__all__ = [
+    "LOCAL_HOSTS",
+    "MAX_URL_CHARS",
+    "address_refused",
+    "host_ascii",
+    "ip_literal",
+    "next_attempt_after_failure",
+    "numeric_name",
+    "retry_backoff",
+    "url_problem",
+]
 
 
 def retry_backoff(attempts: int) -> timedelta:

@@ -44,8 +44,9 @@ def subscription_deliveries(*, subscription: WebhookSubscription, limit: int = 5
 
 
 def delivery_log(*, partner_id: int | None = None, status: str | None = None) -> QuerySet[WebhookDelivery]:
-    deliveries = (WebhookDelivery.objects.select_related("event", "subscription", "subscription__partner")
-                  .prefetch_related("attempt_log"))
+    deliveries = WebhookDelivery.objects.select_related(
+        "event", "subscription", "subscription__partner"
+    ).prefetch_related("attempt_log")
     if partner_id:
         deliveries = deliveries.filter(subscription__partner_id=partner_id)
     if status:
@@ -59,6 +60,9 @@ def webhook_backlog(*, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     due = Q(next_attempt_at__lte=now)
     row = WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING).aggregate(
-        count=Count("pk"), due=Count("pk", filter=due), oldest=Min("created_at"),
-        oldest_due=Min("next_attempt_at", filter=due))
+        count=Count("pk"),
+        due=Count("pk", filter=due),
+        oldest=Min("created_at"),
+        oldest_due=Min("next_attempt_at", filter=due),
+    )
     return backlog_figures(row, now=now)

@@ -43,9 +43,16 @@ URL_MESSAGES = {
 # Events
 
 
-def webhook_event_emit(*, event_type: str, data: dict, program_ids=(), partner_ids=(),
-                       application_id: int | None = None, coupon_id: int | None = None,
-                       org_id: str = "") -> list[WebhookDelivery]:
+def webhook_event_emit(
+    *,
+    event_type: str,
+    data: dict,
+    program_ids=(),
+    partner_ids=(),
+    application_id: int | None = None,
+    coupon_id: int | None = None,
+    org_id: str = "",
+) -> list[WebhookDelivery]:
     """Record an event and one delivery per active subscription that should receive it (selectors: the routing
     rule). Call it inside the transaction of the change. An event no subscription wants is not stored."""
     if event_type not in EventType.values:
@@ -56,20 +63,37 @@ def webhook_event_emit(*, event_type: str, data: dict, program_ids=(), partner_i
         return []
     now = timezone.now()
     with transaction.atomic():
-        event = WebhookEvent.objects.create(type=event_type, data=data, created_at=now,
-                                            application_id=application_id, coupon_id=coupon_id, org_id=org_id or "")
-        deliveries = WebhookDelivery.objects.bulk_create([
-            WebhookDelivery(event=event, subscription=subscription, next_attempt_at=now,
-                            retry_until=now + RETRY_WINDOW) for subscription in subscriptions])
+        event = WebhookEvent.objects.create(
+            type=event_type,
+            data=data,
+            created_at=now,
+            application_id=application_id,
+            coupon_id=coupon_id,
+            org_id=org_id or "",
+        )
+        deliveries = WebhookDelivery.objects.bulk_create(
+            [
+                WebhookDelivery(
+                    event=event, subscription=subscription, next_attempt_at=now, retry_until=now + RETRY_WINDOW
+                )
+                for subscription in subscriptions
+            ]
+        )
     _kick_on_commit()
     return deliveries
 
 
 def webhook_event_record(event: PartnerEvent) -> list[WebhookDelivery]:
     """The handler of verification's PartnerEvent (subscribed in WebhooksConfig.ready)."""
-    return webhook_event_emit(event_type=event.type, data=event.data, program_ids=event.program_ids,
-                              partner_ids=event.partner_ids, application_id=event.application_id,
-                              coupon_id=event.coupon_id, org_id=event.org_id)
+    return webhook_event_emit(
+        event_type=event.type,
+        data=event.data,
+        program_ids=event.program_ids,
+        partner_ids=event.partner_ids,
+        application_id=event.application_id,
+        coupon_id=event.coupon_id,
+        org_id=event.org_id,
+    )
 
 
 def _kick_on_commit() -> None:
@@ -96,13 +120,17 @@ def _event_types(event_types) -> list[str]:
     chosen = sorted(set(event_types or []))
     unknown = [value for value in chosen if value not in EventType.values]
     if unknown:
-        raise InvalidInput(_("Unknown event types: %(types)s.") % {"types": ", ".join(unknown)},
-                           code="event_type_invalid", details={"unknown": unknown, "known": list(EventType.values)})
+        raise InvalidInput(
+            _("Unknown event types: %(types)s.") % {"types": ", ".join(unknown)},
+            code="event_type_invalid",
+            details={"unknown": unknown, "known": list(EventType.values)},
+        )
     return chosen
 
 
-def webhook_subscription_create(*, partner: Partner, url: str, event_types=None,
-                                description: str = "") -> WebhookSubscription:
+def webhook_subscription_create(
+    *, partner: Partner, url: str, event_types=None, description: str = ""
+) -> WebhookSubscription:
     """A new subscription; its `secret` is shown to the partner in the response to this call only."""
     url = (url or "").strip()
     problem = url_problem(url, allow_http_localhost=allow_http_localhost())
@@ -110,31 +138,50 @@ def webhook_subscription_create(*, partner: Partner, url: str, event_types=None,
         raise InvalidInput(URL_MESSAGES[problem], code=problem, details={"url": url[:500]})
     chosen = _event_types(event_types)
     if WebhookSubscription.objects.filter(partner=partner, is_active=True).count() >= MAX_ACTIVE_SUBSCRIPTIONS:
-        raise Conflict(_("A partner may have at most %(count)d active subscriptions; delete one first.")
-                       % {"count": MAX_ACTIVE_SUBSCRIPTIONS}, code="subscription_limit_reached")
+        raise Conflict(
+            _("A partner may have at most %(count)d active subscriptions; delete one first.")
+            % {"count": MAX_ACTIVE_SUBSCRIPTIONS},
+            code="subscription_limit_reached",
+        )
     with transaction.atomic():
         subscription = WebhookSubscription.objects.create(
-            partner=partner, url=url, event_types=chosen, description=(description or "").strip()[:200],
-            secret=SECRET_PREFIX + secrets.token_urlsafe(32))
-        audit_record(action="webhook_subscription.created", object_type="webhook_subscription",
-                     object_id=subscription.pk, actor_label=f"partner:{partner.pk}",
-                     after={"partner": partner.pk, "url": url, "event_types": chosen})
+            partner=partner,
+            url=url,
+            event_types=chosen,
+            description=(description or "").strip()[:200],
+            secret=SECRET_PREFIX + secrets.token_urlsafe(32),
+        )
+        audit_record(
+            action="webhook_subscription.created",
+            object_type="webhook_subscription",
+            object_id=subscription.pk,
+            actor_label=f"partner:{partner.pk}",
+            after={"partner": partner.pk, "url": url, "event_types": chosen},
+        )
     return subscription
 
 
-def webhook_subscription_deactivate(*, subscription: WebhookSubscription, actor=None, actor_label: str = "",
-                                    now: datetime | None = None) -> WebhookSubscription:
+def webhook_subscription_deactivate(
+    *, subscription: WebhookSubscription, actor=None, actor_label: str = "", now: datetime | None = None
+) -> WebhookSubscription:
     """Stop sending to the subscription. Deliveries still waiting stop as `failed`; the log is kept."""
     now = now or timezone.now()
     with transaction.atomic():
-        if WebhookSubscription.objects.filter(pk=subscription.pk, is_active=True).update(is_active=False,
-                                                                                          deactivated_at=now):
+        if WebhookSubscription.objects.filter(pk=subscription.pk, is_active=True).update(
+            is_active=False, deactivated_at=now
+        ):
             stopped = subscription.deliveries.filter(status=DeliveryStatus.PENDING).update(
-                status=DeliveryStatus.FAILED, last_error="subscription deactivated")
-            audit_record(action="webhook_subscription.deactivated", object_type="webhook_subscription",
-                         object_id=subscription.pk, actor=actor,
-                         actor_label=actor_label or f"partner:{subscription.partner_id}",
-                         before={"is_active": True}, after={"is_active": False, "deliveries_stopped": stopped})
+                status=DeliveryStatus.FAILED, last_error="subscription deactivated"
+            )
+            audit_record(
+                action="webhook_subscription.deactivated",
+                object_type="webhook_subscription",
+                object_id=subscription.pk,
+                actor=actor,
+                actor_label=actor_label or f"partner:{subscription.partner_id}",
+                before={"is_active": True},
+                after={"is_active": False, "deliveries_stopped": stopped},
+            )
     subscription.refresh_from_db()
     return subscription
 
@@ -150,18 +197,25 @@ def webhook_delivery_redeliver(*, delivery: WebhookDelivery, actor, now: datetim
         raise PermissionDenied(_("Only staff can redeliver webhooks."), code="staff_only")
     subscription = delivery.subscription
     if not (subscription.is_active and subscription.partner.is_active):
-        raise Conflict(_("This subscription or its partner is deactivated: nothing can be sent to it."),
-                       code="subscription_inactive")
+        raise Conflict(
+            _("This subscription or its partner is deactivated: nothing can be sent to it."),
+            code="subscription_inactive",
+        )
     now = now or timezone.now()
     before = {"status": delivery.status, "attempts": delivery.attempts}
     with transaction.atomic():
         WebhookDelivery.objects.filter(pk=delivery.pk).update(
-            status=DeliveryStatus.PENDING, next_attempt_at=now, retry_until=now + RETRY_WINDOW)
+            status=DeliveryStatus.PENDING, next_attempt_at=now, retry_until=now + RETRY_WINDOW
+        )
         delivery.refresh_from_db()
-        audit_record(action="webhook_delivery.redelivered", object_type="webhook_delivery", object_id=delivery.pk,
-                     actor=actor, before=before,
-                     after={"status": delivery.status, "event": delivery.event.public_id,
-                            "subscription": subscription.pk})
+        audit_record(
+            action="webhook_delivery.redelivered",
+            object_type="webhook_delivery",
+            object_id=delivery.pk,
+            actor=actor,
+            before=before,
+            after={"status": delivery.status, "event": delivery.event.public_id, "subscription": subscription.pk},
+        )
         _kick_on_commit()
     return delivery
 
@@ -170,9 +224,11 @@ def webhook_events_prune(*, older_than_days: int = 90, now: datetime | None = No
     """Delete events older than `older_than_days` with their deliveries and attempts, except events with a delivery
     still pending (a redelivery may have restarted its window). Returns the number of events deleted."""
     if older_than_days < 2:
-        raise InvalidInput(_("Keep webhook events at least 2 days: retries run for 24 hours."),
-                           code="prune_window_too_short")
+        raise InvalidInput(
+            _("Keep webhook events at least 2 days: retries run for 24 hours."), code="prune_window_too_short"
+        )
     now = now or timezone.now()
     old = WebhookEvent.objects.filter(created_at__lt=now - timedelta(days=older_than_days))
-    return old.exclude(deliveries__status=DeliveryStatus.PENDING).distinct().delete()[1].get(
-        WebhookEvent._meta.label, 0)
+    return (
+        old.exclude(deliveries__status=DeliveryStatus.PENDING).distinct().delete()[1].get(WebhookEvent._meta.label, 0)
+    )

@@ -36,8 +36,14 @@ def _parse(header: str) -> tuple[int | None, list[str]]:
     return timestamp, signatures
 
 
-def signature_verify(*, secret: str, header: str, body: bytes,
-                     tolerance_seconds: int = DEFAULT_TOLERANCE_SECONDS, now: float | None = None) -> bool:
+def signature_verify(
+    *,
+    secret: str,
+    header: str,
+    body: bytes,
+    tolerance_seconds: int = DEFAULT_TOLERANCE_SECONDS,
+    now: float | None = None,
+) -> bool:
     """Whether `header` signs exactly `body` with `secret`, at a time within `tolerance_seconds` of now (either
     side: a replayed old request fails, and so does one from a clock far ahead)."""
     timestamp, signatures = _parse(header)

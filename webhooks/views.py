@@ -21,7 +21,8 @@ PAGE_SIZE = 50
 
 def _delivery(pk: int) -> WebhookDelivery:
     return get_object_or_404(
-        WebhookDelivery.objects.select_related("event", "subscription", "subscription__partner"), pk=pk)
+        WebhookDelivery.objects.select_related("event", "subscription", "subscription__partner"), pk=pk
+    )
 
 
 @require_GET
@@ -32,8 +33,7 @@ def deliveries(request):
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     filters = request.GET.copy()
     filters.pop("page", None)
-    return render(request, "webhooks/deliveries.html",
-                  {"form": form, "page": page, "filters": filters.urlencode()})
+    return render(request, "webhooks/deliveries.html", {"form": form, "page": page, "filters": filters.urlencode()})
 
 
 @require_GET
@@ -41,8 +41,11 @@ def deliveries(request):
 def delivery_detail(request, pk: int):
     delivery = _delivery(pk)
     payload = json.dumps(event_payload(delivery.event), indent=2, ensure_ascii=False)
-    return render(request, "webhooks/delivery.html",
-                  {"delivery": delivery, "attempts": delivery.attempt_log.all(), "payload": payload})
+    return render(
+        request,
+        "webhooks/delivery.html",
+        {"delivery": delivery, "attempts": delivery.attempt_log.all(), "payload": payload},
+    )
 
 
 @require_POST

@@ -79,4 +79,5 @@ def client_budget_take(request, *, cost: int = 1) -> None:
         setattr(request, _RETRY_AFTER, retry_after)
         raise RateLimited(
             "too many reconciliation requests from this address; retry later",
-            details={"retry_after_seconds": retry_after, "budget_per_minute": budget})
+            details={"retry_after_seconds": retry_after, "budget_per_minute": budget},
+        )

@@ -15,8 +15,10 @@ from registry.models import Organisation
 
 WIDTH = 400
 HEIGHT = 180
-_STYLE = ("body{font:13px/1.4 system-ui,sans-serif;margin:8px;color:#222}h1{font-size:15px;margin:0 0 6px}"
-          "dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 8px;margin:0}dt{color:#666}dd{margin:0}")
+_STYLE = (
+    "body{font:13px/1.4 system-ui,sans-serif;margin:8px;color:#222}h1{font-size:15px;margin:0 0 6px}"
+    "dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 8px;margin:0}dt{color:#666}dd{margin:0}"
+)
 # Its one inline style is allowed by its hash (no 'unsafe-inline': nothing else inline can apply).
 _STYLE_HASH = base64.b64encode(hashlib.sha256(_STYLE.encode()).digest()).decode()
 _POLICY = f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; base-uri 'none'; form-action 'none'"
@@ -38,8 +40,13 @@ def preview_response(*, organisation: Organisation, view_url: str) -> HttpRespon
         '<!DOCTYPE html><html lang="{}"><head><meta charset="utf-8"><title>{}</title><style>{}</style></head>'
         '<body><h1>{}</h1><dl>{}</dl><p><a href="{}" target="_blank" rel="noopener noreferrer">{}</a></p>'
         "</body></html>",
-        get_language() or "en", o.name, _STYLE, o.name,
-        format_html_join("", "<dt>{}</dt><dd>{}</dd>", facts), view_url, gettext("Open in Vouch"),
+        get_language() or "en",
+        o.name,
+        _STYLE,
+        o.name,
+        format_html_join("", "<dt>{}</dt><dd>{}</dd>", facts),
+        view_url,
+        gettext("Open in Vouch"),
     )
     response = HttpResponse(body, content_type="text/html; charset=utf-8")
     response["Content-Security-Policy"] = _POLICY

@@ -75,6 +75,7 @@ class QueryBatchIn(RootModel[dict[str, QueryIn]]):
 
 # Responses ----------------------------------------------------------------------------------------------------
 
+
 class TypeOut(Schema):
     id: str
     name: str
@@ -178,16 +179,30 @@ BATCH_OPENAPI_SCHEMA = {
             "type": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
             "limit": {"type": "number", "description": "Candidates wanted; clamped to 1..25, default 10"},
             "type_strict": {"type": "string", "enum": ["any", "should", "all"]},
-            "properties": {"type": "array", "maxItems": 10, "items": {"oneOf": [
-                {"type": "object", "required": ["pid", "v"],
-                 "properties": {"pid": {"const": "country"}, "v": _values(_COUNTRY_VALUE)}},
-                {"type": "object", "required": ["pid", "v"],
-                 "properties": {"pid": {"const": "registry_number"}, "v": _values(_TEXT_OR_NUMBER)}},
-                {"type": "object", "required": ["pid", "v"],
-                 "properties": {"pid": {"const": "postcode"}, "v": _values(_TEXT_OR_NUMBER)}},
-            ]}},
+            "properties": {
+                "type": "array",
+                "maxItems": 10,
+                "items": {
+                    "oneOf": [
+                        {
+                            "type": "object",
+                            "required": ["pid", "v"],
+                            "properties": {"pid": {"const": "country"}, "v": _values(_COUNTRY_VALUE)},
+                        },
+                        {
+                            "type": "object",
+                            "required": ["pid", "v"],
+                            "properties": {"pid": {"const": "registry_number"}, "v": _values(_TEXT_OR_NUMBER)},
+                        },
+                        {
+                            "type": "object",
+                            "required": ["pid", "v"],
+                            "properties": {"pid": {"const": "postcode"}, "v": _values(_TEXT_OR_NUMBER)},
+                        },
+                    ]
+                },
+            },
         },
-        "anyOf": [{"required": ["query"]},
-                  {"required": ["properties"], "properties": {"properties": {"minItems": 1}}}],
+        "anyOf": [{"required": ["query"]}, {"required": ["properties"], "properties": {"properties": {"minItems": 1}}}],
     },
 }

@@ -63,9 +63,13 @@ class Client:
         page = self.get(csrf_from or path)
         token = CSRF.search(page.text)
         started = time.perf_counter()
-        response = self._send("POST", path, data={**data, "csrfmiddlewaretoken": token.group(1) if token else ""},
-                              headers={**self.headers, "Referer": f"http://127.0.0.1{csrf_from or path}"},
-                              files=files)
+        response = self._send(
+            "POST",
+            path,
+            data={**data, "csrfmiddlewaretoken": token.group(1) if token else ""},
+            headers={**self.headers, "Referer": f"http://127.0.0.1{csrf_from or path}"},
+            files=files,
+        )
         return self._record("POST", path, response, started)
 
 
@@ -80,13 +84,15 @@ def apply(client: Client, smtp, *, org_id: str, email: str) -> tuple[str, str]:
     _expect_redirect(client.post(f"{PROGRAM}/", {"budget": "25000"}), "budget")
     _expect_redirect(client.post(f"{PROGRAM}/apply/country/", {"country": "AU"}), "country")
     _expect_redirect(client.post(f"{PROGRAM}/apply/organisation/", {"org_id": org_id}), "organisation")
-    _expect_redirect(client.post(f"{PROGRAM}/apply/representative/", {"applicant_name": "Jo Director"}),
-                     "representative")
+    _expect_redirect(
+        client.post(f"{PROGRAM}/apply/representative/", {"applicant_name": "Jo Director"}), "representative"
+    )
     _expect_redirect(client.post(f"{PROGRAM}/apply/email/", {"email": email}), "email")
     code = CODE.search(smtp.text(smtp.wait_for(email, "verification code"))).group(1)
     _expect_redirect(client.post(f"{PROGRAM}/apply/code/", {"code": code}), "code")
-    status = _expect_redirect(client.post(f"{PROGRAM}/apply/confirm/", {"represents": "on", "accepts": "on"}),
-                              "confirm")
+    status = _expect_redirect(
+        client.post(f"{PROGRAM}/apply/confirm/", {"represents": "on", "accepts": "on"}), "confirm"
+    )
     coupon = COUPON.search(smtp.text(smtp.wait_for(email, "coupon code"))).group(1)
     return status, coupon
 
@@ -94,9 +100,13 @@ def apply(client: Client, smtp, *, org_id: str, email: str) -> tuple[str, str]:
 def buy(client: Client, smtp, *, email: str, coupon: str) -> str:
     """The store with the coupon; returns the subscription page path."""
     password = "correct horse battery staple 42"
-    _expect_redirect(client.post("/en/store/sign-up/", {
-        "email": email, "password": password, "billing_country": "AU", "billing_region": "", "currency": "USD"}),
-        "sign-up")
+    _expect_redirect(
+        client.post(
+            "/en/store/sign-up/",
+            {"email": email, "password": password, "billing_country": "AU", "billing_region": "", "currency": "USD"},
+        ),
+        "sign-up",
+    )
     link = VERIFY_LINK.search(smtp.text(smtp.wait_for(email, "confirm your email"))).group(1)
     page = client.get(link)
     if page.status_code != 200:
@@ -104,7 +114,9 @@ def buy(client: Client, smtp, *, email: str, coupon: str) -> str:
     _expect_redirect(client.post("/en/store/sign-in/", {"username": email, "password": password}), "sign-in")
     form = client.get("/en/store/checkout/")
     key = HIDDEN_KEY.search(form.text).group(1)
-    done = client.post("/en/store/checkout/", {"plan": "workplace-pro", "quantity": "3", "billing_cycle": "annual",
-                                               "coupon": coupon, "idempotency_key": key},
-                       csrf_from="/en/store/checkout/")
+    done = client.post(
+        "/en/store/checkout/",
+        {"plan": "workplace-pro", "quantity": "3", "billing_cycle": "annual", "coupon": coupon, "idempotency_key": key},
+        csrf_from="/en/store/checkout/",
+    )
     return _expect_redirect(done, "checkout")

@@ -7,9 +7,23 @@ from pathlib import Path
 
 from stdnum.au import abn
 
-ACNC_HEADER = ["ABN", "Charity_Legal_Name", "Other_Organisation_Names", "Town_City", "State", "Postcode", "Country",
-               "Charity_Website", "Registration_Date", "Charity_Size", "PBI", "HPC", "Advancing_Education",
-               "Advancing_Religion", "Advancing_social_or_public_welfare"]
+ACNC_HEADER = [
+    "ABN",
+    "Charity_Legal_Name",
+    "Other_Organisation_Names",
+    "Town_City",
+    "State",
+    "Postcode",
+    "Country",
+    "Charity_Website",
+    "Registration_Date",
+    "Charity_Size",
+    "PBI",
+    "HPC",
+    "Advancing_Education",
+    "Advancing_Religion",
+    "Advancing_social_or_public_welfare",
+]
 
 
 def write_register(path: Path, *, count: int) -> Path:
@@ -18,17 +32,30 @@ def write_register(path: Path, *, count: int) -> Path:
         writer.writeheader()
         for index in range(count):
             base = f"{800000000 + index:09d}"
-            writer.writerow({
-                "ABN": abn.calc_check_digits(base) + base, "Charity_Legal_Name": f"Cluster Community Alliance {index}",
-                "Other_Organisation_Names": "", "Town_City": "SYDNEY", "State": "NSW", "Postcode": "2000",
-                "Country": "Australia", "Charity_Website": f"https://www.cluster{index}.org.au/",
-                "Registration_Date": "03/12/2012", "Charity_Size": "Small", "PBI": "", "HPC": "",
-                "Advancing_Education": "", "Advancing_Religion": "", "Advancing_social_or_public_welfare": "Y"})
+            writer.writerow(
+                {
+                    "ABN": abn.calc_check_digits(base) + base,
+                    "Charity_Legal_Name": f"Cluster Community Alliance {index}",
+                    "Other_Organisation_Names": "",
+                    "Town_City": "SYDNEY",
+                    "State": "NSW",
+                    "Postcode": "2000",
+                    "Country": "Australia",
+                    "Charity_Website": f"https://www.cluster{index}.org.au/",
+                    "Registration_Date": "03/12/2012",
+                    "Charity_Size": "Small",
+                    "PBI": "",
+                    "HPC": "",
+                    "Advancing_Education": "",
+                    "Advancing_Religion": "",
+                    "Advancing_social_or_public_welfare": "Y",
+                }
+            )
     return path
 
 
 # Run with `manage.py shell -c`; prints one JSON line.
-SEED_SCRIPT = '''
+SEED_SCRIPT = """
 import json
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -58,4 +85,4 @@ for index in range(10):
     application_submit(application=application, ip="127.0.0.1", user_agent="cluster check")
     pages.append(f"/en/programs/status/{{application.token}}/")
 print(json.dumps({{"api_key": raw, "organisations": organisations, "document_status_pages": pages}}))
-'''
+"""

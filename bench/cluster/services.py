@@ -108,8 +108,13 @@ class S3Server:
         import boto3
 
         self._server.start()
-        boto3.client("s3", endpoint_url=f"http://127.0.0.1:{self.port}", aws_access_key_id="cluster",
-                     aws_secret_access_key="cluster", region_name="us-east-1").create_bucket(Bucket=bucket)
+        boto3.client(
+            "s3",
+            endpoint_url=f"http://127.0.0.1:{self.port}",
+            aws_access_key_id="cluster",
+            aws_secret_access_key="cluster",
+            region_name="us-east-1",
+        ).create_bucket(Bucket=bucket)
 
     def stop(self):
         self._server.stop()
@@ -124,8 +129,9 @@ class Process:
         self.popen: subprocess.Popen | None = None
 
     def start(self):
-        self.popen = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
-                                      start_new_session=True)
+        self.popen = subprocess.Popen(
+            self.command, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         return self
 
     def kill(self, sig=signal.SIGKILL):
@@ -152,8 +158,16 @@ def wait_http(url: str, timeout: float = 90):
 
 
 def manage(env: dict, *args: str, stdin: str | None = None) -> str:
-    done = subprocess.run([str(ROOT / ".venv/bin/python"), "manage.py", *args], cwd=ROOT, env=env, input=stdin,
-                          capture_output=True, text=True, timeout=900, check=False)
+    done = subprocess.run(
+        [str(ROOT / ".venv/bin/python"), "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     if done.returncode:
         raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stderr[-3000:]}")
     return done.stdout

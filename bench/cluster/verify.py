@@ -1,6 +1,6 @@
 """The cluster check's reading of the database (run with `manage.py shell -c`; prints one JSON line)."""
 
-VERIFY_SCRIPT = '''
+VERIFY_SCRIPT = """
 import hashlib, json
 from django.db.models import Count
 from core.models import AuditEntry
@@ -26,4 +26,4 @@ print(json.dumps({
     "webhook_events": WebhookEvent.objects.filter(deliveries__isnull=False).distinct().count(),
     "webhooks_pending": WebhookDelivery.objects.exclude(status="succeeded").count(),
 }))
-'''
+"""

@@ -15,21 +15,26 @@ class InvoiceFilterForm(forms.Form):
 
 
 class SubscriptionFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("Any")), *SubscriptionStatus.choices])
-    billing_cycle = forms.ChoiceField(label=_("Billing cycle"), required=False,
-                                      choices=[("", _("Any")), *BillingCycle.choices])
-    discounted = forms.ChoiceField(label=_("Nonprofit discount"), required=False,
-                                   choices=[("", _("Any")), ("yes", _("Yes")), ("no", _("No"))])
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *SubscriptionStatus.choices])
+    billing_cycle = forms.ChoiceField(
+        label=_("Billing cycle"), required=False, choices=[("", _("Any")), *BillingCycle.choices]
+    )
+    discounted = forms.ChoiceField(
+        label=_("Nonprofit discount"), required=False, choices=[("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
+    )
     account = forms.CharField(label=_("Account email"), required=False, max_length=254)
 
 
 class AccountFilterForm(forms.Form):
     country = forms.CharField(label=_("Billing country"), required=False, max_length=2)
-    verified = forms.ChoiceField(label=_("Email verified"), required=False,
-                                 choices=[("", _("Any")), ("yes", _("Yes")), ("no", _("No"))])
-    tax = forms.ChoiceField(label=_("Tax status"), required=False,
-                            choices=[("", _("Any")), ("exempt", _("Exempt")), ("taxable", _("Taxable"))])
+    verified = forms.ChoiceField(
+        label=_("Email verified"), required=False, choices=[("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
+    )
+    tax = forms.ChoiceField(
+        label=_("Tax status"),
+        required=False,
+        choices=[("", _("Any")), ("exempt", _("Exempt")), ("taxable", _("Taxable"))],
+    )
     q = forms.CharField(label=_("Email or organisation"), required=False, max_length=254)
 
 

@@ -54,8 +54,9 @@ def _safe(value):
 def _csv(request, name: str, columns: list[str], rows):
     if not request.user.has_perm("billing.export_billing"):
         raise PermissionDenied
-    response = StreamingHttpResponse(_stream(csv.writer(_Echo()), columns, rows),
-                                     content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        _stream(csv.writer(_Echo()), columns, rows), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}-{date.today().isoformat()}.csv"'
     return response
 
@@ -87,19 +88,31 @@ def invoices(request):
     def decorate(invoice):
         return {"invoice": invoice, "total": format_minor_localized(invoice.total_minor, invoice.currency)}
 
-    return _list(request, forms.InvoiceFilterForm, invoices_filtered, "billing/backoffice/invoices.html",
-                 "invoices", INVOICE_COLUMNS, invoice_csv_rows, decorate)
+    return _list(
+        request,
+        forms.InvoiceFilterForm,
+        invoices_filtered,
+        "billing/backoffice/invoices.html",
+        "invoices",
+        INVOICE_COLUMNS,
+        invoice_csv_rows,
+        decorate,
+    )
 
 
 def _invoice_page(request, invoice: Invoice, *, paid_form=None, void_form=None, status=200):
-    context = {**invoice_document(invoice), "paid_form": paid_form or forms.MarkPaidForm(initial={
-        "paid_on": date.today(), "reference": ""}), "void_form": void_form or forms.VoidForm()}
+    context = {
+        **invoice_document(invoice),
+        "paid_form": paid_form or forms.MarkPaidForm(initial={"paid_on": date.today(), "reference": ""}),
+        "void_form": void_form or forms.VoidForm(),
+    }
     return render(request, "billing/backoffice/invoice.html", context, status=status)
 
 
 def _invoice(number: str) -> Invoice:
-    return get_object_or_404(Invoice.objects.select_related("account", "subscription__coupon__organisation"),
-                             number=number)
+    return get_object_or_404(
+        Invoice.objects.select_related("account", "subscription__coupon__organisation"), number=number
+    )
 
 
 @require_GET
@@ -115,8 +128,12 @@ def invoice_paid(request, number: str):
     form = forms.MarkPaidForm(request.POST)
     if form.is_valid():
         try:
-            invoice_mark_paid(invoice=invoice, actor=request.user, reference=form.cleaned_data["reference"],
-                              paid_on=form.cleaned_data["paid_on"])
+            invoice_mark_paid(
+                invoice=invoice,
+                actor=request.user,
+                reference=form.cleaned_data["reference"],
+                paid_on=form.cleaned_data["paid_on"],
+            )
         except ApplicationError as error:
             form.add_error(None, f"{error.message} ({error.code})")
         else:
@@ -136,8 +153,11 @@ def invoice_void_view(request, number: str):
         except ApplicationError as error:
             form.add_error(None, f"{error.message} ({error.code})")
         else:
-            messages.success(request, _("Invoice %(number)s is void; credit note %(credit)s was issued.") % {
-                "number": invoice.number, "credit": credit.number})
+            messages.success(
+                request,
+                _("Invoice %(number)s is void; credit note %(credit)s was issued.")
+                % {"number": invoice.number, "credit": credit.number},
+            )
             return redirect("backoffice:billing_invoice", number=invoice.number)
     return _invoice_page(request, invoice, void_form=form, status=400)
 
@@ -149,27 +169,49 @@ def subscriptions(request):
         percent, why = subscription_discount(subscription)
         return {"subscription": subscription, "percent": percent, "why": why}
 
-    return _list(request, forms.SubscriptionFilterForm, subscriptions_filtered,
-                 "billing/backoffice/subscriptions.html", "subscriptions", SUBSCRIPTION_COLUMNS,
-                 subscription_csv_rows, decorate)
+    return _list(
+        request,
+        forms.SubscriptionFilterForm,
+        subscriptions_filtered,
+        "billing/backoffice/subscriptions.html",
+        "subscriptions",
+        SUBSCRIPTION_COLUMNS,
+        subscription_csv_rows,
+        decorate,
+    )
 
 
 @require_GET
 @permission_page("billing.view_customeraccount")
 def accounts(request):
-    return _list(request, forms.AccountFilterForm, accounts_filtered, "billing/backoffice/accounts.html",
-                 "accounts", ACCOUNT_COLUMNS, account_csv_rows)
+    return _list(
+        request,
+        forms.AccountFilterForm,
+        accounts_filtered,
+        "billing/backoffice/accounts.html",
+        "accounts",
+        ACCOUNT_COLUMNS,
+        account_csv_rows,
+    )
 
 
 @require_GET
 @permission_page("billing.view_customeraccount")
 def account(request, pk: int):
     customer = get_object_or_404(CustomerAccount, pk=pk)
-    rows = [{"invoice": i, "total": format_minor_localized(i.total_minor, i.currency)}
-            for i in customer.invoices.order_by("-issued_at")[:100]]
-    subs = [{"subscription": s, **dict(zip(("percent", "why"), subscription_discount(s), strict=True))}
-            for s in customer.subscriptions.select_related("plan", "coupon")]
-    exempt = account_tax_exempt(account=customer, country=customer.billing_country,
-                                region=customer.billing_region or "", on=timezone.now())
-    return render(request, "billing/backoffice/account.html",
-                  {"customer": customer, "invoices": rows, "subscriptions": subs, "tax_exempt": exempt})
+    rows = [
+        {"invoice": i, "total": format_minor_localized(i.total_minor, i.currency)}
+        for i in customer.invoices.order_by("-issued_at")[:100]
+    ]
+    subs = [
+        {"subscription": s, **dict(zip(("percent", "why"), subscription_discount(s), strict=True))}
+        for s in customer.subscriptions.select_related("plan", "coupon")
+    ]
+    exempt = account_tax_exempt(
+        account=customer, country=customer.billing_country, region=customer.billing_region or "", on=timezone.now()
+    )
+    return render(
+        request,
+        "billing/backoffice/account.html",
+        {"customer": customer, "invoices": rows, "subscriptions": subs, "tax_exempt": exempt},
+    )

@@ -44,17 +44,40 @@ def invoices_filtered(data: dict):
     return rows
 
 
-INVOICE_COLUMNS = ["number", "issued", "account", "status", "currency", "subtotal", "discount", "tax", "total",
-                   "paid_on", "payment_reference", "credit_note_for", "void_reason"]
+INVOICE_COLUMNS = [
+    "number",
+    "issued",
+    "account",
+    "status",
+    "currency",
+    "subtotal",
+    "discount",
+    "tax",
+    "total",
+    "paid_on",
+    "payment_reference",
+    "credit_note_for",
+    "void_reason",
+]
 
 
 def invoice_csv_rows(rows):
     for invoice in rows:
-        yield [invoice.number, invoice.issued_at.date().isoformat(), invoice.account.email, invoice.status,
-               invoice.currency, *(major_units(getattr(invoice, f"{n}_minor"), invoice.currency)
-                                   for n in ("subtotal", "discount", "tax", "total")),
-               invoice.paid_at.date().isoformat() if invoice.paid_at else "", invoice.payment_reference,
-               invoice.credit_note_for.number if invoice.credit_note_for_id else "", invoice.void_reason]
+        yield [
+            invoice.number,
+            invoice.issued_at.date().isoformat(),
+            invoice.account.email,
+            invoice.status,
+            invoice.currency,
+            *(
+                major_units(getattr(invoice, f"{n}_minor"), invoice.currency)
+                for n in ("subtotal", "discount", "tax", "total")
+            ),
+            invoice.paid_at.date().isoformat() if invoice.paid_at else "",
+            invoice.payment_reference,
+            invoice.credit_note_for.number if invoice.credit_note_for_id else "",
+            invoice.void_reason,
+        ]
 
 
 def subscriptions_filtered(data: dict):
@@ -84,18 +107,40 @@ def subscription_discount(subscription: Subscription) -> tuple[str, str]:
     return "0", ""
 
 
-SUBSCRIPTION_COLUMNS = ["id", "account", "plan", "licences", "add_ons", "billing_cycle", "currency", "status",
-                        "discount_percent", "discount_why", "next_renewal", "renews"]
+SUBSCRIPTION_COLUMNS = [
+    "id",
+    "account",
+    "plan",
+    "licences",
+    "add_ons",
+    "billing_cycle",
+    "currency",
+    "status",
+    "discount_percent",
+    "discount_why",
+    "next_renewal",
+    "renews",
+]
 
 
 def subscription_csv_rows(rows):
     for subscription in rows:
         percent, why = subscription_discount(subscription)
         add_ons = "; ".join(f"{item.product.code} x{item.quantity}" for item in subscription.items.all())
-        yield [subscription.pk, subscription.account.email, subscription.plan.code, subscription.quantity, add_ons,
-               subscription.billing_cycle, subscription.currency, subscription.status, percent, why,
-               subscription.current_period_end.isoformat(),
-               "no" if subscription.cancel_at_period_end or not subscription.auto_renew else "yes"]
+        yield [
+            subscription.pk,
+            subscription.account.email,
+            subscription.plan.code,
+            subscription.quantity,
+            add_ons,
+            subscription.billing_cycle,
+            subscription.currency,
+            subscription.status,
+            percent,
+            why,
+            subscription.current_period_end.isoformat(),
+            "no" if subscription.cancel_at_period_end or not subscription.auto_renew else "yes",
+        ]
 
 
 def accounts_filtered(data: dict):
@@ -117,12 +162,31 @@ def accounts_filtered(data: dict):
     return rows
 
 
-ACCOUNT_COLUMNS = ["id", "email", "email_verified", "organisation", "country", "region", "currency", "tax_status",
-                   "tax_id", "created"]
+ACCOUNT_COLUMNS = [
+    "id",
+    "email",
+    "email_verified",
+    "organisation",
+    "country",
+    "region",
+    "currency",
+    "tax_status",
+    "tax_id",
+    "created",
+]
 
 
 def account_csv_rows(rows):
     for account in rows:
-        yield [account.pk, account.email, "yes" if account.is_verified else "no", account.organisation_name,
-               account.billing_country, account.billing_region, account.currency,
-               "exempt" if account.is_tax_exempt else "taxable", account.tax_id, account.created_at.date().isoformat()]
+        yield [
+            account.pk,
+            account.email,
+            "yes" if account.is_verified else "no",
+            account.organisation_name,
+            account.billing_country,
+            account.billing_region,
+            account.currency,
+            "exempt" if account.is_tax_exempt else "taxable",
+            account.tax_id,
+            account.created_at.date().isoformat(),
+        ]

@@ -29,19 +29,25 @@ def _exemption(pk: int) -> TaxExemption:
 @require_GET
 @staff_required
 def tax_exemption_queue(request):
-    recent = (TaxExemption.objects.exclude(status="pending").select_related("account", "decided_by")
-              .order_by("-decided_at", "-pk")[:20])
-    return render(request, "backoffice/tax_exemptions.html",
-                  {"pending": tax_exemptions_pending(), "recent": recent})
+    recent = (
+        TaxExemption.objects.exclude(status="pending")
+        .select_related("account", "decided_by")
+        .order_by("-decided_at", "-pk")[:20]
+    )
+    return render(request, "backoffice/tax_exemptions.html", {"pending": tax_exemptions_pending(), "recent": recent})
 
 
 def _detail(request, exemption: TaxExemption, reject_form=None):
-    credits = [(credit, format_minor_localized(credit.credit_invoice.tax_minor, credit.credit_invoice.currency))
-               for credit in exemption.credits.select_related("invoice", "credit_invoice")]
-    return render(request, "backoffice/tax_exemption.html",
-                  {"exemption": exemption, "reject_form": reject_form or TaxExemptionRejectForm(),
-                   "credits": credits},
-                  status=400 if reject_form is not None else 200)
+    credits = [
+        (credit, format_minor_localized(credit.credit_invoice.tax_minor, credit.credit_invoice.currency))
+        for credit in exemption.credits.select_related("invoice", "credit_invoice")
+    ]
+    return render(
+        request,
+        "backoffice/tax_exemption.html",
+        {"exemption": exemption, "reject_form": reject_form or TaxExemptionRejectForm(), "credits": credits},
+        status=400 if reject_form is not None else 200,
+    )
 
 
 @require_GET
@@ -85,9 +91,12 @@ def tax_exemption_document(request, pk: int):
     """Stream the certificate like verification documents: the type recorded from the content, nosniff and a CSP
     sandbox so a hostile file cannot run as a page."""
     exemption = _exemption(pk)
-    response = FileResponse(tax_exemption_document_open(exemption=exemption),
-                            content_type=exemption.document_content_type, as_attachment="download" in request.GET,
-                            filename=exemption.document_original_name)
+    response = FileResponse(
+        tax_exemption_document_open(exemption=exemption),
+        content_type=exemption.document_content_type,
+        as_attachment="download" in request.GET,
+        filename=exemption.document_original_name,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"
     return response

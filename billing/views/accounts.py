@@ -69,15 +69,22 @@ def account_page(request):
     account = _account_of(request)
     details = None
     if account is not None:
-        initial = {"organisation_name": account.organisation_name, "billing_address": account.billing_address,
-                   "tax_id": account.tax_id}
+        initial = {
+            "organisation_name": account.organisation_name,
+            "billing_address": account.billing_address,
+            "tax_id": account.tax_id,
+        }
         details = forms.InvoiceDetailsForm(request.POST if request.method == "POST" else None, initial=initial)
         if request.method == "POST" and details.is_valid():
             account_invoice_details_update(account=account, **details.cleaned_data)
             messages.success(request, _("Your invoice details are saved; the next invoices show them."))
             return redirect("billing:account")
-    return render(request, "billing/account.html", {"account": account, "details_form": details},
-                  status=400 if details is not None and details.errors else 200)
+    return render(
+        request,
+        "billing/account.html",
+        {"account": account, "details_form": details},
+        status=400 if details is not None and details.errors else 200,
+    )
 
 
 @require_POST
@@ -95,12 +102,17 @@ def verify_email_resend(request):
 
 
 sign_in = auth_views.LoginView.as_view(
-    form_class=forms.SignInForm, template_name="billing/sign_in.html", redirect_authenticated_user=True,
-    next_page=reverse_lazy("billing:account"))
+    form_class=forms.SignInForm,
+    template_name="billing/sign_in.html",
+    redirect_authenticated_user=True,
+    next_page=reverse_lazy("billing:account"),
+)
 sign_out = auth_views.LogoutView.as_view(next_page=SIGN_IN_URL)  # POST only (Django's LogoutView)
 password_reset = auth_views.PasswordResetView.as_view(
-    form_class=forms.StorePasswordResetForm, template_name="billing/password_reset.html",
-    success_url=reverse_lazy("billing:password_reset_done"))
+    form_class=forms.StorePasswordResetForm,
+    template_name="billing/password_reset.html",
+    success_url=reverse_lazy("billing:password_reset_done"),
+)
 password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="billing/password_reset_done.html")
 
 
@@ -114,6 +126,8 @@ class StorePasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 password_reset_confirm = StorePasswordResetConfirmView.as_view(
-    template_name="billing/password_reset_confirm.html", success_url=reverse_lazy("billing:password_reset_complete"))
+    template_name="billing/password_reset_confirm.html", success_url=reverse_lazy("billing:password_reset_complete")
+)
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
-    template_name="billing/password_reset_complete.html")
+    template_name="billing/password_reset_complete.html"
+)

@@ -1,7 +1,6 @@
 """The plans-and-prices page: every product on sale by kind, its monthly and annual price per licence in the
 visitor's chosen currency, and which products the nonprofit discount covers (the demo program's configuration)."""
 
-
 from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -40,8 +39,10 @@ def plans_page(request):
     program = _nonprofit_program()
     eligible = set(program.eligible_products or []) if program else set()
     percent = program.discount_percent if program else None
-    prices = {(p.product_id, p.billing_cycle): p.unit_amount_minor
-              for p in Price.objects.filter(currency=currency, product__is_active=True)}
+    prices = {
+        (p.product_id, p.billing_cycle): p.unit_amount_minor
+        for p in Price.objects.filter(currency=currency, product__is_active=True)
+    }
     groups = []
     for kind, label in ProductKind.choices:
         rows = []
@@ -49,15 +50,26 @@ def plans_page(request):
             monthly = prices.get((product.pk, BillingCycle.MONTHLY))
             annual = prices.get((product.pk, BillingCycle.ANNUAL))
             covered = product.code in eligible
-            rows.append({
-                "product": product, "covered": covered,
-                "monthly": format_minor_localized(monthly, currency) if monthly is not None else None,
-                "annual": format_minor_localized(annual, currency) if annual is not None else None,
-                "annual_discounted": (format_minor_localized(annual - discount_amount(annual, percent), currency)
-                                      if covered and annual is not None else None),
-            })
+            rows.append(
+                {
+                    "product": product,
+                    "covered": covered,
+                    "monthly": format_minor_localized(monthly, currency) if monthly is not None else None,
+                    "annual": format_minor_localized(annual, currency) if annual is not None else None,
+                    "annual_discounted": (
+                        format_minor_localized(annual - discount_amount(annual, percent), currency)
+                        if covered and annual is not None
+                        else None
+                    ),
+                }
+            )
         if rows:
             groups.append({"kind": kind, "label": label, "rows": rows})
-    context = {"groups": groups, "currency": currency, "program": program, "percent": percent,
-               "currency_form": CurrencyForm(initial={"currency": currency})}
+    context = {
+        "groups": groups,
+        "currency": currency,
+        "program": program,
+        "percent": percent,
+        "currency_form": CurrencyForm(initial={"currency": currency}),
+    }
     return render(request, "billing/plans.html", context)

@@ -54,8 +54,11 @@ def _account(request) -> CustomerAccount:
 
 
 def _own_subscription(request, subscription_id: int) -> Subscription:
-    return get_object_or_404(Subscription.objects.select_related("plan", "coupon", "pending_plan"),
-                             pk=subscription_id, account=_account(request))
+    return get_object_or_404(
+        Subscription.objects.select_related("plan", "coupon", "pending_plan"),
+        pk=subscription_id,
+        account=_account(request),
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -66,9 +69,15 @@ def _summary(request, account, form, data=None, *, add_errors=True):
     """The priced summary of a valid form, or None (the form then carries the error)."""
     data = data or form.cleaned_data
     try:
-        summary = checkout_quote(account=account, plan_code=data["plan"], quantity=data["quantity"],
-                                 add_ons=form.add_ons(), billing_cycle=data["billing_cycle"],
-                                 coupon_code=data["coupon"] or None, client_key=client_ip(request))
+        summary = checkout_quote(
+            account=account,
+            plan_code=data["plan"],
+            quantity=data["quantity"],
+            add_ons=form.add_ons(),
+            billing_cycle=data["billing_cycle"],
+            coupon_code=data["coupon"] or None,
+            client_key=client_ip(request),
+        )
     except ApplicationError as error:
         if add_errors:
             form.add_service_error(error)
@@ -86,8 +95,9 @@ def checkout(request):
     the form changes (the same view, `summary_only`), and "Review order" stays as the fallback."""
     account = _account(request)
     summary = None
-    buying = request.method == "POST" and request.POST.get("action") != "review" and not request.POST.get(
-        "summary_only")
+    buying = (
+        request.method == "POST" and request.POST.get("action") != "review" and not request.POST.get("summary_only")
+    )
     if request.method == "POST":
         form = CheckoutForm(request.POST)
         if form.is_valid():
@@ -97,9 +107,14 @@ def checkout(request):
                 data = dict(form.cleaned_data)
                 try:
                     subscription = subscription_buy(
-                        account=account, plan_code=data["plan"], quantity=data["quantity"], add_ons=form.add_ons(),
-                        billing_cycle=data["billing_cycle"], coupon_code=data["coupon"] or None,
-                        idempotency_key=data["idempotency_key"])
+                        account=account,
+                        plan_code=data["plan"],
+                        quantity=data["quantity"],
+                        add_ons=form.add_ons(),
+                        billing_cycle=data["billing_cycle"],
+                        coupon_code=data["coupon"] or None,
+                        idempotency_key=data["idempotency_key"],
+                    )
                 except ApplicationError as error:
                     if error.code in USER_FIXES:
                         form.add_error("coupon", coupon_error_text(error))
@@ -114,14 +129,14 @@ def checkout(request):
                     return redirect("billing:store_subscription", subscription_id=subscription.pk)
     else:
         form = CheckoutForm(initial={"idempotency_key": idempotency_key_new()})
-    context = {"form": form, "account": account, "summary": summary,
-               "can_buy": summary is not None and not form.errors}
+    context = {"form": form, "account": account, "summary": summary, "can_buy": summary is not None and not form.errors}
     if request.POST.get("summary_only"):  # the page's script: the summary alone, the coupon's refusal inside it
-        context.update(live=True, coupon_error_text=(coupon_error_text(summary.coupon_error)
-                                                     if summary and summary.coupon_error else ""))
+        context.update(
+            live=True,
+            coupon_error_text=(coupon_error_text(summary.coupon_error) if summary and summary.coupon_error else ""),
+        )
         return render(request, "billing/store/_summary.html", context)
-    return render(request, "billing/store/checkout.html", context,
-                  status=400 if form.errors and buying else 200)
+    return render(request, "billing/store/checkout.html", context, status=400 if form.errors and buying else 200)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -130,8 +145,9 @@ def checkout(request):
 
 def _discount_explanation(subscription: Subscription) -> str:
     if subscription.is_discounted:
-        return _("%(percent)s%% nonprofit discount on the covered products for this term (annual billing), from "
-                 "your coupon.") % {"percent": f"{subscription.discount_percent.normalize():f}"}
+        return _(
+            "%(percent)s%% nonprofit discount on the covered products for this term (annual billing), from your coupon."
+        ) % {"percent": f"{subscription.discount_percent.normalize():f}"}
     if subscription.coupon_id:
         state = coupon_discount_state(subscription.coupon)
         if state.ended_reason in DISCOUNT_ENDED_NOTES:
@@ -141,11 +157,11 @@ def _discount_explanation(subscription: Subscription) -> str:
         return _("No discount this term.")
     legacy = legacy_discount_percent(subscription, today=timezone.localdate())
     if legacy is not None:
-        return _("%(percent)s%% discount from the previous verification partner on what you add during this term "
-                 "(annual billing), until %(end)s. It ends with this term: apply through the nonprofit program "
-                 "for a coupon to use at renewal.") % {"percent": f"{legacy.normalize():f}",
-                                                      "end": date_format(subscription.current_period_end,
-                                                                         "DATE_FORMAT")}
+        return _(
+            "%(percent)s%% discount from the previous verification partner on what you add during this term "
+            "(annual billing), until %(end)s. It ends with this term: apply through the nonprofit program "
+            "for a coupon to use at renewal."
+        ) % {"percent": f"{legacy.normalize():f}", "end": date_format(subscription.current_period_end, "DATE_FORMAT")}
     return _("No discount: no nonprofit coupon was applied. You can apply one when you renew.")
 
 
@@ -154,8 +170,9 @@ def _plan_targets(subscription: Subscription) -> tuple[str, ...]:
     return plan_change_targets(from_plan=subscription.plan.code, condition=condition)
 
 
-def _subscription_page(request, subscription: Subscription, *, add_form=None, change_form=None, coupon_form=None,
-                       status=200):
+def _subscription_page(
+    request, subscription: Subscription, *, add_form=None, change_form=None, coupon_form=None, status=200
+):
     targets = _plan_targets(subscription)
     context = {
         "subscription": subscription,
@@ -165,12 +182,22 @@ def _subscription_page(request, subscription: Subscription, *, add_form=None, ch
         "discount_explanation": _discount_explanation(subscription),
         "add_form": add_form or AddLicencesForm(),
         # Only the changes the plan-change policy allows are offered (none under the nonprofit discount).
-        "change_form": change_form if change_form is not None else (ChangePlanForm(plans=targets, initial={
-            "to_plan": subscription.plan.code if subscription.plan.code in targets else (targets or [""])[0],
-            "to_quantity": subscription.quantity})) if targets else None,
+        "change_form": change_form
+        if change_form is not None
+        else (
+            ChangePlanForm(
+                plans=targets,
+                initial={
+                    "to_plan": subscription.plan.code if subscription.plan.code in targets else (targets or [""])[0],
+                    "to_quantity": subscription.quantity,
+                },
+            )
+        )
+        if targets
+        else None,
         # Offered while no coupon gives (or will give) the discount; a revoked one may be replaced.
-        "coupon_form": coupon_form or (AttachCouponForm() if coupon_discount_state(subscription.coupon).percent is None
-                                       else None),
+        "coupon_form": coupon_form
+        or (AttachCouponForm() if coupon_discount_state(subscription.coupon).percent is None else None),
         "invoices": subscription.invoices.order_by("-issued_at", "-number")[:20],
     }
     return render(request, "billing/store/subscription.html", context, status=status)
@@ -197,8 +224,9 @@ def subscription_licences_add(request, subscription_id: int):
     form = AddLicencesForm(request.POST)
     if form.is_valid():
         try:
-            invoice = subscription_add_licences(subscription=subscription, quantity=form.cleaned_data["quantity"],
-                                                now=timezone.now())
+            invoice = subscription_add_licences(
+                subscription=subscription, quantity=form.cleaned_data["quantity"], now=timezone.now()
+            )
         except ApplicationError as error:
             form.add_service_error(error)
         else:
@@ -214,16 +242,23 @@ def subscription_plan_change(request, subscription_id: int):
     form = ChangePlanForm(request.POST)  # any plan: a change the page no longer offers gets the policy's reason
     if form.is_valid():
         try:
-            result = subscription_change_plan(subscription=subscription, to_plan=form.cleaned_data["to_plan"],
-                                              to_quantity=form.cleaned_data["to_quantity"], now=timezone.now())
+            result = subscription_change_plan(
+                subscription=subscription,
+                to_plan=form.cleaned_data["to_plan"],
+                to_quantity=form.cleaned_data["to_quantity"],
+                now=timezone.now(),
+            )
         except ApplicationError as error:
             form.add_service_error(error)
         else:
             if result.outcome == AT_TERM_END:
                 messages.success(request, _("The change is scheduled for the end of the current term."))
             else:
-                messages.success(request, _("Plan changed. Invoice %(number)s was issued.") % {
-                    "number": result.invoice.number if result.invoice else "—"})
+                messages.success(
+                    request,
+                    _("Plan changed. Invoice %(number)s was issued.")
+                    % {"number": result.invoice.number if result.invoice else "—"},
+                )
             return redirect("billing:store_subscription", subscription_id=subscription.pk)
     return _subscription_page(request, subscription, change_form=form, status=400)
 
@@ -235,14 +270,17 @@ def subscription_coupon_attach_view(request, subscription_id: int):
     form = AttachCouponForm(request.POST)
     if form.is_valid():
         try:
-            subscription_coupon_attach(subscription=subscription, coupon_code=form.cleaned_data["coupon"],
-                                       now=timezone.now())
+            subscription_coupon_attach(
+                subscription=subscription, coupon_code=form.cleaned_data["coupon"], now=timezone.now()
+            )
         except ApplicationError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, _("Coupon applied: your next renewal, on %(date)s, will be discounted. The "
-                                        "current term is unchanged.") % {
-                "date": date_format(subscription.current_period_end, "DATE_FORMAT")})
+            messages.success(
+                request,
+                _("Coupon applied: your next renewal, on %(date)s, will be discounted. The current term is unchanged.")
+                % {"date": date_format(subscription.current_period_end, "DATE_FORMAT")},
+            )
             return redirect("billing:store_subscription", subscription_id=subscription.pk)
     return _subscription_page(request, subscription, coupon_form=form, status=400)
 
@@ -253,16 +291,21 @@ def subscription_cancel_view(request, subscription_id: int):
     """GET: what cancelling means, and the confirming button (works without JavaScript); POST: cancel."""
     subscription = _own_subscription(request, subscription_id)
     if request.method == "GET":
-        return render(request, "billing/store/subscription_cancel.html", {
-            "subscription": subscription, "last_day": subscription.current_period_end - timedelta(days=1)})
+        return render(
+            request,
+            "billing/store/subscription_cancel.html",
+            {"subscription": subscription, "last_day": subscription.current_period_end - timedelta(days=1)},
+        )
     try:
         subscription_cancel(subscription=subscription, now=timezone.now())
     except ApplicationError as error:
         messages.error(request, service_error_text(error))
     else:
         end = date_format(subscription.current_period_end, "DATE_FORMAT")
-        messages.success(request, _("Your subscription will end on %(date)s and will not renew. Nothing is "
-                                    "refunded.") % {"date": end})
+        messages.success(
+            request,
+            _("Your subscription will end on %(date)s and will not renew. Nothing is refunded.") % {"date": end},
+        )
     return redirect("billing:store_subscription", subscription_id=subscription.pk)
 
 
@@ -273,16 +316,21 @@ def subscription_cancel_view(request, subscription_id: int):
 @require_GET
 @store_login
 def invoices(request):
-    rows = [{"invoice": invoice, "total": format_minor_localized(invoice.total_minor, invoice.currency)}
-            for invoice in Invoice.objects.filter(account=_account(request))]
+    rows = [
+        {"invoice": invoice, "total": format_minor_localized(invoice.total_minor, invoice.currency)}
+        for invoice in Invoice.objects.filter(account=_account(request))
+    ]
     return render(request, "billing/store/invoices.html", {"rows": rows})
 
 
 @require_GET
 @store_login
 def invoice_detail(request, number: str):
-    invoice = get_object_or_404(Invoice.objects.select_related("account", "subscription__coupon__organisation"),
-                                number=number, account=_account(request))
+    invoice = get_object_or_404(
+        Invoice.objects.select_related("account", "subscription__coupon__organisation"),
+        number=number,
+        account=_account(request),
+    )
     return render(request, "billing/store/invoice.html", invoice_document(invoice))
 
 
@@ -290,8 +338,11 @@ def invoice_detail(request, number: str):
 @store_login
 def invoice_pdf_view(request, number: str):
     """The invoice as a PDF file, from the page's own template (billing.invoice_documents.invoice_pdf)."""
-    invoice = get_object_or_404(Invoice.objects.select_related("account", "subscription__coupon__organisation"),
-                                number=number, account=_account(request))
+    invoice = get_object_or_404(
+        Invoice.objects.select_related("account", "subscription__coupon__organisation"),
+        number=number,
+        account=_account(request),
+    )
     response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
     return response

@@ -19,8 +19,11 @@ def tax_exemptions_page(request):
     account = CustomerAccount.objects.filter(user=request.user).first()
     if account is None:
         return render(request, "billing/tax/exemptions.html", {"account": None}, status=404)
-    form = TaxExemptionRequestForm(request.POST or None, request.FILES or None,
-                                   initial={"country": account.billing_country, "region": account.billing_region})
+    form = TaxExemptionRequestForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"country": account.billing_country, "region": account.billing_region},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             exemption = tax_exemption_request(account=account, **form.service_arguments())
@@ -32,6 +35,9 @@ def tax_exemptions_page(request):
             else:
                 messages.success(request, _("Your request was received; we will review it."))
             return redirect("billing:tax_exemptions")
-    return render(request, "billing/tax/exemptions.html",
-                  {"account": account, "form": form, "exemptions": tax_exemptions_of(account=account)},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "billing/tax/exemptions.html",
+        {"account": account, "form": form, "exemptions": tax_exemptions_of(account=account)},
+        status=400 if form.errors else 200,
+    )

@@ -49,10 +49,9 @@ def paragraphs(text: str) -> str:
     return mark_safe("\n".join(f"<p>{escape(block)}</p>" for block in prose_blocks(text)))  # noqa: S308 escaped
 
 
-
 @register.filter
 def masked_email(email: str) -> str:
-    """"director@example.org" -> "d•••••r@example.org" (core.masking)."""
+    """ "director@example.org" -> "d•••••r@example.org" (core.masking)."""
     from core.masking import email_mask
 
     return email_mask(email)

@@ -19,18 +19,43 @@ _DATES = ("%d/%m/%Y", "%Y-%m-%d")
 _YES = {"Y", "YES", "TRUE", "1"}
 # The official column names, typos included ("natual", "ther").
 PURPOSES = (
-    "Preventing_or_relieving_suffering_of_animals", "Advancing_Culture", "Advancing_Education", "Advancing_Health",
-    "Promote_or_oppose_a_change_to_law__government_poll_or_prac", "Advancing_natual_environment",
-    "Promoting_or_protecting_human_rights", "Purposes_beneficial_to_ther_general_public_and_other_analogous",
-    "Promoting_reconciliation__mutual_respect_and_tolerance", "Advancing_Religion",
-    "Advancing_social_or_public_welfare", "Advancing_security_or_safety_of_Australia_or_Australian_public",
+    "Preventing_or_relieving_suffering_of_animals",
+    "Advancing_Culture",
+    "Advancing_Education",
+    "Advancing_Health",
+    "Promote_or_oppose_a_change_to_law__government_poll_or_prac",
+    "Advancing_natual_environment",
+    "Promoting_or_protecting_human_rights",
+    "Purposes_beneficial_to_ther_general_public_and_other_analogous",
+    "Promoting_reconciliation__mutual_respect_and_tolerance",
+    "Advancing_Religion",
+    "Advancing_social_or_public_welfare",
+    "Advancing_security_or_safety_of_Australia_or_Australian_public",
 )
 # Columns that are not flags; every other column holding "Y" is a beneficiary flag, whatever the vintage calls it.
 _NOT_BENEFICIARIES = {
-    "ABN", "CABN", "Charity_Legal_Name", "Other_Organisation_Names", "Address_Type", "Address_Line_1",
-    "Address_Line_2", "Address_Line_3", "Town_City", "State", "Postcode", "Country", "Charity_Website",
-    "Registration_Date", "Date_Organisation_Established", "Charity_Size", "Number_of_Responsible_Persons",
-    "Financial_Year_End", "Operating_Countries", "PBI", "HPC", *PURPOSES,
+    "ABN",
+    "CABN",
+    "Charity_Legal_Name",
+    "Other_Organisation_Names",
+    "Address_Type",
+    "Address_Line_1",
+    "Address_Line_2",
+    "Address_Line_3",
+    "Town_City",
+    "State",
+    "Postcode",
+    "Country",
+    "Charity_Website",
+    "Registration_Date",
+    "Date_Organisation_Established",
+    "Charity_Size",
+    "Number_of_Responsible_Persons",
+    "Financial_Year_End",
+    "Operating_Countries",
+    "PBI",
+    "HPC",
+    *PURPOSES,
 }
 
 # Name tests, applied only to charities that declare the education (or health) purpose. The purpose alone says
@@ -40,7 +65,9 @@ _SCHOOL = re.compile(r"\b(school|college|grammar|kindergarten|preschool)\b", re.
 # Bodies around a school or university rather than the institution itself.
 _AROUND_SCHOOL = re.compile(
     r"\b(p\s*&\s*[cf]|p and [cf]|parents?|citizens|friends|foundation|fund|trust|auxiliary|old (?:scholars|boys|"
-    r"girls|collegians)|alumni|third age|u3a|students?|union|club|society)\b", re.I)
+    r"girls|collegians)|alumni|third age|u3a|students?|union|club|society)\b",
+    re.I,
+)
 _HOSPITAL = re.compile(r"\bhospitals?\b", re.I)
 _AROUND_HOSPITAL = re.compile(r"\b(auxiliary|foundation|friends|fund|trust|volunteers?)\b", re.I)
 # Other_Organisation_Names holds a ", "-separated list; some items say the name is a former one.
@@ -120,8 +147,10 @@ class AcncImporter(Importer):
             # (their rows are the withheld ones).
             (True, C.PUBLIC_CHARITY),
             ("Advancing_Religion" in purposes, C.RELIGIOUS),
-            ("Advancing_Health" in purposes and bool(_HOSPITAL.search(name))
-             and not _AROUND_HOSPITAL.search(name), C.HEALTH),
+            (
+                "Advancing_Health" in purposes and bool(_HOSPITAL.search(name)) and not _AROUND_HOSPITAL.search(name),
+                C.HEALTH,
+            ),
             *((True, category) for category in education),
             # Promote_or_oppose_a_change_to_law… is deliberately not political: advocacy in furtherance of another
             # charitable purpose is itself charitable in Australia (Charities Act 2013 s 12(1)(l)), while promoting
@@ -132,8 +161,9 @@ class AcncImporter(Importer):
             "pbi": _flag(v, "PBI"),
             "hpc": _flag(v, "HPC"),
             "purposes": purposes,
-            "beneficiaries": [c for c in v if c not in _NOT_BENEFICIARIES and not c.startswith("Operates_in_")
-                              and _flag(v, c)],
+            "beneficiaries": [
+                c for c in v if c not in _NOT_BENEFICIARIES and not c.startswith("Operates_in_") and _flag(v, c)
+            ],
             "operates_in": [c.removeprefix("Operates_in_") for c in v if c.startswith("Operates_in_") and _flag(v, c)],
             "operating_countries": v.get("Operating_Countries", ""),
             "established": _iso(parse_date(v.get("Date_Organisation_Established", ""), *_DATES)),

@@ -24,7 +24,6 @@ class RowRejected(Exception):
     """A row that cannot be imported; the pipeline records it with file and line and carries on."""
 
 
-
 @dataclass
 class OrgRecord:
     org_id: str
@@ -80,8 +79,9 @@ class Importer:
                 require_header(file, self.file_encoding(file), self.required_columns, delimiter=self.delimiter)
         for file in files:
             encoding = self.file_encoding(file)
-            for line, values, fields in read_rows(file, encoding, delimiter=self.delimiter, header=self.header,
-                                                  quoting=self.quoting):
+            for line, values, fields in read_rows(
+                file, encoding, delimiter=self.delimiter, header=self.header, quoting=self.quoting
+            ):
                 if values is None:
                     yield RawRow(file.display, line, {"__bad_width__": fields})
                 else:
@@ -124,6 +124,7 @@ class Importer:
 
 
 # Helpers for parse(): small, strict, and raising RowRejected with a reason a person understands.
+
 
 def required(values: dict[str, Any], column: str) -> str:
     value = (values.get(column) or "").strip()
@@ -182,5 +183,6 @@ def email_domain(email: str) -> str:
 
 
 def categories(*flags: tuple[bool, str]) -> list[str]:
-    return ordered({str(category.value if hasattr(category, "value") else category)
-                    for condition, category in flags if condition})
+    return ordered(
+        {str(category.value if hasattr(category, "value") else category) for condition, category in flags if condition}
+    )

@@ -46,10 +46,17 @@ class _Inline:
 
 
 class RunBatches:
-    def __init__(self, importer: Importer, writer: BatchWriter, progress: ImportProgress | None = None,
-                 executor: Executor | None = None,
-                 write_scope: Callable[[], AbstractContextManager] = nullcontext, *, fresh: bool = False,
-                 estimate: int | None = None):
+    def __init__(
+        self,
+        importer: Importer,
+        writer: BatchWriter,
+        progress: ImportProgress | None = None,
+        executor: Executor | None = None,
+        write_scope: Callable[[], AbstractContextManager] = nullcontext,
+        *,
+        fresh: bool = False,
+        estimate: int | None = None,
+    ):
         self.importer = importer
         self.write_scope = write_scope  # each batch's writes run inside one (a transaction when committing batches)
         self.writer = writer
@@ -108,9 +115,12 @@ class RunBatches:
             self._complete(*self.in_flight.popleft())
         for org_id, rows in self.duplicates.items():
             for row, _ in rows:
-                self.reject(row.file, row.line,
-                            f"duplicate id {org_id} (first seen on line {self.seen[org_id]}); first kept",
-                            repr(row.values))
+                self.reject(
+                    row.file,
+                    row.line,
+                    f"duplicate id {org_id} (first seen on line {self.seen[org_id]}); first kept",
+                    repr(row.values),
+                )
         self.writing.close()
 
     def _retry_duplicate(self, org_id: str) -> None:
@@ -140,8 +150,9 @@ class RunBatches:
         self.writing.advance(len(keyed) - len(items))
         if items:
             # In this process the rows need no packing for the trip to a worker.
-            job = self.executor.submit(prepare_batch, self.importer, (None, items) if self.inline else pack(items),
-                                       self.writer.context)
+            job = self.executor.submit(
+                prepare_batch, self.importer, (None, items) if self.inline else pack(items), self.writer.context
+            )
             self.in_flight.append((job, existing))
 
     def _complete(self, job: Future, existing: dict) -> None:

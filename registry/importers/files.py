@@ -186,8 +186,9 @@ def require_header(file: InputFile, encoding: str, columns: tuple[str, ...], **d
         header = [h.strip().lstrip("\ufeff") for h in next(csv.reader(text, **dialect), [])]
     missing = [c for c in columns if c not in header]
     if missing:
-        raise ImportFailed(f"{file.display}: not the expected layout, missing column(s) {', '.join(missing)}",
-                           code="import_bad_layout")
+        raise ImportFailed(
+            f"{file.display}: not the expected layout, missing column(s) {', '.join(missing)}", code="import_bad_layout"
+        )
     return header
 
 

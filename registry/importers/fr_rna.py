@@ -29,9 +29,17 @@ _ID = re.compile(r"^W[0-9A-Z]{9}$")
 _DATES = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y")
 _POSITIONS = {"A": "active", "R": "reprise", "D": "dissoute", "S": "supprimée"}
 _REMOVAL = {"D": "dissolved (RNA position D: dissolution declared)", "S": "deleted from the RNA (position S)"}
-_NATURES = {"A": "assistance", "B": "bienfaisance", "D": "déclarée", "G": "intérêt général", "I": "indéterminée",
-            "M": "recherche médicale", "R": "reconnue d'utilité publique", "S": "recherche scientifique",
-            "U": "cultuelle"}
+_NATURES = {
+    "A": "assistance",
+    "B": "bienfaisance",
+    "D": "déclarée",
+    "G": "intérêt général",
+    "I": "indéterminée",
+    "M": "recherche médicale",
+    "R": "reconnue d'utilité publique",
+    "S": "recherche scientifique",
+    "U": "cultuelle",
+}
 # Waldec social-object themes (first three digits of objet_social1/2) that name one of Vouch's kinds; the other
 # themes (culture, sport, environment, …) stay raw codes. Theme labels agree across three public copies of the
 # nomenclature; the sub-codes were not checked against the official list.
@@ -108,8 +116,10 @@ class RnaImporter(Importer):
                     continue
                 if not checked:
                     if layout(set(values)) is None:
-                        raise ImportFailed(f"{file.display}: the header matches neither RNA layout (rna_waldec, "
-                                           f"rna_import)", code="import_bad_header")
+                        raise ImportFailed(
+                            f"{file.display}: the header matches neither RNA layout (rna_waldec, rna_import)",
+                            code="import_bad_header",
+                        )
                     checked = True
                 yield RawRow(file.display, line, values)
 
@@ -168,8 +178,15 @@ class RnaImporter(Importer):
 
     def _address(self, v: dict[str, str]) -> dict[str, Any]:
         if "adrs_libvoie" in v:  # rna_waldec: the registered office, in parts
-            way = " ".join(filter(None, (_clean(v.get(k, "")) for k in
-                                         ("adrs_numvoie", "adrs_repetition", "adrs_typevoie", "adrs_libvoie"))))
+            way = " ".join(
+                filter(
+                    None,
+                    (
+                        _clean(v.get(k, ""))
+                        for k in ("adrs_numvoie", "adrs_repetition", "adrs_typevoie", "adrs_libvoie")
+                    ),
+                )
+            )
             parts = (_clean(v.get("adrs_complement", "")), way, _clean(v.get("adrs_distrib", "")))
             city = v.get("adrs_libcommune", "")
         else:  # rna_import: three free address lines

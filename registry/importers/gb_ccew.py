@@ -44,8 +44,12 @@ _DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T][\d:.]+)?$")
 _NAME_KINDS = {"working name": "known_as", "previous name": "previous"}
 # Prefixes of charity_other_regulators.regulator_name (lower case). Ofsted also inspects nurseries and
 # children's homes, so "school" here means a regulated education or early-years provider.
-_REGULATOR_CATEGORIES = (("ofsted", C.SCHOOL), ("estyn", C.SCHOOL), ("care quality commission", C.HEALTH),
-                         ("office for students", C.HIGHER_EDUCATION))
+_REGULATOR_CATEGORIES = (
+    ("ofsted", C.SCHOOL),
+    ("estyn", C.SCHOOL),
+    ("care quality commission", C.HEALTH),
+    ("office for students", C.HIGHER_EDUCATION),
+)
 
 
 class CcewImporter(Importer):
@@ -63,8 +67,11 @@ class CcewImporter(Importer):
 
     def estimate_rows(self, files: list[dict]) -> int:
         # One record per line of the charity table; the side tables are read into it.
-        main = [f for f in files if (m := _TABLE.match(f["path"].rsplit("/", 1)[-1].rsplit(":", 1)[-1]))
-                and m.group(1).lower() == "charity"]
+        main = [
+            f
+            for f in files
+            if (m := _TABLE.match(f["path"].rsplit("/", 1)[-1].rsplit(":", 1)[-1])) and m.group(1).lower() == "charity"
+        ]
         return super().estimate_rows(main)
 
     def rows(self, files: list[InputFile]) -> Iterator[RawRow]:
@@ -75,12 +82,15 @@ class CcewImporter(Importer):
             if table not in _USED_TABLES:
                 continue  # a table named on the command line that no record uses (trustees, policies…)
             if table in tables:
-                raise ImportFailed(f"two files for table {table}: {tables[table].display} and {file.display}",
-                                   code="import_file_duplicate")
+                raise ImportFailed(
+                    f"two files for table {table}: {tables[table].display} and {file.display}",
+                    code="import_file_duplicate",
+                )
             tables[table] = file
         if "charity" not in tables:
-            raise ImportFailed("gb-ccew needs the charity table (publicextract.charity.txt or .zip)",
-                               code="import_file_missing")
+            raise ImportFailed(
+                "gb-ccew needs the charity table (publicextract.charity.txt or .zip)", code="import_file_missing"
+            )
         encodings = {table: detect_encoding(file) for table, file in tables.items()}
         for table, file in tables.items():
             require_header(file, encodings[table], _COLUMNS[table], **_DIALECT)
@@ -122,8 +132,12 @@ class CcewImporter(Importer):
                 joined[number].append((values.get("charity_name_type", "").strip(), values.get("charity_name", "")))
             elif table == "charity_classification":
                 # Interned: about six rows per charity (over a million in the full register) share 34 codes.
-                joined[number].append((sys.intern(values.get("classification_type", "").strip()),
-                                       sys.intern(values.get("classification_code", "").strip())))
+                joined[number].append(
+                    (
+                        sys.intern(values.get("classification_type", "").strip()),
+                        sys.intern(values.get("classification_code", "").strip()),
+                    )
+                )
             elif table == "charity_other_regulators":
                 joined[number].append(sys.intern(values.get("regulator_name", "").strip()))
             elif values.get("event_type", "").strip() == "Removed":
@@ -177,15 +191,20 @@ class CcewImporter(Importer):
                 ("108" in codes["What"], C.RELIGIOUS),
                 *((any(r.startswith(prefix) for r in lowered), category) for prefix, category in _REGULATOR_CATEGORIES),
             ),
-            raw_codes={self.slug: {
-                "charity_type": v.get("charity_type", "").strip(),
-                "reporting_status": v.get("charity_reporting_status", "").strip(),
-                "company_number": v.get("charity_company_registration_number", "").strip(),
-                "what": codes["What"], "who": codes["Who"], "how": codes["How"],
-                "other_regulators": regulators,
-                # The address the register publishes: Vouch may ask it to confirm an applicant (verification.proofs).
-                "contact_email": v.get("charity_contact_email", "").strip().lower()[:254],
-            }},
+            raw_codes={
+                self.slug: {
+                    "charity_type": v.get("charity_type", "").strip(),
+                    "reporting_status": v.get("charity_reporting_status", "").strip(),
+                    "company_number": v.get("charity_company_registration_number", "").strip(),
+                    "what": codes["What"],
+                    "who": codes["Who"],
+                    "how": codes["How"],
+                    "other_regulators": regulators,
+                    # The address the register publishes: Vouch may ask it to confirm an applicant
+                    # (verification.proofs).
+                    "contact_email": v.get("charity_contact_email", "").strip().lower()[:254],
+                }
+            },
             income_minor=income,
             income_currency="GBP" if income is not None else "",
             income_period_start=_day(v.get("latest_acc_fin_period_start_date", "")) if income is not None else None,
@@ -211,8 +230,11 @@ def _status_detail(v: dict[str, Any], registration: str) -> str:
     reporting = v.get("charity_reporting_status", "").strip()
     if reporting and reporting != registration:
         parts.append(reporting)
-    for column, label in (("charity_insolvent", "insolvent"), ("charity_in_administration", "in administration"),
-                          ("cio_is_dissolved", "CIO dissolved")):
+    for column, label in (
+        ("charity_insolvent", "insolvent"),
+        ("charity_in_administration", "in administration"),
+        ("cio_is_dissolved", "CIO dissolved"),
+    ):
         if v.get(column, "").strip() == "True":
             parts.append(label)
     return "; ".join(parts)
@@ -226,8 +248,9 @@ def _other_names(rows: list[tuple[str, str]], name: str) -> list[dict[str, str]]
         other = " ".join(other.split())
         if other and other.casefold() not in seen:
             seen.add(other.casefold())
-            names.append({"kind": _NAME_KINDS.get(kind.lower(), kind.lower().replace(" ", "_") or "other"),
-                          "name": other})
+            names.append(
+                {"kind": _NAME_KINDS.get(kind.lower(), kind.lower().replace(" ", "_") or "other"), "name": other}
+            )
     return names
 
 

@@ -62,7 +62,8 @@ class CcniImporter(UkRegisterImporter):
             country="GB",
             name=name,
             other_names=[{"kind": "known_as", "name": other}]
-            if other.lower() not in _PLACEHOLDERS and other.casefold() != name.casefold() else [],
+            if other.lower() not in _PLACEHOLDERS and other.casefold() != name.casefold()
+            else [],
             # Up-to-date, Recently registered, In default, Received: N days late, Overdue: N days… are all still
             # on the register; only Removed is off it. The wording is kept as the detail.
             status="removed" if status.lower() == "removed" else "active",
@@ -73,16 +74,19 @@ class CcniImporter(UkRegisterImporter):
                 (True, C.PUBLIC_CHARITY),
                 (any("advancement of religion" in p.lower() for p in purposes), C.RELIGIOUS),
             ),
-            raw_codes={self.slug: {
-                "layout": "2024" if "Financial period end" in v else "2020",
-                "what": purposes,
-                "who": _items(v.get("Who the charity helps", "")),
-                "how": _items(v.get("How the charity works", "")),
-                "governing_document": (v.get("Type of governing document") or "").strip(),
-                "company_number": _company(v.get("Company number", "")),
-                # The address the register publishes: Vouch may ask it to confirm an applicant (verification.proofs).
-                "contact_email": (v.get("Email") or "").strip().lower()[:254],
-            }},
+            raw_codes={
+                self.slug: {
+                    "layout": "2024" if "Financial period end" in v else "2020",
+                    "what": purposes,
+                    "who": _items(v.get("Who the charity helps", "")),
+                    "how": _items(v.get("How the charity works", "")),
+                    "governing_document": (v.get("Type of governing document") or "").strip(),
+                    "company_number": _company(v.get("Company number", "")),
+                    # The address the register publishes: Vouch may ask it to confirm an applicant
+                    # (verification.proofs).
+                    "contact_email": (v.get("Email") or "").strip().lower()[:254],
+                }
+            },
             income_minor=income,
             income_currency="GBP" if income is not None else "",
             income_period_start=_long_day(v.get("Financial period start", "")) if income is not None else None,

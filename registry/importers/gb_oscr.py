@@ -54,7 +54,8 @@ class OscrImporter(UkRegisterImporter):
             country="GB",
             name=name,
             other_names=[{"kind": "known_as", "name": known_as}]
-            if _value(known_as) and known_as.casefold() != name.casefold() else [],
+            if _value(known_as) and known_as.casefold() != name.casefold()
+            else [],
             status="removed" if removed else "active",
             status_detail="; ".join(filter(None, [status, "subject to insolvency proceedings" if insolvent else ""])),
             registered_on=_day(v.get("Registered Date", "")),
@@ -66,17 +67,19 @@ class OscrImporter(UkRegisterImporter):
                 (True, C.PUBLIC_CHARITY),
                 (religious_body or any("advancement of religion" in p.lower() for p in purposes), C.RELIGIOUS),
             ),
-            raw_codes={self.slug: {
-                "constitutional_form": (v.get("Constitutional Form") or "").strip(),
-                "previous_constitutional_form": (v.get("Previous Constitutional Form 1") or "").strip(),
-                "regulatory_type": (v.get("Regulatory Type") or "").strip(),
-                "designated_religious_body": religious_body,
-                "purposes": purposes,
-                "beneficiaries": _quoted_list(v.get("Beneficiaries", "")),
-                "activities": _quoted_list(v.get("Activities", "")),
-                "main_operating_location": (v.get("Main Operating Location") or "").strip(),
-                "parent_charity_number": (v.get("Parent charity number") or "").strip(),
-            }},
+            raw_codes={
+                self.slug: {
+                    "constitutional_form": (v.get("Constitutional Form") or "").strip(),
+                    "previous_constitutional_form": (v.get("Previous Constitutional Form 1") or "").strip(),
+                    "regulatory_type": (v.get("Regulatory Type") or "").strip(),
+                    "designated_religious_body": religious_body,
+                    "purposes": purposes,
+                    "beneficiaries": _quoted_list(v.get("Beneficiaries", "")),
+                    "activities": _quoted_list(v.get("Activities", "")),
+                    "main_operating_location": (v.get("Main Operating Location") or "").strip(),
+                    "parent_charity_number": (v.get("Parent charity number") or "").strip(),
+                }
+            },
             income_minor=income,
             income_currency="GBP" if income is not None else "",
             income_period_end=_day(v.get("Year End", "")) if income is not None else None,
@@ -109,7 +112,7 @@ def _value(text: str) -> str:
 
 
 def _quoted_list(text: str) -> list[str]:
-    """"'The advancement of education','The advancement of religion'" -> the two purposes."""
+    """ "'The advancement of education','The advancement of religion'" -> the two purposes."""
     text = " ".join((text or "").split())
     if not _value(text):
         return []

@@ -17,8 +17,12 @@ from registry.importers.writer import TABLE
 # Secondary indexes of the organisation table that an import maintains row by row otherwise.
 BULK_INDEXES = {
     "sqlite": ("org_search_name", "registry_organisation_registry_number_"),
-    "postgresql": ("org_search_name", "registry_organisation_registry_number_", "org_search_name_pattern",
-                   "org_search_fts"),
+    "postgresql": (
+        "org_search_name",
+        "registry_organisation_registry_number_",
+        "org_search_name_pattern",
+        "org_search_fts",
+    ),
 }
 
 
@@ -32,11 +36,15 @@ def _definitions(cursor, vendor: str) -> list[tuple[str, str]]:
     if vendor == "postgresql":
         cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [TABLE])
     else:
-        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
-                       [TABLE])
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL", [TABLE]
+        )
     wanted = BULK_INDEXES.get(vendor, ())
-    return [(name, sql) for name, sql in cursor.fetchall()
-            if name.startswith(wanted) or (name.startswith("registry_organisation_org_id_") and name.endswith("_like"))]
+    return [
+        (name, sql)
+        for name, sql in cursor.fetchall()
+        if name.startswith(wanted) or (name.startswith("registry_organisation_org_id_") and name.endswith("_like"))
+    ]
 
 
 class BulkIndexes:

@@ -53,20 +53,26 @@ class ImportJournal:
         self.cursor.execute(f"SELECT id FROM {TABLE} WHERE id > %s", [after_id])
         ImportJournalEntry.objects.bulk_create(
             [ImportJournalEntry(run_id=self.run_id, organisation_pk=pk) for (pk,) in self.cursor.fetchall()],
-            ignore_conflicts=True)
+            ignore_conflicts=True,
+        )
 
     def record_before(self, org_ids: Sequence[str]) -> None:
         """Save the rows about to change; a row already journaled by this run keeps its first (true) image."""
         for start in range(0, len(org_ids), 5000):
-            chunk = list(org_ids[start:start + 5000])
+            chunk = list(org_ids[start : start + 5000])
             marks = ", ".join(["%s"] * len(chunk))
-            self.cursor.execute(f"SELECT id, {', '.join(IMAGE_COLUMNS)} FROM {TABLE} WHERE org_id IN ({marks})",
-                                chunk)
+            self.cursor.execute(f"SELECT id, {', '.join(IMAGE_COLUMNS)} FROM {TABLE} WHERE org_id IN ({marks})", chunk)
             ImportJournalEntry.objects.bulk_create(
-                [ImportJournalEntry(run_id=self.run_id, organisation_pk=row[0],
-                                    before={c: _plain(v) for c, v in zip(IMAGE_COLUMNS, row[1:], strict=True)})
-                 for row in self.cursor.fetchall()],
-                ignore_conflicts=True)
+                [
+                    ImportJournalEntry(
+                        run_id=self.run_id,
+                        organisation_pk=row[0],
+                        before={c: _plain(v) for c, v in zip(IMAGE_COLUMNS, row[1:], strict=True)},
+                    )
+                    for row in self.cursor.fetchall()
+                ],
+                ignore_conflicts=True,
+            )
 
     def undo(self) -> int:
         """Put back what the run changed, a chunk per transaction. Returns the number of rows put back."""
@@ -92,7 +98,8 @@ class ImportJournal:
             assignments = ", ".join(f"{c} = %s" for c in IMAGE_COLUMNS)
             cursor.executemany(
                 f"UPDATE {TABLE} SET {assignments} WHERE id = %s",
-                [[*(self._db_value(c, before[c]) for c in IMAGE_COLUMNS), e.organisation_pk] for e, before in changed])
+                [[*(self._db_value(c, before[c]) for c in IMAGE_COLUMNS), e.organisation_pk] for e, before in changed],
+            )
             marks = ", ".join(["%s"] * len(changed))
             cursor.execute(f"SELECT org_id FROM {TABLE} WHERE id IN ({marks})", [e.organisation_pk for e, _ in changed])
             self.backend.index(cursor, [org_id for (org_id,) in cursor.fetchall()])
@@ -107,8 +114,9 @@ class ImportJournal:
         """The run succeeded: its journal goes, in short transactions too."""
         while True:
             with transaction.atomic():
-                pks = list(ImportJournalEntry.objects.filter(run_id=self.run_id).values_list("pk", flat=True)
-                           [:UNDO_CHUNK * 5])
+                pks = list(
+                    ImportJournalEntry.objects.filter(run_id=self.run_id).values_list("pk", flat=True)[: UNDO_CHUNK * 5]
+                )
                 if not pks:
                     return
                 ImportJournalEntry.objects.filter(pk__in=pks).delete()
@@ -151,6 +159,7 @@ def interrupted_imports_undo(*, backend: SearchBackend, by_run: int) -> list[int
             continue
         restored = journal.undo()
         logger.warning("import run %s was interrupted; its %d changed rows were put back", run_id, restored)
-        ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.FAILED, finished_at=timezone.now(),
-                                                   error=f"interrupted; undone by run {by_run}")
+        ImportRun.objects.filter(pk=run_id).update(
+            status=ImportRun.Status.FAILED, finished_at=timezone.now(), error=f"interrupted; undone by run {by_run}"
+        )
     return leftover

@@ -102,14 +102,22 @@ def import_runs_fail_stale(*, exclude: int | None = None) -> list[int]:
         if run_is_alive(run) is not False:
             continue
         where = f"pid {run.pid} on {run.host}" if run.pid else "an earlier version of Vouch"
-        error = (f"interrupted: the import process ({where}) stopped without finishing (killed or crashed); "
-                 f"its writes are rolled back, or undone from its journal by the next import (IMPORT_COMMIT_ROWS)")
+        error = (
+            f"interrupted: the import process ({where}) stopped without finishing (killed or crashed); "
+            f"its writes are rolled back, or undone from its journal by the next import (IMPORT_COMMIT_ROWS)"
+        )
         changed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.RUNNING).update(
-            status=ImportRun.Status.FAILED, error=error, finished_at=timezone.now())
+            status=ImportRun.Status.FAILED, error=error, finished_at=timezone.now()
+        )
         if changed:
             failed.append(run.pk)
             logger.warning("import run %s of %s: %s", run.pk, run.source.slug, error)
-            audit_record(action="import_run.failed_stale", object_type="import_run", object_id=str(run.pk),
-                         actor_label="import_registry", before={"status": "running"},
-                         after={"status": "failed", "error": error})
+            audit_record(
+                action="import_run.failed_stale",
+                object_type="import_run",
+                object_id=str(run.pk),
+                actor_label="import_registry",
+                before={"status": "running"},
+                after={"status": "failed", "error": error},
+            )
     return failed

@@ -61,8 +61,15 @@ def _describe(files: list[InputFile], progress: ImportProgress) -> list[dict]:
     described = []
     for file, size in zip(files, sizes, strict=True):
         sha256, lines = file.digest(on_read=phase.advance)
-        described.append({"path": file.display, "sha256": sha256, "bytes": size, "lines": lines,
-                          "encoding": detect_encoding(file, on_read=phase.advance)})
+        described.append(
+            {
+                "path": file.display,
+                "sha256": sha256,
+                "bytes": size,
+                "lines": lines,
+                "encoding": detect_encoding(file, on_read=phase.advance),
+            }
+        )
     phase.close()
     return described
 
@@ -71,8 +78,11 @@ def source_for(importer: Importer) -> Source:
     source, _ = Source.objects.update_or_create(
         slug=importer.slug,
         defaults={
-            "name": importer.name, "country": importer.country, "licence": importer.licence,
-            "licence_url": importer.licence_url, "download_url": importer.download_url,
+            "name": importer.name,
+            "country": importer.country,
+            "licence": importer.licence,
+            "licence_url": importer.licence_url,
+            "download_url": importer.download_url,
         },
     )
     return source
@@ -86,8 +96,7 @@ def _workers(total_bytes: int):
     # forkserver: workers start from a clean process, never from one holding an open database connection.
     context = multiprocessing.get_context("forkserver")
     # Workers watch this process: killed, it leaves no worker behind (prepare.worker_setup).
-    return ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=worker_setup,
-                               initargs=(os.getpid(),))
+    return ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=worker_setup, initargs=(os.getpid(),))
 
 
 def registry_import(
@@ -110,8 +119,15 @@ def registry_import(
         return _run(run, importer, files, source_row, snapshot, progress, started)
 
 
-def _run(run: ImportRun, importer: Importer, files: list[InputFile], source_row: Source, snapshot: bool,
-         progress: ImportProgress, started: float) -> tuple[ImportRun, ImportSummary]:
+def _run(
+    run: ImportRun,
+    importer: Importer,
+    files: list[InputFile],
+    source_row: Source,
+    snapshot: bool,
+    progress: ImportProgress,
+    started: float,
+) -> tuple[ImportRun, ImportSummary]:
     source = importer.slug
     backend = get_backend()
     batches = journal = lease = indexes = None
@@ -131,11 +147,13 @@ def _run(run: ImportRun, importer: Importer, files: list[InputFile], source_row:
                     raise ImportFailed("another registry import is running; try again when it has finished")
                 interrupted_imports_undo(backend=backend, by_run=run.pk)
                 journal = ImportJournal(run_id=run.pk, cursor=cursor, backend=backend)
-                writer: BatchWriter = JournaledWriter(cursor, journal=journal, vendor=connection.vendor,
-                                                      source_id=source_row.pk, backend=backend, now=now)
+                writer: BatchWriter = JournaledWriter(
+                    cursor, journal=journal, vendor=connection.vendor, source_id=source_row.pk, backend=backend, now=now
+                )
             else:
-                writer = BatchWriter(cursor, vendor=connection.vendor, source_id=source_row.pk, backend=backend,
-                                     now=now)
+                writer = BatchWriter(
+                    cursor, vendor=connection.vendor, source_id=source_row.pk, backend=backend, now=now
+                )
             watch = registry_status_watch()  # coupons whose organisation's status this run changes get flagged
             fresh = table_is_empty(cursor)
             indexes = BulkIndexes(cursor, connection.vendor)
@@ -144,9 +162,15 @@ def _run(run: ImportRun, importer: Importer, files: list[InputFile], source_row:
                 # Committing batches, readers see the rows as they land: the indexes stay for them.
                 indexes.drop()
             # Committing batches: each batch's writes are one short transaction; reads and parsing stay outside.
-            batches = RunBatches(importer, writer, progress, executor,
-                                 write_scope=_committed_batch if batching else nullcontext, fresh=fresh,
-                                 estimate=importer.estimate_rows(run.files))
+            batches = RunBatches(
+                importer,
+                writer,
+                progress,
+                executor,
+                write_scope=_committed_batch if batching else nullcontext,
+                fresh=fresh,
+                estimate=importer.estimate_rows(run.files),
+            )
             feed_rows = min(BATCH_ROWS, settings.IMPORT_COMMIT_ROWS) if batching else BATCH_ROWS
             batch: list[RawRow] = []
             for row in importer.rows(files):
@@ -193,8 +217,9 @@ def _run(run: ImportRun, importer: Importer, files: list[InputFile], source_row:
         known = exc if isinstance(exc, ImportFailed) else None
         message = known.message if known else f"{type(exc).__name__}: {exc}"
         outcome = "nothing was changed" if undone else "its changes are undone by the next import"
-        raise ImportFailed(f"import of {source} failed, {outcome}: {message}",
-                           code=known.code if known else None) from exc
+        raise ImportFailed(
+            f"import of {source} failed, {outcome}: {message}", code=known.code if known else None
+        ) from exc
     if journal:
         journal.discard()
     _release(lease)

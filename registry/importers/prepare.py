@@ -81,8 +81,7 @@ def fit(record: OrgRecord) -> OrgRecord:
         # Read on first use, not at import: parser worker processes import this module without Django set up.
         from registry.models import Organisation
 
-        _LIMITS.extend((f.name, f.max_length) for f in Organisation._meta.fields
-                       if f.max_length and f.name in values)
+        _LIMITS.extend((f.name, f.max_length) for f in Organisation._meta.fields if f.max_length and f.name in values)
     for name, limit in _LIMITS:
         value = values[name]
         if isinstance(value, str) and len(value) > limit:

@@ -133,10 +133,19 @@ class _BarPhase(Phase):
         # tqdm gives overlapping bars (parsing and writing) a line each.
         # A terminal that reports no size (some pseudo-terminals) would show nothing: 100 x 20 then.
         sized = _columns(reporter.stream) > 0
-        self.bar = tqdm(total=total, desc=f"{reporter.label} {name}".strip(), unit=f" {unit}",
-                        unit_scale=unit == "bytes", unit_divisor=1024 if unit == "bytes" else 1000,
-                        file=reporter.stream, leave=True, dynamic_ncols=sized, ncols=None if sized else 100,
-                        nrows=None if sized else 20, mininterval=0.2)
+        self.bar = tqdm(
+            total=total,
+            desc=f"{reporter.label} {name}".strip(),
+            unit=f" {unit}",
+            unit_scale=unit == "bytes",
+            unit_divisor=1024 if unit == "bytes" else 1000,
+            file=reporter.stream,
+            leave=True,
+            dynamic_ncols=sized,
+            ncols=None if sized else 100,
+            nrows=None if sized else 20,
+            mininterval=0.2,
+        )
 
     def advance(self, count: int = 1) -> None:
         super().advance(count)

@@ -27,28 +27,44 @@ _PROFESSIONAL_SUBSECTIONS = {"05", "06"}
 
 
 def bmf_categories(v: dict[str, str]) -> list[str]:
-    return list(_categories(v.get("SUBSECTION", ""), v.get("FOUNDATION", ""), v.get("CLASSIFICATION", "")[:1],
-                            (v.get("NTEE_CD") or "").upper()[:3], v.get("FILING_REQ_CD", ""),
-                            v.get("PF_FILING_REQ_CD", "")))
+    return list(
+        _categories(
+            v.get("SUBSECTION", ""),
+            v.get("FOUNDATION", ""),
+            v.get("CLASSIFICATION", "")[:1],
+            (v.get("NTEE_CD") or "").upper()[:3],
+            v.get("FILING_REQ_CD", ""),
+            v.get("PF_FILING_REQ_CD", ""),
+        )
+    )
 
 
 @lru_cache(maxsize=65536)  # a few thousand code combinations cover a whole register
-def _categories(subsection: str, foundation: str, classification: str, ntee: str, filing: str,
-                pf_filing: str) -> tuple[str, ...]:
+def _categories(
+    subsection: str, foundation: str, classification: str, ntee: str, filing: str, pf_filing: str
+) -> tuple[str, ...]:
     private = foundation in {"02", "03", "04"} or subsection == "92" or pf_filing == "1"
-    return tuple(categories(
-        (subsection == "03" and not private, C.PUBLIC_CHARITY),
-        (private, C.PRIVATE_FOUNDATION),
-        (foundation == "10" or (subsection == "03" and classification.startswith("7"))
-         or ntee.startswith("X") or filing in {"06", "13"} or subsection == "40", C.RELIGIOUS),
-        (foundation == "11" or ntee.startswith("B2"), C.SCHOOL),
-        (foundation == "13" or ntee[:2] in {"B4", "B5"}, C.HIGHER_EDUCATION),
-        (foundation == "12" or ntee[:3] in {"E20", "E21", "E22", "E24"} or subsection == "50", C.HEALTH),
-        (foundation == "14" or subsection == "01" or filing in {"07", "14"}, C.GOVERNMENT),
-        (subsection == "82" or ntee.startswith("W24"), C.POLITICAL),
-        (subsection in _MUTUAL_SUBSECTIONS or ntee.startswith("Y"), C.MUTUAL),
-        (subsection in _PROFESSIONAL_SUBSECTIONS, C.PROFESSIONAL),
-    ))
+    return tuple(
+        categories(
+            (subsection == "03" and not private, C.PUBLIC_CHARITY),
+            (private, C.PRIVATE_FOUNDATION),
+            (
+                foundation == "10"
+                or (subsection == "03" and classification.startswith("7"))
+                or ntee.startswith("X")
+                or filing in {"06", "13"}
+                or subsection == "40",
+                C.RELIGIOUS,
+            ),
+            (foundation == "11" or ntee.startswith("B2"), C.SCHOOL),
+            (foundation == "13" or ntee[:2] in {"B4", "B5"}, C.HIGHER_EDUCATION),
+            (foundation == "12" or ntee[:3] in {"E20", "E21", "E22", "E24"} or subsection == "50", C.HEALTH),
+            (foundation == "14" or subsection == "01" or filing in {"07", "14"}, C.GOVERNMENT),
+            (subsection == "82" or ntee.startswith("W24"), C.POLITICAL),
+            (subsection in _MUTUAL_SUBSECTIONS or ntee.startswith("Y"), C.MUTUAL),
+            (subsection in _PROFESSIONAL_SUBSECTIONS, C.PROFESSIONAL),
+        )
+    )
 
 
 class IrsListImporter(Importer):

@@ -6,11 +6,31 @@ from datetime import date
 from registry.importers.base import Importer, OrgRecord, RawRow, RowRejected, parse_amount, required
 from registry.importers.us_irs import bmf_categories, ein, org_id
 
-_STATUS = {"01": "unconditional exemption", "02": "conditional exemption", "12": "4947(a)(2) trust",
-           "25": "terminating private foundation status"}
-_CODES = ("SUBSECTION", "AFFILIATION", "CLASSIFICATION", "RULING", "DEDUCTIBILITY", "FOUNDATION", "ACTIVITY",
-          "ORGANIZATION", "STATUS", "TAX_PERIOD", "ASSET_CD", "INCOME_CD", "FILING_REQ_CD", "PF_FILING_REQ_CD",
-          "ACCT_PD", "NTEE_CD", "GROUP")
+_STATUS = {
+    "01": "unconditional exemption",
+    "02": "conditional exemption",
+    "12": "4947(a)(2) trust",
+    "25": "terminating private foundation status",
+}
+_CODES = (
+    "SUBSECTION",
+    "AFFILIATION",
+    "CLASSIFICATION",
+    "RULING",
+    "DEDUCTIBILITY",
+    "FOUNDATION",
+    "ACTIVITY",
+    "ORGANIZATION",
+    "STATUS",
+    "TAX_PERIOD",
+    "ASSET_CD",
+    "INCOME_CD",
+    "FILING_REQ_CD",
+    "PF_FILING_REQ_CD",
+    "ACCT_PD",
+    "NTEE_CD",
+    "GROUP",
+)
 
 
 def tax_period_end(text: str) -> date | None:
@@ -71,8 +91,11 @@ class BmfImporter(Importer):
         revocation = fields["raw_codes"].get("us-irs-revocations")
         if revocation and not revocation.get("reinstated_on"):
             revoked_on = revocation.get("revoked_on")
-            fields.update(status="removed", removed_on=date.fromisoformat(revoked_on) if revoked_on else None,
-                          removal_reason=revocation.get("reason", "exemption revoked"))
+            fields.update(
+                status="removed",
+                removed_on=date.fromisoformat(revoked_on) if revoked_on else None,
+                removal_reason=revocation.get("reason", "exemption revoked"),
+            )
         return fields
 
 

@@ -21,8 +21,11 @@ _HOME = "UNITED STATES"
 _CATEGORY = {
     "PC": C.PUBLIC_CHARITY,
     # Supporting organisations are public charities under 509(a)(3), whatever their type.
-    "SO": C.PUBLIC_CHARITY, "SONFI": C.PUBLIC_CHARITY, "SOUNK": C.PUBLIC_CHARITY,
-    "PF": C.PRIVATE_FOUNDATION, "POF": C.PRIVATE_FOUNDATION,
+    "SO": C.PUBLIC_CHARITY,
+    "SONFI": C.PUBLIC_CHARITY,
+    "SOUNK": C.PUBLIC_CHARITY,
+    "PF": C.PRIVATE_FOUNDATION,
+    "POF": C.PRIVATE_FOUNDATION,
     # Domestic fraternal societies: the BMF maps their subsection (10) to mutual too.
     "LODGE": C.MUTUAL,
 }

@@ -15,8 +15,20 @@ from registry.importers.us_irs import IrsListImporter, bmf_categories, ein, org_
 
 SLUG = "us-irs-revocations"
 # The file has no header row; these are the documented columns, in order.
-COLUMNS = ["EIN", "Legal Name", "Doing Business As Name", "Organization Address", "City", "State", "ZIP Code",
-           "Country", "Exemption Type", "Revocation Date", "Revocation Posting Date", "Exemption Reinstatement Date"]
+COLUMNS = [
+    "EIN",
+    "Legal Name",
+    "Doing Business As Name",
+    "Organization Address",
+    "City",
+    "State",
+    "ZIP Code",
+    "Country",
+    "Exemption Type",
+    "Revocation Date",
+    "Revocation Posting Date",
+    "Exemption Reinstatement Date",
+]
 REASON = "IRS automatic revocation of exemption (no return or e-Postcard filed for 3 consecutive years)"
 _DATE_FORMATS = ("%d-%b-%Y", "%Y-%m-%d")  # 15-JAN-2020; ISO in case a re-export normalised them
 _HOME = {"", "US", "USA", "UNITED STATES", "UNITED STATES OF AMERICA"}
@@ -30,8 +42,11 @@ def reconcile_revocation(fields: dict[str, Any]) -> dict[str, Any]:
     facts = (fields.get("raw_codes") or {}).get(SLUG)
     if facts and not facts.get("reinstated_on"):
         revoked_on = facts.get("revoked_on")
-        fields.update(status="removed", removed_on=date.fromisoformat(revoked_on) if revoked_on else None,
-                      removal_reason=facts.get("reason") or REASON)
+        fields.update(
+            status="removed",
+            removed_on=date.fromisoformat(revoked_on) if revoked_on else None,
+            removal_reason=facts.get("reason") or REASON,
+        )
     return fields
 
 
@@ -75,8 +90,11 @@ class RevocationsImporter(IrsListImporter):
             name=name,
             other_names=[{"kind": "trading", "name": dba}] if dba and dba.upper() != name.upper() else [],
             status="active" if reinstated_on else "removed",
-            status_detail=(f"exemption reinstated on {reinstated_on.isoformat()}" if reinstated_on
-                           else f"exemption revoked on {revoked_on.isoformat()}"),
+            status_detail=(
+                f"exemption reinstated on {reinstated_on.isoformat()}"
+                if reinstated_on
+                else f"exemption revoked on {revoked_on.isoformat()}"
+            ),
             removed_on=None if reinstated_on else revoked_on,
             removal_reason="" if reinstated_on else REASON,
             # The subsection is all the list says about what kind of organisation it was.
@@ -97,10 +115,17 @@ class RevocationsImporter(IrsListImporter):
             changes["raw_codes"] = {**(existing.get("raw_codes") or {}), self.slug: facts}
         wanted: dict[str, Any] = {}
         if not facts["reinstated_on"]:
-            wanted = {"status": "removed", "removed_on": date.fromisoformat(facts["revoked_on"]),
-                      "removal_reason": facts["reason"]}
-        elif (existing.get("status") == "removed" and previous and not previous.get("reinstated_on")
-              and existing.get("removal_reason") == previous.get("reason")):
+            wanted = {
+                "status": "removed",
+                "removed_on": date.fromisoformat(facts["revoked_on"]),
+                "removal_reason": facts["reason"],
+            }
+        elif (
+            existing.get("status") == "removed"
+            and previous
+            and not previous.get("reinstated_on")
+            and existing.get("removal_reason") == previous.get("reason")
+        ):
             # This list removed it before; the reinstatement undoes that, and nothing another source decided.
             wanted = {"status": "active", "removed_on": None, "removal_reason": ""}
         for field, value in wanted.items():

@@ -20,10 +20,33 @@ from registry.search.normalise import search_keys
 
 TABLE = "registry_organisation"
 WRITTEN_COLUMNS = (
-    "org_id", "registry_number", "country", "source_id", "name", "other_names", "search_name", "search_alt",
-    "status", "status_detail", "registered_on", "removed_on", "removal_reason", "categories", "raw_codes",
-    "income_minor", "income_currency", "income_period_start", "income_period_end", "website", "email_domain",
-    "street", "city", "region", "postcode", "content_hash", "updated_at",
+    "org_id",
+    "registry_number",
+    "country",
+    "source_id",
+    "name",
+    "other_names",
+    "search_name",
+    "search_alt",
+    "status",
+    "status_detail",
+    "registered_on",
+    "removed_on",
+    "removal_reason",
+    "categories",
+    "raw_codes",
+    "income_minor",
+    "income_currency",
+    "income_period_start",
+    "income_period_end",
+    "website",
+    "email_domain",
+    "street",
+    "city",
+    "region",
+    "postcode",
+    "content_hash",
+    "updated_at",
 )
 JSON_COLUMNS = {"other_names", "categories", "raw_codes"}
 STAGE = "registry_org_stage"  # PostgreSQL: temporary, per connection
@@ -70,13 +93,33 @@ def row_values(fields: dict[str, Any], content_hash: str, *, vendor: str, source
     """One organisation's values in WRITTEN_COLUMNS order: the hot loop of an import, spelt out on purpose."""
     f = fields
     return [
-        f["org_id"], f["registry_number"], f["country"], source_id, f["name"], _json(f["other_names"]),
-        f["search_name"], f["search_alt"], f["status"], f["status_detail"], _day(f["registered_on"], vendor),
-        _day(f["removed_on"], vendor), f["removal_reason"], _categories_json(tuple(f["categories"])),
+        f["org_id"],
+        f["registry_number"],
+        f["country"],
+        source_id,
+        f["name"],
+        _json(f["other_names"]),
+        f["search_name"],
+        f["search_alt"],
+        f["status"],
+        f["status_detail"],
+        _day(f["registered_on"], vendor),
+        _day(f["removed_on"], vendor),
+        f["removal_reason"],
+        _categories_json(tuple(f["categories"])),
         _json(f["raw_codes"]),
-        f["income_minor"], f["income_currency"], _day(f["income_period_start"], vendor),
-        _day(f["income_period_end"], vendor), f["website"], f["email_domain"], f["street"], f["city"],
-        f["region"], f["postcode"], content_hash, now,
+        f["income_minor"],
+        f["income_currency"],
+        _day(f["income_period_start"], vendor),
+        _day(f["income_period_end"], vendor),
+        f["website"],
+        f["email_domain"],
+        f["street"],
+        f["city"],
+        f["region"],
+        f["postcode"],
+        content_hash,
+        now,
     ]
 
 
@@ -93,12 +136,14 @@ class BatchWriter:
         if not org_ids:
             return {}
         if self.vendor == "postgresql":
-            self.cursor.execute(f"SELECT org_id, source_id, content_hash FROM {TABLE} WHERE org_id = ANY(%s)",
-                                [list(org_ids)])
+            self.cursor.execute(
+                f"SELECT org_id, source_id, content_hash FROM {TABLE} WHERE org_id = ANY(%s)", [list(org_ids)]
+            )
         else:
             marks = ", ".join(["%s"] * len(org_ids))
-            self.cursor.execute(f"SELECT org_id, source_id, content_hash FROM {TABLE} WHERE org_id IN ({marks})",
-                                list(org_ids))
+            self.cursor.execute(
+                f"SELECT org_id, source_id, content_hash FROM {TABLE} WHERE org_id IN ({marks})", list(org_ids)
+            )
         return {org_id: (source_id, content_hash) for org_id, source_id, content_hash in self.cursor.fetchall()}
 
     def existing(self, org_ids: Sequence[str], with_details: bool = False) -> dict[str, dict[str, Any]]:
@@ -157,8 +202,9 @@ class BatchWriter:
 
     def _merge(self, rows: list[list[Any]]) -> None:
         """PostgreSQL: COPY the batch into a session-local staging table, then one set-based UPDATE."""
-        self.cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} AS SELECT {', '.join(WRITTEN_COLUMNS)} "
-                            f"FROM {TABLE} WITH NO DATA")
+        self.cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} AS SELECT {', '.join(WRITTEN_COLUMNS)} FROM {TABLE} WITH NO DATA"
+        )
         self.cursor.execute(f"TRUNCATE {STAGE}")
         self._copy(STAGE, rows)
         assignments = ", ".join(f"{c} = s.{c}" for c in WRITTEN_COLUMNS if c != "org_id")
@@ -177,7 +223,7 @@ class BatchWriter:
         later import that lists them again rewrites them."""
         day = on.isoformat() if self.vendor == "sqlite" else on
         for start in range(0, len(org_ids), 5000):
-            chunk = list(org_ids[start:start + 5000])
+            chunk = list(org_ids[start : start + 5000])
             marks = ", ".join(["%s"] * len(chunk))
             self.cursor.execute(
                 f"UPDATE {TABLE} SET status = 'removed', removed_on = %s, removal_reason = %s, "
@@ -186,6 +232,5 @@ class BatchWriter:
             )
 
     def active_org_ids(self) -> list[str]:
-        self.cursor.execute(
-            f"SELECT org_id FROM {TABLE} WHERE source_id = %s AND status = 'active'", [self.source_id])
+        self.cursor.execute(f"SELECT org_id FROM {TABLE} WHERE source_id = %s AND status = 'active'", [self.source_id])
         return [row[0] for row in self.cursor.fetchall()]

@@ -13,8 +13,18 @@ from collections.abc import Sequence
 from django.db import connection
 
 ORG_COLUMNS = (
-    "id", "org_id", "name", "status", "city", "region", "country", "income_minor", "income_currency",
-    "search_name", "search_alt", "registry_number",
+    "id",
+    "org_id",
+    "name",
+    "status",
+    "city",
+    "region",
+    "country",
+    "income_minor",
+    "income_currency",
+    "search_name",
+    "search_alt",
+    "registry_number",
 )
 _SELECT = ", ".join(f"o.{c}" for c in ORG_COLUMNS)
 
@@ -27,9 +37,11 @@ MAX_KEYED = 40
 
 def _keys_select(series: str, has_digit: str) -> str:
     keyed = f"length(term) BETWEEN 2 AND {MAX_KEYED} AND NOT {has_digit}"
-    return (f"SELECT term, term FROM registry_search_term WHERE {keyed} UNION ALL "
-            f"SELECT substr(term, 1, i - 1) || substr(term, i + 1), term FROM registry_search_term, {series} "
-            f"WHERE i <= length(term) AND {keyed}")
+    return (
+        f"SELECT term, term FROM registry_search_term WHERE {keyed} UNION ALL "
+        f"SELECT substr(term, 1, i - 1) || substr(term, i + 1), term FROM registry_search_term, {series} "
+        f"WHERE i <= length(term) AND {keyed}"
+    )
 
 
 def _install_vocabulary(cursor) -> None:
@@ -39,7 +51,7 @@ def _install_vocabulary(cursor) -> None:
 
 
 def _deletion_keys(term: str) -> list[str]:
-    return [term, *{term[:i] + term[i + 1:] for i in range(len(term))}]
+    return [term, *{term[:i] + term[i + 1 :] for i in range(len(term))}]
 
 
 def _rows(cursor) -> list[dict]:
@@ -73,7 +85,9 @@ class SearchBackend:
             cursor.execute(
                 f"SELECT DISTINCT t.term, t.doc FROM registry_search_term_key k "
                 f"JOIN registry_search_term t ON t.term = k.term WHERE k.key IN ({marks}) "
-                f"ORDER BY t.doc DESC LIMIT %s", [*keys, limit])
+                f"ORDER BY t.doc DESC LIMIT %s",
+                [*keys, limit],
+            )
             return cursor.fetchall()
 
     # Candidate retrieval.
@@ -94,8 +108,10 @@ class SearchBackend:
     def by_siren(self, siren: str, country: str | None) -> list[dict]:
         if country not in (None, "FR"):
             return []
-        sql = (f"SELECT {_SELECT} FROM registry_organisation o "
-               f"WHERE o.country = 'FR' AND {self.SIREN_EXPRESSION} = %s LIMIT 20")
+        sql = (
+            f"SELECT {_SELECT} FROM registry_organisation o "
+            f"WHERE o.country = 'FR' AND {self.SIREN_EXPRESSION} = %s LIMIT 20"
+        )
         with connection.cursor() as cursor:
             cursor.execute(sql, [siren])
             return _rows(cursor)
@@ -116,8 +132,9 @@ class SearchBackend:
     def prefix(self, prefix: str, country: str | None, limit: int) -> list[dict]:
         raise NotImplementedError
 
-    def fulltext(self, groups: Sequence[Sequence[str]], last_is_prefix: bool, country: str | None,
-                 limit: int) -> list[dict]:
+    def fulltext(
+        self, groups: Sequence[Sequence[str]], last_is_prefix: bool, country: str | None, limit: int
+    ) -> list[dict]:
         """Organisations whose names hold, for every group, one of its words (the last group as a prefix)."""
         raise NotImplementedError
 
@@ -129,7 +146,8 @@ class SQLiteBackend(SearchBackend):
     def install(self, cursor) -> None:
         cursor.execute(
             "CREATE INDEX IF NOT EXISTS org_fr_siren ON registry_organisation "
-            "(substr(json_extract(raw_codes, '$.\"fr-rna\".siret'), 1, 9)) WHERE country = 'FR'")
+            "(substr(json_extract(raw_codes, '$.\"fr-rna\".siret'), 1, 9)) WHERE country = 'FR'"
+        )
         cursor.execute(
             "CREATE VIRTUAL TABLE IF NOT EXISTS registry_org_fts USING fts5("
             "search_name, search_alt, tokenize = 'unicode61 remove_diacritics 2')"
@@ -144,35 +162,43 @@ class SQLiteBackend(SearchBackend):
         keys = _keys_select("n", "term GLOB '*[0-9]*'")
         cursor.execute(
             f"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {MAX_KEYED}) "
-            f"INSERT INTO registry_search_term_key (key, term) {keys}")
+            f"INSERT INTO registry_search_term_key (key, term) {keys}"
+        )
         cursor.execute("ANALYZE registry_search_term_key")
 
     def index(self, cursor, org_ids: Sequence[str]) -> None:
         marks = ", ".join(["%s"] * len(org_ids))
         cursor.execute(
             f"DELETE FROM registry_org_fts WHERE rowid IN "
-            f"(SELECT id FROM registry_organisation WHERE org_id IN ({marks}))", list(org_ids))
+            f"(SELECT id FROM registry_organisation WHERE org_id IN ({marks}))",
+            list(org_ids),
+        )
         cursor.execute(
             f"INSERT INTO registry_org_fts(rowid, search_name, search_alt) SELECT id, search_name, search_alt "
-            f"FROM registry_organisation WHERE org_id IN ({marks})", list(org_ids))
+            f"FROM registry_organisation WHERE org_id IN ({marks})",
+            list(org_ids),
+        )
 
     def index_ids(self, cursor, ids: Sequence[int]) -> None:
         marks = ", ".join(["%s"] * len(ids))
         cursor.execute(f"DELETE FROM registry_org_fts WHERE rowid IN ({marks})", list(ids))
         cursor.execute(
             f"INSERT INTO registry_org_fts(rowid, search_name, search_alt) SELECT id, search_name, search_alt "
-            f"FROM registry_organisation WHERE id IN ({marks})", list(ids))
+            f"FROM registry_organisation WHERE id IN ({marks})",
+            list(ids),
+        )
 
     def index_new(self, cursor, after_id: int) -> None:
         """Index organisations just inserted: they hold the ids above after_id (one writer at a time)."""
         cursor.execute(
             "INSERT INTO registry_org_fts(rowid, search_name, search_alt) SELECT id, search_name, search_alt "
-            "FROM registry_organisation WHERE id > %s", [after_id])
+            "FROM registry_organisation WHERE id > %s",
+            [after_id],
+        )
 
     def prefix(self, prefix: str, country: str | None, limit: int) -> list[dict]:
         # Binary collation: a range on the B-tree is exactly "starts with".
-        sql = (f"SELECT {_SELECT} FROM registry_organisation o "
-               f"WHERE o.search_name >= %s AND o.search_name < %s")
+        sql = f"SELECT {_SELECT} FROM registry_organisation o WHERE o.search_name >= %s AND o.search_name < %s"
         params: list = [prefix, prefix + "\U0010ffff"]
         if country:
             sql += " AND o.country = %s"
@@ -188,8 +214,10 @@ class SQLiteBackend(SearchBackend):
             alternatives = [f'"{w}"' + ("*" if last and last_is_prefix else "") for w in words]
             parts.append("(" + " OR ".join(alternatives) + ")")
         match = " AND ".join(parts)
-        sql = (f"SELECT {_SELECT} FROM registry_org_fts f JOIN registry_organisation o ON o.id = f.rowid "
-               f"WHERE registry_org_fts MATCH %s")
+        sql = (
+            f"SELECT {_SELECT} FROM registry_org_fts f JOIN registry_organisation o ON o.id = f.rowid "
+            f"WHERE registry_org_fts MATCH %s"
+        )
         params: list = [match]
         if country:
             sql += " AND o.country = %s"
@@ -206,13 +234,15 @@ class PostgresBackend(SearchBackend):
     def install(self, cursor) -> None:
         cursor.execute(
             "CREATE INDEX IF NOT EXISTS org_fr_siren ON registry_organisation "
-            "(substr(raw_codes -> 'fr-rna' ->> 'siret', 1, 9)) WHERE country = 'FR'")
+            "(substr(raw_codes -> 'fr-rna' ->> 'siret', 1, 9)) WHERE country = 'FR'"
+        )
         cursor.execute(
-            "CREATE INDEX IF NOT EXISTS org_search_name_pattern "
-            "ON registry_organisation (search_name text_pattern_ops)")
+            "CREATE INDEX IF NOT EXISTS org_search_name_pattern ON registry_organisation (search_name text_pattern_ops)"
+        )
         cursor.execute(
             "CREATE INDEX IF NOT EXISTS org_search_fts ON registry_organisation USING gin "
-            "(to_tsvector('simple'::regconfig, search_name || ' ' || search_alt))")
+            "(to_tsvector('simple'::regconfig, search_name || ' ' || search_alt))"
+        )
         _install_vocabulary(cursor)
 
     def refresh_vocabulary(self, cursor) -> None:
@@ -220,11 +250,13 @@ class PostgresBackend(SearchBackend):
         cursor.execute(
             "INSERT INTO registry_search_term (term, doc) SELECT word, ndoc FROM ts_stat("
             "$$SELECT to_tsvector('simple'::regconfig, search_name || ' ' || search_alt) "
-            "FROM registry_organisation$$)")
+            "FROM registry_organisation$$)"
+        )
         cursor.execute("TRUNCATE registry_search_term_key")
         cursor.execute(
             "INSERT INTO registry_search_term_key (key, term) "
-            + _keys_select(f"generate_series(1, {MAX_KEYED}) AS n(i)", "term ~ '[0-9]'"))
+            + _keys_select(f"generate_series(1, {MAX_KEYED}) AS n(i)", "term ~ '[0-9]'")
+        )
         cursor.execute("ANALYZE registry_search_term_key")
 
     def prefix(self, prefix: str, country: str | None, limit: int) -> list[dict]:
@@ -244,9 +276,11 @@ class PostgresBackend(SearchBackend):
             alternatives = [w + (":*" if last and last_is_prefix else "") for w in words]
             parts.append("(" + " | ".join(alternatives) + ")")
         query = " & ".join(parts)
-        sql = (f"SELECT {_SELECT} FROM registry_organisation o WHERE "
-               f"to_tsvector('simple'::regconfig, o.search_name || ' ' || o.search_alt) "
-               f"@@ to_tsquery('simple'::regconfig, %s)")
+        sql = (
+            f"SELECT {_SELECT} FROM registry_organisation o WHERE "
+            f"to_tsvector('simple'::regconfig, o.search_name || ' ' || o.search_alt) "
+            f"@@ to_tsquery('simple'::regconfig, %s)"
+        )
         params: list = [query]
         if country:
             sql += " AND o.country = %s"

@@ -69,8 +69,9 @@ class _Candidates:
         return any(found_stage == stage for found_stage, _ in self.rows.values())
 
 
-def search_organisations(*, query: str, country: str | None = None, limit: int = 10,
-                         backend: SearchBackend | None = None) -> list[SearchHit]:
+def search_organisations(
+    *, query: str, country: str | None = None, limit: int = 10, backend: SearchBackend | None = None
+) -> list[SearchHit]:
     """Rank organisations for `query`. Never raises on odd input: unusable input gives no results."""
     backend = backend or get_backend()
     limit = max(1, min(int(limit), settings.SEARCH_MAX_LIMIT))
@@ -82,8 +83,10 @@ def search_organisations(*, query: str, country: str | None = None, limit: int =
         if country and lookup.country and lookup.country != country:
             continue
         where = country or lookup.country
-        found.add(NUMBER, backend.by_siren(lookup.number, where) if lookup.by == SIREN
-                  else backend.by_number(lookup.number, where))
+        found.add(
+            NUMBER,
+            backend.by_siren(lookup.number, where) if lookup.by == SIREN else backend.by_number(lookup.number, where),
+        )
     if found:  # a registry number is certain: no name resembles it better
         return _rank(found, "", limit)
 
@@ -102,8 +105,9 @@ def search_organisations(*, query: str, country: str | None = None, limit: int =
     return _rank(found, " ".join(tokens), limit)
 
 
-def _search_corrected(backend: SearchBackend, tokens: list[str], country: str | None, limit: int,
-                      found: "_Candidates") -> None:
+def _search_corrected(
+    backend: SearchBackend, tokens: list[str], country: str | None, limit: int, found: "_Candidates"
+) -> None:
     """Typo-corrected spellings first; full text (any word order) only when no corrected spelling is a whole name
     and too few were found."""
     words = _corrections(tokens, Vocabulary(backend))
@@ -137,7 +141,7 @@ def _search_corrected(backend: SearchBackend, tokens: list[str], country: str | 
     # the name does not have. Each word left out in turn (rarest words still narrow the candidates).
     if len(found) < limit and len(rarest) >= 2:
         for skipped in range(len(rarest)):
-            _fulltext(backend, rarest[:skipped] + rarest[skipped + 1:], country, found)
+            _fulltext(backend, rarest[:skipped] + rarest[skipped + 1 :], country, found)
 
 
 def _fulltext(backend: SearchBackend, words: list["_Word"], country: str | None, found: "_Candidates") -> int:
@@ -171,8 +175,9 @@ def _corrections(tokens: list[str], vocabulary: Vocabulary) -> list[_Word]:
         spellings = [token] if docs or (last and len(token) >= 2) else []
         total = docs
         if docs < COMMON_WORD_DOCS:
-            for term, count in vocabulary.neighbours(token, known=bool(docs),
-                                                     limit=NEIGHBOURS if len(token) > 4 else NEIGHBOURS * 2):
+            for term, count in vocabulary.neighbours(
+                token, known=bool(docs), limit=NEIGHBOURS if len(token) > 4 else NEIGHBOURS * 2
+            ):
                 if term != token and count >= docs * MORE_FREQUENT:
                     spellings.append(term)
                     total += count
@@ -194,7 +199,7 @@ def _variants(groups: list[list[str]], *, with_base: bool = False) -> list[str]:
     variants: list[str] = [" ".join(base)] if with_base else []
     singles = [(i, alt) for i, group in enumerate(groups) for alt in group[1:]]
     for i, alt in singles:
-        variants.append(" ".join([*base[:i], alt, *base[i + 1:]]))
+        variants.append(" ".join([*base[:i], alt, *base[i + 1 :]]))
     for (i, a), (j, b) in combinations(singles, 2):
         if len(variants) >= MAX_VARIANTS:
             break
@@ -208,9 +213,14 @@ def _variants(groups: list[list[str]], *, with_base: bool = False) -> list[str]:
 def _rank(found: _Candidates, text: str, limit: int) -> list[SearchHit]:
     scored = []
     for stage, row in found.rows.values():
-        similarity = max(fuzz.token_sort_ratio(text, row["search_name"]),
-                         max((fuzz.token_sort_ratio(text, alt) for alt in row["search_alt"].split(" | ") if alt),
-                             default=0)) if text else 100.0
+        similarity = (
+            max(
+                fuzz.token_sort_ratio(text, row["search_name"]),
+                max((fuzz.token_sort_ratio(text, alt) for alt in row["search_alt"].split(" | ") if alt), default=0),
+            )
+            if text
+            else 100.0
+        )
         removed = row["status"] != "active"
         scored.append(((stage, removed, -round(similarity), -(row["income_minor"] or 0)), similarity, stage, row))
     scored.sort(key=lambda item: item[0])
@@ -218,9 +228,17 @@ def _rank(found: _Candidates, text: str, limit: int) -> list[SearchHit]:
     for key, similarity, stage, row in scored[:limit]:
         band = stage * 2 + key[1]  # bands never overlap, so scores fall as the ranking does
         score = round(1 - (band + 1 - similarity / 100) / (len(MATCH_LABELS) * 2), 4)
-        hits.append(SearchHit(
-            org_id=row["org_id"], name=row["name"], status=row["status"], city=row["city"] or "",
-            region=row["region"] or "", country=row["country"], registry_number=row["registry_number"],
-            score=score, match=MATCH_LABELS[stage],
-        ))
+        hits.append(
+            SearchHit(
+                org_id=row["org_id"],
+                name=row["name"],
+                status=row["status"],
+                city=row["city"] or "",
+                region=row["region"] or "",
+                country=row["country"],
+                registry_number=row["registry_number"],
+                score=score,
+                match=MATCH_LABELS[stage],
+            )
+        )
     return hits

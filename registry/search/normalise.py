@@ -20,13 +20,50 @@ NORMALISATION_VERSION = 3
 # Words that say what legal form an organisation has, not which organisation it is. Words that can also name
 # the organisation ("Trust", "Foundation", "Society", "Fund", "Church") are not noise: "The Smith Trust" and
 # "Smith Foundation" are two different organisations.
-NOISE_WORDS = frozenset([
-    "the", "inc", "incorporated", "ltd", "limited", "llc", "l3c", "llp", "pllc", "corp", "corporation", "co",
-    "company", "plc", "pty", "cic", "cio", "scio", "gmbh", "ggmbh", "ag", "asbl", "aisbl", "vzw", "sa", "sarl",
-    "sas", "scic", "srl", "ltda", "association", "assoc", "assn", "asso",
-    "and", "et", "und",  # "&" is a separator too: "Friends & Family" = "Friends and Family" = "Friends et Family"
-    "ev", "e", "v",  # "e.V." and "e. V." once punctuation is dropped
-])
+NOISE_WORDS = frozenset(
+    [
+        "the",
+        "inc",
+        "incorporated",
+        "ltd",
+        "limited",
+        "llc",
+        "l3c",
+        "llp",
+        "pllc",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "plc",
+        "pty",
+        "cic",
+        "cio",
+        "scio",
+        "gmbh",
+        "ggmbh",
+        "ag",
+        "asbl",
+        "aisbl",
+        "vzw",
+        "sa",
+        "sarl",
+        "sas",
+        "scic",
+        "srl",
+        "ltda",
+        "association",
+        "assoc",
+        "assn",
+        "asso",
+        "and",
+        "et",
+        "und",  # "&" is a separator too: "Friends & Family" = "Friends and Family" = "Friends et Family"
+        "ev",
+        "e",
+        "v",  # "e.V." and "e. V." once punctuation is dropped
+    ]
+)
 # Legal forms written out in full, read as their abbreviation (then dropped as noise).
 _LEGAL_PHRASES = {
     "community interest company": "cic",
@@ -72,7 +109,7 @@ _TABLE = _FoldTable()
 def fold(text: str) -> str:
     """Lower-case ASCII letters and digits only, single spaces: 'Société Générale!' -> 'societe generale',
     'SŒURS DU CŒUR' -> 'soeurs du coeur'."""
-    text = text[:_MAX_NAME_CHARS * 4]
+    text = text[: _MAX_NAME_CHARS * 4]
     if not text.isascii():  # most registry names are plain ASCII: skip the per-character work for them
         text = text.translate(_TABLE)
     text = text.lower()
@@ -111,9 +148,9 @@ def normalise_number(text: str) -> str:
     """A registry number as typed ('03-0413726', 'sc 012345', '11 005 357 522') in its stored form."""
     compact = re.sub(r"[\s\-./]", "", text.strip().upper())
     for prefix in _NUMBER_PREFIXES:
-        rest = compact[len(prefix):]
+        rest = compact[len(prefix) :]
         if compact.startswith(prefix) and rest.isalnum() and any(c.isdigit() for c in rest):
-            return ("SC" + rest if prefix == "GBSC" and not rest.startswith("SC") else rest)
+            return "SC" + rest if prefix == "GBSC" and not rest.startswith("SC") else rest
     return compact
 
 

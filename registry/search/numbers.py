@@ -25,20 +25,37 @@ class NumberLookup:
 
 # Label words (folded: lower-case ASCII, punctuation as spaces) -> (kind, country).
 _LABELS = {
-    "ein": ("ein", "US"), "fein": ("ein", "US"), "us ein": ("ein", "US"), "tin": ("ein", "US"),
-    "tax id": ("ein", "US"), "employer identification": ("ein", "US"),
-    "abn": ("abn", "AU"), "australian business": ("abn", "AU"), "acn": ("acn", "AU"),
-    "rna": ("rna", "FR"), "waldec": ("rna", "FR"), "siren": ("siren", "FR"), "siret": ("siret", "FR"),
-    "charity": ("charity", "GB"), "registered charity": ("charity", "GB"), "reg charity": ("charity", "GB"),
-    "charity commission": ("charity", "GB"), "ccew": ("charity", "GB"), "chc": ("charity", "GB"),
-    "oscr": ("oscr", "GB"), "scottish charity": ("oscr", "GB"),
-    "ccni": ("ccni", "GB"), "nic": ("ccni", "GB"), "ni charity": ("ccni", "GB"),
+    "ein": ("ein", "US"),
+    "fein": ("ein", "US"),
+    "us ein": ("ein", "US"),
+    "tin": ("ein", "US"),
+    "tax id": ("ein", "US"),
+    "employer identification": ("ein", "US"),
+    "abn": ("abn", "AU"),
+    "australian business": ("abn", "AU"),
+    "acn": ("acn", "AU"),
+    "rna": ("rna", "FR"),
+    "waldec": ("rna", "FR"),
+    "siren": ("siren", "FR"),
+    "siret": ("siret", "FR"),
+    "charity": ("charity", "GB"),
+    "registered charity": ("charity", "GB"),
+    "reg charity": ("charity", "GB"),
+    "charity commission": ("charity", "GB"),
+    "ccew": ("charity", "GB"),
+    "chc": ("charity", "GB"),
+    "oscr": ("oscr", "GB"),
+    "scottish charity": ("oscr", "GB"),
+    "ccni": ("ccni", "GB"),
+    "nic": ("ccni", "GB"),
+    "ni charity": ("ccni", "GB"),
     "northern ireland charity": ("ccni", "GB"),
 }
 _NO = r"(?:number|numero|num|no|nr|n o|n)"  # "no.", "n°", "#" and ":" are gone once folded
 _LABEL = re.compile(
     rf"^(?:{_NO} )?(?P<label>" + "|".join(sorted(map(re.escape, _LABELS), key=len, reverse=True)) + ")"
-    rf"(?: {_NO})?(?: (?P<number>[a-z0-9][a-z0-9 ]*))$")
+    rf"(?: {_NO})?(?: (?P<number>[a-z0-9][a-z0-9 ]*))$"
+)
 _MAX_CHARS = 80
 
 

@@ -54,7 +54,9 @@ def search_keys_refold(*, force: bool = False, progress: Callable[[int], None] |
             while True:
                 cursor.execute(
                     "SELECT id, name, other_names, search_name, search_alt FROM registry_organisation "
-                    "WHERE id > %s ORDER BY id LIMIT %s", [last_id, BATCH_ROWS])
+                    "WHERE id > %s ORDER BY id LIMIT %s",
+                    [last_id, BATCH_ROWS],
+                )
                 rows = cursor.fetchall()
                 if not rows:
                     break
@@ -68,7 +70,8 @@ def search_keys_refold(*, force: bool = False, progress: Callable[[int], None] |
                         changed.append((*keys, pk))
                 if changed:
                     cursor.executemany(
-                        "UPDATE registry_organisation SET search_name = %s, search_alt = %s WHERE id = %s", changed)
+                        "UPDATE registry_organisation SET search_name = %s, search_alt = %s WHERE id = %s", changed
+                    )
                     backend.index_ids(cursor, [pk for *_, pk in changed])
                 summary.examined += len(rows)
                 summary.changed += len(changed)
@@ -79,8 +82,16 @@ def search_keys_refold(*, force: bool = False, progress: Callable[[int], None] |
         state.refolded_at = timezone.now()
         state.save()
         summary.seconds = round(time.monotonic() - started, 3)
-        audit_record(action="search.refold", object_type="search_index", object_id="1",
-                     before={"normalisation_version": before},
-                     after={"normalisation_version": NORMALISATION_VERSION, "examined": summary.examined,
-                            "changed": summary.changed, "seconds": summary.seconds})
+        audit_record(
+            action="search.refold",
+            object_type="search_index",
+            object_id="1",
+            before={"normalisation_version": before},
+            after={
+                "normalisation_version": NORMALISATION_VERSION,
+                "examined": summary.examined,
+                "changed": summary.changed,
+                "seconds": summary.seconds,
+            },
+        )
     return summary

@@ -14,8 +14,7 @@ def key_admin(django_user_model):
 
 @pytest.fixture
 def partner(db, key_admin):
-    return partner_create(name="Acme Store", program=program_demo_ensure(), actor=key_admin,
-                          sees_all_applications=True)
+    return partner_create(name="Acme Store", program=program_demo_ensure(), actor=key_admin, sees_all_applications=True)
 
 
 @pytest.fixture
@@ -23,8 +22,13 @@ def make_key(partner, key_admin):
     """make_key(scopes=…, partner=…, requests_per_minute=…) -> (ApiKey, plaintext key)."""
 
     def make(scopes=None, *, partner=partner, requests_per_minute=1000):
-        return api_key_create(partner=partner, name="test", scopes=list(scopes or ALL_SCOPES), actor=key_admin,
-                              requests_per_minute=requests_per_minute)
+        return api_key_create(
+            partner=partner,
+            name="test",
+            scopes=list(scopes or ALL_SCOPES),
+            actor=key_admin,
+            requests_per_minute=requests_per_minute,
+        )
 
     return make
 

@@ -23,8 +23,13 @@ URL = "/api/v1/applications"
 
 
 def body(**overrides) -> dict:
-    data = {"org_id": SALMON_CREEK, "applicant_name": "Dana Fisher", "email": "Dana@SalmonCreekHousing.org",
-            "budget": {"amount_minor": 4_000_000, "currency": "USD"}, "language": "en"}
+    data = {
+        "org_id": SALMON_CREEK,
+        "applicant_name": "Dana Fisher",
+        "email": "Dana@SalmonCreekHousing.org",
+        "budget": {"amount_minor": 4_000_000, "currency": "USD"},
+        "language": "en",
+    }
     return {**data, **overrides}
 
 
@@ -73,10 +78,18 @@ def test_the_applicant_confirms_the_email_and_accepts_the_terms_on_the_hosted_pa
     post_ok(browser, path + "resume/", {}, apply_url(program, "code"))  # a code is sent on the way
     code_page = browser.get(apply_url(program, "code")).content.decode()
     assert "Dana@salmoncreekhousing.org" in code_page
-    post_ok(browser, apply_url(program, "code"), {"code": outbox_code("Dana@salmoncreekhousing.org")},
-            apply_url(program, "confirm"))
-    post_ok(browser, apply_url(program, "confirm"), {"represents": "on", "accepts": "on"},
-            f"/en/programs/status/{application.token}/")
+    post_ok(
+        browser,
+        apply_url(program, "code"),
+        {"code": outbox_code("Dana@salmoncreekhousing.org")},
+        apply_url(program, "confirm"),
+    )
+    post_ok(
+        browser,
+        apply_url(program, "confirm"),
+        {"represents": "on", "accepts": "on"},
+        f"/en/programs/status/{application.token}/",
+    )
     application.refresh_from_db()
     assert application.state == "in_review" and application.accepted_ip == "127.0.0.1"
 
@@ -108,10 +121,17 @@ def test_decision_reasons_come_back_with_the_rejection(writer):
 
 
 def test_an_organisation_added_by_hand(writer):
-    manual = {"legal_name": "Association Les Amis du Quartier", "registry_number": "W751234567", "country": "fr",
-              "website": "https://amis-quartier.example", "address": "1 rue de la Paix\r\n75002 Paris"}
-    response = post(writer, body(org_id=None, organisation=manual, language="fr",
-                                 budget={"amount_minor": 2_000_000, "currency": "EUR"}))
+    manual = {
+        "legal_name": "Association Les Amis du Quartier",
+        "registry_number": "W751234567",
+        "country": "fr",
+        "website": "https://amis-quartier.example",
+        "address": "1 rue de la Paix\r\n75002 Paris",
+    }
+    response = post(
+        writer,
+        body(org_id=None, organisation=manual, language="fr", budget={"amount_minor": 2_000_000, "currency": "EUR"}),
+    )
     assert response.status_code == 201, response.content
     created = response.json()
     assert created["organisation"] is None and created["manual_organisation"]["legal_name"].startswith("Association")
@@ -121,21 +141,27 @@ def test_an_organisation_added_by_hand(writer):
     assert OutboxEmail.objects.get(template="application_continue").language == "fr"
 
 
-@pytest.mark.parametrize(("change", "status", "code"), [
-    ({"org_id": "US-EIN-999999999"}, 404, "organisation_not_found"),
-    ({"org_id": None}, 400, "organisation_required"),
-    ({"organisation": {"legal_name": "X", "country": "FR", "address": "Paris"}}, 400, "organisation_required"),
-    ({"email": "not an email"}, 400, "email_invalid"),
-    ({"email": "dana@"}, 400, "email_invalid"),
-    ({"applicant_name": "   "}, 400, "invalid_input"),
-    ({"applicant_name": "Dana\x00Fisher"}, 400, "invalid_input"),
-    ({"budget": {"amount_minor": 1_000_000_001, "currency": "USD"}}, 400, "over_budget_cap"),
-    ({"budget": {"amount_minor": 100, "currency": "JPY"}}, 400, "budget_currency_not_supported"),
-    ({"budget": {"amount_minor": -1, "currency": "USD"}}, 422, "invalid_input"),
-    ({"language": "de"}, 422, "invalid_input"),
-    ({"org_id": None, "organisation": {"legal_name": "Verein", "country": "DE", "address": "Berlin"}}, 400,
-     "country_not_supported"),
-])
+@pytest.mark.parametrize(
+    ("change", "status", "code"),
+    [
+        ({"org_id": "US-EIN-999999999"}, 404, "organisation_not_found"),
+        ({"org_id": None}, 400, "organisation_required"),
+        ({"organisation": {"legal_name": "X", "country": "FR", "address": "Paris"}}, 400, "organisation_required"),
+        ({"email": "not an email"}, 400, "email_invalid"),
+        ({"email": "dana@"}, 400, "email_invalid"),
+        ({"applicant_name": "   "}, 400, "invalid_input"),
+        ({"applicant_name": "Dana\x00Fisher"}, 400, "invalid_input"),
+        ({"budget": {"amount_minor": 1_000_000_001, "currency": "USD"}}, 400, "over_budget_cap"),
+        ({"budget": {"amount_minor": 100, "currency": "JPY"}}, 400, "budget_currency_not_supported"),
+        ({"budget": {"amount_minor": -1, "currency": "USD"}}, 422, "invalid_input"),
+        ({"language": "de"}, 422, "invalid_input"),
+        (
+            {"org_id": None, "organisation": {"legal_name": "Verein", "country": "DE", "address": "Berlin"}},
+            400,
+            "country_not_supported",
+        ),
+    ],
+)
 def test_invalid_requests_are_refused_with_a_code_and_create_nothing(writer, change, status, code):
     response = post(writer, body(**change))
     assert response.status_code == status, response.content
@@ -160,22 +186,33 @@ def test_scopes_are_enforced(api_client, us_registry):
 def partners(partner, key_admin, make_key):
     """Two resellers of the demo program (each sees its own), the vendor (`partner`, sees all), and the vendor
     of another program."""
-    other_program = Program.objects.create(slug="other-program", name="Other", vendor_name="Other Inc",
-                                           terms_version="1", terms_text="t", privacy_version="1", privacy_text="p")
+    other_program = Program.objects.create(
+        slug="other-program",
+        name="Other",
+        vendor_name="Other Inc",
+        terms_version="1",
+        terms_text="t",
+        privacy_version="1",
+        privacy_text="p",
+    )
     made = {"vendor": partner}
-    for name, program, sees_all in (("alpha", partner.program, False), ("beta", partner.program, False),
-                                    ("elsewhere", other_program, True)):
-        made[name] = partner_create(name=name.title(), program=program, actor=key_admin,
-                                    sees_all_applications=sees_all)
-    return {name: Client(headers={"Authorization": f"Bearer {make_key(partner=p)[1]}"})
-            for name, p in made.items()}
+    for name, program, sees_all in (
+        ("alpha", partner.program, False),
+        ("beta", partner.program, False),
+        ("elsewhere", other_program, True),
+    ):
+        made[name] = partner_create(name=name.title(), program=program, actor=key_admin, sees_all_applications=sees_all)
+    return {name: Client(headers={"Authorization": f"Bearer {make_key(partner=p)[1]}"}) for name, p in made.items()}
 
 
 def test_each_partner_sees_what_it_brought_and_the_vendor_sees_all(partners, us_registry):
     reference = post(partners["alpha"], body()).json()["reference"]
-    journey_only = Application.objects.create(program=Program.objects.get(slug="workplace-nonprofit"),
-                                              token="t" * 43, reference="VCH-00000000",
-                                              expires_at=timezone.now() + timedelta(days=30))
+    journey_only = Application.objects.create(
+        program=Program.objects.get(slug="workplace-nonprofit"),
+        token="t" * 43,
+        reference="VCH-00000000",
+        expires_at=timezone.now() + timedelta(days=30),
+    )
     for name, sees in (("alpha", True), ("vendor", True), ("beta", False), ("elsewhere", False)):
         detail = partners[name].get(f"{URL}/{reference}")
         assert detail.status_code == (200 if sees else 404), name
@@ -200,8 +237,10 @@ def test_the_same_idempotency_key_creates_once(writer):
 
 
 def test_paging_through_every_application_with_filters(writer, partner):
-    made = [post(writer, body(applicant_name=f"Applicant {i}", org_id=(SALMON_CREEK, VALDEZ)[i % 2])).json()
-            for i in range(5)]
+    made = [
+        post(writer, body(applicant_name=f"Applicant {i}", org_id=(SALMON_CREEK, VALDEZ)[i % 2])).json()
+        for i in range(5)
+    ]
     seen, cursor, pages = [], None, 0
     while True:
         page = writer.get(URL, {"limit": 2, **({"cursor": cursor} if cursor else {})}).json()
@@ -212,7 +251,9 @@ def test_paging_through_every_application_with_filters(writer, partner):
             break
     assert pages == 3 and seen == [item["reference"] for item in made]
     assert [i["reference"] for i in writer.get(URL, {"org_id": VALDEZ.lower()}).json()["results"]] == [
-        made[1]["reference"], made[3]["reference"]]
+        made[1]["reference"],
+        made[3]["reference"],
+    ]
     assert len(writer.get(URL, {"state": "draft", "country": "us"}).json()["results"]) == 5
     assert writer.get(URL, {"state": "approved"}).json() == {"results": [], "next_cursor": None}
     later = (timezone.now() + timedelta(minutes=1)).isoformat()
@@ -265,14 +306,18 @@ def test_dates_must_be_rfc3339_with_an_offset(writer):
     assert len(writer.get(URL, {"created_before": "2999-01-01T00:00:00+02:00"}).json()["results"]) == 1
 
 
-@pytest.mark.parametrize(("who", "scopes", "links"), [
-    ("creator", ["applications:write", "applications:read"], True),
-    ("creator", ["applications:read"], False),
-    ("vendor", ["applications:write", "applications:read"], False),
-    ("vendor", ["applications:read"], False),
-])
-def test_the_applicants_links_go_only_to_the_creator_with_the_write_scope(partner, key_admin, make_key, us_registry,
-                                                                          who, scopes, links):
+@pytest.mark.parametrize(
+    ("who", "scopes", "links"),
+    [
+        ("creator", ["applications:write", "applications:read"], True),
+        ("creator", ["applications:read"], False),
+        ("vendor", ["applications:write", "applications:read"], False),
+        ("vendor", ["applications:read"], False),
+    ],
+)
+def test_the_applicants_links_go_only_to_the_creator_with_the_write_scope(
+    partner, key_admin, make_key, us_registry, who, scopes, links
+):
     """status_url/continue_url act as the applicant: the vendor (sees every application) and a read-only key get
     state and decision, never the links."""
     alpha = partner_create(name="Alpha", program=partner.program, actor=key_admin, sees_all_applications=False)
@@ -293,9 +338,12 @@ def test_the_applicants_links_go_only_to_the_creator_with_the_write_scope(partne
 
 
 def test_an_application_from_the_hosted_journey_has_no_links_for_any_partner(partner, api_client):
-    journey_only = Application.objects.create(program=Program.objects.get(slug="workplace-nonprofit"),
-                                              token="t" * 43, reference="VCH-00000001",
-                                              expires_at=timezone.now() + timedelta(days=30))
+    journey_only = Application.objects.create(
+        program=Program.objects.get(slug="workplace-nonprofit"),
+        token="t" * 43,
+        reference="VCH-00000001",
+        expires_at=timezone.now() + timedelta(days=30),
+    )
     detail = api_client().get(f"{URL}/{journey_only.reference}").json()
     assert detail["reference"] == journey_only.reference and detail["status_url"] is None
 

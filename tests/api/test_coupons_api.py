@@ -32,8 +32,14 @@ def issue(program, *, org_id: str | None = SALMON_CREEK, email: str = EMAIL, now
     application = application_start(program=program, language="en", now=now)
     organisation = Organisation.objects.get(org_id=org_id) if org_id else None
     Application.objects.filter(pk=application.pk).update(
-        organisation=organisation, country="US", manual_name="" if organisation else "Hand Added Club",
-        applicant_name="Dana Fisher", email=email, email_verified_at=now, declared_budget_minor=100_000)
+        organisation=organisation,
+        country="US",
+        manual_name="" if organisation else "Hand Added Club",
+        applicant_name="Dana Fisher",
+        email=email,
+        email_verified_at=now,
+        declared_budget_minor=100_000,
+    )
     application.refresh_from_db()
     return application_coupon_issue(application=application, now=now)
 
@@ -98,8 +104,9 @@ def test_the_idempotency_key_replays_and_is_the_redemption_key(store, issued, pa
     reused = post(store, REDEEM, {**data, "order_reference": "o-2"}, **headers)
     assert reused.status_code == 409 and error(reused)["code"] == "idempotency_key_reused"
     long_key = {"Idempotency-Key": "k" * 255}  # hashed into the service's 100-character redemption key
-    assert error(post(store, REDEEM, {**data, "order_reference": "o-3"}, **long_key))[
-        "code"] == "coupon_already_redeemed"
+    assert (
+        error(post(store, REDEEM, {**data, "order_reference": "o-3"}, **long_key))["code"] == "coupon_already_redeemed"
+    )
 
 
 def _refusal(kind: str, program, code: str, coupon: Coupon, store):
@@ -122,15 +129,18 @@ def _refusal(kind: str, program, code: str, coupon: Coupon, store):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("kind", "status", "party"), [
-    ("coupon_not_found", 404, "vendor_support"),
-    ("coupon_email_mismatch", 400, "vendor_support"),
-    ("product_not_eligible", 400, "vendor_support"),
-    ("billing_cycle_not_eligible", 400, "vendor_support"),
-    ("coupon_revoked", 409, "vendor_support"),
-    ("coupon_expired", 409, "vendor_support"),
-    ("coupon_already_redeemed", 409, "verifier"),
-])
+@pytest.mark.parametrize(
+    ("kind", "status", "party"),
+    [
+        ("coupon_not_found", 404, "vendor_support"),
+        ("coupon_email_mismatch", 400, "vendor_support"),
+        ("product_not_eligible", 400, "vendor_support"),
+        ("billing_cycle_not_eligible", 400, "vendor_support"),
+        ("coupon_revoked", 409, "vendor_support"),
+        ("coupon_expired", 409, "vendor_support"),
+        ("coupon_already_redeemed", 409, "verifier"),
+    ],
+)
 def test_each_refusal_has_the_stores_code_status_and_contact(store, issued, partner, kind, status, party):
     coupon, code = issued
     data = _refusal(kind, partner.program, code, coupon, store)
@@ -152,9 +162,16 @@ def test_each_refusal_has_the_stores_code_status_and_contact(store, issued, part
 
 @pytest.mark.django_db
 def test_a_coupon_of_another_program_is_unknown_to_the_partner(store, partner):
-    other = Program.objects.create(slug="other-program", name="Other", vendor_name="Other Inc", terms_version="1",
-                                   terms_text="t", privacy_version="1", privacy_text="p",
-                                   eligible_products=["workplace-pro"])
+    other = Program.objects.create(
+        slug="other-program",
+        name="Other",
+        vendor_name="Other Inc",
+        terms_version="1",
+        terms_text="t",
+        privacy_version="1",
+        privacy_text="p",
+        eligible_products=["workplace-pro"],
+    )
     coupon, code = issue(other)
     for url, extra in ((VALIDATE, {}), (REDEEM, {"order_reference": "order-1"})):
         response = post(store, url, {"code": code, **PURCHASE, **extra})
@@ -184,12 +201,20 @@ def test_scope_is_required(api_client, issued):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("data", [
-    {"code": "x", "email": EMAIL, "product_codes": "workplace-pro", "billing_cycle": "annual",
-     "order_reference": "o"},
-    {"code": "x", "email": EMAIL, "product_codes": [], "billing_cycle": "annual", "order_reference": "o\x00"},
-    {"code": "x", "email": EMAIL, "product_codes": [], "billing_cycle": "annual", "order_reference": ""},
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {
+            "code": "x",
+            "email": EMAIL,
+            "product_codes": "workplace-pro",
+            "billing_cycle": "annual",
+            "order_reference": "o",
+        },
+        {"code": "x", "email": EMAIL, "product_codes": [], "billing_cycle": "annual", "order_reference": "o\x00"},
+        {"code": "x", "email": EMAIL, "product_codes": [], "billing_cycle": "annual", "order_reference": ""},
+    ],
+)
 def test_malformed_requests_are_422(store, data):
     response = post(store, REDEEM, data)
     assert response.status_code == 422 and error(response)["code"] == "invalid_input"
@@ -208,9 +233,17 @@ def test_concurrent_redemptions_through_the_api_succeed_exactly_once(make_key, p
         try:
             client = Client(headers={"Authorization": f"Bearer {raw}"})
             barrier.wait(timeout=30)
-            response = post(client, REDEEM, {"code": code, "email": "club@handadded.example",
-                                             "product_codes": ["workplace-pro"], "billing_cycle": "annual",
-                                             "order_reference": f"order-{index}"})
+            response = post(
+                client,
+                REDEEM,
+                {
+                    "code": code,
+                    "email": "club@handadded.example",
+                    "product_codes": ["workplace-pro"],
+                    "billing_cycle": "annual",
+                    "order_reference": f"order-{index}",
+                },
+            )
             outcome = (response.status_code, response.json().get("error", {}).get("code"))
         finally:
             connection.close()

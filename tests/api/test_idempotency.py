@@ -159,10 +159,22 @@ def test_the_prune_command_deletes_only_old_records(partner, settings):
     from django.core.management import call_command
 
     now = timezone.now()
-    IdempotencyRecord.objects.create(partner=partner, key="old", request_hash="x", path="/", response_status=201,
-                                     created_at=now - timedelta(hours=settings.IDEMPOTENCY_KEEP_HOURS + 1))
-    IdempotencyRecord.objects.create(partner=partner, key="new", request_hash="x", path="/", response_status=201,
-                                     created_at=now - timedelta(hours=23))
+    IdempotencyRecord.objects.create(
+        partner=partner,
+        key="old",
+        request_hash="x",
+        path="/",
+        response_status=201,
+        created_at=now - timedelta(hours=settings.IDEMPOTENCY_KEEP_HOURS + 1),
+    )
+    IdempotencyRecord.objects.create(
+        partner=partner,
+        key="new",
+        request_hash="x",
+        path="/",
+        response_status=201,
+        created_at=now - timedelta(hours=23),
+    )
     out = StringIO()
     call_command("prune_api_records", stdout=out)
     assert "idempotency records deleted: 1" in out.getvalue()

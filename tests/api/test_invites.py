@@ -52,18 +52,32 @@ def test_an_invite_is_a_link_to_the_hosted_journey(writer):
     assert timedelta(hours=71, minutes=59) < expires_at - before <= timedelta(hours=72, seconds=5)
     shown = writer.get(f"{URL}/{invite['id']}").json()
     assert {key: shown[key] for key in ("id", "url", "state", "redirect_url", "prefill")} == {
-        key: invite[key] for key in ("id", "url", "state", "redirect_url", "prefill")}
-    french = post(writer, {"redirect_url": "http://localhost:3000/back", "expires_in_hours": 720,
-                           "prefill": {"language": "fr"}}).json()
+        key: invite[key] for key in ("id", "url", "state", "redirect_url", "prefill")
+    }
+    french = post(
+        writer, {"redirect_url": "http://localhost:3000/back", "expires_in_hours": 720, "prefill": {"language": "fr"}}
+    ).json()
     assert "/fr/programs/invite/" in french["url"] and french["prefill"]["language"] == "fr"
 
 
-@pytest.mark.parametrize("redirect_url", [
-    "javascript:alert(1)", "http://store.example/back", "https://user:secret@store.example/back",
-    "https://@store.example/", "ftp://store.example/", "https://", "//store.example/back", "store.example",
-    "https://store.example/a b", "https://store.example/\nSet-Cookie:x", "data:text/html,hi", "https://exa\x00mple",
-    "https://store.example:port/",
-])
+@pytest.mark.parametrize(
+    "redirect_url",
+    [
+        "javascript:alert(1)",
+        "http://store.example/back",
+        "https://user:secret@store.example/back",
+        "https://@store.example/",
+        "ftp://store.example/",
+        "https://",
+        "//store.example/back",
+        "store.example",
+        "https://store.example/a b",
+        "https://store.example/\nSet-Cookie:x",
+        "data:text/html,hi",
+        "https://exa\x00mple",
+        "https://store.example:port/",
+    ],
+)
 def test_redirect_urls_that_could_be_abused_are_refused(writer, redirect_url):
     response = post(writer, {"redirect_url": redirect_url})
     assert response.status_code == 400, (redirect_url, response.content)
@@ -71,15 +85,18 @@ def test_redirect_urls_that_could_be_abused_are_refused(writer, redirect_url):
     assert not Invite.objects.exists()
 
 
-@pytest.mark.parametrize(("data", "status", "code"), [
-    ({"expires_in_hours": 0}, 422, "invalid_input"),
-    ({"expires_in_hours": 721}, 422, "invalid_input"),
-    ({"prefill": {"org_id": "US-EIN-999999999"}}, 404, "organisation_not_found"),
-    ({"prefill": {"org_id": SALMON_CREEK, "country": "GB"}}, 400, "country_mismatch"),
-    ({"prefill": {"country": "DE"}}, 400, "country_not_supported"),
-    ({"prefill": {"email": "nobody@"}}, 400, "email_invalid"),
-    ({"prefill": {"language": "es"}}, 422, "invalid_input"),
-])
+@pytest.mark.parametrize(
+    ("data", "status", "code"),
+    [
+        ({"expires_in_hours": 0}, 422, "invalid_input"),
+        ({"expires_in_hours": 721}, 422, "invalid_input"),
+        ({"prefill": {"org_id": "US-EIN-999999999"}}, 404, "organisation_not_found"),
+        ({"prefill": {"org_id": SALMON_CREEK, "country": "GB"}}, 400, "country_mismatch"),
+        ({"prefill": {"country": "DE"}}, 400, "country_not_supported"),
+        ({"prefill": {"email": "nobody@"}}, 400, "email_invalid"),
+        ({"prefill": {"language": "es"}}, 422, "invalid_input"),
+    ],
+)
 def test_prefill_is_checked_like_the_journey_would(writer, data, status, code):
     response = post(writer, {"redirect_url": "https://store.example/back", **data})
     assert response.status_code == status and error(response)["code"] == code
@@ -99,8 +116,9 @@ def test_the_same_idempotency_key_creates_one_invite(writer):
 def test_scope_and_visibility(api_client, writer, partner, key_admin, make_key):
     invite = post(writer, {"redirect_url": "https://store.example/back"}).json()
     reader = api_client(["applications:read", "coupons:redeem"])
-    refused = reader.post(URL, json.dumps({"redirect_url": "https://store.example/back"}),
-                          content_type="application/json")
+    refused = reader.post(
+        URL, json.dumps({"redirect_url": "https://store.example/back"}), content_type="application/json"
+    )
     assert refused.status_code == 403 and error(refused)["code"] == "scope_missing"
     assert reader.get(f"{URL}/{invite['id']}").json()["id"] == invite["id"]  # reading needs applications:read
     write_only = api_client(["applications:write"]).get(f"{URL}/{invite['id']}")
@@ -115,9 +133,14 @@ def test_scope_and_visibility(api_client, writer, partner, key_admin, make_key):
 def test_the_applicant_goes_through_the_hosted_pages_and_back_to_the_partner(writer, smtp_server):
     from notifications.sender import outbox_send_due
 
-    invite = post(writer, {"redirect_url": "https://store.example/nonprofit/done?cart=42&vouch_status=forged",
-                           "external_id": "cust-42",
-                           "prefill": {"email": "Director@SalmonCreekHousing.org", "org_id": SALMON_CREEK}}).json()
+    invite = post(
+        writer,
+        {
+            "redirect_url": "https://store.example/nonprofit/done?cart=42&vouch_status=forged",
+            "external_id": "cust-42",
+            "prefill": {"email": "Director@SalmonCreekHousing.org", "org_id": SALMON_CREEK},
+        },
+    ).json()
     browser = Client()
     landing = browser.get(path_of(invite["url"]))
     assert landing.status_code == 200 and "Acme Store invited you" in landing.content.decode()
@@ -133,28 +156,42 @@ def test_the_applicant_goes_through_the_hosted_pages_and_back_to_the_partner(wri
     assert browser.get(path_of(invite["url"]))["Location"] == apply_url(program, "representative")
     assert Client().get(path_of(invite["url"])).status_code == 410  # another browser: the link is used
     assert browser.get(apply_url(program, "organisation")).status_code == 200
-    post_ok(browser, apply_url(program, "representative"), {"applicant_name": "Dana Fisher"},
-            apply_url(program, "email"))
+    post_ok(
+        browser, apply_url(program, "representative"), {"applicant_name": "Dana Fisher"}, apply_url(program, "email")
+    )
     assert 'value="Director@salmoncreekhousing.org"' in browser.get(apply_url(program, "email")).content.decode()
-    post_ok(browser, apply_url(program, "email"), {"email": "Director@salmoncreekhousing.org"},
-            apply_url(program, "code"))
+    post_ok(
+        browser, apply_url(program, "email"), {"email": "Director@salmoncreekhousing.org"}, apply_url(program, "code")
+    )
     assert outbox_send_due()["sent"] == 1
     [message] = smtp_server.messages_to("Director@salmoncreekhousing.org")
-    post_ok(browser, apply_url(program, "code"), {"code": CODE_LINE.search(smtp_server.text(message)).group(1)},
-            apply_url(program, "confirm"))
+    post_ok(
+        browser,
+        apply_url(program, "code"),
+        {"code": CODE_LINE.search(smtp_server.text(message)).group(1)},
+        apply_url(program, "confirm"),
+    )
     draft_status = browser.get(f"/en/programs/status/{application.token}/").content.decode()
     assert "Return to Acme Store" not in draft_status  # not before the application is submitted
-    post_ok(browser, apply_url(program, "confirm"), {"represents": "on", "accepts": "on"},
-            f"/en/programs/status/{application.token}/")
+    post_ok(
+        browser,
+        apply_url(program, "confirm"),
+        {"represents": "on", "accepts": "on"},
+        f"/en/programs/status/{application.token}/",
+    )
 
     status = browser.get(f"/en/programs/status/{application.token}/").content.decode()
     application.refresh_from_db()
     assert application.state == "in_review"
     link = urlsplit(html.unescape(RETURN_LINK.search(status).group(1)))
     assert (link.scheme, link.netloc, link.path) == ("https", "store.example", "/nonprofit/done")
-    assert parse_qs(link.query) == {"cart": ["42"], "vouch_reference": [application.reference],
-                                    "vouch_status": ["in_review"], "vouch_invite": [invite["id"]],
-                                    "external_id": ["cust-42"]}
+    assert parse_qs(link.query) == {
+        "cart": ["42"],
+        "vouch_reference": [application.reference],
+        "vouch_status": ["in_review"],
+        "vouch_invite": [invite["id"]],
+        "external_id": ["cust-42"],
+    }
 
     used = writer.get(f"{URL}/{invite['id']}").json()
     assert used["state"] == "used" and used["application_reference"] == application.reference
@@ -171,8 +208,9 @@ def test_the_return_link_follows_later_decisions(writer, django_user_model):
     browser = Client()
     post_ok(browser, path_of(invite["url"]), {"budget": "1000"})
     application = Application.objects.get(invite__public_id=invite["id"])
-    Application.objects.filter(pk=application.pk).update(applicant_name="Jo", email="jo@valdezrifle.org",
-                                                         email_verified_at=timezone.now())
+    Application.objects.filter(pk=application.pk).update(
+        applicant_name="Jo", email="jo@valdezrifle.org", email_verified_at=timezone.now()
+    )
     application.refresh_from_db()
     application_submit(application=application, ip="198.51.100.9", user_agent="test")
     reviewer = django_user_model.objects.create_user("rita", "rita@verifier.example", "x", is_staff=True)

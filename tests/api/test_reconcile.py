@@ -73,15 +73,25 @@ def test_spec_invalid_examples_do_not_validate(schema, path):
 
 
 def test_the_validator_rejects_what_the_schemas_forbid():
-    assert not validator("manifest.json").is_valid({"versions": ["0.2"], "name": "x", "identifierSpace": "i",
-                                                     "schemaSpace": "s", "defaultTypes": [{"id": "no-name"}]})
+    assert not validator("manifest.json").is_valid(
+        {
+            "versions": ["0.2"],
+            "name": "x",
+            "identifierSpace": "i",
+            "schemaSpace": "s",
+            "defaultTypes": [{"id": "no-name"}],
+        }
+    )
     assert not validator("suggest-entities-response.json").is_valid({"result": [{"id": "x"}]})
 
 
 def _batch_examples():
     folder = SPEC / "examples" / "reconciliation-query-batch"
-    return [pytest.param(p, kind == "valid", id=f"{kind}/{p.name}") for kind in ("valid", "invalid")
-            for p in sorted((folder / kind).glob("*.json"))]
+    return [
+        pytest.param(p, kind == "valid", id=f"{kind}/{p.name}")
+        for kind in ("valid", "invalid")
+        for p in sorted((folder / kind).glob("*.json"))
+    ]
 
 
 @pytest.mark.parametrize(("path", "valid"), _batch_examples())
@@ -96,10 +106,18 @@ def test_request_models_agree_with_the_query_batch_schema(path, valid):
     assert accepted is valid
 
 
-@pytest.mark.parametrize("batch", [
-    [{"query": "x"}], {"q": {"query": None}}, {"q": {"query": "x", "limit": "3"}}, {"q": {"query": "x", "limit": True}},
-    {"q": {"query": 3}}, {"q": {"query": "x", "type_strict": "maybe"}}, {"q": {"properties": [{"pid": "country"}]}},
-])
+@pytest.mark.parametrize(
+    "batch",
+    [
+        [{"query": "x"}],
+        {"q": {"query": None}},
+        {"q": {"query": "x", "limit": "3"}},
+        {"q": {"query": "x", "limit": True}},
+        {"q": {"query": 3}},
+        {"q": {"query": "x", "type_strict": "maybe"}},
+        {"q": {"properties": [{"pid": "country"}]}},
+    ],
+)
 def test_request_models_refuse_what_the_schema_refuses(batch):
     assert not validator("reconciliation-query-batch.json").is_valid(batch)
     with pytest.raises(ValueError):
@@ -107,6 +125,7 @@ def test_request_models_refuse_what_the_schema_refuses(batch):
 
 
 # Endpoints -----------------------------------------------------------------------------------------------------
+
 
 @pytest.fixture(autouse=True)
 def _fresh_budget(db):
@@ -163,8 +182,10 @@ def test_exact_name_is_a_match(client, us_registry, method):
 @pytest.mark.django_db
 @pytest.mark.parametrize("number", ["01-0564885", "010564885", 10564885, "US-EIN-010564885"])
 def test_registry_number_agreeing_scores_100(client, us_registry, number):
-    batch = {"q": {"query": "Valdez shooting club", "properties": [{"pid": "registry_number", "v": number}]},
-             "by_number_only": {"properties": [{"pid": "registry_number", "v": [number]}]}}
+    batch = {
+        "q": {"query": "Valdez shooting club", "properties": [{"pid": "registry_number", "v": number}]},
+        "by_number_only": {"properties": [{"pid": "registry_number", "v": [number]}]},
+    }
     body = reconcile(client, batch).json()
     for query_id in batch:
         top = body[query_id]["result"][0]
@@ -187,8 +208,10 @@ def test_typo_still_found_but_not_a_certain_match(client, us_registry):
 
 @pytest.mark.django_db
 def test_country_filters(client, us_registry):
-    batch = {q: {"query": "valdez junior rifle club", "properties": [{"pid": "country", "v": v}]}
-             for q, v in (("us", "us"), ("gb", "GB"), ("either", ["GB", {"id": "US", "name": "United States"}]))}
+    batch = {
+        q: {"query": "valdez junior rifle club", "properties": [{"pid": "country", "v": v}]}
+        for q, v in (("us", "us"), ("gb", "GB"), ("either", ["GB", {"id": "US", "name": "United States"}]))
+    }
     body = reconcile(client, batch).json()
     assert body["us"]["result"][0]["id"] == VALDEZ and body["either"]["result"][0]["id"] == VALDEZ
     assert body["gb"]["result"] == []
@@ -221,10 +244,19 @@ def test_postcode_finds_one_of_many_namesakes(client, us_registry):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("raw", ["not json", "[1, 2]", '{"q": {"limit": 1}}', '{"q": {"query": "x", "props": []}}',
-                                 '{"q": {"query": "x", "properties": [{"pid": "colour", "v": "red"}]}}',
-                                 '{"q": {"query": "x", "limit": Infinity}}', '{"q": {"query": "x", "limit": NaN}}',
-                                 "[" * 100_000])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "not json",
+        "[1, 2]",
+        '{"q": {"limit": 1}}',
+        '{"q": {"query": "x", "props": []}}',
+        '{"q": {"query": "x", "properties": [{"pid": "colour", "v": "red"}]}}',
+        '{"q": {"query": "x", "limit": Infinity}}',
+        '{"q": {"query": "x", "limit": NaN}}',
+        "[" * 100_000,
+    ],
+)
 def test_malformed_batches_are_clear_400s(client, us_registry, raw):
     for response in (client.post(URL, {"queries": raw}), client.get(URL, {"queries": raw})):
         error = error_of(response, 400)
@@ -258,8 +290,9 @@ def test_long_text_and_limit_are_bounded(client, us_registry):
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", ["", "/suggest/entity", "/suggest/property", "/suggest/type", "/preview"])
 def test_cors_preflight(client, path):
-    response = client.options(URL + path, HTTP_ORIGIN="https://openrefine.example",
-                              HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST")
+    response = client.options(
+        URL + path, HTTP_ORIGIN="https://openrefine.example", HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST"
+    )
     assert response.status_code == 204 and response["Access-Control-Allow-Origin"] == "*"
     assert "POST" in response["Access-Control-Allow-Methods"]
 

@@ -17,10 +17,15 @@ schema.config.generation.update(allow_extra_parameters=False)
 
 # Not "positive data acceptance": a request can match the schema and still be refused for what it says (an unknown
 # coupon code, an email that does not exist) with a documented 4xx.
-CHECKS = [checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,
-          checks.response_headers_conformance, checks.response_schema_conformance, checks.negative_data_rejection,
-          checks.ignored_auth]
-
+CHECKS = [
+    checks.not_a_server_error,
+    checks.status_code_conformance,
+    checks.content_type_conformance,
+    checks.response_headers_conformance,
+    checks.response_schema_conformance,
+    checks.negative_data_rejection,
+    checks.ignored_auth,
+]
 
 
 @pytest.fixture

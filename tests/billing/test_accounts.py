@@ -34,8 +34,14 @@ def _clear_cache():
 
 
 def _sign_up(client, email="Alice@Example.ORG", **overrides):
-    data = {"email": email, "password": PASSWORD, "billing_country": "US", "billing_region": "ny",
-            "currency": "USD", **overrides}
+    data = {
+        "email": email,
+        "password": PASSWORD,
+        "billing_country": "US",
+        "billing_region": "ny",
+        "currency": "USD",
+        **overrides,
+    }
     return client.post("/en/store/sign-up/", data)
 
 
@@ -82,8 +88,10 @@ def test_sign_up_verify_sign_in_and_account_page():
 def test_the_verification_email_is_in_the_language_of_the_sign_up():
     _sign_up(Client(), email="bob@example.org", **{"billing_country": "FR", "billing_region": "", "currency": "EUR"})
     client = Client()
-    client.post("/fr/store/sign-up/", {"email": "claire@example.org", "password": PASSWORD, "billing_country": "FR",
-                                       "currency": "EUR"})
+    client.post(
+        "/fr/store/sign-up/",
+        {"email": "claire@example.org", "password": PASSWORD, "billing_country": "FR", "currency": "EUR"},
+    )
     sent = OutboxEmail.objects.get(to="claire@example.org")
     assert sent.language == "fr" and "/fr/store/verify/" in sent.body_text
 
@@ -115,8 +123,17 @@ def test_sign_up_does_not_reveal_whether_an_email_has_an_account():
     assert told.to == "alice@example.org" and "/en/store/sign-in/" in told.body_text
     assert "/en/store/password-reset/" in told.body_text
     assert OutboxEmail.objects.filter(to="alice@example.org").count() == 2  # one email per sign-up, either way
-    assert account_sign_up(email="alice@EXAMPLE.org", password=PASSWORD, billing_country="US", billing_region="",
-                           currency="USD", language="fr") is None
+    assert (
+        account_sign_up(
+            email="alice@EXAMPLE.org",
+            password=PASSWORD,
+            billing_country="US",
+            billing_region="",
+            currency="USD",
+            language="fr",
+        )
+        is None
+    )
     assert OutboxEmail.objects.filter(template="account_exists", language="fr").exists()
     assert CustomerAccount.objects.get(email="alice@example.org").user.check_password(PASSWORD)
 
@@ -148,8 +165,14 @@ def test_weak_password_and_bad_email_are_refused():
 
 
 def test_verify_link_tampered_or_expired_or_for_an_old_email():
-    account = account_sign_up(email="dora@example.org", password=PASSWORD, billing_country="GB",
-                              billing_region="", currency="GBP", language="en")
+    account = account_sign_up(
+        email="dora@example.org",
+        password=PASSWORD,
+        billing_country="GB",
+        billing_region="",
+        currency="GBP",
+        language="en",
+    )
     token = account_verify_token(account)
     client = Client()
     assert client.get(f"/en/store/verify/{token}x/").status_code == 400
@@ -191,8 +214,9 @@ def test_failed_sign_ins_are_limited_per_account_and_ip():
     assert "_auth_user_id" not in client.session
     # A new browser elsewhere is held by the account's lock; the owner's own browser is not.
     stranger = Client(REMOTE_ADDR="192.0.2.44")
-    assert stranger.post("/en/store/sign-in/", {"username": "alice@example.org",
-                                                 "password": PASSWORD}).status_code == 429
+    assert (
+        stranger.post("/en/store/sign-in/", {"username": "alice@example.org", "password": PASSWORD}).status_code == 429
+    )
     response = owner.post("/en/store/sign-in/", {"username": "alice@example.org", "password": PASSWORD})
     assert response.status_code == 302
 
@@ -218,12 +242,12 @@ def test_one_customer_never_sees_another_customers_account():
     bob.post("/en/store/sign-in/", {"username": "bob@example.org", "password": PASSWORD})
     page = bob.get("/en/store/account/").content.decode()
     # (only the facts list: a random CSRF token elsewhere on the page may well contain "NY")
-    facts = page[page.index('<dl class="facts">'):page.index("</dl>")]
+    facts = page[page.index('<dl class="facts">') : page.index("</dl>")]
     assert "bob@example.org" in facts and "TX" in facts
     assert "alice@example.org" not in page and "NY" not in facts
     # The page takes no id: nothing in the URL can point it at another account.
     page = bob.get("/en/store/account/?account=1&email=alice@example.org").content.decode()
-    facts = page[page.index('<dl class="facts">'):page.index("</dl>")]
+    facts = page[page.index('<dl class="facts">') : page.index("</dl>")]
     assert "bob@example.org" in facts and "alice" not in facts
 
 
@@ -235,9 +259,16 @@ def test_csrf_is_enforced_on_sign_up_and_sign_in():
     page = client.get("/en/store/sign-up/")
     assert b'name="csrfmiddlewaretoken"' in page.content
     token = client.cookies["csrftoken"].value
-    response = client.post("/en/store/sign-up/", {"email": "eve@example.org", "password": PASSWORD,
-                                                  "billing_country": "US", "currency": "USD",
-                                                  "csrfmiddlewaretoken": token})
+    response = client.post(
+        "/en/store/sign-up/",
+        {
+            "email": "eve@example.org",
+            "password": PASSWORD,
+            "billing_country": "US",
+            "currency": "USD",
+            "csrfmiddlewaretoken": token,
+        },
+    )
     assert response.status_code == 302
 
 
@@ -278,8 +309,10 @@ def test_password_reset_goes_through_the_outbox():
     new_password = "another long passphrase 7"
     response = client.post(form_url, {"new_password1": new_password, "new_password2": new_password})
     assert response.status_code == 302 and response["Location"] == "/en/store/password-reset/complete/"
-    assert client.post("/en/store/sign-in/", {"username": "alice@example.org",
-                                              "password": new_password}).status_code == 302
+    assert (
+        client.post("/en/store/sign-in/", {"username": "alice@example.org", "password": new_password}).status_code
+        == 302
+    )
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
@@ -289,10 +322,16 @@ def test_store_emails_escape_what_they_show(language):
 
     from notifications.services import email_render
 
-    contexts = {"account_verify_email": {"verify_url": "https://vouch.test/v/<x>", "days_valid": 3},
-                "account_password_reset": {"reset_url": "https://vouch.test/r/<x>"},
-                "legacy_discount_ending": {"period_end": date(2027, 3, 20), "percent": Decimal("50.00"),
-                                           "partner": "Tech<Soup>", "program_url": "https://vouch.test/p/"}}
+    contexts = {
+        "account_verify_email": {"verify_url": "https://vouch.test/v/<x>", "days_valid": 3},
+        "account_password_reset": {"reset_url": "https://vouch.test/r/<x>"},
+        "legacy_discount_ending": {
+            "period_end": date(2027, 3, 20),
+            "percent": Decimal("50.00"),
+            "partner": "Tech<Soup>",
+            "program_url": "https://vouch.test/p/",
+        },
+    }
     for template, context in contexts.items():
         subject, text, html = email_render(template=template, context=context, language=language)
         assert subject and "\n" not in subject

@@ -21,10 +21,23 @@ def store():
     _coupon, code = make_coupon(email="a@example.org")
     alice = make_account(email="a@example.org")
     bob = make_account(email="b@example.org", country="FR", region="", currency="EUR", verified=False)
-    subscription_buy(account=alice, plan_code="workplace-pro", quantity=3, add_ons={}, billing_cycle="annual",
-                     coupon_code=code, idempotency_key="a")
-    subscription_buy(account=bob, plan_code="workplace-business", quantity=1, add_ons={}, billing_cycle="monthly",
-                     idempotency_key="b")
+    subscription_buy(
+        account=alice,
+        plan_code="workplace-pro",
+        quantity=3,
+        add_ons={},
+        billing_cycle="annual",
+        coupon_code=code,
+        idempotency_key="a",
+    )
+    subscription_buy(
+        account=bob,
+        plan_code="workplace-business",
+        quantity=1,
+        add_ons={},
+        billing_cycle="monthly",
+        idempotency_key="b",
+    )
     old = Invoice.objects.get(account=bob)
     Invoice.objects.filter(pk=old.pk).update(issued_at=timezone.now() - timedelta(days=100))
     return {"alice": alice, "bob": bob}
@@ -45,7 +58,8 @@ def test_invoice_filters_and_the_csv_shows_the_same_rows(store, as_role):
     everything = _csv(client.get("/en/review/billing/", {"export": "csv"}))
     assert sorted(row["account"] for row in everything) == ["a@example.org", "b@example.org"]
     assert [r["account"] for r in _csv(client.get("/en/review/billing/", {"account": "b@", "export": "csv"}))] == [
-        "b@example.org"]
+        "b@example.org"
+    ]
     assert _csv(client.get("/en/review/billing/", {"status": "paid", "export": "csv"})) == []
 
 
@@ -68,11 +82,22 @@ def test_accounts_filter_by_verification_country_and_tax_status(store, as_role):
     client = as_role("Billing agent")
     rows = _csv(client.get("/en/review/billing/accounts/", {"verified": "no", "export": "csv"}))
     assert [(r["email"], r["country"], r["tax_status"]) for r in rows] == [("b@example.org", "FR", "taxable")]
-    TaxExemption.objects.create(account=store["alice"], country="US", region="NY", certificate_type="other",
-                                reason="r", signature="s", signed_at=timezone.now(), document_stored_name="x",
-                                document_original_name="x.pdf", document_content_type="application/pdf",
-                                document_size=1, document_sha256="0" * 64, status="exempt",
-                                requested_at=timezone.now())
+    TaxExemption.objects.create(
+        account=store["alice"],
+        country="US",
+        region="NY",
+        certificate_type="other",
+        reason="r",
+        signature="s",
+        signed_at=timezone.now(),
+        document_stored_name="x",
+        document_original_name="x.pdf",
+        document_content_type="application/pdf",
+        document_size=1,
+        document_sha256="0" * 64,
+        status="exempt",
+        requested_at=timezone.now(),
+    )
     rows = _csv(client.get("/en/review/billing/accounts/", {"tax": "exempt", "export": "csv"}))
     assert [r["email"] for r in rows] == ["a@example.org"]
 
@@ -83,13 +108,17 @@ def test_mark_paid_from_the_invoice_page(store, as_role):
     page = client.get(f"/en/review/billing/invoices/{invoice.number}/").content.decode()
     assert "Record the bank transfer" in page and "Void the invoice" in page
     assert client.post(f"/en/review/billing/invoices/{invoice.number}/paid/", {"reference": ""}).status_code == 400
-    response = client.post(f"/en/review/billing/invoices/{invoice.number}/paid/",
-                           {"reference": "SEPA-778", "paid_on": timezone.localdate().isoformat()})
+    response = client.post(
+        f"/en/review/billing/invoices/{invoice.number}/paid/",
+        {"reference": "SEPA-778", "paid_on": timezone.localdate().isoformat()},
+    )
     assert response.status_code == 302
     page = client.get(f"/en/review/billing/invoices/{invoice.number}/").content.decode()
     assert "SEPA-778" in page and "billing-agent" in page and "Record the bank transfer" not in page
-    again = client.post(f"/en/review/billing/invoices/{invoice.number}/paid/",
-                        {"reference": "X", "paid_on": timezone.localdate().isoformat()})
+    again = client.post(
+        f"/en/review/billing/invoices/{invoice.number}/paid/",
+        {"reference": "X", "paid_on": timezone.localdate().isoformat()},
+    )
     assert again.status_code == 400 and "invoice_not_open" in again.content.decode()
 
 

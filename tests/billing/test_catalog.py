@@ -16,9 +16,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _snapshot():
-    return (list(Product.objects.values_list("code", "name", "kind", "is_active")),
-            list(Price.objects.values_list("product__code", "currency", "billing_cycle", "unit_amount_minor")),
-            list(TaxRate.objects.values_list("country", "region", "percent", "label")))
+    return (
+        list(Product.objects.values_list("code", "name", "kind", "is_active")),
+        list(Price.objects.values_list("product__code", "currency", "billing_cycle", "unit_amount_minor")),
+        list(TaxRate.objects.values_list("country", "region", "percent", "label")),
+    )
 
 
 def test_demo_catalog_is_created_once():
@@ -37,7 +39,8 @@ def test_demo_catalog_is_created_once():
 def test_demo_catalog_is_brought_back_and_the_change_audited():
     catalog_demo_ensure()
     Price.objects.filter(product__code="workplace-pro", currency="USD", billing_cycle="annual").update(
-        unit_amount_minor=1)
+        unit_amount_minor=1
+    )
     Product.objects.filter(code="webinars").update(is_active=False)
     own = Product.objects.create(code="vendor-own", name="Vendor's own", kind="other")
 
@@ -54,13 +57,22 @@ def test_demo_catalog_contents():
     catalog_demo_ensure()
     kinds = dict(Product.objects.values_list("code", "kind"))
     assert {code: kinds[code] for code in DEFAULT_PRODUCTS} == {
-        "workplace-pro": "base_plan", "workplace-business": "base_plan",
-        "large-meetings": "add_on", "webinars": "add_on", "cloud-storage": "add_on"}
+        "workplace-pro": "base_plan",
+        "workplace-business": "base_plan",
+        "large-meetings": "add_on",
+        "webinars": "add_on",
+        "cloud-storage": "add_on",
+    }
     assert set(kinds) - set(DEFAULT_PRODUCTS)  # at least one product outside the program
     for price in Price.objects.filter(billing_cycle="annual").select_related("product"):
         monthly = Price.objects.get(product=price.product, currency=price.currency, billing_cycle="monthly")
         assert price.unit_amount_minor == 10 * monthly.unit_amount_minor
-    assert set(Price.objects.values_list("currency", flat=True)) == {"USD", "EUR", "GBP", "AUD"}  # AUD: Australian organisations
+    assert set(Price.objects.values_list("currency", flat=True)) == {
+        "USD",
+        "EUR",
+        "GBP",
+        "AUD",
+    }  # AUD: Australian organisations
 
 
 def test_tax_rate_lookup():

@@ -17,7 +17,7 @@ def catalog():
 
 def _row(html: str, name: str) -> str:
     start = html.index(f'<th scope="row">{name}</th>')
-    return html[start:html.index("</tr>", start)]
+    return html[start : html.index("</tr>", start)]
 
 
 def test_prices_in_dollars_by_default_with_the_discount_marked(catalog):
@@ -53,8 +53,14 @@ def test_unknown_currency_falls_back_and_inactive_products_are_hidden(catalog):
 def test_a_signed_in_customer_sees_the_account_currency(catalog):
     from billing.accounts import account_sign_up
 
-    account_sign_up(email="gb@example.org", password="correct horse battery 42", billing_country="GB",
-                    billing_region="", currency="GBP", language="en")
+    account_sign_up(
+        email="gb@example.org",
+        password="correct horse battery 42",
+        billing_country="GB",
+        billing_region="",
+        currency="GBP",
+        language="en",
+    )
     client = Client()
     client.post("/en/store/sign-in/", {"username": "gb@example.org", "password": "correct horse battery 42"})
     assert "11.99 GBP per month" in _row(client.get("/en/store/plans/").content.decode(), "Workplace Pro")

@@ -28,15 +28,28 @@ def _client(account) -> Client:
 def _form(client, lang="en", **fields):
     html = client.get(f"/{lang}/store/checkout/").content.decode()
     key = re.search(r'name="idempotency_key" value="([^"]+)"', html).group(1)
-    return {"plan": "workplace-pro", "quantity": "3", "billing_cycle": "annual", "coupon": "",
-            "idempotency_key": key, "add_on_webinars": "1", **fields}
+    return {
+        "plan": "workplace-pro",
+        "quantity": "3",
+        "billing_cycle": "annual",
+        "coupon": "",
+        "idempotency_key": key,
+        "add_on_webinars": "1",
+        **fields,
+    }
 
 
 def test_quote_prices_lines_discount_and_tax_like_the_purchase():
     account = make_account()  # New York: 4% sales tax
     coupon, code = make_coupon()
-    summary = checkout_quote(account=account, plan_code="workplace-pro", quantity=3, add_ons={"webinars": 1},
-                             billing_cycle="annual", coupon_code=code)
+    summary = checkout_quote(
+        account=account,
+        plan_code="workplace-pro",
+        quantity=3,
+        add_ons={"webinars": 1},
+        billing_cycle="annual",
+        coupon_code=code,
+    )
     # Workplace Pro 3 x 149.90 = 449.70; Webinars 1 x 790.00; 50% off both; 4% tax on the net.
     assert [line.gross_minor for line in summary.lines] == [44970, 79000]
     assert summary.quote.discount_minor == 22485 + 39500
@@ -81,8 +94,9 @@ def test_monthly_billing_with_a_coupon_says_how_to_fix_it_and_still_prices():
     account = make_account()
     _coupon, code = make_coupon()
     client = _client(account)
-    html = client.post("/en/store/checkout/", _form(client, coupon=code, billing_cycle="monthly",
-                                                    action="review")).content.decode()
+    html = client.post(
+        "/en/store/checkout/", _form(client, coupon=code, billing_cycle="monthly", action="review")
+    ).content.decode()
     assert "choose annual billing to use it" in html and "support" not in html.split("Your order")[0][-600:]
     assert "Total per month" in html and "Nonprofit discount (" not in html
 
@@ -101,7 +115,6 @@ def test_the_script_gets_the_summary_alone_with_the_coupon_refusal_inside():
 
 def test_aud_account_buys_in_australian_dollars():
     account = make_account(country="AU", region="", currency="AUD")
-    summary = checkout_quote(account=account, plan_code="workplace-pro", quantity=1, add_ons={},
-                             billing_cycle="annual")
+    summary = checkout_quote(account=account, plan_code="workplace-pro", quantity=1, add_ons={}, billing_cycle="annual")
     assert summary.currency == "AUD" and summary.lines[0].unit_minor == 22990
     assert summary.quote.tax_minor == 0  # the demo has no Australian tax rate

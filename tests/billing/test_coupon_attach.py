@@ -14,8 +14,12 @@ from tests.billing.test_checkout_support import NOW, catalog, make_account, make
 
 pytestmark = pytest.mark.django_db
 
-BASKET = {"plan_code": "workplace-pro", "quantity": 3, "add_ons": {"webinars": 1, "room-connector": 1},
-          "billing_cycle": "annual"}
+BASKET = {
+    "plan_code": "workplace-pro",
+    "quantity": 3,
+    "add_ons": {"webinars": 1, "room-connector": 1},
+    "billing_cycle": "annual",
+}
 LATER = datetime(2026, 9, 1, 12, tzinfo=UTC)  # mid-term
 RENEWAL = datetime(2027, 3, 1, 1, tzinfo=UTC)
 
@@ -26,13 +30,17 @@ def _catalog(db):
 
 
 def _buy(account=None, coupon_code=None):
-    return subscription_buy(account=account or make_account(), coupon_code=coupon_code, idempotency_key="k",
-                            now=NOW, **BASKET)
+    return subscription_buy(
+        account=account or make_account(), coupon_code=coupon_code, idempotency_key="k", now=NOW, **BASKET
+    )
 
 
 def _rows(subscription):
-    return list(subscription.invoices.order_by("issued_at").values_list(
-        "number", "status", "subtotal_minor", "discount_minor", "tax_minor", "total_minor"))
+    return list(
+        subscription.invoices.order_by("issued_at").values_list(
+            "number", "status", "subtotal_minor", "discount_minor", "tax_minor", "total_minor"
+        )
+    )
 
 
 def test_attach_discounts_the_next_renewal_and_leaves_the_current_term_alone():
@@ -141,7 +149,8 @@ def test_another_customers_subscription_is_404_and_sign_in_is_required():
     sub = _buy()
     _coupon, code = make_coupon()
     response = _client(make_account(email="other@example.org")).post(
-        f"/en/store/subscriptions/{sub.pk}/coupon/", {"coupon": code})
+        f"/en/store/subscriptions/{sub.pk}/coupon/", {"coupon": code}
+    )
     assert response.status_code == 404
     anonymous = Client().post(f"/en/store/subscriptions/{sub.pk}/coupon/", {"coupon": code})
     assert anonymous.status_code == 302 and "/coupon/" not in anonymous["Location"].split("?")[0]

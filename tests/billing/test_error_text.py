@@ -10,14 +10,25 @@ from core.errors import ApplicationError
 from coupons.redemption import CouponFacts, _error, coupon_refusal
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
-FACTS = CouponFacts(state="active", redeem_by=NOW + timedelta(days=30), email="a@example.org", reference="VR-ABC123",
-                    vendor_name="Zoomly", support_contact="support@zoomly.example")
+FACTS = CouponFacts(
+    state="active",
+    redeem_by=NOW + timedelta(days=30),
+    email="a@example.org",
+    reference="VR-ABC123",
+    vendor_name="Zoomly",
+    support_contact="support@zoomly.example",
+)
 
 
 def _text(facts, **kwargs):
-    refusal = coupon_refusal(coupon_facts=facts, email=kwargs.get("email", "a@example.org"),
-                             product_codes=["workplace-pro"], billing_cycle="annual", now=NOW,
-                             program_products=["workplace-pro"])
+    refusal = coupon_refusal(
+        coupon_facts=facts,
+        email=kwargs.get("email", "a@example.org"),
+        product_codes=["workplace-pro"],
+        billing_cycle="annual",
+        now=NOW,
+        program_products=["workplace-pro"],
+    )
     return service_error_text(_error(refusal, facts))
 
 

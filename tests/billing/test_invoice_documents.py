@@ -17,8 +17,12 @@ from tests.billing.test_store_pages import _subscribed
 
 pytestmark = pytest.mark.django_db
 
-SELLER = {"VENDOR_NAME": "Workplace", "VENDOR_LEGAL_NAME": "Workplace Inc.",
-          "VENDOR_ADDRESS": ["1 Market Street", "San Francisco, CA 94105"], "VENDOR_TAX_ID": "US 12-3456789"}
+SELLER = {
+    "VENDOR_NAME": "Workplace",
+    "VENDOR_LEGAL_NAME": "Workplace Inc.",
+    "VENDOR_ADDRESS": ["1 Market Street", "San Francisco, CA 94105"],
+    "VENDOR_TAX_ID": "US 12-3456789",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -33,8 +37,18 @@ def test_invoice_page_names_seller_and_buyer_with_one_date_format():
     account.save()
     invoice = Invoice.objects.get(account=account)
     html = client.get(f"/en/store/invoices/{invoice.number}/").content.decode()
-    for text in ("Workplace Inc.", "1 Market Street", "US 12-3456789", "Riverside Choir", "2 Elm St", "Albany",
-                 "EIN 1", "Taxable in US-NY", "Seller", "Buyer"):
+    for text in (
+        "Workplace Inc.",
+        "1 Market Street",
+        "US 12-3456789",
+        "Riverside Choir",
+        "2 Elm St",
+        "Albany",
+        "EIN 1",
+        "Taxable in US-NY",
+        "Seller",
+        "Buyer",
+    ):
         assert text in html, text
     issued = invoice.issued_at
     assert f"{issued:%b}. {issued.day}, {issued.year}" in html or f"{issued:%B} {issued.day}, {issued.year}" in html
@@ -61,8 +75,9 @@ def test_pdf_is_the_same_document():
     # The text as WeasyPrint wrote it (pydyf: uncompressed=True keeps the content streams readable).
     from billing import invoice_documents
 
-    html = invoice_documents.render_to_string("billing/invoice_pdf.html", {
-        **invoice_documents.invoice_document(invoice), "stylesheet": "", "pdf": True})
+    html = invoice_documents.render_to_string(
+        "billing/invoice_pdf.html", {**invoice_documents.invoice_document(invoice), "stylesheet": "", "pdf": True}
+    )
     page = client.get(f"/fr/store/invoices/{invoice.number}/").content.decode()
     assert page.split('<article class="invoice">')[1].split("</article>")[0].strip()[:400] in html
 

@@ -15,8 +15,10 @@ from notifications.models import OutboxEmail
 
 pytestmark = pytest.mark.django_db
 
-CSV = """ Account Email ;PERCENT;Partner
-""".replace(";", ",") + """Alice@Example.ORG,50,TechSoup
+CSV = (
+    """ Account Email ;PERCENT;Partner
+""".replace(";", ",")
+    + """Alice@Example.ORG,50,TechSoup
 bob@example.org,25.5%,TechSoup
 not-an-email,50,TechSoup
 carol@example.org,150,TechSoup
@@ -26,6 +28,7 @@ alice@example.org,40,TechSoup
 
 frank@example.org,10,
 """
+)
 
 
 def _import(text: str):
@@ -36,8 +39,14 @@ def test_import_reports_bad_rows_with_line_numbers():
     summary = _import(CSV)
     assert (summary.created, summary.updated, summary.unchanged) == (2, 0, 0)
     rejected = {(row.line, row.code) for row in summary.rejected}
-    assert rejected == {(4, "email_invalid"), (5, "percent_out_of_range"), (6, "percent_out_of_range"),
-                        (7, "percent_invalid"), (8, "duplicate"), (10, "partner_missing")}
+    assert rejected == {
+        (4, "email_invalid"),
+        (5, "percent_out_of_range"),
+        (6, "percent_out_of_range"),
+        (7, "percent_invalid"),
+        (8, "duplicate"),
+        (10, "partner_missing"),
+    }
     assert "line 2" in next(r.reason for r in summary.rejected if r.code == "duplicate")
     rows = dict(LegacyDiscount.objects.values_list("email", "percent"))
     assert rows == {"alice@example.org": Decimal("50.00"), "bob@example.org": Decimal("25.50")}
@@ -107,8 +116,9 @@ def test_one_notice_per_term_even_when_run_twice_then_one_for_the_next_term():
 
 def test_notice_window_bounds_and_accounts_without_a_term():
     _import(CSV)
-    on_the_day = legacy_discount_notices_send(now=NOW, days_before=30,
-                                              period_end_for=_terms(alice=date(2027, 3, 31), bob=None))
+    on_the_day = legacy_discount_notices_send(
+        now=NOW, days_before=30, period_end_for=_terms(alice=date(2027, 3, 31), bob=None)
+    )
     assert (on_the_day.queued, on_the_day.no_term) == (1, 1)  # 30 days ahead is inside the window
     past = legacy_discount_notices_send(now=NOW, period_end_for=_terms(alice=date(2027, 2, 28)))
     assert past.queued == 0 and past.not_due == 1
@@ -135,12 +145,24 @@ def test_the_default_term_end_is_the_active_subscriptions_period_end():
     except LookupError:
         pytest.skip("subscriptions are not built yet")
     catalog_demo_ensure()
-    account = account_sign_up(email="alice@example.org", password="correct horse battery 42",
-                              billing_country="US", billing_region="NY", currency="USD", language="en")
+    account = account_sign_up(
+        email="alice@example.org",
+        password="correct horse battery 42",
+        billing_country="US",
+        billing_region="NY",
+        currency="USD",
+        language="en",
+    )
     subscription_model.objects.create(
-        account=account, plan=Product.objects.get(code="workplace-pro"), quantity=3, billing_cycle="annual",
-        currency="USD", billing_anchor=date(2026, 3, 20), current_period_start=date(2026, 3, 20),
-        current_period_end=date(2027, 3, 20))
+        account=account,
+        plan=Product.objects.get(code="workplace-pro"),
+        quantity=3,
+        billing_cycle="annual",
+        currency="USD",
+        billing_anchor=date(2026, 3, 20),
+        current_period_start=date(2026, 3, 20),
+        current_period_end=date(2027, 3, 20),
+    )
     assert subscription_period_end("alice@example.org") == date(2027, 3, 20)
     assert subscription_period_end("bob@example.org") is None
     _import(CSV)
@@ -156,8 +178,9 @@ def test_the_notice_is_written_in_the_language_the_customer_signed_up_in(setting
 
     settings.LANGUAGE_CODE = "en"
     _import(CSV)
-    account_sign_up(email="alice@example.org", password="a long passphrase 42", billing_country="FR",
-                    currency="EUR", language="fr")
+    account_sign_up(
+        email="alice@example.org", password="a long passphrase 42", billing_country="FR", currency="EUR", language="fr"
+    )
     terms = _terms(alice=date(2027, 3, 20), bob=date(2027, 3, 25))
     assert legacy_discount_notices_send(now=NOW, period_end_for=terms).queued == 2
 

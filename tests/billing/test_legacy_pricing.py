@@ -28,16 +28,26 @@ def _catalog():
 
 
 def _buy(account, key="k1", coupon_code=None):
-    subscription = subscription_buy(account=account, plan_code="workplace-pro", quantity=2, add_ons={},
-                                    billing_cycle="annual", coupon_code=coupon_code, idempotency_key=key, now=NOW)
+    subscription = subscription_buy(
+        account=account,
+        plan_code="workplace-pro",
+        quantity=2,
+        add_ons={},
+        billing_cycle="annual",
+        coupon_code=coupon_code,
+        idempotency_key=key,
+        now=NOW,
+    )
     Subscription.objects.filter(pk=subscription.pk).update(created_at=NOW)
     subscription.refresh_from_db()
     return subscription
 
 
 def _import(percent="30", when=None):
-    legacy_discounts_import(lines=StringIO(f"account email,percent,partner\n{EMAIL},{percent},OldPartner\n"),
-                            now=when or NOW + timedelta(days=1))
+    legacy_discounts_import(
+        lines=StringIO(f"account email,percent,partner\n{EMAIL},{percent},OldPartner\n"),
+        now=when or NOW + timedelta(days=1),
+    )
 
 
 MID_TERM = datetime(2026, 9, 1, 12, tzinfo=UTC)

@@ -24,8 +24,16 @@ TABLE = [
     (PRO, PRO, 10, 12, "nonprofit_discount", ALLOWED_NOW, "plan_change_allowed", "nonprofit_add_licences"),
     (BUSINESS, BUSINESS, 3, 4, "nonprofit_discount", ALLOWED_NOW, "plan_change_allowed", "nonprofit_add_licences"),
     (PRO, PRO, 10, 9, "nonprofit_discount", NOT_ALLOWED, "plan_change_not_allowed", "nonprofit_remove_licences"),
-    (BUSINESS, BUSINESS, 4, 1, "nonprofit_discount", NOT_ALLOWED, "plan_change_not_allowed",
-     "nonprofit_remove_licences"),
+    (
+        BUSINESS,
+        BUSINESS,
+        4,
+        1,
+        "nonprofit_discount",
+        NOT_ALLOWED,
+        "plan_change_not_allowed",
+        "nonprofit_remove_licences",
+    ),
     (PRO, BUSINESS, 10, 10, "nonprofit_discount", NOT_ALLOWED, "plan_change_not_allowed", "nonprofit_pro_to_business"),
     (PRO, BUSINESS, 10, 20, "nonprofit_discount", NOT_ALLOWED, "plan_change_not_allowed", "nonprofit_pro_to_business"),
     (PRO, BUSINESS, 10, 5, "nonprofit_discount", NOT_ALLOWED, "plan_change_not_allowed", "nonprofit_pro_to_business"),
@@ -48,8 +56,9 @@ TABLE = [
 
 @pytest.mark.parametrize(("from_plan", "to_plan", "from_q", "to_q", "condition", "outcome", "code", "reason"), TABLE)
 def test_policy_row(from_plan, to_plan, from_q, to_q, condition, outcome, code, reason):
-    decision = plan_change_decide(from_plan=from_plan, to_plan=to_plan, from_quantity=from_q, to_quantity=to_q,
-                                  condition=condition)
+    decision = plan_change_decide(
+        from_plan=from_plan, to_plan=to_plan, from_quantity=from_q, to_quantity=to_q, condition=condition
+    )
     assert (decision.outcome, decision.code, decision.reason) == (outcome, code, reason)
     assert decision.allowed is (outcome != NOT_ALLOWED)
     assert str(decision.message)
@@ -58,9 +67,11 @@ def test_policy_row(from_plan, to_plan, from_q, to_q, condition, outcome, code, 
 def test_every_plan_change_is_in_the_table():
     """Each plan pair, licences direction and condition is decided by a row (never by the default deny)."""
     for from_plan, to_plan, (from_q, to_q), condition in itertools.product(
-            PLANS, PLANS, [(2, 3), (2, 2), (3, 2)], CONDITIONS):
-        decision = plan_change_decide(from_plan=from_plan, to_plan=to_plan, from_quantity=from_q, to_quantity=to_q,
-                                      condition=condition)
+        PLANS, PLANS, [(2, 3), (2, 2), (3, 2)], CONDITIONS
+    ):
+        decision = plan_change_decide(
+            from_plan=from_plan, to_plan=to_plan, from_quantity=from_q, to_quantity=to_q, condition=condition
+        )
         assert decision.reason != "not_in_policy", (from_plan, to_plan, from_q, to_q, condition)
 
 
@@ -71,11 +82,13 @@ def test_rows_are_unique():
 
 def test_nonprofit_messages_explain():
     with translation.override("en"):
-        removing = plan_change_decide(from_plan=PRO, to_plan=PRO, from_quantity=5, to_quantity=4,
-                                      condition="nonprofit_discount")
+        removing = plan_change_decide(
+            from_plan=PRO, to_plan=PRO, from_quantity=5, to_quantity=4, condition="nonprofit_discount"
+        )
         assert "only increasing the number of licences" in str(removing.message)
-        upgrading = plan_change_decide(from_plan=PRO, to_plan=BUSINESS, from_quantity=5, to_quantity=5,
-                                       condition="nonprofit_discount")
+        upgrading = plan_change_decide(
+            from_plan=PRO, to_plan=BUSINESS, from_quantity=5, to_quantity=5, condition="nonprofit_discount"
+        )
         assert "Switching from Workplace Pro to Workplace Business is not possible" in str(upgrading.message)
 
 
@@ -84,14 +97,24 @@ def test_nothing_to_change():
     assert (decision.outcome, decision.code) == (NOT_ALLOWED, "plan_change_nothing_to_change")
 
 
-@pytest.mark.parametrize(("from_plan", "to_plan"), [
-    (PRO, "webinars"), ("webinars", PRO), ("room-connector", "room-connector"), ("workplace-enterprise", BUSINESS),
-])
+@pytest.mark.parametrize(
+    ("from_plan", "to_plan"),
+    [
+        (PRO, "webinars"),
+        ("webinars", PRO),
+        ("room-connector", "room-connector"),
+        ("workplace-enterprise", BUSINESS),
+    ],
+)
 def test_changes_the_table_does_not_name_are_refused(from_plan, to_plan):
-    decision = plan_change_decide(from_plan=from_plan, to_plan=to_plan, from_quantity=1, to_quantity=2,
-                                  condition="standard")
-    assert (decision.outcome, decision.code, decision.reason) == (NOT_ALLOWED, "plan_change_not_allowed",
-                                                                  "not_in_policy")
+    decision = plan_change_decide(
+        from_plan=from_plan, to_plan=to_plan, from_quantity=1, to_quantity=2, condition="standard"
+    )
+    assert (decision.outcome, decision.code, decision.reason) == (
+        NOT_ALLOWED,
+        "plan_change_not_allowed",
+        "not_in_policy",
+    )
 
 
 @pytest.mark.parametrize(("from_q", "to_q"), [(0, 1), (1, 0), (-1, 2), (1, 1.5)])
@@ -111,5 +134,6 @@ def test_the_documented_table_names_every_rule():
     doc = (Path(__file__).resolve().parents[2] / "docs" / "billing.md").read_text(encoding="utf-8")
     table = {line for line in doc.splitlines() if line.startswith("|")}
     for rule in POLICY:
-        assert any(f"`{rule.reason}`" in line and rule.outcome in line and rule.condition in line for line in table), \
+        assert any(f"`{rule.reason}`" in line and rule.outcome in line and rule.condition in line for line in table), (
             rule.reason
+        )

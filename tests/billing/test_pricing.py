@@ -8,10 +8,18 @@ import pytest
 from billing.pricing import discount_amount, line_amount, prorate, round_half_up, tax_amount
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    (Decimal("0.5"), 1), (Decimal("1.5"), 2), (Decimal("2.5"), 3),  # ties go up, not to even
-    (Decimal("0.4999"), 0), (Decimal("0.5001"), 1), (Decimal(0), 0), (Decimal("-0.5"), -1),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (Decimal("0.5"), 1),
+        (Decimal("1.5"), 2),
+        (Decimal("2.5"), 3),  # ties go up, not to even
+        (Decimal("0.4999"), 0),
+        (Decimal("0.5001"), 1),
+        (Decimal(0), 0),
+        (Decimal("-0.5"), -1),
+    ],
+)
 def test_round_half_up(value, expected):
     assert round_half_up(value) == expected
 
@@ -29,16 +37,19 @@ def test_line_amount_refuses_bad_input(unit, quantity):
         line_amount(unit, quantity)
 
 
-@pytest.mark.parametrize(("amount", "percent", "expected"), [
-    (14990, Decimal(50), 7495),
-    (1499, Decimal(50), 750),  # 749.5 -> 750: the tie rounds up
-    (1, Decimal(50), 1),  # 0.5 -> 1
-    (3, Decimal("33.333"), 1),  # 0.99999 -> 1
-    (0, Decimal(50), 0),
-    (12345, Decimal(0), 0),
-    (12345, Decimal(100), 12345),
-    (10**15 + 1, Decimal(50), 5 * 10**14 + 1),  # large amounts keep every digit
-])
+@pytest.mark.parametrize(
+    ("amount", "percent", "expected"),
+    [
+        (14990, Decimal(50), 7495),
+        (1499, Decimal(50), 750),  # 749.5 -> 750: the tie rounds up
+        (1, Decimal(50), 1),  # 0.5 -> 1
+        (3, Decimal("33.333"), 1),  # 0.99999 -> 1
+        (0, Decimal(50), 0),
+        (12345, Decimal(0), 0),
+        (12345, Decimal(100), 12345),
+        (10**15 + 1, Decimal(50), 5 * 10**14 + 1),  # large amounts keep every digit
+    ],
+)
 def test_discount_amount(amount, percent, expected):
     assert discount_amount(amount, percent) == expected
 
@@ -48,14 +59,17 @@ def test_discount_accepts_strings_and_ints_as_percent():
     assert discount_amount(1000, 25) == 250
 
 
-@pytest.mark.parametrize(("amount", "percent", "expected"), [
-    (7495, Decimal("7.25"), 543),  # 543.3875
-    (1000, Decimal("6.25"), 63),  # 62.5 -> 63
-    (7495, Decimal(20), 1499),
-    (10, Decimal(4), 0),  # 0.4
-    (13, Decimal(4), 1),  # 0.52
-    (0, Decimal(20), 0),
-])
+@pytest.mark.parametrize(
+    ("amount", "percent", "expected"),
+    [
+        (7495, Decimal("7.25"), 543),  # 543.3875
+        (1000, Decimal("6.25"), 63),  # 62.5 -> 63
+        (7495, Decimal(20), 1499),
+        (10, Decimal(4), 0),  # 0.4
+        (13, Decimal(4), 1),  # 0.52
+        (0, Decimal(20), 0),
+    ],
+)
 def test_tax_amount(amount, percent, expected):
     assert tax_amount(amount, percent) == expected
 
@@ -104,12 +118,15 @@ class TestProrate:
         # February 2027 has 28 days; 14 left of 28.
         assert prorate(1499, date(2027, 2, 1), date(2027, 3, 1), date(2027, 2, 15)) == 750  # 749.5
 
-    @pytest.mark.parametrize(("start", "end", "change"), [
-        (date(2027, 1, 1), date(2027, 1, 1), date(2027, 1, 1)),  # empty period
-        (date(2027, 1, 2), date(2027, 1, 1), date(2027, 1, 1)),  # backwards
-        (date(2027, 1, 1), date(2028, 1, 1), date(2026, 12, 31)),  # before
-        (date(2027, 1, 1), date(2028, 1, 1), date(2028, 1, 2)),  # after
-    ])
+    @pytest.mark.parametrize(
+        ("start", "end", "change"),
+        [
+            (date(2027, 1, 1), date(2027, 1, 1), date(2027, 1, 1)),  # empty period
+            (date(2027, 1, 2), date(2027, 1, 1), date(2027, 1, 1)),  # backwards
+            (date(2027, 1, 1), date(2028, 1, 1), date(2026, 12, 31)),  # before
+            (date(2027, 1, 1), date(2028, 1, 1), date(2028, 1, 2)),  # after
+        ],
+    )
     def test_refuses_impossible_periods(self, start, end, change):
         with pytest.raises(ValueError):
             prorate(100, start, end, change)

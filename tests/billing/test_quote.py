@@ -25,8 +25,9 @@ FIFTY = Decimal(50)
 
 
 def annual(code, unit, quantity=1, **kwargs):
-    return QuoteLine(product_code=code, billing_cycle="annual", currency="USD", unit_minor=unit, quantity=quantity,
-                     **kwargs)
+    return QuoteLine(
+        product_code=code, billing_cycle="annual", currency="USD", unit_minor=unit, quantity=quantity, **kwargs
+    )
 
 
 def test_nonprofit_annual_basket():
@@ -64,8 +65,9 @@ def test_without_coupon_nothing_is_discounted():
 
 
 def test_the_eligible_products_are_configuration():
-    q = quote([annual("workplace-pro", 14990), annual("room-connector", 49000)], FIFTY, ["room-connector"],
-              None, exempt=False)
+    q = quote(
+        [annual("workplace-pro", 14990), annual("room-connector", 49000)], FIFTY, ["room-connector"], None, exempt=False
+    )
     assert [line.discount_reason for line in q.lines] == [PRODUCT_NOT_ELIGIBLE, DISCOUNTED]
 
 

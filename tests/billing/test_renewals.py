@@ -26,8 +26,12 @@ from tests.billing.test_checkout_support import NOW, catalog, make_account, make
 
 pytestmark = pytest.mark.django_db
 
-BASKET = {"plan_code": "workplace-pro", "quantity": 3, "add_ons": {"webinars": 1, "room-connector": 1},
-          "billing_cycle": "annual"}
+BASKET = {
+    "plan_code": "workplace-pro",
+    "quantity": 3,
+    "add_ons": {"webinars": 1, "room-connector": 1},
+    "billing_cycle": "annual",
+}
 
 
 def at(year, month=3, day=1, hour=1):
@@ -40,13 +44,17 @@ def _catalog(db):
 
 
 def _buy(coupon_code=None, account=None, **change):
-    return subscription_buy(account=account or make_account(), coupon_code=coupon_code, idempotency_key="k",
-                            now=NOW, **{**BASKET, **change})
+    return subscription_buy(
+        account=account or make_account(), coupon_code=coupon_code, idempotency_key="k", now=NOW, **{**BASKET, **change}
+    )
 
 
 def _invoice_rows(subscription):
-    return list(subscription.invoices.order_by("issued_at").values_list(
-        "number", "period_start", "period_end", "subtotal_minor", "discount_minor", "tax_minor", "total_minor"))
+    return list(
+        subscription.invoices.order_by("issued_at").values_list(
+            "number", "period_start", "period_end", "subtotal_minor", "discount_minor", "tax_minor", "total_minor"
+        )
+    )
 
 
 def test_period_arithmetic():
@@ -55,9 +63,11 @@ def test_period_arithmetic():
     assert add_months(date(2028, 2, 29), 12) == date(2029, 2, 28)
     anchor = date(2026, 1, 31)
     assert period_end_after(anchor=anchor, period_start=date(2026, 2, 28), billing_cycle="monthly") == date(
-        2026, 3, 31)  # from the anchor: no drift to the 28th
+        2026, 3, 31
+    )  # from the anchor: no drift to the 28th
     assert period_end_after(anchor=date(2028, 2, 29), period_start=date(2029, 2, 28), billing_cycle="annual") == date(
-        2030, 2, 28)
+        2030, 2, 28
+    )
 
 
 def test_discounted_subscription_renews_each_year_with_the_discount():
@@ -66,16 +76,23 @@ def test_discounted_subscription_renews_each_year_with_the_discount():
     for year in (2027, 2028, 2029):
         result = subscriptions_renew_due(now=at(year))
         assert (result["renewed"], result["ended"]) == (1, 0)
-        assert subscriptions_renew_due(now=at(year, hour=5)) == {"due": 0, "renewed": 0, "ended": 0, "invoices": [],
-                                                                 "failed": []}
+        assert subscriptions_renew_due(now=at(year, hour=5)) == {
+            "due": 0,
+            "renewed": 0,
+            "ended": 0,
+            "invoices": [],
+            "failed": [],
+        }
     sub.refresh_from_db()
     assert (sub.current_period_start, sub.current_period_end) == (date(2029, 3, 1), date(2030, 3, 1))
     rows = _invoice_rows(sub)
     assert [r[0] for r in rows] == ["INV-2026-000001", "INV-2027-000001", "INV-2028-000001", "INV-2029-000001"]
     assert {r[3:] for r in rows} == {(172970, 61985, 4439, 115424)}  # the same discounted amounts every year
-    assert [(r[1], r[2]) for r in rows[1:]] == [(date(2027, 3, 1), date(2028, 3, 1)),
-                                                (date(2028, 3, 1), date(2029, 3, 1)),
-                                                (date(2029, 3, 1), date(2030, 3, 1))]
+    assert [(r[1], r[2]) for r in rows[1:]] == [
+        (date(2027, 3, 1), date(2028, 3, 1)),
+        (date(2028, 3, 1), date(2029, 3, 1)),
+        (date(2029, 3, 1), date(2030, 3, 1)),
+    ]
     assert AuditEntry.objects.filter(action="subscription.renewed", object_id=str(sub.pk)).count() == 3
 
 
@@ -105,8 +122,11 @@ def test_revoked_coupon_ends_the_discount_at_renewal_and_says_why():
     invoice = sub.invoices.get(number="INV-2028-000001")
     assert (invoice.subtotal_minor, invoice.discount_minor) == (172970, 0)
     explanations = dict(invoice.lines.filter(kind="charge").values_list("product__code", "explanation"))
-    assert explanations == {"workplace-pro": "discount_ended_coupon_revoked",
-                            "webinars": "discount_ended_coupon_revoked", "room-connector": "no_coupon"}
+    assert explanations == {
+        "workplace-pro": "discount_ended_coupon_revoked",
+        "webinars": "discount_ended_coupon_revoked",
+        "room-connector": "no_coupon",
+    }
     # the earlier invoices are untouched
     assert sub.invoices.get(number="INV-2027-000001").discount_minor == 61985
 
@@ -119,7 +139,8 @@ def test_organisation_leaving_the_registry_ends_the_discount():
     invoice = sub.invoices.get(number="INV-2027-000001")
     assert invoice.discount_minor == 0
     assert invoice.lines.get(kind="charge", product__code="workplace-pro").explanation == (
-        "discount_ended_organisation_inactive")
+        "discount_ended_organisation_inactive"
+    )
     # back in the registry: the coupon is active again, so the discount applies again at the next renewal
     Organisation.objects.filter(pk=coupon.organisation_id).update(status="active")
     subscriptions_renew_due(now=at(2028))
@@ -187,14 +208,25 @@ def test_not_auto_renewing_subscription_ends():
 
 def test_monthly_subscription_renews_without_drift():
     account = make_account()
-    sub = subscription_buy(account=account, idempotency_key="m", now=datetime(2026, 1, 31, 9, tzinfo=UTC),
-                           plan_code="workplace-business", quantity=1, add_ons={}, billing_cycle="monthly")
+    sub = subscription_buy(
+        account=account,
+        idempotency_key="m",
+        now=datetime(2026, 1, 31, 9, tzinfo=UTC),
+        plan_code="workplace-business",
+        quantity=1,
+        add_ons={},
+        billing_cycle="monthly",
+    )
     for day in (date(2026, 2, 28), date(2026, 3, 31), date(2026, 4, 30)):
         subscriptions_renew_due(now=datetime(day.year, day.month, day.day, 1, tzinfo=UTC))
     sub.refresh_from_db()
     assert (sub.current_period_start, sub.current_period_end) == (date(2026, 4, 30), date(2026, 5, 31))
-    assert [r[1] for r in _invoice_rows(sub)] == [date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31),
-                                                  date(2026, 4, 30)]
+    assert [r[1] for r in _invoice_rows(sub)] == [
+        date(2026, 1, 31),
+        date(2026, 2, 28),
+        date(2026, 3, 31),
+        date(2026, 4, 30),
+    ]
 
 
 def test_coupon_applied_at_renewal_discounts_from_then_on_and_credits_nothing_before():

@@ -31,8 +31,15 @@ def _key(html: str) -> str:
 
 def _buy(client, **fields):
     html = client.get("/en/store/checkout/").content.decode()
-    data = {"plan": "workplace-pro", "quantity": "3", "billing_cycle": "annual", "coupon": "",
-            "idempotency_key": _key(html), "add_on_webinars": "1", **fields}
+    data = {
+        "plan": "workplace-pro",
+        "quantity": "3",
+        "billing_cycle": "annual",
+        "coupon": "",
+        "idempotency_key": _key(html),
+        "add_on_webinars": "1",
+        **fields,
+    }
     return client.post("/en/store/checkout/", data), data
 
 
@@ -126,8 +133,9 @@ def test_add_licences_issues_a_prorated_invoice():
 
 def test_pro_to_business_under_the_discount_is_refused_with_the_explanation():
     _account, client, subscription = _subscribed()
-    response = client.post(f"/en/store/subscriptions/{subscription.pk}/plan/",
-                           {"to_plan": "workplace-business", "to_quantity": "3"})
+    response = client.post(
+        f"/en/store/subscriptions/{subscription.pk}/plan/", {"to_plan": "workplace-business", "to_quantity": "3"}
+    )
     html = response.content.decode()
     assert response.status_code == 400
     assert "plan_change_not_allowed" in html and "Business is not possible" in html
@@ -138,8 +146,9 @@ def test_pro_to_business_under_the_discount_is_refused_with_the_explanation():
 
 def test_pro_to_business_without_discount_is_applied():
     _account, client, subscription = _subscribed(coupon=False)
-    response = client.post(f"/en/store/subscriptions/{subscription.pk}/plan/",
-                           {"to_plan": "workplace-business", "to_quantity": "3"})
+    response = client.post(
+        f"/en/store/subscriptions/{subscription.pk}/plan/", {"to_plan": "workplace-business", "to_quantity": "3"}
+    )
     assert response.status_code == 302
     subscription.refresh_from_db()
     assert subscription.plan.code == "workplace-business"
@@ -186,8 +195,10 @@ def test_another_customers_subscription_and_invoice_are_404():
     intruder = _client(make_account(email="intruder@example.org"))
     for url in (f"/en/store/subscriptions/{subscription.pk}/", f"/en/store/invoices/{invoice.number}/"):
         assert intruder.get(url).status_code == 404
-    for url in (f"/en/store/subscriptions/{subscription.pk}/licences/",
-                f"/en/store/subscriptions/{subscription.pk}/cancel/"):
+    for url in (
+        f"/en/store/subscriptions/{subscription.pk}/licences/",
+        f"/en/store/subscriptions/{subscription.pk}/cancel/",
+    ):
         assert intruder.post(url, {"quantity": "1"}).status_code == 404
     subscription.refresh_from_db()
     assert subscription.quantity == 3 and not subscription.cancel_at_period_end
@@ -195,8 +206,12 @@ def test_another_customers_subscription_and_invoice_are_404():
 
 
 def test_anonymous_visitors_are_sent_to_sign_in():
-    for url in ("/en/store/checkout/", "/en/store/subscriptions/1/", "/en/store/invoices/",
-                "/en/store/invoices/INV-2026-000001/"):
+    for url in (
+        "/en/store/checkout/",
+        "/en/store/subscriptions/1/",
+        "/en/store/invoices/",
+        "/en/store/invoices/INV-2026-000001/",
+    ):
         response = Client().get(url)
         assert response.status_code == 302 and "/en/store/sign-in/" in response["Location"]
 
@@ -205,8 +220,10 @@ def test_csrf_is_enforced():
     account = make_account()
     client = Client(enforce_csrf_checks=True)
     client.force_login(account.user)
-    response = client.post("/en/store/checkout/", {"plan": "workplace-pro", "quantity": "1",
-                                                   "billing_cycle": "annual", "idempotency_key": "k1"})
+    response = client.post(
+        "/en/store/checkout/",
+        {"plan": "workplace-pro", "quantity": "1", "billing_cycle": "annual", "idempotency_key": "k1"},
+    )
     assert response.status_code == 403
     assert not Subscription.objects.filter(account=account).exists()
 

@@ -20,10 +20,11 @@ def _catalog():
 
 def test_targets_follow_the_policy():
     assert plan_change_targets(from_plan="workplace-pro", condition=NONPROFIT_DISCOUNT) == ()
-    assert plan_change_targets(from_plan="workplace-pro", condition=STANDARD) == ("workplace-pro",
-                                                                                 "workplace-business")
-    assert plan_change_targets(from_plan="workplace-business", condition=STANDARD) == ("workplace-pro",
-                                                                                      "workplace-business")
+    assert plan_change_targets(from_plan="workplace-pro", condition=STANDARD) == ("workplace-pro", "workplace-business")
+    assert plan_change_targets(from_plan="workplace-business", condition=STANDARD) == (
+        "workplace-pro",
+        "workplace-business",
+    )
 
 
 def test_discounted_subscription_shows_prices_and_offers_no_plan_change():
@@ -78,16 +79,19 @@ def test_the_previous_partners_discount_shows_while_its_term_runs_and_not_after(
 
     account, client, subscription = _subscribed(coupon=False)
     started = timezone.now() - timedelta(days=30)
-    Subscription.objects.filter(pk=subscription.pk).update(created_at=started,
-                                                           current_period_start=timezone.localdate(started))
-    LegacyDiscount.objects.create(email=account.email, percent=30, partner="GoodCause Partners",
-                                  imported_at=timezone.now() - timedelta(days=1))
+    Subscription.objects.filter(pk=subscription.pk).update(
+        created_at=started, current_period_start=timezone.localdate(started)
+    )
+    LegacyDiscount.objects.create(
+        email=account.email, percent=30, partner="GoodCause Partners", imported_at=timezone.now() - timedelta(days=1)
+    )
     html = client.get(f"/en/store/subscriptions/{subscription.pk}/").content.decode()
     assert "30% discount from the previous verification partner" in html
     # The term is over (renewed): the discount is gone from the page.
     subscription.refresh_from_db()
     Subscription.objects.filter(pk=subscription.pk).update(
         current_period_start=subscription.current_period_end,
-        current_period_end=subscription.current_period_end + timedelta(days=365))
+        current_period_end=subscription.current_period_end + timedelta(days=365),
+    )
     html = client.get(f"/en/store/subscriptions/{subscription.pk}/").content.decode()
     assert "previous verification partner" not in html

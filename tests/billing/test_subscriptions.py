@@ -29,8 +29,16 @@ def _catalog(db):
 
 def _buy(*, coupon=False, plan="workplace-pro", quantity=3, cycle="annual"):
     code = make_coupon()[1] if coupon else None
-    return subscription_buy(account=make_account(), plan_code=plan, quantity=quantity, add_ons={},
-                            billing_cycle=cycle, coupon_code=code, idempotency_key="k", now=NOW)
+    return subscription_buy(
+        account=make_account(),
+        plan_code=plan,
+        quantity=quantity,
+        add_ons={},
+        billing_cycle=cycle,
+        coupon_code=code,
+        idempotency_key="k",
+        now=NOW,
+    )
 
 
 def _lines(invoice):
@@ -43,8 +51,11 @@ def test_added_licences_keep_the_discount_prorated_to_the_term_end():
     sub.refresh_from_db()
     assert sub.quantity == 5
     # 2 x 149.90 = 299.80 for a year; 181/365 of it = 148.67; half off = 74.34 (74.335 rounded up); tax on 74.33
-    assert _lines(invoice) == [("proration", 14867, "discounted"), ("discount", -7434, "discounted"),
-                               ("tax", 297, "taxed")]
+    assert _lines(invoice) == [
+        ("proration", 14867, "discounted"),
+        ("discount", -7434, "discounted"),
+        ("tax", 297, "taxed"),
+    ]
     assert (invoice.period_start, invoice.period_end) == (date(2026, 9, 1), date(2027, 3, 1))
     line = invoice.lines.get(kind="proration")
     assert (line.quantity, line.unit_amount_minor, line.product.code) == (2, 14990, "workplace-pro")
@@ -83,11 +94,14 @@ def test_adding_needs_at_least_one_licence(quantity):
         subscription_add_licences(subscription=_buy(), quantity=quantity, now=MID_TERM)
 
 
-@pytest.mark.parametrize(("to_plan", "to_quantity", "reason"), [
-    ("workplace-pro", 2, "nonprofit_remove_licences"),
-    ("workplace-business", 3, "nonprofit_pro_to_business"),
-    ("workplace-business", 5, "nonprofit_pro_to_business"),
-])
+@pytest.mark.parametrize(
+    ("to_plan", "to_quantity", "reason"),
+    [
+        ("workplace-pro", 2, "nonprofit_remove_licences"),
+        ("workplace-business", 3, "nonprofit_pro_to_business"),
+        ("workplace-business", 5, "nonprofit_pro_to_business"),
+    ],
+)
 def test_under_the_discount_only_adding_licences_is_allowed(to_plan, to_quantity, reason):
     sub = _buy(coupon=True)
     with pytest.raises(ApplicationError) as error:
@@ -111,8 +125,9 @@ def test_after_the_discount_ended_the_standard_policy_applies():
     Coupon.objects.filter(pk=sub.coupon_id).update(state="revoked")
     subscriptions_renew_due(now=datetime(2027, 3, 1, 1, tzinfo=UTC))
     sub.refresh_from_db()
-    result = subscription_change_plan(subscription=sub, to_plan="workplace-business", to_quantity=3,
-                                      now=datetime(2027, 3, 1, 2, tzinfo=UTC))
+    result = subscription_change_plan(
+        subscription=sub, to_plan="workplace-business", to_quantity=3, now=datetime(2027, 3, 1, 2, tzinfo=UTC)
+    )
     assert result.outcome == "allowed_now" and result.reason == "upgrade"
 
 
@@ -125,17 +140,24 @@ def test_standard_upgrade_now_charges_the_prorated_difference():
     assert _lines(result.invoice) == [("proration", 10414, "no_coupon"), ("tax", 417, "taxed")]
 
 
-@pytest.mark.parametrize(("to_plan", "to_quantity", "reason"), [
-    ("workplace-pro", 1, "remove_licences"),
-    ("workplace-business", 2, "upgrade_with_fewer_licences"),
-])
+@pytest.mark.parametrize(
+    ("to_plan", "to_quantity", "reason"),
+    [
+        ("workplace-pro", 1, "remove_licences"),
+        ("workplace-business", 2, "upgrade_with_fewer_licences"),
+    ],
+)
 def test_standard_changes_that_remove_licences_wait_for_the_renewal(to_plan, to_quantity, reason):
     sub = _buy()
     result = subscription_change_plan(subscription=sub, to_plan=to_plan, to_quantity=to_quantity, now=MID_TERM)
     assert (result.outcome, result.reason, result.invoice) == ("at_term_end", reason, None)
     sub.refresh_from_db()
     assert (sub.plan.code, sub.quantity, sub.pending_plan.code, sub.pending_quantity) == (
-        "workplace-pro", 3, to_plan, to_quantity)
+        "workplace-pro",
+        3,
+        to_plan,
+        to_quantity,
+    )
     assert sub.invoices.count() == 1  # nothing refunded, nothing charged
     subscriptions_renew_due(now=datetime(2027, 3, 1, 1, tzinfo=UTC))
     sub.refresh_from_db()

@@ -38,21 +38,36 @@ def pdf(name="certificate.pdf"):
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
-def request_exemption(account, *, certificate_type="state_exemption_certificate", country="US", region="NY",
-                      now=NOW, uploaded_file=None):
+def request_exemption(
+    account, *, certificate_type="state_exemption_certificate", country="US", region="NY", now=NOW, uploaded_file=None
+):
     return tax_exemption_request(
-        account=account, country=country, region=region, certificate_type=certificate_type,
-        reason="Resale of software licences", signature="Jo Director", uploaded_file=uploaded_file or pdf(),
-        now=now)
+        account=account,
+        country=country,
+        region=region,
+        certificate_type=certificate_type,
+        reason="Resale of software licences",
+        signature="Jo Director",
+        uploaded_file=uploaded_file or pdf(),
+        now=now,
+    )
 
 
 def buy(account, key, *, now, quantity=2):
-    subscription = subscription_buy(account=account, plan_code="workplace-pro", quantity=quantity, add_ons={},
-                                    billing_cycle="annual", idempotency_key=key, now=now)
+    subscription = subscription_buy(
+        account=account,
+        plan_code="workplace-pro",
+        quantity=quantity,
+        add_ons={},
+        billing_cycle="annual",
+        idempotency_key=key,
+        now=now,
+    )
     return subscription.invoices.get()
 
 
 # --- the nonprofit letter ---------------------------------------------------------------------------------------
+
 
 def test_a_determination_letter_is_rejected_at_once_with_the_explanation():
     account = make_account()
@@ -72,16 +87,26 @@ def test_the_page_shows_the_explanation_for_a_determination_letter():
     account = make_account()
     client = Client()
     client.force_login(account.user)
-    page = client.post("/en/store/tax-exemption/", {
-        "country": "US", "region": "NY", "certificate_type": "nonprofit_determination_letter",
-        "reason": "We are a 501(c)(3)", "document": pdf("irs-letter.pdf"), "signature": "Jo Director",
-        "attest": "on"}, follow=True)
+    page = client.post(
+        "/en/store/tax-exemption/",
+        {
+            "country": "US",
+            "region": "NY",
+            "certificate_type": "nonprofit_determination_letter",
+            "reason": "We are a 501(c)(3)",
+            "document": pdf("irs-letter.pdf"),
+            "signature": "Jo Director",
+            "attest": "on",
+        },
+        follow=True,
+    )
     assert page.status_code == 200
     assert b"proves charitable status, not exemption from sales tax" in page.content
     assert TaxExemption.objects.get().status == "rejected"
 
 
 # --- approval: credits since the request, later invoices tax-free ------------------------------------------------
+
 
 def test_approval_credits_tax_since_the_request_and_later_invoices_are_tax_free():
     account = make_account()  # US-NY: 4 %
@@ -100,11 +125,14 @@ def test_approval_credits_tax_since_the_request_and_later_invoices_are_tax_free(
     assert exemption.status == "exempt" and exemption.decided_by == staff
     assert [c.number for c in credits] == ["INV-2026-000004", "INV-2026-000005"]  # the same gapless sequence
     assert [(c.subtotal_minor, c.discount_minor, c.tax_minor, c.total_minor) for c in credits] == [
-        (0, 0, -1199, -1199), (0, 0, -1799, -1799)]
+        (0, 0, -1199, -1199),
+        (0, 0, -1799, -1799),
+    ]
     for credit, original in zip(credits, [since_1, since_2], strict=True):
         lines = list(credit.lines.all())
         assert [(line.kind, line.amount_minor, line.explanation) for line in lines] == [
-            (InvoiceLineKind.TAX, -original.tax_minor, "tax_exemption_credit")]
+            (InvoiceLineKind.TAX, -original.tax_minor, "tax_exemption_credit")
+        ]
         assert original.number in lines[0].description
         assert TaxExemptionCredit.objects.get(credit_invoice=credit).invoice == original
     assert not TaxExemptionCredit.objects.filter(invoice=before).exists()  # issued before the request
@@ -153,6 +181,7 @@ def test_one_pending_or_approved_request_per_jurisdiction():
 
 # --- authorisation -----------------------------------------------------------------------------------------------
 
+
 def test_a_customer_sees_only_their_own_exemptions():
     alice = make_account(email="alice@example.org")
     bob = make_account(email="bob@example.org", region="CA")
@@ -172,8 +201,13 @@ def test_non_staff_cannot_review(django_user_model):
     account = make_account()
     exemption = request_exemption(account)
     base = f"/en/review/tax-exemptions/{exemption.pk}/"
-    urls = [("get", "/en/review/tax-exemptions/"), ("get", base), ("get", base + "document/"),
-            ("post", base + "approve/"), ("post", base + "reject/")]
+    urls = [
+        ("get", "/en/review/tax-exemptions/"),
+        ("get", base),
+        ("get", base + "document/"),
+        ("post", base + "approve/"),
+        ("post", base + "reject/"),
+    ]
     for method, url in urls:
         response = getattr(Client(), method)(url, {"message": "no"} if method == "post" else {})
         assert response.status_code == 302 and "/review/login/?next=" in response["Location"], url
@@ -214,12 +248,16 @@ def test_staff_review_pages(django_user_model):
 
 # --- hostile uploads ---------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("content", "name", "code"), [
-    (HTML, "certificate.pdf", "document_type_not_allowed"),
-    (b"\x89PNG\r\n\x1a\n" + b"<html>" * 4, "fake.png", "document_type_not_allowed"),
-    (b"", "empty.pdf", "document_empty"),
-    (b"%PDF-" + b"0" * 2000, "big.pdf", "document_too_large"),
-])
+
+@pytest.mark.parametrize(
+    ("content", "name", "code"),
+    [
+        (HTML, "certificate.pdf", "document_type_not_allowed"),
+        (b"\x89PNG\r\n\x1a\n" + b"<html>" * 4, "fake.png", "document_type_not_allowed"),
+        (b"", "empty.pdf", "document_empty"),
+        (b"%PDF-" + b"0" * 2000, "big.pdf", "document_too_large"),
+    ],
+)
 def test_hostile_uploads_are_refused_and_nothing_is_kept(settings, content, name, code):
     settings.DOCUMENT_MAX_BYTES = 1000
     account = make_account()
@@ -235,10 +273,18 @@ def test_a_hostile_upload_is_refused_next_to_the_field_and_names_never_reach_the
     account = make_account()
     client = Client()
     client.force_login(account.user)
-    form = {"country": "US", "region": "NY", "certificate_type": "resale_certificate", "reason": "Resale",
-            "signature": "Jo Director", "attest": "on"}
-    page = client.post("/en/store/tax-exemption/",
-                       {**form, "document": SimpleUploadedFile("x.pdf", HTML, content_type="application/pdf")})
+    form = {
+        "country": "US",
+        "region": "NY",
+        "certificate_type": "resale_certificate",
+        "reason": "Resale",
+        "signature": "Jo Director",
+        "attest": "on",
+    }
+    page = client.post(
+        "/en/store/tax-exemption/",
+        {**form, "document": SimpleUploadedFile("x.pdf", HTML, content_type="application/pdf")},
+    )
     assert page.status_code == 400 and b"Only PDF, PNG and JPEG files are accepted." in page.content
     assert not TaxExemption.objects.exists()
     unattested = {key: value for key, value in form.items() if key != "attest"}
@@ -263,6 +309,7 @@ def test_french_exemption_button_is_its_own_words_not_the_reviewers(client):
 
 
 # --- upload quotas and retention ------------------------------------------------------------------------------
+
 
 def _files(settings) -> list:
     root = settings.DOCUMENTS_DIR
@@ -307,8 +354,7 @@ def test_rejected_certificates_are_deleted_after_the_retention(settings):
     settings.REJECTED_UPLOAD_RETENTION_DAYS = 90
     account = make_account()
     old = request_exemption(account, certificate_type="nonprofit_determination_letter", now=NOW)
-    recent = request_exemption(account, certificate_type="nonprofit_determination_letter",
-                               now=NOW + timedelta(days=80))
+    recent = request_exemption(account, certificate_type="nonprofit_determination_letter", now=NOW + timedelta(days=80))
     pending = request_exemption(account)
     assert len(_files(settings)) == 3
     assert tax_certificates_rejected_prune(now=NOW + timedelta(days=91)) == 1

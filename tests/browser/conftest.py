@@ -95,12 +95,24 @@ def new_page(browser, site, axe_source, journey_log, request, tmp_path):
     made: list[BrowserPage] = []
 
     def make(*, lang: str = "en", javascript: bool = True) -> BrowserPage:
-        context = browser.new_context(locale=LOCALES[lang], viewport=VIEWPORT, java_script_enabled=javascript,
-                                      extra_http_headers={"Accept-Language": LOCALES[lang]})
+        context = browser.new_context(
+            locale=LOCALES[lang],
+            viewport=VIEWPORT,
+            java_script_enabled=javascript,
+            extra_http_headers={"Accept-Language": LOCALES[lang]},
+        )
         context.set_default_timeout(10_000)
-        page = BrowserPage(context=context, base_url=site.url, axe_source=axe_source, log=journey_log,
-                           test=request.node.nodeid, shots_dir=screenshots_dir(tmp_path), lang=lang,
-                           locale=LOCALES[lang], javascript=javascript)
+        page = BrowserPage(
+            context=context,
+            base_url=site.url,
+            axe_source=axe_source,
+            log=journey_log,
+            test=request.node.nodeid,
+            shots_dir=screenshots_dir(tmp_path),
+            lang=lang,
+            locale=LOCALES[lang],
+            javascript=javascript,
+        )
         made.append(page)
         return page
 
@@ -163,8 +175,9 @@ def clear_search_index() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM registry_org_fts" if connection.vendor == "sqlite"
-                       else "DELETE FROM registry_search_term")
+        cursor.execute(
+            "DELETE FROM registry_org_fts" if connection.vendor == "sqlite" else "DELETE FROM registry_search_term"
+        )
 
 
 @pytest.fixture

@@ -56,8 +56,13 @@ def approved_application(*, program, org_id: str, email: str, lang: str, budget_
     organisation = organisation_get(org_id=org_id)
     application = application_start(program=program, language=lang)
     Application.objects.filter(pk=application.pk).update(
-        declared_budget_minor=budget_minor, country=organisation.country, organisation=organisation,
-        applicant_name="Jo Director", email=email, email_verified_at=timezone.now())
+        declared_budget_minor=budget_minor,
+        country=organisation.country,
+        organisation=organisation,
+        applicant_name="Jo Director",
+        email=email,
+        email_verified_at=timezone.now(),
+    )
     application.refresh_from_db()
     application_submit(application=application, ip="127.0.0.1", user_agent="browser test")
     application.refresh_from_db()

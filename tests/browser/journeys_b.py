@@ -63,8 +63,7 @@ def pdf_file(folder: Path, name: str, *lines: str) -> Path:
 def staff_member(username: str = "rita"):
     """A reviewer, who signs in with a password and a second factor on the back-office sign-in pages."""
     _AUTHENTICATORS.pop(username, None)  # a new account: it enrols its own authenticator
-    return get_user_model().objects.create_user(username, f"{username}@verifier.example", STAFF_PASSWORD,
-                                                is_staff=True)
+    return get_user_model().objects.create_user(username, f"{username}@verifier.example", STAFF_PASSWORD, is_staff=True)
 
 
 # Staff authenticator keys, per username, as the enrolment page showed them (the test's "phone").
@@ -134,5 +133,11 @@ def customer(email: str, *, country: str = "US", region: str = "NY", currency: s
     from billing.models import CustomerAccount
 
     user = get_user_model().objects.create_user(username=email, email=email, password=CUSTOMER_PASSWORD)
-    return CustomerAccount.objects.create(user=user, email=email, email_verified_at=timezone.now(),
-                                          billing_country=country, billing_region=region, currency=currency)
+    return CustomerAccount.objects.create(
+        user=user,
+        email=email,
+        email_verified_at=timezone.now(),
+        billing_country=country,
+        billing_region=region,
+        currency=currency,
+    )

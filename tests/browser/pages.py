@@ -54,8 +54,19 @@ def _path_of(url: str) -> str:
 
 
 class BrowserPage:
-    def __init__(self, *, context: BrowserContext, base_url: str, axe_source: str, log: JourneyLog, test: str,
-                 shots_dir: Path, lang: str, locale: str, javascript: bool = True):
+    def __init__(
+        self,
+        *,
+        context: BrowserContext,
+        base_url: str,
+        axe_source: str,
+        log: JourneyLog,
+        test: str,
+        shots_dir: Path,
+        lang: str,
+        locale: str,
+        javascript: bool = True,
+    ):
         self.context = context
         self.page: Page = context.new_page()
         self.base_url = base_url.rstrip("/")
@@ -118,19 +129,27 @@ class BrowserPage:
         violations = self._axe()
         failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
         if failing:
-            pytest.fail(f"axe-core found {len(failing)} serious/critical violation(s) on {path}:\n"
-                        + "\n".join(f"- [{v['impact']}] {v['id']}: {v['help']} at {v['targets'][:5]}"
-                                    for v in failing), pytrace=False)
+            pytest.fail(
+                f"axe-core found {len(failing)} serious/critical violation(s) on {path}:\n"
+                + "\n".join(f"- [{v['impact']}] {v['id']}: {v['help']} at {v['targets'][:5]}" for v in failing),
+                pytrace=False,
+            )
         self._fits_phone(path)
         load_ms = self.page.evaluate(
             "() => { const n = performance.getEntriesByType('navigation')[0];"
-            " return n && n.loadEventEnd ? n.loadEventEnd - n.startTime : performance.now(); }")
+            " return n && n.loadEventEnd ? n.loadEventEnd - n.startTime : performance.now(); }"
+        )
         transferred, self._bytes = self._bytes, 0
         assert transferred <= MAX_PAGE_BYTES, f"{path} transferred {transferred} bytes (limit {MAX_PAGE_BYTES})"
         self._audited = len(self._loads)
-        visit = PageVisit(test=self._test, label=label or path, path=path, load_ms=round(load_ms, 1),
-                          bytes=transferred, axe_other=[f"{v['impact']}:{v['id']}" for v in violations
-                                                        if v["impact"] not in FAILING_IMPACTS])
+        visit = PageVisit(
+            test=self._test,
+            label=label or path,
+            path=path,
+            load_ms=round(load_ms, 1),
+            bytes=transferred,
+            axe_other=[f"{v['impact']}:{v['id']}" for v in violations if v["impact"] not in FAILING_IMPACTS],
+        )
         self._log.visits.append(visit)
         return visit
 
@@ -179,7 +198,7 @@ class BrowserPage:
         }""")
 
     def unaudited(self) -> list[str]:
-        return self._loads[self._audited:]
+        return self._loads[self._audited :]
 
     # -- screenshots --------------------------------------------------------------------------------------------
     def shot(self, name: str, *, near: Locator | None = None) -> Path:
@@ -223,4 +242,3 @@ def screenshots_dir(tmp_path: Path) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         return SCREENSHOTS
     return tmp_path
-

@@ -8,8 +8,10 @@ def test_the_api_docs_page_runs_under_the_content_security_policy(browser, live_
     try:
         page = context.new_page()
         refused: list[str] = []
-        page.on("console", lambda message: refused.append(message.text)
-                if "Content Security Policy" in message.text else None)
+        page.on(
+            "console",
+            lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None,
+        )
         response = page.goto(f"{live_server.url}/api/v1/docs")
         policy = response.headers["content-security-policy"]
         assert "script-src 'self'" in policy and "style-src 'self'" in policy and "unsafe" not in policy

@@ -37,12 +37,12 @@ def test_newcomer_applies_and_receives_the_coupon(page, new_page, lang, ready, m
     expect(page.locator("html")).to_have_attribute("lang", lang)
     expect(page.locator("main")).to_contain_text(digits_grouped(CAP[lang]))
     page.shot(f"{shot}-01-budget")
-    page.get_by_label(t(lang, "Annual operating budget of the organisation, in %(currency)s")
-                      % {"currency": "USD"}).fill("12000000")
+    page.get_by_label(
+        t(lang, "Annual operating budget of the organisation, in %(currency)s") % {"currency": "USD"}
+    ).fill("12000000")
     page.submit(page.get_by_role("button", name=t(lang, "Check eligibility")), label="over the cap")
     expect(page.get_by_role("heading", level=1)).to_have_text(t(lang, "Talk to our sales team"))
-    expect(page.get_by_role("link", name=t(lang, "Contact sales"))).to_have_attribute(
-        "href", ready.sales_contact_url)
+    expect(page.get_by_role("link", name=t(lang, "Contact sales"))).to_have_attribute("href", ready.sales_contact_url)
     page.shot(f"{shot}-02-sales")
     page.submit(page.get_by_role("link", name=t(lang, "I entered the wrong budget")), label="program")
 

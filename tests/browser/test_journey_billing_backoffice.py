@@ -27,10 +27,17 @@ def test_billing_agent_records_a_transfer_voids_and_exports(page, lang, demo_cat
     shot = f"8-billing-{lang}"
     payer = customer("treasurer@river-trust.example")
     other = customer("office@duplicate-order.example", country="FR", region="", currency="EUR")
-    subscription_buy(account=payer, plan_code="workplace-pro", quantity=2, add_ons={}, billing_cycle="annual",
-                     idempotency_key="j8a")
-    subscription_buy(account=other, plan_code="workplace-business", quantity=1, add_ons={}, billing_cycle="annual",
-                     idempotency_key="j8b")
+    subscription_buy(
+        account=payer, plan_code="workplace-pro", quantity=2, add_ons={}, billing_cycle="annual", idempotency_key="j8a"
+    )
+    subscription_buy(
+        account=other,
+        plan_code="workplace-business",
+        quantity=1,
+        add_ons={},
+        billing_cycle="annual",
+        idempotency_key="j8b",
+    )
     invoice = Invoice.objects.get(account=payer)
     duplicate = Invoice.objects.get(account=other)
 

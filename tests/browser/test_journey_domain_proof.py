@@ -42,8 +42,9 @@ def test_director_proves_the_domain_and_is_approved_at_once(page, lang, ready, m
     dns, _web = servers
     shot = f"9-domain-{lang}"
     page.goto(PROGRAM.format(lang=lang), label="program")
-    page.get_by_label(t(lang, "Annual operating budget of the organisation, in %(currency)s")
-                      % {"currency": "USD"}).fill("25000")
+    page.get_by_label(
+        t(lang, "Annual operating budget of the organisation, in %(currency)s") % {"currency": "USD"}
+    ).fill("25000")
     page.submit(page.get_by_role("button", name=t(lang, "Check eligibility")), label="country")
     page.get_by_label(t(lang, "Country or region where the organisation is registered")).select_option("US")
     page.submit(page.get_by_role("button", name=t(lang, "Continue")), label="organisation")
@@ -70,7 +71,8 @@ def test_director_proves_the_domain_and_is_approved_at_once(page, lang, ready, m
     # Checked before the record exists: not found yet, said so.
     page.submit(page.get_by_role("button", name=t(lang, "Check now")), label="not found yet")
     expect(page.locator("[data-testid=proof-result]")).to_contain_text(
-        t(lang, "We have not found the token yet. DNS changes can take a few minutes to appear."))
+        t(lang, "We have not found the token yet. DNS changes can take a few minutes to appear.")
+    )
 
     # The applicant publishes the record; the next check verifies control and the EIN on the site.
     dns.add(f"_vouch-verification.{DOMAIN}", "TXT", value)

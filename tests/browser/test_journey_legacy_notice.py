@@ -25,8 +25,9 @@ PERCENT = {"en": r"\b30%", "fr": r"\b30[\s\u202f\u00a0]%"}  # French puts a spac
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_legacy_discount_holder_reads_the_notice_and_sees_the_change(page, lang, demo_catalog, demo_program,
-                                                                      mailbox, settings, tmp_path):
+def test_legacy_discount_holder_reads_the_notice_and_sees_the_change(
+    page, lang, demo_catalog, demo_program, mailbox, settings, tmp_path
+):
     from billing.checkout import subscription_buy
     from billing.models import LegacyDiscount, Subscription
 
@@ -35,8 +36,15 @@ def test_legacy_discount_holder_reads_the_notice_and_sees_the_change(page, lang,
     settings.LANGUAGE_CODE = lang
     account = customer(EMAIL)
     started = timezone.now() - timedelta(days=345)  # an annual term that ends in about three weeks
-    subscription = subscription_buy(account=account, plan_code="workplace-pro", quantity=3, add_ons={},
-                                    billing_cycle="annual", idempotency_key="journey-6", now=started)
+    subscription = subscription_buy(
+        account=account,
+        plan_code="workplace-pro",
+        quantity=3,
+        add_ons={},
+        billing_cycle="annual",
+        idempotency_key="journey-6",
+        now=started,
+    )
     Subscription.objects.filter(pk=subscription.pk).update(created_at=started)  # it existed before the import
     subscription.refresh_from_db()
     period_end = subscription.current_period_end
@@ -73,9 +81,11 @@ def test_legacy_discount_holder_reads_the_notice_and_sees_the_change(page, lang,
     page.submit(page.get_by_role("link", name=re.compile("Workplace Pro")), label="subscription")
     with_date = page.locator("main dd").filter(has_text=date_shown(period_end, lang))
     expect(with_date.first).to_be_visible()
-    explanation = (t(lang, "%(percent)s%% discount from the previous verification partner on what you add during "
-                           "this term (annual billing), until %(end)s. It ends with this term: apply through the "
-                           "nonprofit program for a coupon to use at renewal.")
-                   % {"percent": "30", "end": date_shown(period_end, lang)})
+    explanation = t(
+        lang,
+        "%(percent)s%% discount from the previous verification partner on what you add during "
+        "this term (annual billing), until %(end)s. It ends with this term: apply through the "
+        "nonprofit program for a coupon to use at renewal.",
+    ) % {"percent": "30", "end": date_shown(period_end, lang)}
     expect(page.locator("main")).to_contain_text(explanation)
     page.shot(f"{shot}-02-subscription")

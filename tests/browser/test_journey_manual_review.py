@@ -16,8 +16,10 @@ from tests.browser.journeys_b import date_shown, open_document, pdf_file, review
 EMAIL = "contact@jardins-partages.example"
 NAME = {"en": "Shared Gardens of Leeds", "fr": "Les Jardins Partagés de Lille"}
 COUNTRY = {"en": "GB", "fr": "FR"}
-ASK = {"en": "Please send the minutes of your last general meeting.",
-       "fr": "Merci d\u2019envoyer le procès-verbal de votre dernière assemblée générale."}
+ASK = {
+    "en": "Please send the minutes of your last general meeting.",
+    "fr": "Merci d\u2019envoyer le procès-verbal de votre dernière assemblée générale.",
+}
 BUDGET_SHOWN = {"en": "80,000.00 USD", "fr": "80 000,00 USD"}
 APPROVAL_NOTE = {"en": "Thank you, everything is in order.", "fr": "Merci, tout est en ordre."}
 
@@ -29,8 +31,9 @@ def documents_dir(settings, tmp_path):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_organisation_added_by_hand_is_reviewed_and_approved(page, new_page, lang, demo_program, mailbox,
-                                                             documents_dir, tmp_path):
+def test_organisation_added_by_hand_is_reviewed_and_approved(
+    page, new_page, lang, demo_program, mailbox, documents_dir, tmp_path
+):
     from verification.models import Application
 
     shot = f"4-manual-review-{lang}"
@@ -46,8 +49,15 @@ def test_organisation_added_by_hand_is_reviewed_and_approved(page, new_page, lan
     page.submit(page.get_by_role("button", name=t(lang, "Send"), exact=True), label="status: no file")
     expect_field_error(page, page.get_by_label(tr(lang, "Documents"), exact=True))
     files = page.get_by_label(tr(lang, "Documents"), exact=True)
-    files.set_input_files(pdf_file(tmp_path, "registration-certificate.pdf", NAME[lang],
-                                   "Registered association", "Certificate of registration"))
+    files.set_input_files(
+        pdf_file(
+            tmp_path,
+            "registration-certificate.pdf",
+            NAME[lang],
+            "Registered association",
+            "Certificate of registration",
+        )
+    )
     page.shot(f"{shot}-02-documents")
     page.submit(page.get_by_role("button", name=t(lang, "Send"), exact=True), label="status: documents sent")
     expect(main).to_contain_text(t(lang, "Thank you: we received your documents."))
@@ -64,8 +74,9 @@ def test_organisation_added_by_hand_is_reviewed_and_approved(page, new_page, lan
     expect(record).to_contain_text(t(lang, "Added by hand: not in any register."))
     expect(record).to_contain_text(NAME[lang])
     expect(record).to_contain_text(digits_grouped(BUDGET_SHOWN[lang]))  # the budget as the reviewer's language
-    open_document(reviewer, reviewer.get_by_role("link", name="registration-certificate.pdf"),
-                  shot=f"{shot}-03-document-viewer")
+    open_document(
+        reviewer, reviewer.get_by_role("link", name="registration-certificate.pdf"), shot=f"{shot}-03-document-viewer"
+    )
 
     # Asking for more information: an empty request is refused next to its field, then it is sent.
     asking = reviewer.get_by_role("form", name=t(lang, "Ask for more information"))
@@ -75,7 +86,8 @@ def test_organisation_added_by_hand_is_reviewed_and_approved(page, new_page, lan
     reviewer.shot(f"{shot}-04-review")
     reviewer.submit(asking.get_by_role("button", name=t(lang, "Send the request")), label="information asked")
     expect(reviewer.locator(".messages")).to_contain_text(
-        t(lang, "Information requested. The applicant will receive your message."))
+        t(lang, "Information requested. The applicant will receive your message.")
+    )
 
     # The applicant follows the email's link (another day, another tab) and answers with a document.
     email = mailbox.latest(EMAIL, containing=ASK[lang])
@@ -86,7 +98,8 @@ def test_organisation_added_by_hand_is_reviewed_and_approved(page, new_page, lan
     expect(page.locator("blockquote.reviewer")).to_have_text(ASK[lang])
     tab_to(page, page.get_by_label(tr(lang, "Documents"), exact=True))
     page.get_by_label(tr(lang, "Documents"), exact=True).set_input_files(
-        pdf_file(tmp_path, "general-meeting-minutes.pdf", "Minutes of the general meeting", NAME[lang]))
+        pdf_file(tmp_path, "general-meeting-minutes.pdf", "Minutes of the general meeting", NAME[lang])
+    )
     page.submit(page.get_by_role("button", name=t(lang, "Send"), exact=True), label="status: answered")
     expect(page.locator(".state")).to_have_text(t(lang, "In review"))
 
@@ -117,11 +130,11 @@ def test_organisation_added_by_hand_is_reviewed_and_approved(page, new_page, lan
 def applicant_applies_by_hand(page, lang: str, shot: str, mailbox) -> None:
     """From the program page to the submitted application, adding the organisation by hand."""
     page.goto(PROGRAM.format(lang=lang), label="program")
-    page.get_by_label(t(lang, "Annual operating budget of the organisation, in %(currency)s")
-                      % {"currency": "USD"}).fill("80000")
+    page.get_by_label(
+        t(lang, "Annual operating budget of the organisation, in %(currency)s") % {"currency": "USD"}
+    ).fill("80000")
     page.submit(page.get_by_role("button", name=t(lang, "Check eligibility")), label="country")
-    page.get_by_label(t(lang, "Country or region where the organisation is registered")).select_option(
-        COUNTRY[lang])
+    page.get_by_label(t(lang, "Country or region where the organisation is registered")).select_option(COUNTRY[lang])
     page.submit(page.get_by_role("button", name=t(lang, "Continue")), label="organisation")
 
     # Not in the register: the link to add it by hand, reached with the keyboard.
@@ -138,8 +151,9 @@ def applicant_applies_by_hand(page, lang: str, shot: str, mailbox) -> None:
     page.shot(f"{shot}-01-by-hand-errors")
     page.get_by_label(t(lang, "Full legal name")).fill(NAME[lang])
     page.get_by_label(t(lang, "Website")).fill("https://jardins-partages.example")
-    page.get_by_label(t(lang, "Registered address")).fill("12 rue des Lilas\n59000 Lille" if lang == "fr"
-                                                          else "12 Garden Lane\nLeeds LS1 4AP")
+    page.get_by_label(t(lang, "Registered address")).fill(
+        "12 rue des Lilas\n59000 Lille" if lang == "fr" else "12 Garden Lane\nLeeds LS1 4AP"
+    )
     page.submit(page.get_by_role("button", name=t(lang, "Continue")), label="representative")
 
     page.get_by_label(t(lang, "Your full name")).fill("Camille Martin")

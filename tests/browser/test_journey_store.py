@@ -74,15 +74,17 @@ def test_buy_with_the_coupon_add_licences_refused_upgrade_invoices(page, lang, c
     # Five more licences, prorated.
     page.get_by_label(t(lang, "Licences to add")).fill("5")
     page.submit(page.get_by_role("button", name=t(lang, "Add licences")), label="licences added")
-    expect(main).to_contain_text(re.compile(re.escape(t(lang, "Licences added. Invoice %(number)s was issued.")
-                                                      .split("%(number)s")[0])))
+    expect(main).to_contain_text(
+        re.compile(re.escape(t(lang, "Licences added. Invoice %(number)s was issued.").split("%(number)s")[0]))
+    )
     facts = page.locator(".facts")
     expect(facts).to_contain_text("15")
 
     # Under the discount no plan switch is offered; Cancel is a secondary link to a confirmation page.
     expect(page.get_by_label(t(lang, "New plan"), exact=True)).to_have_count(0)
-    expect(main).to_contain_text(t(lang, "Under the nonprofit discount, the only change possible is adding licences "
-                                         "to your current plan."))
+    expect(main).to_contain_text(
+        t(lang, "Under the nonprofit discount, the only change possible is adding licences to your current plan.")
+    )
     expect(page.get_by_role("link", name=t(lang, "Cancel the subscription…"))).to_have_class(re.compile("secondary"))
     from billing.models import Subscription
 

@@ -22,8 +22,7 @@ EMAIL = "jo@re-alliance.org.au"
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_not_me_case_found_and_handled_by_support(page, new_page, lang, registry, demo_program, demo_catalog,
-                                                  mailbox):
+def test_not_me_case_found_and_handled_by_support(page, new_page, lang, registry, demo_program, demo_catalog, mailbox):
     from billing.checkout import subscription_buy
     from coupons.models import Coupon
     from support.roles import roles_ensure
@@ -32,8 +31,15 @@ def test_not_me_case_found_and_handled_by_support(page, new_page, lang, registry
     registry("au")
     application = approved_application(program=demo_program, org_id=RE_ALLIANCE, email=EMAIL, lang=lang)
     code = mailbox.coupon_code(EMAIL)
-    subscription_buy(account=customer(EMAIL, country="AU", region="", currency="USD"), plan_code="workplace-pro",
-                     quantity=2, add_ons={}, billing_cycle="annual", coupon_code=code, idempotency_key="j7")
+    subscription_buy(
+        account=customer(EMAIL, country="AU", region="", currency="USD"),
+        plan_code="workplace-pro",
+        quantity=2,
+        add_ons={},
+        billing_cycle="annual",
+        coupon_code=code,
+        idempotency_key="j7",
+    )
     application.refresh_from_db()
     coupon = Coupon.objects.get(pk=application.coupon_id)
 
@@ -57,8 +63,7 @@ def test_not_me_case_found_and_handled_by_support(page, new_page, lang, registry
     staff.get_by_label(t(lang, "Reference, email, organisation, org-id, coupon code or hint")).fill(coupon.code_hint)
     staff.submit(staff.get_by_role("button", name=t(lang, "Search")), label="search results")
     staff.shot(f"{shot}-02-search")
-    staff.submit(staff.locator("main table").get_by_role("link", name=application.reference).first,
-                 label="case page")
+    staff.submit(staff.locator("main table").get_by_role("link", name=application.reference).first, label="case page")
     case = staff.locator("main")
     expect(case).to_contain_text(f"…{coupon.code_hint}")
     expect(case).to_contain_text("We never bought this.")

@@ -14,10 +14,19 @@ class Running:
 
     def __init__(self, job: ScheduledJob):
         self.scheduler = Scheduler(jobs=[job], lease=DatabaseLease("scheduler"), tick=0.2)
-        self.worker = Worker(queue_names=["default"], interval=0.1, batch=False, backend_name="default",
-                             startup_delay=False, max_tasks=None, worker_id="test", excluded_queue_names=[])
-        self.threads = [threading.Thread(target=self._run, args=(target,))
-                        for target in (self.scheduler.run, self.worker.run)]
+        self.worker = Worker(
+            queue_names=["default"],
+            interval=0.1,
+            batch=False,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test",
+            excluded_queue_names=[],
+        )
+        self.threads = [
+            threading.Thread(target=self._run, args=(target,)) for target in (self.scheduler.run, self.worker.run)
+        ]
 
     @staticmethod
     def _run(target):

@@ -63,12 +63,16 @@ def test_a_failing_handler_rolls_back_the_publisher_and_what_other_handlers_wrot
 
 def test_the_layers_above_are_subscribed_at_start_up():
     """The wiring ARCHITECTURE.md describes: each event reaches the layer that reacts to it."""
-    names = {event: [f"{handler.__module__}.{handler.__name__}" for handler in event_handlers(event)]
-             for event in (OrganisationStatusChanged, OrganisationCouponsReviewed, CouponChanged, PartnerEvent)}
+    names = {
+        event: [f"{handler.__module__}.{handler.__name__}" for handler in event_handlers(event)]
+        for event in (OrganisationStatusChanged, OrganisationCouponsReviewed, CouponChanged, PartnerEvent)
+    }
     assert names == {
         OrganisationStatusChanged: ["coupons.monitoring.registry_status_changed"],
-        OrganisationCouponsReviewed: ["verification.partner_events.organisation_coupons_reviewed",
-                                      "verification.receipts.reactions.organisation_coupons_reviewed"],
+        OrganisationCouponsReviewed: [
+            "verification.partner_events.organisation_coupons_reviewed",
+            "verification.receipts.reactions.organisation_coupons_reviewed",
+        ],
         CouponChanged: ["verification.partner_events.coupon_changed", "verification.receipts.reactions.coupon_changed"],
         PartnerEvent: ["webhooks.services.webhook_event_record"],
     }

@@ -17,11 +17,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from tests.vouch.probe import ROOT, probe_env, run_python
 
-LOG_A_LINE = ("import os, django, logging; os.environ['DJANGO_SETTINGS_MODULE'] = 'vouch.settings'; django.setup();"
-              "log = logging.getLogger('vouch.probe'); log.warning('hello %s', 'world');"
-              "from core.request_id import request_id_bound\n"
-              "with request_id_bound('req-12345678'):\n"
-              "    try:\n        1 / 0\n    except ZeroDivisionError:\n        log.exception('it broke')")
+LOG_A_LINE = (
+    "import os, django, logging; os.environ['DJANGO_SETTINGS_MODULE'] = 'vouch.settings'; django.setup();"
+    "log = logging.getLogger('vouch.probe'); log.warning('hello %s', 'world');"
+    "from core.request_id import request_id_bound\n"
+    "with request_id_bound('req-12345678'):\n"
+    "    try:\n        1 / 0\n    except ZeroDivisionError:\n        log.exception('it broke')"
+)
 
 
 def test_without_a_terminal_each_line_is_json_with_time_level_logger_and_request_id(tmp_path):
@@ -30,15 +32,24 @@ def test_without_a_terminal_each_line_is_json_with_time_level_logger_and_request
     first, second = (json.loads(line) for line in result.stderr.strip().splitlines()[-2:])
     assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", first["time"])
     assert {key: first[key] for key in ("level", "logger", "message", "request_id")} == {
-        "level": "WARNING", "logger": "vouch.probe", "message": "hello world", "request_id": None}
+        "level": "WARNING",
+        "logger": "vouch.probe",
+        "message": "hello world",
+        "request_id": None,
+    }
     assert second["level"] == "ERROR" and second["request_id"] == "req-12345678"
     assert "ZeroDivisionError" in second["exc_info"]
 
 
 def test_on_a_terminal_lines_are_readable(tmp_path):
     leader, follower = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-c", LOG_A_LINE], cwd=ROOT, env=probe_env(tmp_path),
-                               stdout=subprocess.DEVNULL, stderr=follower)
+    process = subprocess.Popen(
+        [sys.executable, "-c", LOG_A_LINE],
+        cwd=ROOT,
+        env=probe_env(tmp_path),
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+    )
     os.close(follower)
     output = b""
     while True:
@@ -69,15 +80,29 @@ def _free_port() -> int:
 def test_gunicorn_access_log_uses_the_same_json_lines_with_the_request_id(tmp_path):
     port = _free_port()
     process = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-         "--workers", "1", "vouch.wsgi"], cwd=ROOT, env=probe_env(tmp_path),
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "-c",
+            "deploy/gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "vouch.wsgi",
+        ],
+        cwd=ROOT,
+        env=probe_env(tmp_path),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                request = urllib.request.Request(f"http://127.0.0.1:{port}/healthz",
-                                                 headers={"X-Request-ID": "probe-req-0001"})
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/healthz", headers={"X-Request-ID": "probe-req-0001"}
+                )
                 with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 (http to 127.0.0.1)
                     assert response.status == 200 and response.headers["X-Request-ID"] == "probe-req-0001"
                 break
@@ -118,9 +143,11 @@ def test_errors_go_to_sentry_only_when_sentry_dsn_is_set(tmp_path):
     handler = type("Intake", (_SentryIntake,), {"received": received})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    code = ("import os, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'vouch.settings'; django.setup();"
-            "import sentry_sdk; print(sentry_sdk.get_client().is_active());"
-            "sentry_sdk.capture_message('probe from the test'); sentry_sdk.flush(timeout=10)")
+    code = (
+        "import os, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'vouch.settings'; django.setup();"
+        "import sentry_sdk; print(sentry_sdk.get_client().is_active());"
+        "sentry_sdk.capture_message('probe from the test'); sentry_sdk.flush(timeout=10)"
+    )
     try:
         result = run_python(tmp_path, code, SENTRY_DSN=f"http://publickey@127.0.0.1:{server.server_port}/42")
         assert result.returncode == 0, result.stderr

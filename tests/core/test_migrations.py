@@ -18,14 +18,32 @@ def test_coupons_keep_their_application_and_reference_through_the_upgrade():
     old = executor.loader.project_state(BEFORE).apps
     try:
         program = old.get_model("programs", "Program").objects.create(
-            slug="old", name="Old", vendor_name="V", terms_version="t", terms_text="t", privacy_version="p",
-            privacy_text="p")
+            slug="old",
+            name="Old",
+            vendor_name="V",
+            terms_version="t",
+            terms_text="t",
+            privacy_version="p",
+            privacy_text="p",
+        )
         application = old.get_model("verification", "Application").objects.create(
-            program=program, token="t" * 40, reference="VCH-OLD00001", state="approved", email="a@example.org",
-            expires_at=timezone.now(), manual_name="Hand-added")
+            program=program,
+            token="t" * 40,
+            reference="VCH-OLD00001",
+            state="approved",
+            email="a@example.org",
+            expires_at=timezone.now(),
+            manual_name="Hand-added",
+        )
         coupon = old.get_model("coupons", "Coupon").objects.create(
-            code_hash="h" * 64, code_hint="ABCD", program=program, application=application,
-            organisation_key="manual:VCH-OLD00001", email="a@example.org", redeem_by=timezone.now())
+            code_hash="h" * 64,
+            code_hint="ABCD",
+            program=program,
+            application=application,
+            organisation_key="manual:VCH-OLD00001",
+            email="a@example.org",
+            redeem_by=timezone.now(),
+        )
     finally:
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()

@@ -11,20 +11,41 @@ from core.number_input import AmbiguousNumber, LocalizedDecimalField, LocalizedI
 NNBSP, NBSP = "\u202f", "\u00a0"
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("250 000", "250000"), ("250 000,00", "250000.00"), (f"250{NNBSP}000", "250000"),
-    (f"1{NBSP}250{NBSP}000,5", "1250000.5"), ("250000", "250000"), ("250,5", "250.5"), ("0,75", "0.75"),
-    ("250.000,00", "250000.00"), ("1.250.000", "1250000"), ("250,000.00", "250000.00"), ("250.50", "250.50"),
-    ("  12 345  ", "12345"), ("-3", "-3"),
-])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("250 000", "250000"),
+        ("250 000,00", "250000.00"),
+        (f"250{NNBSP}000", "250000"),
+        (f"1{NBSP}250{NBSP}000,5", "1250000.5"),
+        ("250000", "250000"),
+        ("250,5", "250.5"),
+        ("0,75", "0.75"),
+        ("250.000,00", "250000.00"),
+        ("1.250.000", "1250000"),
+        ("250,000.00", "250000.00"),
+        ("250.50", "250.50"),
+        ("  12 345  ", "12345"),
+        ("-3", "-3"),
+    ],
+)
 def test_french(text, value):
     assert parse_localized_number(text, language="fr") == Decimal(value)
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("250,000", "250000"), ("250,000.00", "250000.00"), ("1,250,000.5", "1250000.5"), ("250000.5", "250000.5"),
-    ("250 000", "250000"), (f"250{NNBSP}000.00", "250000.00"), ("250.000,00", "250000.00"), ("0.5", "0.5"),
-])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("250,000", "250000"),
+        ("250,000.00", "250000.00"),
+        ("1,250,000.5", "1250000.5"),
+        ("250000.5", "250000.5"),
+        ("250 000", "250000"),
+        (f"250{NNBSP}000.00", "250000.00"),
+        ("250.000,00", "250000.00"),
+        ("0.5", "0.5"),
+    ],
+)
 def test_english(text, value):
     assert parse_localized_number(text, language="en") == Decimal(value)
 
@@ -35,8 +56,25 @@ def test_ambiguous(text, language):
         parse_localized_number(text, language=language)
 
 
-@pytest.mark.parametrize("text", ["", "lots", "1e400", "12 34", "1,2,3", "1.000,000,00", "250 000 0", "--1", "1-",
-                                  "0x10", "NaN", "Infinity", "١٢٣", "1" * 100])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "lots",
+        "1e400",
+        "12 34",
+        "1,2,3",
+        "1.000,000,00",
+        "250 000 0",
+        "--1",
+        "1-",
+        "0x10",
+        "NaN",
+        "Infinity",
+        "١٢٣",
+        "1" * 100,
+    ],
+)
 def test_invalid(text):
     for language in ("fr", "en"):
         with pytest.raises(ValueError):

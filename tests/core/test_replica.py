@@ -50,15 +50,22 @@ def test_opted_in_reads_use_the_replica_and_writes_stay_on_the_primary():
     if connection.vendor != "postgresql":
         pytest.skip("a read-only role needs PostgreSQL")
     with connection.cursor() as cursor:
-        cursor.execute(f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{ROLE}') "
-                       f"THEN CREATE ROLE {ROLE} LOGIN; END IF; END $$")
+        cursor.execute(
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{ROLE}') "
+            f"THEN CREATE ROLE {ROLE} LOGIN; END IF; END $$"
+        )
         cursor.execute(f"ALTER ROLE {ROLE} SET default_transaction_read_only = on")
         cursor.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {ROLE}")
     make_organisation("US-EIN-REPLICA1")
-    env = {**os.environ, "DATABASE_URL": _url(connection.settings_dict["USER"] or "postgres"),
-           "DATABASE_REPLICA_URL": _url(ROLE), "DJANGO_SETTINGS_MODULE": "vouch.settings"}
-    done = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=60, check=False)
+    env = {
+        **os.environ,
+        "DATABASE_URL": _url(connection.settings_dict["USER"] or "postgres"),
+        "DATABASE_REPLICA_URL": _url(ROLE),
+        "DJANGO_SETTINGS_MODULE": "vouch.settings",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["names"] == ["Org US-EIN-REPLICA1"]  # read through the replica

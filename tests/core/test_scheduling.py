@@ -68,8 +68,16 @@ def test_the_table_is_valid_and_sweeps_run_at_least_every_30_seconds():
         first = job.next_occurrence(start)
         assert first - start <= timedelta(seconds=30)
         assert job.next_occurrence(first) - first == timedelta(seconds=30)
-    expected = {"expire_applications", "renew_subscriptions", "send_legacy_discount_notices", "reverify_coupons",
-                "prune_api_records", "prune_webhook_events", "prune_task_results", "clear_sessions"}
+    expected = {
+        "expire_applications",
+        "renew_subscriptions",
+        "send_legacy_discount_notices",
+        "reverify_coupons",
+        "prune_api_records",
+        "prune_webhook_events",
+        "prune_task_results",
+        "clear_sessions",
+    }
     assert expected <= set(names)
 
 

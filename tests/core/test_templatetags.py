@@ -10,8 +10,10 @@ from programs.demo import TERMS_TEXT
 def test_terms_keep_their_sentences_whole():
     blocks = prose_blocks(TERMS_TEXT)
     assert blocks[0] == "Vouch verification terms (version 2026-11)"
-    assert blocks[1].startswith("1. You confirm that you are authorised to represent the organisation named in "
-                                "this application and that what you tell us is true.")
+    assert blocks[1].startswith(
+        "1. You confirm that you are authorised to represent the organisation named in "
+        "this application and that what you tell us is true."
+    )
     assert len(blocks) == 7 and all("\n" not in block for block in blocks)
 
 
@@ -25,6 +27,7 @@ def test_money_filter_per_language():
     with translation.override("en"):
         assert template.render(Context({"amount": 3474200})) == "34,742.00 USD"
     with translation.override("fr"):
-        assert template.render(Context({"amount": 3474200})).replace("\u202f", " ").replace("\xa0", " ") == \
-            "34 742,00 USD"
+        assert (
+            template.render(Context({"amount": 3474200})).replace("\u202f", " ").replace("\xa0", " ") == "34 742,00 USD"
+        )
     assert template.render(Context({"amount": None})) == ""

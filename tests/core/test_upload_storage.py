@@ -33,8 +33,9 @@ def s3_endpoint():
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
-    client = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="test", aws_secret_access_key="test",
-                          region_name="us-east-1")
+    client = boto3.client(
+        "s3", endpoint_url=endpoint, aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1"
+    )
     client.create_bucket(Bucket=BUCKET)
     yield endpoint, client
     server.stop()
@@ -44,8 +45,10 @@ def s3_endpoint():
 def on_s3(settings, s3_endpoint):
     endpoint, client = s3_endpoint
     host = endpoint.removeprefix("http://")
-    settings.STORAGES = {**settings.STORAGES,
-                         "uploads": storages_from_url(f"s3+http://test:test@{host}/{BUCKET}?region=us-east-1")}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "uploads": storages_from_url(f"s3+http://test:test@{host}/{BUCKET}?region=us-east-1"),
+    }
     return client
 
 
@@ -93,11 +96,14 @@ def test_local_disk_by_default_with_owner_only_files(settings, tmp_path):
     assert (path.parent.stat().st_mode & 0o777) == 0o700
 
 
-@pytest.mark.parametrize("url, message", [
-    ("ftp://host/bucket", "unknown scheme"),
-    ("s3://host/", "bucket"),
-    ("s3://host/a/b", "bucket"),
-])
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        ("ftp://host/bucket", "unknown scheme"),
+        ("s3://host/", "bucket"),
+        ("s3://host/a/b", "bucket"),
+    ],
+)
 def test_a_malformed_storage_url_names_the_variable(url, message):
     from django.core.exceptions import ImproperlyConfigured
 

@@ -30,14 +30,17 @@ def test_codes_are_grouped_crockford_base32_with_at_least_80_bits():
     assert set("".join(codes).replace("-", "")) == set(ALPHABET)
 
 
-@pytest.mark.parametrize("typed", [
-    "7kq2-xm4d-9rtb-hc31",
-    " 7KQ2 XM4D 9RTB HC31 ",
-    "7KQ2XM4D9RTBHC31",
-    "7kq2\u2013xm4d\u2013 9rtb \u2014hc3l",  # dashes from a word processor, l for 1
-    "7KQ2-XM4D-9RTB-HC3I",  # I for 1
-    "\uff17\uff2b\uff31\uff12-XM4D-9RTB-HC31",  # full-width characters
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "7kq2-xm4d-9rtb-hc31",
+        " 7KQ2 XM4D 9RTB HC31 ",
+        "7KQ2XM4D9RTBHC31",
+        "7kq2\u2013xm4d\u2013 9rtb \u2014hc3l",  # dashes from a word processor, l for 1
+        "7KQ2-XM4D-9RTB-HC3I",  # I for 1
+        "\uff17\uff2b\uff31\uff12-XM4D-9RTB-HC31",  # full-width characters
+    ],
+)
 def test_normalise_forgives_case_spaces_dashes_and_look_alikes(typed):
     assert coupon_code_normalise(typed) == "7KQ2XM4D9RTBHC31"
 
@@ -70,8 +73,10 @@ def test_hash_is_keyed_hmac_of_the_normalised_code(settings):
 def test_dedicated_key_and_fallbacks(settings):
     settings.SECRET_KEY = "secret" * 10
     settings.SECRET_KEY_FALLBACKS = ["old" * 20]
-    assert coupon_code_hashes("7KQ2XM4D9RTBHC31") == [coupon_code_hash("7KQ2XM4D9RTBHC31", secret="secret" * 10),
-                                                      coupon_code_hash("7KQ2XM4D9RTBHC31", secret="old" * 20)]
+    assert coupon_code_hashes("7KQ2XM4D9RTBHC31") == [
+        coupon_code_hash("7KQ2XM4D9RTBHC31", secret="secret" * 10),
+        coupon_code_hash("7KQ2XM4D9RTBHC31", secret="old" * 20),
+    ]
     settings.COUPON_HASH_KEY = "dedicated" * 5
     assert coupon_code_hashes("7KQ2XM4D9RTBHC31") == [coupon_code_hash("7KQ2XM4D9RTBHC31", secret="dedicated" * 5)]
 

@@ -16,8 +16,9 @@ EMAIL = "director@example.org"
 
 
 def _redeem(code):
-    return coupon_redeem(code=code, email=EMAIL, product_codes=["workplace-pro"], billing_cycle="annual",
-                         redemption_key=uuid.uuid4().hex)
+    return coupon_redeem(
+        code=code, email=EMAIL, product_codes=["workplace-pro"], billing_cycle="annual", redemption_key=uuid.uuid4().hex
+    )
 
 
 @pytest.fixture
@@ -36,8 +37,7 @@ def test_a_coupon_issued_under_the_old_secret_key_redeems_after_rotation(code_is
 
 
 def test_without_the_old_key_in_the_fallbacks_the_coupon_is_not_found(code_issued_under_old_secret):
-    with override_settings(SECRET_KEY=NEW, SECRET_KEY_FALLBACKS=[], COUPON_HASH_KEY=""), \
-            pytest.raises(CouponNotFound):
+    with override_settings(SECRET_KEY=NEW, SECRET_KEY_FALLBACKS=[], COUPON_HASH_KEY=""), pytest.raises(CouponNotFound):
         _redeem(code_issued_under_old_secret)
 
 
@@ -47,11 +47,14 @@ def test_a_dedicated_coupon_key_rotates_with_its_own_fallbacks(db):
     with override_settings(COUPON_HASH_KEY="coupon-key-one", COUPON_HASH_KEY_FALLBACKS=[]):
         _coupon, code = coupon_issue(program=program, organisation=organisation, email=EMAIL, reference="VCH-ROT002")
     # SECRET_KEY may change freely: coupon hashes do not depend on it once COUPON_HASH_KEY is set.
-    with override_settings(SECRET_KEY=NEW, COUPON_HASH_KEY="coupon-key-two", COUPON_HASH_KEY_FALLBACKS=[]), \
-            pytest.raises(CouponNotFound):
+    with (
+        override_settings(SECRET_KEY=NEW, COUPON_HASH_KEY="coupon-key-two", COUPON_HASH_KEY_FALLBACKS=[]),
+        pytest.raises(CouponNotFound),
+    ):
         _redeem(code)
-    with override_settings(SECRET_KEY=NEW, COUPON_HASH_KEY="coupon-key-two",
-                           COUPON_HASH_KEY_FALLBACKS=["coupon-key-one"]):
+    with override_settings(
+        SECRET_KEY=NEW, COUPON_HASH_KEY="coupon-key-two", COUPON_HASH_KEY_FALLBACKS=["coupon-key-one"]
+    ):
         assert _redeem(code).state == CouponState.REDEEMED
 
 

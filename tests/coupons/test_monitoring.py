@@ -54,8 +54,14 @@ def subscribed_partner(db):
 def _approved_coupon(org_id: str, smtp_server) -> tuple[Coupon, str]:
     """An application for the organisation, checked and approved by a reviewer; the code as the applicant got it."""
     organisation = Organisation.objects.get(org_id=org_id)
-    application = make_application(program_demo_ensure(), organisation, state="in_review", email=EMAIL,
-                                   declared_budget_minor=100_000_00, email_verified_at=NOW)
+    application = make_application(
+        program_demo_ensure(),
+        organisation,
+        state="in_review",
+        email=EMAIL,
+        declared_budget_minor=100_000_00,
+        email_verified_at=NOW,
+    )
     application_checks_run(application=application)
     application_approve(application=application, actor=staff_user("reviewer"))
     return Coupon.objects.get(reference=application.reference), Mailbox(smtp_server).coupon_code(EMAIL)
@@ -66,7 +72,8 @@ def _status_events(org_id: str):
 
 
 def test_revocation_flags_the_coupon_and_the_next_renewal_is_at_full_price(
-        import_files, eo_ak, smtp_server, subscribed_partner, client):
+    import_files, eo_ak, smtp_server, subscribed_partner, client
+):
     import_files("us-irs-bmf", eo_ak)
     catalog()
     coupon, code = _approved_coupon(DANCERS, smtp_server)
@@ -106,7 +113,8 @@ def test_revocation_flags_the_coupon_and_the_next_renewal_is_at_full_price(
     renewal = subscription.invoices.order_by("-issued_at").first()
     assert renewal.discount_minor == 0
     assert set(renewal.lines.filter(kind="charge").values_list("explanation", flat=True)) == {
-        "discount_ended_organisation_inactive"}
+        "discount_ended_organisation_inactive"
+    }
     client.force_login(account.user)
     page = client.get(reverse("billing:store_invoice", args=[renewal.number]), HTTP_ACCEPT_LANGUAGE="en")
     assert "the organisation is no longer active in its registry" in page.content.decode()
@@ -118,12 +126,19 @@ def test_revocation_flags_the_coupon_and_the_next_renewal_is_at_full_price(
 
 
 def test_a_snapshot_that_no_longer_lists_the_organisation_flags_its_unredeemed_coupon(
-        import_files, eo_ak, smtp_server, subscribed_partner, tmp_path):
+    import_files, eo_ak, smtp_server, subscribed_partner, tmp_path
+):
     import_files("us-irs-bmf", eo_ak)
     coupon, _code = _approved_coupon(DANCERS, smtp_server)
     without = tmp_path / "eo_ak.csv"
-    without.write_text("".join(line for line in eo_ak.read_text(encoding="utf-8").splitlines(keepends=True)
-                               if not line.startswith("010639455,")), encoding="utf-8")
+    without.write_text(
+        "".join(
+            line
+            for line in eo_ak.read_text(encoding="utf-8").splitlines(keepends=True)
+            if not line.startswith("010639455,")
+        ),
+        encoding="utf-8",
+    )
 
     _run, summary = import_files("us-irs-bmf", without, snapshot=True)
 
@@ -140,20 +155,23 @@ def test_a_snapshot_that_no_longer_lists_the_organisation_flags_its_unredeemed_c
 
 
 def test_an_organisation_listed_again_sends_the_event_and_keeps_the_flag(
-        import_files, eo_ak, smtp_server, subscribed_partner, tmp_path):
+    import_files, eo_ak, smtp_server, subscribed_partner, tmp_path
+):
     import_files("us-irs-bmf", eo_ak)
     coupon, _code = _approved_coupon(DANCERS, smtp_server)
     import_files("us-irs-revocations", REVOCATIONS)
     reinstated = tmp_path / "revocations.txt"
-    reinstated.write_text("010639455|PAVVA INUPIAQ DANCERS||4783 DRAKE ST|FAIRBANKS|AK|99709-3009|United States|03|"
-                          "15-MAY-2019|10-JUN-2019|01-JAN-2021\n", encoding="utf-8")
+    reinstated.write_text(
+        "010639455|PAVVA INUPIAQ DANCERS||4783 DRAKE ST|FAIRBANKS|AK|99709-3009|United States|03|"
+        "15-MAY-2019|10-JUN-2019|01-JAN-2021\n",
+        encoding="utf-8",
+    )
 
     import_files("us-irs-revocations", reinstated)
 
     assert Organisation.objects.get(org_id=DANCERS).status == "active"
     back = _status_events(DANCERS)[0]  # newest first
-    assert (back.data["old_status"], back.data["new_status"], back.data["flagged_coupons"]) == (
-        "removed", "active", [])
+    assert (back.data["old_status"], back.data["new_status"], back.data["flagged_coupons"]) == ("removed", "active", [])
     coupon.refresh_from_db()
     assert coupon.flagged_at is not None  # cleared only by reverify_coupons, once every check passes
 
@@ -164,15 +182,21 @@ def _fail_on_flag(install: bool) -> None:
         if connection.vendor == "sqlite":
             cursor.execute("DROP TRIGGER IF EXISTS refuse_flag")
             if install:
-                cursor.execute("CREATE TRIGGER refuse_flag BEFORE UPDATE OF flagged_at ON coupons_coupon "
-                               "BEGIN SELECT RAISE(ABORT, 'flagging refused'); END")
+                cursor.execute(
+                    "CREATE TRIGGER refuse_flag BEFORE UPDATE OF flagged_at ON coupons_coupon "
+                    "BEGIN SELECT RAISE(ABORT, 'flagging refused'); END"
+                )
             return
         cursor.execute("DROP TRIGGER IF EXISTS refuse_flag ON coupons_coupon")
         if install:
-            cursor.execute("CREATE OR REPLACE FUNCTION refuse_flag() RETURNS trigger AS $$ BEGIN "
-                           "RAISE EXCEPTION 'flagging refused'; END $$ LANGUAGE plpgsql")
-            cursor.execute("CREATE TRIGGER refuse_flag BEFORE UPDATE OF flagged_at ON coupons_coupon "
-                           "FOR EACH ROW EXECUTE FUNCTION refuse_flag()")
+            cursor.execute(
+                "CREATE OR REPLACE FUNCTION refuse_flag() RETURNS trigger AS $$ BEGIN "
+                "RAISE EXCEPTION 'flagging refused'; END $$ LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                "CREATE TRIGGER refuse_flag BEFORE UPDATE OF flagged_at ON coupons_coupon "
+                "FOR EACH ROW EXECUTE FUNCTION refuse_flag()"
+            )
 
 
 def test_a_failed_run_flags_nothing_and_changes_no_status(import_files, eo_ak, smtp_server, subscribed_partner):
@@ -193,7 +217,8 @@ def test_a_failed_run_flags_nothing_and_changes_no_status(import_files, eo_ak, s
 
 
 def test_the_hook_reads_the_followed_organisations_twice_whatever_the_file_size(
-        import_files, eo_ak, smtp_server, subscribed_partner, django_assert_max_num_queries):
+    import_files, eo_ak, smtp_server, subscribed_partner, django_assert_max_num_queries
+):
     """The unchanged majority costs no query: a re-import of the same file with a coupon holder in it."""
     import_files("us-irs-bmf", eo_ak)
     _approved_coupon(DANCERS, smtp_server)

@@ -33,11 +33,13 @@ PURCHASE = {"email": EMAIL, "product_codes": ["workplace-pro", "phone-system"], 
 
 @pytest.fixture
 def issued(db):
-    program = make_program(vendor_name="Zoomly", support_contact="support@zoomly.example",
-                           discount_percent=Decimal("50"),
-                           eligible_products=["workplace-pro", "workplace-business", "webinars"])
-    application = make_application(program, make_organisation("US-EIN-111111111"), email=EMAIL,
-                                   reference="VCH-RDM001")
+    program = make_program(
+        vendor_name="Zoomly",
+        support_contact="support@zoomly.example",
+        discount_percent=Decimal("50"),
+        eligible_products=["workplace-pro", "workplace-business", "webinars"],
+    )
+    application = make_application(program, make_organisation("US-EIN-111111111"), email=EMAIL, reference="VCH-RDM001")
     coupon, code = application_coupon_issue(application=application)
     return coupon, code
 
@@ -56,11 +58,20 @@ def test_validate_quotes_without_changing_anything(issued):
 def test_codes_and_emails_as_typed(issued):
     coupon, code = issued
     typed = "  " + code.lower().replace("-", " ").replace("0", "o").replace("1", "l") + " "
-    quote = coupon_validate(code=typed, email="  DIRECTOR@Example.ORG ", product_codes=[" Workplace-Pro"],
-                            billing_cycle="Annual")
+    quote = coupon_validate(
+        code=typed, email="  DIRECTOR@Example.ORG ", product_codes=[" Workplace-Pro"], billing_cycle="Annual"
+    )
     assert quote.coupon == coupon
-    assert coupon_redeem(code=typed, email=" Director@EXAMPLE.org", product_codes=["workplace-pro"],
-                         billing_cycle="annual", redemption_key="k1").state == CouponState.REDEEMED
+    assert (
+        coupon_redeem(
+            code=typed,
+            email=" Director@EXAMPLE.org",
+            product_codes=["workplace-pro"],
+            billing_cycle="annual",
+            redemption_key="k1",
+        ).state
+        == CouponState.REDEEMED
+    )
 
 
 def test_redeem_once_with_audit(issued):
@@ -112,19 +123,24 @@ def _refusal(code, **changes):
         return error.value, str(error.value.message)
 
 
-@pytest.mark.parametrize(("changes", "expected"), [
-    ({"email": "someone@else.org"}, "coupon_email_mismatch"),
-    ({"product_codes": ["phone-system"]}, "product_not_eligible"),
-    ({"billing_cycle": "monthly"}, "billing_cycle_not_eligible"),
-])
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"email": "someone@else.org"}, "coupon_email_mismatch"),
+        ({"product_codes": ["phone-system"]}, "product_not_eligible"),
+        ({"billing_cycle": "monthly"}, "billing_cycle_not_eligible"),
+    ],
+)
 def test_purchase_refusals_name_the_vendor_support(issued, changes, expected):
     coupon, code = issued
     error, message = _refusal(code, **changes)
     assert isinstance(error, CouponRefused) and error.code == expected and error.http_status == 400
     # Another account's email typed the code: the holder's reference is not theirs to see (nor to quote).
     reference = "" if expected == "coupon_email_mismatch" else "VCH-RDM001"
-    assert error.details == {"reference": reference, "contact": {
-        "party": "vendor_support", "name": "Zoomly", "address": "support@zoomly.example"}}
+    assert error.details == {
+        "reference": reference,
+        "contact": {"party": "vendor_support", "name": "Zoomly", "address": "support@zoomly.example"},
+    }
     assert "Zoomly support" in message and expected in message
     assert ("VCH-RDM001" in message) is (expected != "coupon_email_mismatch")
     with pytest.raises(CouponRefused):
@@ -196,22 +212,25 @@ def test_rate_limit_after_ten_failed_lookups(issued):
         coupon_validate(code=code, client_key="203.0.113.9", now=now, **PURCHASE)  # found: does not count
     for i in range(RATE_LIMIT_FAILURES):
         with pytest.raises(CouponNotFound):
-            coupon_validate(code=f"0000-0000-0000-000{i % 10}", client_key="203.0.113.9",
-                            now=now + timedelta(seconds=i), **PURCHASE)
+            coupon_validate(
+                code=f"0000-0000-0000-000{i % 10}", client_key="203.0.113.9", now=now + timedelta(seconds=i), **PURCHASE
+            )
     # The eleventh lookup is refused, even with the right code, and for redemption too.
     with pytest.raises(TooManyCouponAttempts) as limited:
         coupon_validate(code=code, client_key="203.0.113.9", now=now + timedelta(seconds=20), **PURCHASE)
     assert limited.value.code == "too_many_attempts" and limited.value.http_status == 429
     assert 0 < limited.value.details["retry_after"] <= RATE_LIMIT_WINDOW.total_seconds()
     with pytest.raises(TooManyCouponAttempts):
-        coupon_redeem(code=code, client_key="203.0.113.9", redemption_key="k", now=now + timedelta(seconds=20),
-                      **PURCHASE)
+        coupon_redeem(
+            code=code, client_key="203.0.113.9", redemption_key="k", now=now + timedelta(seconds=20), **PURCHASE
+        )
     # Other clients, and callers without a client key, are not affected.
     assert coupon_validate(code=code, client_key="198.51.100.1", now=now + timedelta(seconds=20), **PURCHASE)
     assert coupon_validate(code=code, now=now + timedelta(seconds=20), **PURCHASE)
     # The window slides: once the oldest failure is more than ten minutes old, one more lookup is allowed.
-    assert coupon_validate(code=code, client_key="203.0.113.9", now=now + RATE_LIMIT_WINDOW + timedelta(seconds=1),
-                           **PURCHASE)
+    assert coupon_validate(
+        code=code, client_key="203.0.113.9", now=now + RATE_LIMIT_WINDOW + timedelta(seconds=1), **PURCHASE
+    )
     # Rows that no longer count were dropped as the client made a new one (failures at now and now+1s).
     assert CouponAttempt.objects.filter(client_key="203.0.113.9", succeeded=False).count() == 8
     remaining = CouponAttempt.objects.count()
@@ -226,10 +245,10 @@ def _race(threads: int, *, all_read_first: bool = False, monkeypatch=None):
     """`threads` redemptions of one coupon, started together by a barrier. With `all_read_first`, every thread
     has also read the coupon and passed the rules before any of them writes: the worst interleaving, forced, so
     the proof does not depend on the scheduler (SQLite serialises so much that a free race rarely overlaps)."""
-    program = make_program(vendor_name="Zoomly", support_contact="support@zoomly.example",
-                           eligible_products=["workplace-pro"])
-    application = make_application(program, make_organisation(f"US-EIN-{uuid.uuid4().int % 10**9:09d}"),
-                                   email=EMAIL)
+    program = make_program(
+        vendor_name="Zoomly", support_contact="support@zoomly.example", eligible_products=["workplace-pro"]
+    )
+    application = make_application(program, make_organisation(f"US-EIN-{uuid.uuid4().int % 10**9:09d}"), email=EMAIL)
     coupon, code = application_coupon_issue(application=application)
     barrier, outcomes, lock = threading.Barrier(threads), [], threading.Lock()
     if all_read_first:

@@ -17,10 +17,21 @@ from coupons.redemption import (
 from programs.models import DEFAULT_PRODUCTS
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
-FACTS = CouponFacts(state="active", redeem_by=NOW + timedelta(days=30), email="Director@Example.org",
-                    reference="VCH-ABC123", vendor_name="Zoomly", support_contact="support@zoomly.example")
-GOOD = {"email": "Director@example.org", "product_codes": ["workplace-pro"], "billing_cycle": "annual",
-        "now": NOW, "program_products": DEFAULT_PRODUCTS}
+FACTS = CouponFacts(
+    state="active",
+    redeem_by=NOW + timedelta(days=30),
+    email="Director@Example.org",
+    reference="VCH-ABC123",
+    vendor_name="Zoomly",
+    support_contact="support@zoomly.example",
+)
+GOOD = {
+    "email": "Director@example.org",
+    "product_codes": ["workplace-pro"],
+    "billing_cycle": "annual",
+    "now": NOW,
+    "program_products": DEFAULT_PRODUCTS,
+}
 
 
 def refusal(facts=FACTS, **changes):
@@ -31,18 +42,21 @@ def test_a_good_purchase_is_not_refused():
     assert refusal() is None
 
 
-@pytest.mark.parametrize(("facts", "changes", "code"), [
-    (None, {}, "coupon_not_found"),
-    (replace(FACTS, state="revoked"), {}, "coupon_revoked"),
-    (replace(FACTS, state="redeemed"), {}, "coupon_already_redeemed"),
-    (replace(FACTS, state="expired"), {}, "coupon_expired"),
-    (FACTS, {"now": FACTS.redeem_by + timedelta(seconds=1)}, "coupon_expired"),
-    (replace(FACTS, flagged=True), {}, "coupon_suspended"),
-    (FACTS, {"email": "someone.else@example.org"}, "coupon_email_mismatch"),
-    (FACTS, {"product_codes": ["phone-system"]}, "product_not_eligible"),
-    (FACTS, {"product_codes": []}, "product_not_eligible"),
-    (FACTS, {"billing_cycle": "monthly"}, "billing_cycle_not_eligible"),
-])
+@pytest.mark.parametrize(
+    ("facts", "changes", "code"),
+    [
+        (None, {}, "coupon_not_found"),
+        (replace(FACTS, state="revoked"), {}, "coupon_revoked"),
+        (replace(FACTS, state="redeemed"), {}, "coupon_already_redeemed"),
+        (replace(FACTS, state="expired"), {}, "coupon_expired"),
+        (FACTS, {"now": FACTS.redeem_by + timedelta(seconds=1)}, "coupon_expired"),
+        (replace(FACTS, flagged=True), {}, "coupon_suspended"),
+        (FACTS, {"email": "someone.else@example.org"}, "coupon_email_mismatch"),
+        (FACTS, {"product_codes": ["phone-system"]}, "product_not_eligible"),
+        (FACTS, {"product_codes": []}, "product_not_eligible"),
+        (FACTS, {"billing_cycle": "monthly"}, "billing_cycle_not_eligible"),
+    ],
+)
 def test_each_refusal_has_its_code(facts, changes, code):
     assert refusal(facts, **changes).code == code
 
@@ -53,8 +67,12 @@ def test_redeem_by_is_inclusive():
 
 def test_order_of_checks():
     """Each problem hides the ones after it: revoked > redeemed-state > expired > email > product > cycle."""
-    everything_wrong = {"email": "other@example.org", "product_codes": ["phone-system"], "billing_cycle": "monthly",
-                        "now": FACTS.redeem_by + timedelta(days=1)}
+    everything_wrong = {
+        "email": "other@example.org",
+        "product_codes": ["phone-system"],
+        "billing_cycle": "monthly",
+        "now": FACTS.redeem_by + timedelta(days=1),
+    }
     assert refusal(None, **everything_wrong).code == "coupon_not_found"
     assert refusal(replace(FACTS, state="revoked"), **everything_wrong).code == "coupon_revoked"
     assert refusal(replace(FACTS, state="redeemed"), **everything_wrong).code == "coupon_already_redeemed"
@@ -80,12 +98,15 @@ def test_already_redeemed_points_to_the_verifier_with_the_reference(settings):
     assert details["contact"] == {"party": "verifier", "name": "Vouch", "address": "help@vouch.example"}
 
 
-@pytest.mark.parametrize(("facts", "changes", "code"), [
-    (replace(FACTS, state="revoked"), {}, "coupon_revoked"),
-    (replace(FACTS, state="expired"), {}, "coupon_expired"),
-    (FACTS, {"product_codes": ["phone-system"]}, "product_not_eligible"),
-    (FACTS, {"billing_cycle": "monthly"}, "billing_cycle_not_eligible"),
-])
+@pytest.mark.parametrize(
+    ("facts", "changes", "code"),
+    [
+        (replace(FACTS, state="revoked"), {}, "coupon_revoked"),
+        (replace(FACTS, state="expired"), {}, "coupon_expired"),
+        (FACTS, {"product_codes": ["phone-system"]}, "product_not_eligible"),
+        (FACTS, {"billing_cycle": "monthly"}, "billing_cycle_not_eligible"),
+    ],
+)
 def test_other_problems_point_to_the_vendor_support_with_code_and_reference(facts, changes, code):
     with translation.override("en"):
         found = refusal(facts, **changes)
@@ -93,8 +114,10 @@ def test_other_problems_point_to_the_vendor_support_with_code_and_reference(fact
     assert found.contact == VENDOR_SUPPORT
     assert "Zoomly support" in message and "support@zoomly.example" in message
     assert code in message and "VCH-ABC123" in message
-    assert found.details(facts) == {"reference": "VCH-ABC123", "contact": {
-        "party": "vendor_support", "name": "Zoomly", "address": "support@zoomly.example"}}
+    assert found.details(facts) == {
+        "reference": "VCH-ABC123",
+        "contact": {"party": "vendor_support", "name": "Zoomly", "address": "support@zoomly.example"},
+    }
 
 
 def test_vendor_without_support_address_still_gets_code_and_reference():
@@ -109,8 +132,7 @@ def test_unknown_code_message_names_the_error_code_and_reveals_nothing():
         message = str(found.message)
     assert found.http_status == 404 and found.contact == VENDOR_SUPPORT
     assert "coupon_not_found" in message
-    assert found.details(None) == {"reference": "", "contact": {"party": "vendor_support", "name": "",
-                                                                "address": ""}}
+    assert found.details(None) == {"reference": "", "contact": {"party": "vendor_support", "name": "", "address": ""}}
 
 
 @pytest.mark.parametrize("typed", ["director@example.org", "  DIRECTOR@EXAMPLE.ORG ", "Director@Example.Org"])
@@ -127,7 +149,9 @@ def test_unparseable_email_does_not_match_and_does_not_crash():
 def test_products_and_cycle_are_normalised():
     assert refusal(product_codes=[" Workplace-Pro "], billing_cycle=" Annual ") is None
     assert eligible_subset(["phone-system", "webinars", "WEBINARS", "workplace-pro"], DEFAULT_PRODUCTS) == (
-        "webinars", "workplace-pro")
+        "webinars",
+        "workplace-pro",
+    )
     assert refusal(product_codes=["phone-system", "webinars"]) is None  # one eligible product is enough
     assert refusal(program_products=[]).code == "product_not_eligible"
 

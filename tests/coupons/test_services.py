@@ -80,8 +80,9 @@ def test_hand_added_organisations_are_keyed_by_application(program):
 
 @pytest.mark.django_db
 def test_a_lapsed_coupon_no_longer_blocks_a_new_one(program, organisation):
-    old, _ = application_coupon_issue(application=make_application(program, organisation),
-                          now=timezone.now() - timedelta(days=100))
+    old, _ = application_coupon_issue(
+        application=make_application(program, organisation), now=timezone.now() - timedelta(days=100)
+    )
     new, _ = application_coupon_issue(application=make_application(program, organisation))
     old.refresh_from_db()
     assert old.state == CouponState.EXPIRED and new.state == CouponState.ACTIVE

@@ -21,19 +21,34 @@ def run(*args) -> str:
 
 @pytest.mark.django_db
 def test_send_outbox_runs_one_pass(smtp_server):
-    email_queue(to="a@example.org", template="application_expired", context=CONTEXTS["application_expired"],
-                language="en", dedupe_key="expired:1")
+    email_queue(
+        to="a@example.org",
+        template="application_expired",
+        context=CONTEXTS["application_expired"],
+        language="en",
+        dedupe_key="expired:1",
+    )
     assert run("send_outbox").startswith("sent 1, retrying 0, failed 0, still due 0")
     assert OutboxEmail.objects.get().state == OutboxState.SENT
-    assert json.loads(run("send_outbox", "--json")) == {"sent": 0, "retrying": 0, "failed": 0, "still_due": 0,
-                                                        "failed_total": 0}
+    assert json.loads(run("send_outbox", "--json")) == {
+        "sent": 0,
+        "retrying": 0,
+        "failed": 0,
+        "still_due": 0,
+        "failed_total": 0,
+    }
     assert len(smtp_server.messages) == 1
 
 
 @pytest.mark.django_db
 def test_send_outbox_can_requeue_failed_emails(smtp_server):
-    email = email_queue(to="a@example.org", template="application_expired", context=CONTEXTS["application_expired"],
-                        language="en", dedupe_key="expired:1")
+    email = email_queue(
+        to="a@example.org",
+        template="application_expired",
+        context=CONTEXTS["application_expired"],
+        language="en",
+        dedupe_key="expired:1",
+    )
     OutboxEmail.objects.filter(pk=email.pk).update(state=OutboxState.FAILED, attempts=12, last_error="550")
     assert "failed in total, needing a person: 1" in run("send_outbox")
     output = run("send_outbox", "--retry-failed")

@@ -22,8 +22,9 @@ def test_a_due_retry_and_an_email_left_by_a_killed_worker_are_sent_without_other
     now = timezone.now()
     # A retry that becomes due in 2 seconds, and an email a killed worker leased (its lease ends in 3 seconds).
     OutboxEmail.objects.filter(pk=retry.pk).update(attempts=1, next_attempt_at=now + timedelta(seconds=2))
-    OutboxEmail.objects.filter(pk=orphan.pk).update(state=OutboxState.SENDING, attempts=1,
-                                                   next_attempt_at=now + timedelta(seconds=3))
+    OutboxEmail.objects.filter(pk=orphan.pk).update(
+        state=OutboxState.SENDING, attempts=1, next_attempt_at=now + timedelta(seconds=3)
+    )
     DBTaskResult.objects.all().delete()  # no pass queued by anything else: only the schedule can send them
     job = ScheduledJob("send_outbox", "* * * * * *", send_pending_emails, "sweep")
     with Running(job):

@@ -56,8 +56,9 @@ def test_an_smtp_outage_delays_the_email_and_never_repeats_it(smtp_server):
     assert "Connection" in email.last_error or "refused" in email.last_error.lower()
     assert before + timedelta(minutes=1) <= email.next_attempt_at <= timezone.now() + timedelta(minutes=1)
     # The retry is scheduled as a deferred task.
-    deferred = DBTaskResult.objects.filter(task_path="notifications.tasks.send_pending_emails",
-                                           run_after__isnull=False).get()
+    deferred = DBTaskResult.objects.filter(
+        task_path="notifications.tasks.send_pending_emails", run_after__isnull=False
+    ).get()
     assert deferred.run_after == email.next_attempt_at
 
     # Not due yet: a pass in the meantime leaves it alone.
@@ -128,11 +129,13 @@ def test_a_permanent_refusal_fails_at_once(smtp_server):
 def test_an_email_left_sending_by_a_crashed_worker_is_retried(smtp_server):
     stale, fresh = queue(key="stale"), queue(key="fresh", to="other@example.org")
     now = timezone.now()
-    OutboxEmail.objects.filter(pk=stale.pk).update(state=OutboxState.SENDING, attempts=1,
-                                                  next_attempt_at=now - timedelta(seconds=1))
+    OutboxEmail.objects.filter(pk=stale.pk).update(
+        state=OutboxState.SENDING, attempts=1, next_attempt_at=now - timedelta(seconds=1)
+    )
     # Another worker is sending this one right now (its lease has not run out).
-    OutboxEmail.objects.filter(pk=fresh.pk).update(state=OutboxState.SENDING, attempts=1,
-                                                  next_attempt_at=now + LEASE - timedelta(minutes=1))
+    OutboxEmail.objects.filter(pk=fresh.pk).update(
+        state=OutboxState.SENDING, attempts=1, next_attempt_at=now + LEASE - timedelta(minutes=1)
+    )
     assert outbox_send_due()["sent"] == 1
     stale.refresh_from_db()
     fresh.refresh_from_db()
@@ -144,8 +147,9 @@ def test_an_email_left_sending_by_a_crashed_worker_is_retried(smtp_server):
 @pytest.mark.django_db
 def test_an_email_that_kills_every_worker_ends_failed(smtp_server):
     email = queue()
-    OutboxEmail.objects.filter(pk=email.pk).update(state=OutboxState.SENDING, attempts=MAX_ATTEMPTS,
-                                                  next_attempt_at=timezone.now() - timedelta(seconds=1))
+    OutboxEmail.objects.filter(pk=email.pk).update(
+        state=OutboxState.SENDING, attempts=MAX_ATTEMPTS, next_attempt_at=timezone.now() - timedelta(seconds=1)
+    )
     assert outbox_send_due()["failed"] == 1
     email.refresh_from_db()
     assert email.state == OutboxState.FAILED and not smtp_server.messages

@@ -16,8 +16,13 @@ def test_authorisation(partner, reviewer, key_manager):
 
 
 def test_the_page_lists_keys_by_prefix_never_the_key(partner, key_admin):
-    live, raw = api_key_create(partner=partner, name="production checkout", scopes=["organisations:read"],
-                               actor=key_admin, requests_per_minute=300)
+    live, raw = api_key_create(
+        partner=partner,
+        name="production checkout",
+        scopes=["organisations:read"],
+        actor=key_admin,
+        requests_per_minute=300,
+    )
     old, old_raw = api_key_create(partner=partner, name="old server", scopes=["coupons:redeem"], actor=key_admin)
     api_key_revoke(api_key=old, actor=key_admin)
 

@@ -12,20 +12,31 @@ URL = "/en/review/partners/new/"
 
 def test_authorisation(program, reviewer, key_manager):
     assert_anonymous_and_reviewer_refused(URL, reviewer=reviewer)
-    assert_anonymous_and_reviewer_refused(URL, reviewer=reviewer, method="post",
-                                       data={"name": "X", "program": program.pk})
+    assert_anonymous_and_reviewer_refused(
+        URL, reviewer=reviewer, method="post", data={"name": "X", "program": program.pk}
+    )
     assert not Partner.objects.exists()
     assert signed_in(key_manager).get(URL).status_code == 200
 
 
 def test_a_key_manager_creates_a_partner(program, key_manager):
-    response = signed_in(key_manager).post(URL, {"name": "  Zoomly   Store ", "program": program.pk,
-                                                 "sees_all_applications": "on",
-                                                 "contact_email": "api@zoomly.example"})
+    response = signed_in(key_manager).post(
+        URL,
+        {
+            "name": "  Zoomly   Store ",
+            "program": program.pk,
+            "sees_all_applications": "on",
+            "contact_email": "api@zoomly.example",
+        },
+    )
     partner = Partner.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/en/review/partners/{partner.pk}/"
     assert (partner.name, partner.program, partner.sees_all_applications, partner.contact_email) == (
-        "Zoomly Store", program, True, "api@zoomly.example")
+        "Zoomly Store",
+        program,
+        True,
+        "api@zoomly.example",
+    )
     assert AuditEntry.objects.filter(action="partner.created", object_id=str(partner.pk)).exists()
 
 

@@ -60,8 +60,7 @@ def running(pid: int) -> bool:
 
 def big_bmf_file(source: Path, target: Path, copies: int) -> Path:
     """The BMF slices repeated under other EINs: an import that runs long enough to be watched and killed."""
-    lines = [line for path in sorted(source.glob("eo_*.csv")) for line in path.read_bytes().split(b"\r\n")[1:]
-             if line]
+    lines = [line for path in sorted(source.glob("eo_*.csv")) for line in path.read_bytes().split(b"\r\n")[1:] if line]
     header = next(iter(sorted(source.glob("eo_*.csv")))).read_bytes().split(b"\r\n")[0]
     with target.open("wb") as out:
         out.write(header + b"\r\n")

@@ -66,8 +66,9 @@ def page_hints() -> list[str]:
 def readme_examples() -> list[tuple[str, str | None]]:
     """The searches the README shows: search_registry's query and the API's q parameter, with their country."""
     readme = (ROOT / "README.md").read_text()
-    found = [(query, country) for country, query in
-             re.findall(r'search_registry (?:--country (\w\w) )?"([^"]+)"', readme)]
+    found = [
+        (query, country) for country, query in re.findall(r'search_registry (?:--country (\w\w) )?"([^"]+)"', readme)
+    ]
     for url in re.findall(r"'(http://[^']*/organisations\?[^']*)'", readme):
         params = parse_qs(urlsplit(url).query)
         found.append((params["q"][0], params.get("country", [None])[0]))

@@ -10,8 +10,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def organisation(us_registry):
     org = Organisation.objects.get(org_id="US-EIN-010564885")
-    Organisation.objects.filter(pk=org.pk).update(income_minor=3474200, income_currency="USD",
-                                                  categories=["public_charity", "school"])
+    Organisation.objects.filter(pk=org.pk).update(
+        income_minor=3474200, income_currency="USD", categories=["public_charity", "school"]
+    )
     return org
 
 

@@ -38,8 +38,12 @@ def test_acnc_slice_imports_registered_charities(acnc, import_files):
 
     cabra = _org("55403574164")
     assert cabra.categories == ["public_charity", "school"]
-    assert (cabra.street, cabra.city, cabra.region, cabra.postcode) == ("225 CROSS ROAD", "CUMBERLAND PARK", "SA",
-                                                                        "5041")
+    assert (cabra.street, cabra.city, cabra.region, cabra.postcode) == (
+        "225 CROSS ROAD",
+        "CUMBERLAND PARK",
+        "SA",
+        "5041",
+    )
     assert cabra.raw_codes["au-acnc"]["operates_in"] == ["SA"]
     assert _org("46253211955").categories == ["public_charity", "higher_education"]  # James Cook University
     assert _org("49686205639").categories == ["public_charity", "school"]  # Upper Macleay Pre-School
@@ -81,13 +85,49 @@ def test_acnc_reimport_changes_nothing(acnc, import_files):
 @pytest.mark.django_db
 def test_acnc_older_vintage_by_header_name_and_bad_abns(tmp_path, import_files):
     # An older layout: CABN first, columns in another order, fewer flags.
-    header = ["CABN", "Charity_Legal_Name", "ABN", "Registration_Date", "Town_City", "State", "Postcode",
-              "Other_Organisation_Names", "Advancing_Health", "Advancing_Religion", "Charity_Size", "Youth"]
+    header = [
+        "CABN",
+        "Charity_Legal_Name",
+        "ABN",
+        "Registration_Date",
+        "Town_City",
+        "State",
+        "Postcode",
+        "Other_Organisation_Names",
+        "Advancing_Health",
+        "Advancing_Religion",
+        "Charity_Size",
+        "Youth",
+    ]
     rows = [
-        ["", "Darwin Private Hospital Ltd", "51 824 753 556", "2012-12-03", "Tiwi", "NT", "0810",
-         'Previously known as "Darwin Hospital", DPH', "Y", "", "Large", ""],
-        ["", "Friends of the Royal Hobart Hospital Inc", "53 004 085 616", "03/12/2012", "Hobart", "TAS", "7000",
-         "", "Y", "", "Small", "Y"],
+        [
+            "",
+            "Darwin Private Hospital Ltd",
+            "51 824 753 556",
+            "2012-12-03",
+            "Tiwi",
+            "NT",
+            "0810",
+            'Previously known as "Darwin Hospital", DPH',
+            "Y",
+            "",
+            "Large",
+            "",
+        ],
+        [
+            "",
+            "Friends of the Royal Hobart Hospital Inc",
+            "53 004 085 616",
+            "03/12/2012",
+            "Hobart",
+            "TAS",
+            "7000",
+            "",
+            "Y",
+            "",
+            "Small",
+            "Y",
+        ],
         ["", "Bad Checksum Inc", "51824753557", "03/12/2012", "", "", "", "", "", "", "", ""],
         ["", "Too Short Inc", "5182475", "03/12/2012", "", "", "", "", "", "", "", ""],
         ["", "", "33 051 775 556", "03/12/2012", "", "", "", "", "", "", "", ""],
@@ -103,7 +143,10 @@ def test_acnc_older_vintage_by_header_name_and_bad_abns(tmp_path, import_files):
     assert hospital.categories == ["public_charity", "health"]
     assert hospital.postcode == "0810"  # leading zero kept
     assert hospital.registered_on == datetime.date(2012, 12, 3)
-    assert hospital.other_names == [{"kind": "previous", "name": "Darwin Hospital"}, {"kind": "known_as", "name": "DPH"}]
+    assert hospital.other_names == [
+        {"kind": "previous", "name": "Darwin Hospital"},
+        {"kind": "known_as", "name": "DPH"},
+    ]
     friends = _org("53004085616")
     assert friends.categories == ["public_charity"]  # raises money for a hospital; is not one
     assert friends.raw_codes["au-acnc"]["beneficiaries"] == ["Youth"]

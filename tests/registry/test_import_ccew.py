@@ -88,8 +88,10 @@ def test_ccew_sample_imports_main_charities_with_joined_tables(registries, impor
     assert run.status == ImportRun.Status.SUCCEEDED
     # Only the five tables a record uses are read (and hashed) from a folder.
     assert sorted(Path(f["path"]).name for f in run.files) == [
-        "publicextract.charity.txt", "publicextract.charity_classification.txt",
-        "publicextract.charity_event_history.txt", "publicextract.charity_other_names.txt",
+        "publicextract.charity.txt",
+        "publicextract.charity_classification.txt",
+        "publicextract.charity_event_history.txt",
+        "publicextract.charity_other_names.txt",
         "publicextract.charity_other_regulators.txt",
     ]
     source = Source.objects.get(slug="gb-ccew")
@@ -169,8 +171,11 @@ def test_ccew_malformed_rows_are_rejected_with_file_and_line(import_files, tmp_p
 
     hope = Organisation.objects.get(org_id="GB-CHC-1000001")
     assert hope.name == "Hope House Trust"  # BOM skipped, escaped tab read as a tab and spaces folded
-    assert hope.other_names == [{"kind": "known_as", "name": "HH Leeds"}, {"kind": "known_as", "name": "Hope House"},
-                                {"kind": "previous", "name": "Leeds Hope Trust"}]
+    assert hope.other_names == [
+        {"kind": "known_as", "name": "HH Leeds"},
+        {"kind": "known_as", "name": "Hope House"},
+        {"kind": "previous", "name": "Leeds Hope Trust"},
+    ]
     assert hope.categories == ["public_charity", "religious", "school"]
     assert hope.status_detail == "Registered; Submission Received; insolvent"
     assert (hope.website, hope.email_domain, hope.postcode) == ("hope-house.org.uk", "hope-house.org.uk", "LS1 1AA")

@@ -35,11 +35,16 @@ def test_ccni_2020_register_cp1252(registries, import_files):
     assert lifeline.categories == ["public_charity"]  # education and health purposes are raw signals only
     assert "The advancement of education" in lifeline.raw_codes["gb-ccni"]["what"]
     # An item with commas inside stays whole.
-    assert ("The relief of those in need by reason of youth, age, ill-health, disability, financial hardship or "
-            "other disadvantage") in lifeline.raw_codes["gb-ccni"]["what"]
+    assert (
+        "The relief of those in need by reason of youth, age, ill-health, disability, financial hardship or "
+        "other disadvantage"
+    ) in lifeline.raw_codes["gb-ccni"]["what"]
     assert (lifeline.website, lifeline.email_domain) == ("cancerlifeline.info", "cancerlifeline.info")
     assert (lifeline.street, lifeline.city, lifeline.postcode) == (
-        "Cancer Lifeline, 44 Alliance Avenue", "Belfast", "BT14 7PJ")
+        "Cancer Lifeline, 44 Alliance Avenue",
+        "Belfast",
+        "BT14 7PJ",
+    )
 
     assert Organisation.objects.get(org_id="GB-NIC-100016").name == "Fírinne"  # 0xED in cp1252
     assert Organisation.objects.get(org_id="GB-NIC-101181").name.startswith("Endowment Of Gwyn\u2019S")  # 0x92
@@ -110,8 +115,9 @@ def test_ccni_reimport_is_unchanged_and_snapshot_marks_removed(registries, impor
     assert {o.org_id: o.updated_at for o in Organisation.objects.all()} == before
 
     smaller = tmp_path / "charitydetails.csv"
-    smaller.write_bytes(b"".join(line for line in old.read_bytes().splitlines(keepends=True)
-                                 if not line.startswith(b"100003,")))
+    smaller.write_bytes(
+        b"".join(line for line in old.read_bytes().splitlines(keepends=True) if not line.startswith(b"100003,"))
+    )
     _, summary = import_files("gb-ccni", smaller, snapshot=True)
     assert (summary.unchanged, summary.removed) == (475, 1)
     gone = Organisation.objects.get(org_id="GB-NIC-100003")

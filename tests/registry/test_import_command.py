@@ -28,8 +28,7 @@ def run_in_terminal(args: list[str], env: dict, timeout: float = 180) -> tuple[i
     """Run a command with stdin, stdout and stderr on a pseudo-terminal of 110 x 30; returns (exit code, screen)."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 110, 0, 0))
-    process = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT,
-                               start_new_session=True)
+    process = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT, start_new_session=True)
     os.close(slave)
     output, deadline = b"", time.monotonic() + timeout
     try:
@@ -74,15 +73,26 @@ def test_in_a_terminal_every_phase_shows_a_bar_with_rows_rate_and_eta(registries
 
 @pytest.mark.django_db(transaction=True)
 def test_without_a_terminal_progress_goes_to_log_lines_and_json_keeps_its_one_line(registries):
-    done = subprocess.run(import_command("us-irs-bmf", str(registries / BMF), "--json", "--progress-every", "0"),
-                          env=command_env(), cwd=ROOT, capture_output=True, text=True, timeout=180)
+    done = subprocess.run(
+        import_command("us-irs-bmf", str(registries / BMF), "--json", "--progress-every", "0"),
+        env=command_env(),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)  # stdout holds the summary line and nothing else
     assert summary["created"] == SAMPLE_ROWS
     log = done.stderr
-    assert re.search(rf"import us-irs-bmf parsing: {SAMPLE_ROWS:,}/{SAMPLE_ROWS:,} rows \(100%\), [\d,]+ rows/s "
-                     r"done in \d+ s", log), log
-    assert re.search(rf"import us-irs-bmf writing: [\d,]+/{SAMPLE_ROWS:,} rows \(\d+%\), [\d,]+ rows/s, ETA \d+ s", log), log
+    assert re.search(
+        rf"import us-irs-bmf parsing: {SAMPLE_ROWS:,}/{SAMPLE_ROWS:,} rows \(100%\), [\d,]+ rows/s "
+        r"done in \d+ s",
+        log,
+    ), log
+    assert re.search(
+        rf"import us-irs-bmf writing: [\d,]+/{SAMPLE_ROWS:,} rows \(\d+%\), [\d,]+ rows/s, ETA \d+ s", log
+    ), log
     for phase in ("hashing", "writing", "indexing"):
         assert f"import us-irs-bmf {phase}:" in log
 
@@ -93,8 +103,15 @@ def test_a_killed_import_leaves_no_process_and_the_next_run_marks_it_failed(regi
     # One transaction (IMPORT_COMMIT_ROWS=0): batched SQLite runs take a 15-minute lease the kill would leave held.
     env = command_env(IMPORT_WORKERS="2", IMPORT_PARALLEL_MIN_BYTES="0", IMPORT_COMMIT_ROWS="0")
     family: set[int] = set()
-    process = subprocess.Popen(import_command("us-irs-bmf", str(big), "--progress-every", "0.2"), env=env, cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    process = subprocess.Popen(
+        import_command("us-irs-bmf", str(big), "--progress-every", "0.2"),
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         # Wait until rows are being written, with the parsing workers up.
         seen = ""

@@ -34,9 +34,11 @@ settings.IMPORT_WORKERS = 0
 from registry.importers.pipeline import registry_import
 registry_import(source="us-irs-bmf", paths=[sys.argv[2]])
 """
-HEADER = ("EIN,NAME,ICO,STREET,CITY,STATE,ZIP,GROUP,SUBSECTION,AFFILIATION,CLASSIFICATION,RULING,DEDUCTIBILITY,"
-          "FOUNDATION,ACTIVITY,ORGANIZATION,STATUS,TAX_PERIOD,ASSET_CD,INCOME_CD,FILING_REQ_CD,PF_FILING_REQ_CD,"
-          "ACCT_PD,ASSET_AMT,INCOME_AMT,REVENUE_AMT,NTEE_CD,SORT_NAME")
+HEADER = (
+    "EIN,NAME,ICO,STREET,CITY,STATE,ZIP,GROUP,SUBSECTION,AFFILIATION,CLASSIFICATION,RULING,DEDUCTIBILITY,"
+    "FOUNDATION,ACTIVITY,ORGANIZATION,STATUS,TAX_PERIOD,ASSET_CD,INCOME_CD,FILING_REQ_CD,PF_FILING_REQ_CD,"
+    "ACCT_PD,ASSET_AMT,INCOME_AMT,REVENUE_AMT,NTEE_CD,SORT_NAME"
+)
 WORDS = ["RIVER", "MAPLE", "HARBOR", "SUMMIT", "PRAIRIE", "CEDAR", "LANTERN", "ORCHARD", "BEACON", "MEADOW"]
 
 
@@ -46,15 +48,18 @@ def bmf(path, count, *, start=10000000, renamed=()):
     for n in range(count):
         ein = start + n
         name = f"{WORDS[n % 10]} {WORDS[(n // 10) % 10]} SOCIETY {n}" + (" RENAMED" if ein in renamed else "")
-        lines.append(f"{ein:09d},{name},,PO BOX {n},ANCHORAGE,AK,99501-0000,0000,03,3,1200,200305,1,15,000000000,"
-                     f"5,01,201812,0,0,02,0,12,0,0,0,N99,")
+        lines.append(
+            f"{ein:09d},{name},,PO BOX {n},ANCHORAGE,AK,99501-0000,0000,03,3,1200,200305,1,15,000000000,"
+            f"5,01,201812,0,0,02,0,12,0,0,0,N99,"
+        )
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode())
     return path
 
 
 def state():
-    return list(Organisation.objects.order_by("org_id").values_list("org_id", "name", "status", "updated_at",
-                                                                      "content_hash"))
+    return list(
+        Organisation.objects.order_by("org_id").values_list("org_id", "name", "status", "updated_at", "content_hash")
+    )
 
 
 def crash_after(monkeypatch, rows):
@@ -91,7 +96,8 @@ def test_a_failed_batched_run_is_undone_changed_rows_and_new_ones_alike(tmp_path
     # The search index was put back too: old names found, new names not.
     assert search_organisations(query="river river society 0", country="US")[0].org_id == "US-EIN-010000000"
     assert search_organisations(query="river river society 0 renamed", country="US")[0].name == (
-        "RIVER RIVER SOCIETY 0")
+        "RIVER RIVER SOCIETY 0"
+    )
     found = search_organisations(query="society 1500", country="US", limit=50)
     assert "US-EIN-010001500" not in [hit.org_id for hit in found]
     assert ImportRun.objects.latest("started_at").status == ImportRun.Status.FAILED
@@ -128,8 +134,12 @@ def test_one_batched_import_at_a_time(tmp_path, small_commits):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_the_api_and_sign_in_carry_on_during_an_import(tmp_path, settings, api_client,  # noqa: F811
-                                                                   django_user_model):
+def test_the_worker_the_api_and_sign_in_carry_on_during_an_import(
+    tmp_path,
+    settings,
+    api_client,  # noqa: F811
+    django_user_model,
+):
     """The import runs in its own process; meanwhile a real worker runs tasks and people call the API (each call writes
     its rate-limit counter) and sign in. None fails; 95 % answer within a second."""
     settings.IMPORT_WORKERS = 0
@@ -138,8 +148,16 @@ def test_the_worker_the_api_and_sign_in_carry_on_during_an_import(tmp_path, sett
     path = bmf(tmp_path / "big.csv", 30000)
     client = api_client()
     django_user_model.objects.create_user("rita", "rita@verifier.example", "s3cret-pass", is_staff=True)
-    worker = Worker(queue_names=["default"], interval=0.05, batch=False, backend_name="default",
-                    startup_delay=False, max_tasks=None, worker_id="during-import", excluded_queue_names=[])
+    worker = Worker(
+        queue_names=["default"],
+        interval=0.05,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="during-import",
+        excluded_queue_names=[],
+    )
     worker_error: list = []
 
     def run_worker():
@@ -153,9 +171,13 @@ def test_the_worker_the_api_and_sign_in_carry_on_during_an_import(tmp_path, sett
     # Warm (as a serving process is): the first request of a process loads the API and its schema.
     assert client.get("/api/v1/organisations", {"country": "US", "q": "warm"}).status_code == 200
     # The import in its own process, as `manage.py import_registry` runs it, on this test database.
-    importing = subprocess.Popen([sys.executable, "-c", IMPORT_SCRIPT, connection.settings_dict["NAME"], str(path)],
-                                 cwd=ROOT, stderr=subprocess.PIPE, text=True,
-                                 env={**os.environ, "DJANGO_SETTINGS_MODULE": "vouch.settings"})
+    importing = subprocess.Popen(
+        [sys.executable, "-c", IMPORT_SCRIPT, connection.settings_dict["NAME"], str(path)],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "vouch.settings"},
+    )
     worker_thread = threading.Thread(target=run_worker)
     worker_thread.start()
     api, sign_in, queued = [], [], []

@@ -55,7 +55,7 @@ def test_corrupt_archive_fails_cleanly(registries, import_files, tmp_path):
     with zipfile.ZipFile(broken, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("eo_zz.csv", (registries / BMF / "eo_ri.csv").read_bytes())
     data = bytearray(broken.read_bytes())
-    data[len(data) // 2:len(data) // 2 + 64] = b"\x00" * 64
+    data[len(data) // 2 : len(data) // 2 + 64] = b"\x00" * 64
     broken.write_bytes(bytes(data))
     with pytest.raises(ImportFailed, match="nothing was changed"):
         registry_import(source="us-irs-bmf", paths=[str(good), str(broken)])
@@ -144,9 +144,11 @@ def test_worker_processes_give_the_same_result_as_in_process(registries, import_
 @pytest.mark.django_db
 def test_an_unusable_first_row_gives_way_to_the_next_row_with_the_same_id(import_files, tmp_path):
     header = "EIN,NAME,CITY,STATE,SUBSECTION,FOUNDATION,TAX_PERIOD"
-    rows = ["012345678,,DOVER,DE,03,15,201912",  # no name: unusable
-            "012345678,SECOND TAKE FUND,DOVER,DE,03,15,201912",
-            "012345678,THIRD TAKE FUND,DOVER,DE,03,15,201912"]
+    rows = [
+        "012345678,,DOVER,DE,03,15,201912",  # no name: unusable
+        "012345678,SECOND TAKE FUND,DOVER,DE,03,15,201912",
+        "012345678,THIRD TAKE FUND,DOVER,DE,03,15,201912",
+    ]
     path = tmp_path / "eo_dup.csv"
     path.write_text("\r\n".join([header, *rows]) + "\r\n")
     run, summary = import_files("us-irs-bmf", path)

@@ -29,7 +29,8 @@ def test_log_lines_come_every_few_seconds_and_at_the_end_of_each_phase(caplog):
         phase.advance(1)
     phase.close()
     assert [r.getMessage() for r in caplog.records] == [
-        caplog.records[0].getMessage()]  # only the closing line within the hour
+        caplog.records[0].getMessage()
+    ]  # only the closing line within the hour
     assert caplog.records[0].getMessage().startswith("import us-irs-bmf parsing: 100/100 rows (100%), ")
     assert " done in 0 s" in caplog.records[0].getMessage()
 

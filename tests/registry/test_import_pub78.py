@@ -26,8 +26,11 @@ def test_pub78_slice_creates_organisations_with_codes_and_categories(pub78, impo
 
     assert Organisation.objects.get(registry_number="002067446").categories == ["private_foundation"]  # POF
     assert Organisation.objects.get(registry_number="002237333").categories == ["public_charity"]  # SOUNK
-    lodges = [o for o in Organisation.objects.all()
-              if o.raw_codes["us-irs-pub78"]["deductibility"] == ["EO", "GROUP", "LODGE"]]
+    lodges = [
+        o
+        for o in Organisation.objects.all()
+        if o.raw_codes["us-irs-pub78"]["deductibility"] == ["EO", "GROUP", "LODGE"]
+    ]
     assert len(lodges) == 5 and all(o.categories == ["mutual"] for o in lodges)
     vfw = Organisation.objects.get(registry_number="010191822")  # EO,GROUP: nothing more specific
     assert vfw.categories == ["other"]

@@ -37,9 +37,15 @@ def test_revocations_alone_create_removed_organisations(import_files):
     assert "aurora singers" in choir.search_alt
     assert choir.categories == ["public_charity"]  # subsection 03
     assert (choir.city, choir.region, choir.postcode) == ("FAIRBANKS", "AK", "99701")
-    assert choir.raw_codes == {"us-irs-revocations": {
-        "revoked_on": "2020-05-15", "posted_on": "2020-07-13", "reinstated_on": None, "exemption_type": "03",
-        "reason": REASON}}
+    assert choir.raw_codes == {
+        "us-irs-revocations": {
+            "revoked_on": "2020-05-15",
+            "posted_on": "2020-07-13",
+            "reinstated_on": None,
+            "exemption_type": "03",
+            "reason": REASON,
+        }
+    }
     assert choir.income_minor is None
 
     cemetery = Organisation.objects.get(org_id="US-EIN-860112233")
@@ -127,8 +133,10 @@ def test_a_later_reinstatement_restores_the_organisation(eo_ak, tmp_path, import
     import_files("us-irs-bmf", eo_ak)
     import_files("us-irs-revocations", FIXTURE)
     later = tmp_path / "data-download-revocation.txt"
-    later.write_text("010639455|PAVVA INUPIAQ DANCERS||4783 DRAKE ST|FAIRBANKS|AK|99709-3009|United States|03|"
-                     "15-MAY-2019|10-JUN-2019|02-DEC-2020\n")
+    later.write_text(
+        "010639455|PAVVA INUPIAQ DANCERS||4783 DRAKE ST|FAIRBANKS|AK|99709-3009|United States|03|"
+        "15-MAY-2019|10-JUN-2019|02-DEC-2020\n"
+    )
     _, summary = import_files("us-irs-revocations", later)
     assert summary.updated == 1
     pavva = Organisation.objects.get(org_id=REVOKED_IN_AK[0])
@@ -153,17 +161,33 @@ def test_pub78_organisation_stays_revoked_when_pub78_rewrites_it(tmp_path, impor
 
 
 def _record(reinstated_on: str | None) -> OrgRecord:
-    facts = {"revoked_on": "2019-05-15", "posted_on": "2019-06-10", "reinstated_on": reinstated_on,
-             "exemption_type": "03", "reason": REASON}
-    return OrgRecord(org_id="US-EIN-010639455", registry_number="010639455", country="US", name="X",
-                     raw_codes={"us-irs-revocations": facts})
+    facts = {
+        "revoked_on": "2019-05-15",
+        "posted_on": "2019-06-10",
+        "reinstated_on": reinstated_on,
+        "exemption_type": "03",
+        "reason": REASON,
+    }
+    return OrgRecord(
+        org_id="US-EIN-010639455",
+        registry_number="010639455",
+        country="US",
+        name="X",
+        raw_codes={"us-irs-revocations": facts},
+    )
 
 
 def test_merge_returns_only_changes_and_never_undoes_another_sources_removal():
     importer = RevocationsImporter()
     record = _record(None)
-    existing = {"raw_codes": {"us-irs-bmf": {}}, "status": "active", "status_detail": "", "removed_on": None,
-                "removal_reason": "", "categories": ["public_charity"]}
+    existing = {
+        "raw_codes": {"us-irs-bmf": {}},
+        "status": "active",
+        "status_detail": "",
+        "removed_on": None,
+        "removal_reason": "",
+        "categories": ["public_charity"],
+    }
     change = importer.merge(existing, record)
     assert set(change) == {"raw_codes", "status", "removed_on", "removal_reason"}
     assert change["removed_on"] == datetime.date(2019, 5, 15)
@@ -171,6 +195,10 @@ def test_merge_returns_only_changes_and_never_undoes_another_sources_removal():
     for stored in ("2019-05-15", datetime.date(2019, 5, 15)):
         assert importer.merge({**existing, **change, "removed_on": stored}, record) == {}
     # Removed by a BMF snapshot, then reinstated on the list: not this source's removal to undo.
-    snapshot = {**existing, "status": "removed", "removed_on": "2024-01-01",
-                "removal_reason": "no longer listed by IRS Exempt Organizations Business Master File"}
+    snapshot = {
+        **existing,
+        "status": "removed",
+        "removed_on": "2024-01-01",
+        "removal_reason": "no longer listed by IRS Exempt Organizations Business Master File",
+    }
     assert set(importer.merge(snapshot, _record("2020-12-02"))) == {"raw_codes"}

@@ -114,17 +114,32 @@ def test_rna_waldec_codes_natures_and_positions(waldec, tmp_path, import_files):
     header = waldec.read_text(encoding="utf-8").splitlines()[0].split(";")
 
     def row(**values: str) -> str:
-        base = {"gestion": "751P", "date_creat": "2001-02-03", "nature": "D", "groupement": "S",
-                "date_disso": "0001-01-01", "objet_social1": "000000", "objet_social2": "000000",
-                "adrs_libcommune": "Paris", "adrs_codeinsee": "75056", "adrs_codepostal": "75001",
-                "position": "A", "maj_time": "2020-01-01 00:00:00"}
+        base = {
+            "gestion": "751P",
+            "date_creat": "2001-02-03",
+            "nature": "D",
+            "groupement": "S",
+            "date_disso": "0001-01-01",
+            "objet_social1": "000000",
+            "objet_social2": "000000",
+            "adrs_libcommune": "Paris",
+            "adrs_codeinsee": "75056",
+            "adrs_codepostal": "75001",
+            "position": "A",
+            "maj_time": "2020-01-01 00:00:00",
+        }
         return ";".join({**base, **values}.get(column, "") for column in header)
 
     lines = [
         row(id="W751000001", titre="PAROISSE ORTHODOXE SAINT-SERGE", nature="U", siteweb="https://saint-serge.fr"),
         row(id="W751000002", titre="UNION DES COMMERÇANTS DU MARAIS", titre_court="UCM", objet_social1="023005"),
-        row(id="W751000003", titre="LIGUE CONTRE LE CANCER PARIS", rup_mi="R12345", objet_social1="017040",
-            objet_social2="020000"),
+        row(
+            id="W751000003",
+            titre="LIGUE CONTRE LE CANCER PARIS",
+            rup_mi="R12345",
+            objet_social1="017040",
+            objet_social2="020000",
+        ),
         row(id="W751000004", titre="ANCIENNE ASSOCIATION", position="S", maj_time="2019-07-14 08:00:00"),
         row(id="W751000005", titre="REPRISE", position="R", observation="Reprise => date ag=0000-00-00"),
         row(id="w751000006", titre="CENTRE BOUDDHISTE", objet_social1="040005"),

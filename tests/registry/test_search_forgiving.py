@@ -9,28 +9,38 @@ from tests.conftest import CRAFTED
 VALDEZ = "US-EIN-010564885"  # VALDEZ JUNIOR RIFLE CLUB, Valdez AK
 ANCHORAGE_MH = {"US-EIN-010604986", "US-EIN-510152394"}  # ANCHORAGE COMMUNITY MENTAL HEALTH SERVICES (INC)
 SOEURS, RESTOS, ECOLE, GREEK = "FR-RNA-W751000001", "FR-RNA-W751000002", "FR-RNA-W751000003", "FR-RNA-W751000004"
-RNA_HEADER = ("id;id_ex;siret;rup_mi;gestion;date_creat;date_decla;date_publi;date_disso;nature;groupement;titre;"
-              "titre_court;objet;objet_social1;objet_social2;adrs_complement;adrs_numvoie;adrs_repetition;"
-              "adrs_typevoie;adrs_libvoie;adrs_distrib;adrs_codeinsee;adrs_codepostal;adrs_libcommune;adrg_declarant;"
-              "adrg_complemid;adrg_complemgeo;adrg_libvoie;adrg_distrib;adrg_codepostal;adrg_achemine;adrg_pays;"
-              "dir_civilite;siteweb;publiweb;observation;position;maj_time")
+RNA_HEADER = (
+    "id;id_ex;siret;rup_mi;gestion;date_creat;date_decla;date_publi;date_disso;nature;groupement;titre;"
+    "titre_court;objet;objet_social1;objet_social2;adrs_complement;adrs_numvoie;adrs_repetition;"
+    "adrs_typevoie;adrs_libvoie;adrs_distrib;adrs_codeinsee;adrs_codepostal;adrs_libcommune;adrg_declarant;"
+    "adrg_complemid;adrg_complemgeo;adrg_libvoie;adrg_distrib;adrg_codepostal;adrg_achemine;adrg_pays;"
+    "dir_civilite;siteweb;publiweb;observation;position;maj_time"
+)
 
 
 def _rna_row(number: str, siret: str, title: str) -> str:
-    return (f"{number};;{siret};;751P;2015-12-29;2015-12-29;2016-01-09;0001-01-01;D;S;{title};;aide;024026;000000;"
-            f";16;;RUE;DE LA PAIX;;75102;75002;Paris;;;;;;;;FRANCE;PM;;0;;A;2016-01-09 12:46:10")
+    return (
+        f"{number};;{siret};;751P;2015-12-29;2015-12-29;2016-01-09;0001-01-01;D;S;{title};;aide;024026;000000;"
+        f";16;;RUE;DE LA PAIX;;75102;75002;Paris;;;;;;;;FRANCE;PM;;0;;A;2016-01-09 12:46:10"
+    )
 
 
 @pytest.fixture
 def french_names(tmp_path, import_files):
     path = tmp_path / "rna_waldec_dpt_75.csv"
-    path.write_text("\n".join([
-        RNA_HEADER,
-        _rna_row("W751000001", "73282932000074", "SŒURS DU CŒUR"),
-        _rna_row("W751000002", "", "RESTAURANTS DU COEUR - LES RELAIS DU COEUR"),
-        _rna_row("W751000003", "", "L’ÉCOLE DES FEMMES – SAINT‑JEAN"),
-        _rna_row("W751000004", "", "ΕΛΛΗΝΙΚΗ ΕΤΑΙΡΕΙΑ ΦΙΛΩΝ ΤΟΥ ΒΙΒΛΙΟΥ"),
-    ]) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(
+            [
+                RNA_HEADER,
+                _rna_row("W751000001", "73282932000074", "SŒURS DU CŒUR"),
+                _rna_row("W751000002", "", "RESTAURANTS DU COEUR - LES RELAIS DU COEUR"),
+                _rna_row("W751000003", "", "L’ÉCOLE DES FEMMES – SAINT‑JEAN"),
+                _rna_row("W751000004", "", "ΕΛΛΗΝΙΚΗ ΕΤΑΙΡΕΙΑ ΦΙΛΩΝ ΤΟΥ ΒΙΒΛΙΟΥ"),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     _run, summary = import_files("fr-rna", path)
     assert summary.created == 4, summary
 
@@ -51,8 +61,13 @@ def test_ligatures_fold_the_same_in_names_and_queries(french_names):
 
 @pytest.mark.django_db
 def test_apostrophes_and_hyphens_of_every_kind(french_names):
-    for query in ("l'ecole des femmes saint-jean", "L‘École des Femmes — Saint Jean", "lecole des femmes saint jean",
-                  "L`ECOLE DES FEMMES SAINT‐JEAN", "l ecole des femmes saint jean"):
+    for query in (
+        "l'ecole des femmes saint-jean",
+        "L‘École des Femmes — Saint Jean",
+        "lecole des femmes saint jean",
+        "L`ECOLE DES FEMMES SAINT‐JEAN",
+        "l ecole des femmes saint jean",
+    ):
         assert top(query) == ECOLE, query
 
 
@@ -65,8 +80,15 @@ def test_other_scripts_transliterated(french_names):
 
 @pytest.mark.django_db
 def test_labelled_numbers_in_unusual_spacing(us_registry):
-    for query in ("EIN 01-0564885", "ein: 010564885", "EIN#010564885", "ein 01 056 4885",
-                  "Employer Identification Number 01-0564885", " 01 . 0564885 ", "US-EIN-010564885"):
+    for query in (
+        "EIN 01-0564885",
+        "ein: 010564885",
+        "EIN#010564885",
+        "ein 01 056 4885",
+        "Employer Identification Number 01-0564885",
+        " 01 . 0564885 ",
+        "US-EIN-010564885",
+    ):
         hits = search_organisations(query=query)
         assert [h.org_id for h in hits[:1]] == [VALDEZ] and hits[0].match == "number", query
     assert top("EIN 01-0564885", country="GB") is None  # the label says US; the filter says otherwise
@@ -84,12 +106,20 @@ def other_registers(registries, import_files):
 def test_labelled_numbers_of_other_registers(other_registers, french_names, import_files):
     import_files("gb-ccni", CRAFTED / "ccni_2020_hostile.csv")
     cases = {
-        "ABN 55 403 574 164": "AU-ABN-55403574164", "abn: 55403574164": "AU-ABN-55403574164",
-        "RNA W9T1002867": "FR-RNA-W9T1002867", "N° RNA : W9T1002867": "FR-RNA-W9T1002867",
-        "SIREN 732 829 320": SOEURS, "siret 732 829 320 00074": SOEURS, "732829320": SOEURS,
-        "charity no. SC000007": "GB-SC-SC000007", "OSCR SC000007": "GB-SC-SC000007",
-        "Scottish charity number SC 000007": "GB-SC-SC000007", "SC000007": "GB-SC-SC000007",
-        "NIC190001": "GB-NIC-190001", "CCNI 190001": "GB-NIC-190001", "charity number NIC190001": "GB-NIC-190001",
+        "ABN 55 403 574 164": "AU-ABN-55403574164",
+        "abn: 55403574164": "AU-ABN-55403574164",
+        "RNA W9T1002867": "FR-RNA-W9T1002867",
+        "N° RNA : W9T1002867": "FR-RNA-W9T1002867",
+        "SIREN 732 829 320": SOEURS,
+        "siret 732 829 320 00074": SOEURS,
+        "732829320": SOEURS,
+        "charity no. SC000007": "GB-SC-SC000007",
+        "OSCR SC000007": "GB-SC-SC000007",
+        "Scottish charity number SC 000007": "GB-SC-SC000007",
+        "SC000007": "GB-SC-SC000007",
+        "NIC190001": "GB-NIC-190001",
+        "CCNI 190001": "GB-NIC-190001",
+        "charity number NIC190001": "GB-NIC-190001",
     }
     for query, org_id in cases.items():
         assert top(query) == org_id, query
@@ -100,34 +130,76 @@ def test_labelled_numbers_of_other_registers(other_registers, french_names, impo
 def test_words_in_another_order(us_registry):
     for query in ("rifle club valdez junior", "junior valdez rifle club", "club rifle junior valdez"):
         assert top(query) == VALDEZ, query
-    assert set(h.org_id for h in search_organisations(query="health mental community anchorage services",
-                                                      limit=2)) == ANCHORAGE_MH
+    assert (
+        set(h.org_id for h in search_organisations(query="health mental community anchorage services", limit=2))
+        == ANCHORAGE_MH
+    )
 
 
 @pytest.mark.django_db
 def test_two_typos_in_two_words(us_registry):
     for query in ("valdex junir rifle club", "valdez juniro rilfe club", "valdez junior rifel clbu"):
         assert top(query) == VALDEZ, query
-    assert set(h.org_id for h in search_organisations(query="anchorge community mentall health", limit=2)) \
-        == ANCHORAGE_MH
+    assert (
+        set(h.org_id for h in search_organisations(query="anchorge community mentall health", limit=2)) == ANCHORAGE_MH
+    )
 
 
 @pytest.mark.django_db
 def test_missing_or_different_legal_suffix(us_registry):
-    for query in ("anchorage community mental health services", "Anchorage Community Mental Health Services Ltd",
-                  "Anchorage Community Mental Health Services Incorporated", "The Anchorage Community Mental "
-                  "Health Services Corp"):
+    for query in (
+        "anchorage community mental health services",
+        "Anchorage Community Mental Health Services Ltd",
+        "Anchorage Community Mental Health Services Incorporated",
+        "The Anchorage Community Mental Health Services Corp",
+    ):
         assert set(h.org_id for h in search_organisations(query=query, limit=2)) == ANCHORAGE_MH, query
     assert top("valdez junior rifle club community interest company") == VALDEZ
 
 
 HOSTILE = [
-    "x" * 100_000, "valdez " * 5000, "é" * 5000, "!!!", "...---...", "'\"`´’‘", "-–—‐", "&&&", "|||", "()",
-    '"', "NEAR(", "valdez* OR rifle", "col:valdez", "^valdez", "{a b}", "a:* & !b", "valdez:* | rifle",
-    "'; DROP TABLE registry_organisation; --", "%", "_", "\\", "\x00valdez", "🙂", "🙂 valdez 🏳️‍🌈",
-    "👨‍👩‍👧‍👦" * 50, "جمعية الهلال الأحمر", "\u202evaldez\u202c", "\u200f\u05e9\u05dc\u05d5\u05dd\u200f",
-    "Z̷̡̛a̸l̶g̵o̴" * 20, "\ufeff", "\U0010ffff", "\ud7ff", "EIN " + "9" * 5000, "charity no. " + "SC" * 100,
-    "SIREN", "EIN", "NIC", "0" * 500, "1", " ", "",
+    "x" * 100_000,
+    "valdez " * 5000,
+    "é" * 5000,
+    "!!!",
+    "...---...",
+    "'\"`´’‘",
+    "-–—‐",
+    "&&&",
+    "|||",
+    "()",
+    '"',
+    "NEAR(",
+    "valdez* OR rifle",
+    "col:valdez",
+    "^valdez",
+    "{a b}",
+    "a:* & !b",
+    "valdez:* | rifle",
+    "'; DROP TABLE registry_organisation; --",
+    "%",
+    "_",
+    "\\",
+    "\x00valdez",
+    "🙂",
+    "🙂 valdez 🏳️‍🌈",
+    "👨‍👩‍👧‍👦" * 50,
+    "جمعية الهلال الأحمر",
+    "\u202evaldez\u202c",
+    "\u200f\u05e9\u05dc\u05d5\u05dd\u200f",
+    "Z̷̡̛a̸l̶g̵o̴" * 20,
+    "\ufeff",
+    "\U0010ffff",
+    "\ud7ff",
+    "EIN " + "9" * 5000,
+    "charity no. " + "SC" * 100,
+    "SIREN",
+    "EIN",
+    "NIC",
+    "0" * 500,
+    "1",
+    " ",
+    "",
 ]
 
 

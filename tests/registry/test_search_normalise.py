@@ -6,17 +6,20 @@ from registry.search.normalise import fold, normalise_name, search_keys
 from registry.search.numbers import REGISTRY, SIREN, NumberLookup, number_lookups
 
 
-@pytest.mark.parametrize(("text", "folded"), [
-    ("SŒURS DU CŒUR", "soeurs du coeur"),
-    ("Restaurants du Cœur", "restaurants du coeur"),
-    ("ÆGIR STRAẞE Straße", "aegir strasse strasse"),
-    ("Łódź Ørsted Þór", "lodz orsted thor"),
-    ("ﬁnance ﬂow", "finance flow"),
-    ("e\u0301cole", "ecole"),  # a combining accent, as macOS writes it
-    ("Москва", "moskva"),
-    ("ΕΛΛΗΝΙΚΗ", "elliniki"),
-    ("Ｆｕｌｌｗｉｄｔｈ", "fullwidth"),
-])
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("SŒURS DU CŒUR", "soeurs du coeur"),
+        ("Restaurants du Cœur", "restaurants du coeur"),
+        ("ÆGIR STRAẞE Straße", "aegir strasse strasse"),
+        ("Łódź Ørsted Þór", "lodz orsted thor"),
+        ("ﬁnance ﬂow", "finance flow"),
+        ("e\u0301cole", "ecole"),  # a combining accent, as macOS writes it
+        ("Москва", "moskva"),
+        ("ΕΛΛΗΝΙΚΗ", "elliniki"),
+        ("Ｆｕｌｌｗｉｄｔｈ", "fullwidth"),
+    ],
+)
 def test_transliteration_and_ligatures(text, folded):
     assert fold(text) == folded
 
@@ -40,9 +43,18 @@ def test_invisible_and_symbol_characters():
 
 def test_legal_forms_dropped_written_out_or_abbreviated():
     base = normalise_name("Green Shoots")
-    for form in ("Green Shoots CIC", "Green Shoots Community Interest Company", "Green Shoots Limited",
-                 "The Green Shoots Pty Ltd", "Green Shoots, Inc.", "Green Shoots Charitable Incorporated Organisation",
-                 "Green Shoots LLP", "Association Green Shoots", "Green Shoots e.V.", "Green Shoots (loi 1901)"):
+    for form in (
+        "Green Shoots CIC",
+        "Green Shoots Community Interest Company",
+        "Green Shoots Limited",
+        "The Green Shoots Pty Ltd",
+        "Green Shoots, Inc.",
+        "Green Shoots Charitable Incorporated Organisation",
+        "Green Shoots LLP",
+        "Association Green Shoots",
+        "Green Shoots e.V.",
+        "Green Shoots (loi 1901)",
+    ):
         assert normalise_name(form) == base, form
     # Words that can name the organisation are kept.
     assert normalise_name("The Green Shoots Trust") == "green shoots trust"
@@ -51,39 +63,57 @@ def test_legal_forms_dropped_written_out_or_abbreviated():
 
 
 def test_search_keys_fold_other_names_once_each():
-    assert search_keys("SŒURS DU CŒUR", [{"kind": "short", "name": "Sœurs"}, {"kind": "x", "name": "SOEURS"},
-                                          {"kind": "y", "name": "!!"}]) == ("soeurs du coeur", "soeurs")
+    assert search_keys(
+        "SŒURS DU CŒUR",
+        [{"kind": "short", "name": "Sœurs"}, {"kind": "x", "name": "SOEURS"}, {"kind": "y", "name": "!!"}],
+    ) == ("soeurs du coeur", "soeurs")
     assert search_keys("A B", []) == ("a b", "")
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("EIN 12-3456789", [NumberLookup(REGISTRY, "123456789", "US")]),
-    ("ein: 123456789", [NumberLookup(REGISTRY, "123456789", "US")]),
-    ("EIN #12 345 6789", [NumberLookup(REGISTRY, "123456789", "US")]),
-    ("Employer Identification Number 12-3456789", [NumberLookup(REGISTRY, "123456789", "US")]),
-    ("ABN 47 900 000 006", [NumberLookup(REGISTRY, "47900000006", "AU")]),
-    ("ACN 004 085 616", [NumberLookup(REGISTRY, "53004085616", "AU")]),  # converted to its ABN (python-stdnum)
-    ("RNA W9T1002867", [NumberLookup(REGISTRY, "W9T1002867", "FR")]),
-    ("N° RNA : W9T1002867", [NumberLookup(REGISTRY, "W9T1002867", "FR")]),
-    ("SIREN 732 829 320", [NumberLookup(SIREN, "732829320", "FR")]),
-    ("siret 732 829 320 00074", [NumberLookup(SIREN, "732829320", "FR")]),
-    ("charity no. 1234567", [NumberLookup(REGISTRY, "1234567", "GB")]),
-    ("Registered Charity Number: 1234567", [NumberLookup(REGISTRY, "1234567", "GB")]),
-    ("charity no SC012345", [NumberLookup(REGISTRY, "SC012345", "GB")]),
-    ("OSCR 012345", [NumberLookup(REGISTRY, "SC012345", "GB")]),
-    ("SC012345", [NumberLookup(REGISTRY, "SC012345")]),
-    ("NIC100002", [NumberLookup(REGISTRY, "100002")]),
-    ("CCNI NIC100002", [NumberLookup(REGISTRY, "100002", "GB")]),
-    # A bare 9-digit number that passes the SIREN check (Luhn) is also looked up as a SIREN.
-    ("732 829 320", [NumberLookup(REGISTRY, "732829320"), NumberLookup(SIREN, "732829320", "FR")]),
-    ("010564885", [NumberLookup(REGISTRY, "010564885")]),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("EIN 12-3456789", [NumberLookup(REGISTRY, "123456789", "US")]),
+        ("ein: 123456789", [NumberLookup(REGISTRY, "123456789", "US")]),
+        ("EIN #12 345 6789", [NumberLookup(REGISTRY, "123456789", "US")]),
+        ("Employer Identification Number 12-3456789", [NumberLookup(REGISTRY, "123456789", "US")]),
+        ("ABN 47 900 000 006", [NumberLookup(REGISTRY, "47900000006", "AU")]),
+        ("ACN 004 085 616", [NumberLookup(REGISTRY, "53004085616", "AU")]),  # converted to its ABN (python-stdnum)
+        ("RNA W9T1002867", [NumberLookup(REGISTRY, "W9T1002867", "FR")]),
+        ("N° RNA : W9T1002867", [NumberLookup(REGISTRY, "W9T1002867", "FR")]),
+        ("SIREN 732 829 320", [NumberLookup(SIREN, "732829320", "FR")]),
+        ("siret 732 829 320 00074", [NumberLookup(SIREN, "732829320", "FR")]),
+        ("charity no. 1234567", [NumberLookup(REGISTRY, "1234567", "GB")]),
+        ("Registered Charity Number: 1234567", [NumberLookup(REGISTRY, "1234567", "GB")]),
+        ("charity no SC012345", [NumberLookup(REGISTRY, "SC012345", "GB")]),
+        ("OSCR 012345", [NumberLookup(REGISTRY, "SC012345", "GB")]),
+        ("SC012345", [NumberLookup(REGISTRY, "SC012345")]),
+        ("NIC100002", [NumberLookup(REGISTRY, "100002")]),
+        ("CCNI NIC100002", [NumberLookup(REGISTRY, "100002", "GB")]),
+        # A bare 9-digit number that passes the SIREN check (Luhn) is also looked up as a SIREN.
+        ("732 829 320", [NumberLookup(REGISTRY, "732829320"), NumberLookup(SIREN, "732829320", "FR")]),
+        ("010564885", [NumberLookup(REGISTRY, "010564885")]),
+    ],
+)
 def test_numbers_with_labels_and_unusual_spacing(query, expected):
     assert number_lookups(query) == expected
 
 
-@pytest.mark.parametrize("query", ["rna society", "ein", "charity commission", "ACN 123 456 789", "abn abc",
-                                   "SIREN ABC", "valdez rifle club", "", "EIN " + "9" * 500, "🙂"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "rna society",
+        "ein",
+        "charity commission",
+        "ACN 123 456 789",
+        "abn abc",
+        "SIREN ABC",
+        "valdez rifle club",
+        "",
+        "EIN " + "9" * 500,
+        "🙂",
+    ],
+)
 def test_names_and_invalid_labelled_numbers_are_not_numbers(query):
     assert number_lookups(query) == []
 
@@ -95,5 +125,9 @@ def test_corrected_spellings_start_with_each_words_likeliest_spelling():
     assert _variants([["ambassador"], ["blue"]], with_base=True) == ["ambassador blue"]
     assert _variants([["ambassador"], ["blue"]]) == []
     assert _variants([["rhode"], ["island", "land"], ["women", "home"]], with_base=True) == [
-        "rhode island women", "rhode land women", "rhode island home", "rhode land home"]
+        "rhode island women",
+        "rhode land women",
+        "rhode island home",
+        "rhode land home",
+    ]
     assert _variants([["a"], []], with_base=True) == []  # a word nothing resembles: no whole-name spelling

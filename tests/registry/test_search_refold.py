@@ -76,9 +76,11 @@ def test_the_typo_vocabulary_is_in_tables_after_an_import(us_registry):
         (docs,) = cursor.fetchone()
         cursor.execute("SELECT term FROM registry_search_term_key WHERE key = 'valdz'")
         assert ("valdez",) in cursor.fetchall()
-        cursor.execute("SELECT COUNT(*) FROM registry_search_term_key WHERE term GLOB '*[0-9]*'"
-                       if connection.vendor == "sqlite" else
-                       "SELECT COUNT(*) FROM registry_search_term_key WHERE term ~ '[0-9]'")
+        cursor.execute(
+            "SELECT COUNT(*) FROM registry_search_term_key WHERE term GLOB '*[0-9]*'"
+            if connection.vendor == "sqlite"
+            else "SELECT COUNT(*) FROM registry_search_term_key WHERE term ~ '[0-9]'"
+        )
         assert cursor.fetchone() == (0,)  # numbers are never corrected, so never keyed
     assert docs >= 1
     assert search_organisations(query="valdz junior rifle club")[0].org_id == VALDEZ

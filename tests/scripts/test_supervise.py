@@ -74,8 +74,14 @@ def test_a_killed_worker_is_restarted_and_sigterm_stops_everything():
 
 
 def test_the_main_process_exiting_stops_the_others_with_its_status():
-    process, out = start("--main", "web", f"{sys.executable} -c 'import time; time.sleep(1); raise SystemExit(3)'",
-                         "--keep", "worker", SLEEPER)
+    process, out = start(
+        "--main",
+        "web",
+        f"{sys.executable} -c 'import time; time.sleep(1); raise SystemExit(3)'",
+        "--keep",
+        "worker",
+        SLEEPER,
+    )
     try:
         assert process.wait(30) == 3
         assert not alive(out.pids("worker")[0])

@@ -13,9 +13,11 @@ ROOT = Path(__file__).resolve().parents[2]
 def _start(data_dir: Path) -> None:
     env = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DATABASE_URL"}}
     env["VOUCH_DATA_DIR"] = str(data_dir)
-    code = ("import os; os.umask(0o022); import django; os.environ['DJANGO_SETTINGS_MODULE']='vouch.settings'; "
-            "django.setup(); from django.db import connection; connection.ensure_connection(); "
-            "connection.cursor().execute('CREATE TABLE IF NOT EXISTS t (x)')")
+    code = (
+        "import os; os.umask(0o022); import django; os.environ['DJANGO_SETTINGS_MODULE']='vouch.settings'; "
+        "django.setup(); from django.db import connection; connection.ensure_connection(); "
+        "connection.cursor().execute('CREATE TABLE IF NOT EXISTS t (x)')"
+    )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, timeout=120)
 
 

@@ -16,8 +16,15 @@ from tests.staff import staff_login
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
 
-PAGES = ["/en/", "/fr/organisations/", "/en/store/plans/", "/en/store/sign-in/", "/en/store/sign-up/",
-         "/en/review/login/", "/api/v1/docs"]
+PAGES = [
+    "/en/",
+    "/fr/organisations/",
+    "/en/store/plans/",
+    "/en/store/sign-in/",
+    "/en/store/sign-up/",
+    "/en/review/login/",
+    "/api/v1/docs",
+]
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.I)
 INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
 
@@ -33,8 +40,10 @@ def test_every_page_has_a_strict_policy_and_nothing_inline(path):
     assert response.status_code == 200
     policy = _policy(response)
     assert policy["default-src"] == "default-src 'self'"
-    assert re.fullmatch(r"script-src 'self' 'nonce-[\w+/=-]+'", policy["script-src"]) or \
-        policy["script-src"] == "script-src 'self'"
+    assert (
+        re.fullmatch(r"script-src 'self' 'nonce-[\w+/=-]+'", policy["script-src"])
+        or policy["script-src"] == "script-src 'self'"
+    )
     assert re.fullmatch(r"style-src 'self'( 'nonce-[\w+/=-]+')?", policy["style-src"])
     assert "unsafe" not in response["Content-Security-Policy"]
     assert policy["frame-ancestors"] == "frame-ancestors 'none'" and policy["object-src"] == "object-src 'none'"
@@ -80,13 +89,16 @@ def test_cookies_are_samesite_lax():
 
 
 def _settings_with(env: dict) -> dict:
-    code = ("import json, django, os; os.environ['DJANGO_SETTINGS_MODULE']='vouch.settings'; django.setup(); "
-            "from django.conf import settings as s; print(json.dumps({'enforce': bool(s.SECURE_CSP), "
-            "'report_only': bool(s.SECURE_CSP_REPORT_ONLY), 'report_uri': (s.SECURE_CSP_REPORT_ONLY or "
-            "s.SECURE_CSP).get('report-uri'), 'two_factor': s.STAFF_REQUIRE_2FA, 'samesite': s.SESSION_COOKIE_SAMESITE}))")
+    code = (
+        "import json, django, os; os.environ['DJANGO_SETTINGS_MODULE']='vouch.settings'; django.setup(); "
+        "from django.conf import settings as s; print(json.dumps({'enforce': bool(s.SECURE_CSP), "
+        "'report_only': bool(s.SECURE_CSP_REPORT_ONLY), 'report_uri': (s.SECURE_CSP_REPORT_ONLY or "
+        "s.SECURE_CSP).get('report-uri'), 'two_factor': s.STAFF_REQUIRE_2FA, 'samesite': s.SESSION_COOKIE_SAMESITE}))"
+    )
     full = {**os.environ, **env}
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=full, check=True, capture_output=True,
-                         text=True, timeout=120).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=full, check=True, capture_output=True, text=True, timeout=120
+    ).stdout
     import json
 
     return json.loads(out.strip().splitlines()[-1])
@@ -94,7 +106,12 @@ def _settings_with(env: dict) -> dict:
 
 def test_report_only_mode_and_the_production_defaults():
     assert _settings_with({"CSP_REPORT_ONLY": "true", "CSP_REPORT_URI": "/csp-reports/"}) == {
-        "enforce": False, "report_only": True, "report_uri": "/csp-reports/", "two_factor": True, "samesite": "Lax"}
+        "enforce": False,
+        "report_only": True,
+        "report_uri": "/csp-reports/",
+        "two_factor": True,
+        "samesite": "Lax",
+    }
     default = _settings_with({})
     assert default["enforce"] and not default["report_only"] and default["two_factor"]
     assert _settings_with({"DEBUG": "true"})["two_factor"] is False

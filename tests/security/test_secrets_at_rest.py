@@ -61,8 +61,11 @@ def _where(needle: str, *, skip_registry: bool = False) -> list[tuple[str, str]]
         for table, column in _text_columns():
             if skip_registry and table.startswith("registry_"):
                 continue  # imported public registers: numbers such as EINs hold any 6 digits by chance
-            cursor.execute(f"SELECT CAST({quote(column)} AS TEXT) FROM {quote(table)} "  # noqa: S608
-                           f"WHERE CAST({quote(column)} AS TEXT) LIKE %s", [f"%{needle}%"])
+            cursor.execute(
+                f"SELECT CAST({quote(column)} AS TEXT) FROM {quote(table)} "  # noqa: S608
+                f"WHERE CAST({quote(column)} AS TEXT) LIKE %s",
+                [f"%{needle}%"],
+            )
             for (value,) in cursor.fetchall():
                 if not needle.isdigit() or re.search(rf"(?<![\d-]){needle}(?![\d-])", value or ""):
                     places.append((table, column))
@@ -80,8 +83,13 @@ def test_a_full_journey_leaves_no_usable_secret_in_the_database(us_registry, smt
     response = reviewer.post(f"/en/review/applications/{application.reference}/approve/", {"message": ""})
     assert response.status_code == 302
     store = Client()
-    assert store.post("/en/store/sign-up/", {"email": EMAIL, "password": PASSWORD, "billing_country": "US",
-                                             "billing_region": "AK", "currency": "USD"}).status_code == 302
+    assert (
+        store.post(
+            "/en/store/sign-up/",
+            {"email": EMAIL, "password": PASSWORD, "billing_country": "US", "billing_region": "AK", "currency": "USD"},
+        ).status_code
+        == 302
+    )
     assert store.post("/en/store/password-reset/", {"email": EMAIL}).status_code == 302
 
     counts = outbox_send_due()
@@ -111,9 +119,13 @@ def test_the_admin_never_shows_an_emails_secret(django_user_model):
     """Pending (not yet sent) or sent, the outbox admin shows the body without its code or link."""
     from notifications.services import email_queue
 
-    email = email_queue(to="jo@example.org", template="account_password_reset", language="en",
-                        context={"reset_url": "https://vouch.example/en/store/password-reset/MQ/secret-token-123/"},
-                        dedupe_key="admin-test")
+    email = email_queue(
+        to="jo@example.org",
+        template="account_password_reset",
+        language="en",
+        context={"reset_url": "https://vouch.example/en/store/password-reset/MQ/secret-token-123/"},
+        dedupe_key="admin-test",
+    )
     assert "secret-token-123" in email.body_text  # it must still be sent
     admin = django_user_model.objects.create_superuser("ada", "ada@vouch.localhost", "x")
     client = staff_login(Client(), admin)

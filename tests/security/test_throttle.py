@@ -30,7 +30,7 @@ def test_forty_wrong_passwords_then_the_right_one_does_not_sign_in(rita, path):
     client = Client(REMOTE_ADDR="203.0.113.9")
     statuses = [client.post(path, {"username": "rita", "password": f"guess{n}"}).status_code for n in range(40)]
     assert statuses[: settings.SIGN_IN_FAILURE_LIMIT - 1] == [200] * (settings.SIGN_IN_FAILURE_LIMIT - 1)
-    assert set(statuses[settings.SIGN_IN_FAILURE_LIMIT - 1:]) == {429}
+    assert set(statuses[settings.SIGN_IN_FAILURE_LIMIT - 1 :]) == {429}
     response = client.post(path, {"username": "rita", "password": PASSWORD})
     assert response.status_code == 429 and not _signed_in(client)
     assert b"Too many failed sign-ins" in response.content
@@ -60,8 +60,12 @@ def test_an_account_lock_from_many_addresses_spares_the_owners_browser(rita):
     for n in range(settings.SIGN_IN_FAILURE_LIMIT):
         Client(REMOTE_ADDR=f"203.0.113.{n + 1}").post("/en/review/login/", {"username": "rita", "password": "x"})
     # Locked for every new browser, from any address...
-    assert Client(REMOTE_ADDR="192.0.2.1").post(
-        "/en/review/login/", {"username": "rita", "password": PASSWORD}).status_code == 429
+    assert (
+        Client(REMOTE_ADDR="192.0.2.1")
+        .post("/en/review/login/", {"username": "rita", "password": PASSWORD})
+        .status_code
+        == 429
+    )
     # ...not for the browser that signed in before (its signed cookie), even from a new address.
     owner.defaults["REMOTE_ADDR"] = "192.0.2.77"
     assert owner.post("/en/review/login/", {"username": "rita", "password": PASSWORD}).status_code == 302
@@ -110,18 +114,21 @@ def test_a_new_store_password_lifts_the_accounts_lock():
 
     account_sign_up(email="alice@example.org", password=PASSWORD, billing_country="US", billing_region="NY")
     for n in range(settings.SIGN_IN_FAILURE_LIMIT):
-        Client(REMOTE_ADDR=f"203.0.113.{n + 1}").post("/en/store/sign-in/",
-                                                      {"username": "alice@example.org", "password": "x"})
+        Client(REMOTE_ADDR=f"203.0.113.{n + 1}").post(
+            "/en/store/sign-in/", {"username": "alice@example.org", "password": "x"}
+        )
     owner = Client(REMOTE_ADDR="192.0.2.9")
-    assert owner.post("/en/store/sign-in/", {"username": "alice@example.org",
-                                             "password": PASSWORD}).status_code == 429
+    assert owner.post("/en/store/sign-in/", {"username": "alice@example.org", "password": PASSWORD}).status_code == 429
     owner.post("/en/store/password-reset/", {"email": "alice@example.org"})
     body = OutboxEmail.objects.get(template="account_password_reset").body_text
     link = re.search(r"https?://[^/\s]+(/en/store/password-reset/[^\s]+)", body).group(1)
     page = owner.get(link, follow=True)
     new_password = "another horse battery 43"
-    response = owner.post(page.redirect_chain[-1][0] if page.redirect_chain else link,
-                          {"new_password1": new_password, "new_password2": new_password})
+    response = owner.post(
+        page.redirect_chain[-1][0] if page.redirect_chain else link,
+        {"new_password1": new_password, "new_password2": new_password},
+    )
     assert response.status_code == 302
-    assert owner.post("/en/store/sign-in/", {"username": "alice@example.org",
-                                             "password": new_password}).status_code == 302
+    assert (
+        owner.post("/en/store/sign-in/", {"username": "alice@example.org", "password": new_password}).status_code == 302
+    )

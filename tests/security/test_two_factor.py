@@ -32,8 +32,17 @@ def _password(client, path="/en/review/login/", username="rita"):
 
 
 @override_settings(STAFF_REQUIRE_2FA=True)
-@pytest.mark.parametrize("page", ["/en/review/", "/en/review/dashboard/", "/fr/review/partners/",
-                                  "/en/review/webhooks/", "/admin/", "/admin/auth/user/"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/en/review/",
+        "/en/review/dashboard/",
+        "/fr/review/partners/",
+        "/en/review/webhooks/",
+        "/admin/",
+        "/admin/auth/user/",
+    ],
+)
 def test_a_password_alone_does_not_open_the_back_office_or_the_admin(ada, page):
     client = Client()
     _password(client, username="ada")
@@ -44,8 +53,9 @@ def test_a_password_alone_does_not_open_the_back_office_or_the_admin(ada, page):
 @override_settings(STAFF_REQUIRE_2FA=True)
 def test_admin_sign_in_leads_to_the_second_step(ada):
     client = Client()
-    response = client.post("/admin/login/?next=/admin/", {"username": "ada", "password": PASSWORD,
-                                                           "next": "/admin/"}, follow=True)
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "ada", "password": PASSWORD, "next": "/admin/"}, follow=True
+    )
     assert response.redirect_chain[-1][0].startswith("/en/review/two-factor/?next=")
     assert client.get("/admin/").status_code == 302
 
@@ -53,8 +63,9 @@ def test_admin_sign_in_leads_to_the_second_step(ada):
 # (django-otp slows down guesses: after a wrong code the next is refused for a second, doubling each time; these
 # tests type a wrong code then the right one at once, so the delay is off for them.)
 @override_settings(STAFF_REQUIRE_2FA=True, OTP_TOTP_THROTTLE_FACTOR=0, OTP_STATIC_THROTTLE_FACTOR=0)
-@pytest.mark.parametrize(("lang", "title"), [("en", "Set up two-factor sign-in"),
-                                             ("fr", "Activer la connexion en deux étapes")])
+@pytest.mark.parametrize(
+    ("lang", "title"), [("en", "Set up two-factor sign-in"), ("fr", "Activer la connexion en deux étapes")]
+)
 def test_enrolment_with_an_authenticator_then_recovery_codes(rita, lang, title):
     client = Client()
     _password(client, path=f"/{lang}/review/login/")

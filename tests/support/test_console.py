@@ -28,9 +28,13 @@ def approved():
     application.email_verified_at = timezone.now()
     application.applicant_name = "Dana Director"
     application.save()
-    email_queue(to=application.email, template="verification_code", language="en",
-                context={"code": "123456", "minutes_valid": 15, "reference": application.reference},
-                dedupe_key=f"application:{application.pk}:approved:test")
+    email_queue(
+        to=application.email,
+        template="verification_code",
+        language="en",
+        context={"code": "123456", "minutes_valid": 15, "reference": application.reference},
+        dedupe_key=f"application:{application.pk}:approved:test",
+    )
     return application, code
 
 
@@ -62,8 +66,15 @@ def test_case_page_shows_coupon_redemption_and_timeline(approved, as_role):
     application, code = approved
     catalog()
     account = make_account()
-    subscription_buy(account=account, plan_code="workplace-pro", quantity=1, add_ons={}, billing_cycle="annual",
-                     coupon_code=code, idempotency_key="k")
+    subscription_buy(
+        account=account,
+        plan_code="workplace-pro",
+        quantity=1,
+        add_ons={},
+        billing_cycle="annual",
+        coupon_code=code,
+        idempotency_key="k",
+    )
     html = as_role("Support agent").get(f"/en/support/applications/{application.reference}/").content.decode()
     coupon = Coupon.objects.get(pk=application.coupon_id)
     assert f"…{coupon.code_hint}" in html and code not in html  # masked, never the code
@@ -84,8 +95,9 @@ def test_revoke_needs_a_reason_and_is_audited_on_the_application(approved, as_ro
 
 def test_reissue_kills_the_old_code_and_emails_a_new_one(approved, as_role):
     application, code = approved
-    response = as_role("Support agent").post(f"/en/support/applications/{application.reference}/reissue/",
-                                             {"reissue-reason": "Code lost"})
+    response = as_role("Support agent").post(
+        f"/en/support/applications/{application.reference}/reissue/", {"reissue-reason": "Code lost"}
+    )
     assert response.status_code == 302
     assert coupon_find(code=code) is None  # the old code no longer works
     email = OutboxEmail.objects.get(template="coupon_reissued")
@@ -98,8 +110,9 @@ def test_reissue_kills_the_old_code_and_emails_a_new_one(approved, as_role):
 def test_a_redeemed_coupon_is_not_reissued(approved, as_role):
     application, _code = approved
     Coupon.objects.filter(pk=application.coupon_id).update(state="redeemed", redeemed_at=timezone.now())
-    response = as_role("Support agent").post(f"/en/support/applications/{application.reference}/reissue/",
-                                             {"reissue-reason": "x"})
+    response = as_role("Support agent").post(
+        f"/en/support/applications/{application.reference}/reissue/", {"reissue-reason": "x"}
+    )
     assert response.status_code == 400 and "coupon_redeemed" in response.content.decode()
 
 
@@ -107,21 +120,26 @@ def test_extend_the_redeem_by_date(approved, as_role):
     application, _code = approved
     new_date = (timezone.now() + timedelta(days=200)).date()
     Coupon.objects.filter(pk=application.coupon_id).update(redeem_by=timezone.now() + timedelta(days=10))
-    response = as_role("Support agent").post(f"/en/support/applications/{application.reference}/extend/",
-                                             {"extend-redeem_by": new_date.isoformat(), "extend-reason": "Travel"})
+    response = as_role("Support agent").post(
+        f"/en/support/applications/{application.reference}/extend/",
+        {"extend-redeem_by": new_date.isoformat(), "extend-reason": "Travel"},
+    )
     assert response.status_code == 302
     assert timezone.localdate(Coupon.objects.get(pk=application.coupon_id).redeem_by) == new_date
     too_far = (timezone.now() + timedelta(days=400)).date().isoformat()
-    response = as_role("Support agent").post(f"/en/support/applications/{application.reference}/extend/",
-                                             {"extend-redeem_by": too_far, "extend-reason": "x"})
+    response = as_role("Support agent").post(
+        f"/en/support/applications/{application.reference}/extend/", {"extend-redeem_by": too_far, "extend-reason": "x"}
+    )
     assert "redeem_by_too_far" in response.content.decode()
 
 
 def test_resend_an_email(approved, as_role):
     application, _code = approved
     original = OutboxEmail.objects.get(dedupe_key=f"application:{application.pk}:approved:test")
-    response = as_role("Support agent").post(f"/en/support/applications/{application.reference}/resend/",
-                                             {"resend-email": original.pk, "resend-reason": "Not received"})
+    response = as_role("Support agent").post(
+        f"/en/support/applications/{application.reference}/resend/",
+        {"resend-email": original.pk, "resend-reason": "Not received"},
+    )
     assert response.status_code == 302
     copy = OutboxEmail.objects.exclude(pk=original.pk).get(template="verification_code")
     assert (copy.to, copy.subject, copy.body_text) == (original.to, original.subject, original.body_text)

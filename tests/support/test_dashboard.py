@@ -24,13 +24,25 @@ def decided():
     ]
     for index, (state, automatic, took, country) in enumerate(rows):
         submitted = now - timedelta(days=10)
-        make_application(program, make_organisation(f"US-EIN-00000000{index}"), state=state, country=country,
-                         submitted_at=submitted, due_at=submitted + timedelta(days=4),
-                         decided_at=submitted + took if took else None, decided_automatically=automatic,
-                         decision_reasons=[{"code": "excluded_political", "message": "x"}] if state == "rejected"
-                         else [])
-    make_application(other, make_organisation("US-EIN-000000099"), state="approved", country="AU",
-                     submitted_at=now - timedelta(days=400), decided_at=now - timedelta(days=399))
+        make_application(
+            program,
+            make_organisation(f"US-EIN-00000000{index}"),
+            state=state,
+            country=country,
+            submitted_at=submitted,
+            due_at=submitted + timedelta(days=4),
+            decided_at=submitted + took if took else None,
+            decided_automatically=automatic,
+            decision_reasons=[{"code": "excluded_political", "message": "x"}] if state == "rejected" else [],
+        )
+    make_application(
+        other,
+        make_organisation("US-EIN-000000099"),
+        state="approved",
+        country="AU",
+        submitted_at=now - timedelta(days=400),
+        decided_at=now - timedelta(days=399),
+    )
     return program
 
 

@@ -20,9 +20,20 @@ def world():
     catalog()
     coupon, code = make_coupon()
     account = make_account()
-    subscription_buy(account=account, plan_code="workplace-pro", quantity=2, add_ons={}, billing_cycle="annual",
-                     coupon_code=code, idempotency_key="k1")
-    return {"application": Application.objects.get(coupon=coupon), "invoice": Invoice.objects.get(account=account), "account": account}
+    subscription_buy(
+        account=account,
+        plan_code="workplace-pro",
+        quantity=2,
+        add_ons={},
+        billing_cycle="annual",
+        coupon_code=code,
+        idempotency_key="k1",
+    )
+    return {
+        "application": Application.objects.get(coupon=coupon),
+        "invoice": Invoice.objects.get(account=account),
+        "account": account,
+    }
 
 
 def _pages(world):
@@ -42,12 +53,35 @@ def _pages(world):
 # Who may read each page: True = 200, False = 403.
 READ = {
     "Reviewer": {"support search", "support case"},
-    "Support agent": {"support search", "support case", "billing invoices", "billing invoice",
-                      "billing subscriptions", "billing accounts", "billing account"},
-    "Billing agent": {"support search", "support case", "billing invoices", "billing invoice",
-                      "billing subscriptions", "billing accounts", "billing account", "invoices CSV"},
-    "Administrator": {"support search", "support case", "billing invoices", "billing invoice",
-                      "billing subscriptions", "billing accounts", "billing account", "invoices CSV"},
+    "Support agent": {
+        "support search",
+        "support case",
+        "billing invoices",
+        "billing invoice",
+        "billing subscriptions",
+        "billing accounts",
+        "billing account",
+    },
+    "Billing agent": {
+        "support search",
+        "support case",
+        "billing invoices",
+        "billing invoice",
+        "billing subscriptions",
+        "billing accounts",
+        "billing account",
+        "invoices CSV",
+    },
+    "Administrator": {
+        "support search",
+        "support case",
+        "billing invoices",
+        "billing invoice",
+        "billing subscriptions",
+        "billing accounts",
+        "billing account",
+        "invoices CSV",
+    },
     "Customer": set(),
 }
 
@@ -66,8 +100,9 @@ def test_anonymous_goes_to_the_back_office_login(world):
         assert response.status_code == 302 and "/review/login/" in response["Location"], url
 
 
-@pytest.mark.parametrize("role,allowed", [("Reviewer", False), ("Support agent", True), ("Billing agent", False),
-                                          ("Administrator", True)])
+@pytest.mark.parametrize(
+    "role,allowed", [("Reviewer", False), ("Support agent", True), ("Billing agent", False), ("Administrator", True)]
+)
 def test_coupon_actions_per_role(world, as_role, role, allowed):
     reference = world["application"].reference
     response = as_role(role).post(f"/en/support/applications/{reference}/revoke/", {"revoke-reason": "fraud"})
@@ -79,12 +114,14 @@ def test_coupon_actions_per_role(world, as_role, role, allowed):
         assert response.status_code == 400 and "Your role does not allow this action" in response.content.decode()
 
 
-@pytest.mark.parametrize("role,allowed", [("Reviewer", False), ("Support agent", False), ("Billing agent", True),
-                                          ("Administrator", True)])
+@pytest.mark.parametrize(
+    "role,allowed", [("Reviewer", False), ("Support agent", False), ("Billing agent", True), ("Administrator", True)]
+)
 def test_recording_a_payment_per_role(world, as_role, role, allowed):
     number = world["invoice"].number
-    response = as_role(role).post(f"/en/review/billing/invoices/{number}/paid/",
-                                  {"reference": "BANK-1", "paid_on": "2026-01-02"})
+    response = as_role(role).post(
+        f"/en/review/billing/invoices/{number}/paid/", {"reference": "BANK-1", "paid_on": "2026-01-02"}
+    )
     world["invoice"].refresh_from_db()
     assert (world["invoice"].status == "paid") is allowed
     assert response.status_code == (302 if allowed else 403)

@@ -53,18 +53,32 @@ def organisation(org_id: str) -> Organisation:
 def make_draft(program):
     """A draft with every step done and the email verified, as the journey leaves it before submitting."""
 
-    def make(org_id: str | None = None, *, email: str = "director@example.org", budget_minor: int = 250_000_00,
-             now: datetime | None = None, language: str = "en", **fields) -> Application:
+    def make(
+        org_id: str | None = None,
+        *,
+        email: str = "director@example.org",
+        budget_minor: int = 250_000_00,
+        now: datetime | None = None,
+        language: str = "en",
+        **fields,
+    ) -> Application:
         now = now or timezone.now()
         application = application_start(program=program, language=language, now=now)
         org = organisation(org_id) if org_id else None
-        values = {"declared_budget_minor": budget_minor, "organisation": org,
-                  "country": org.country if org else fields.pop("country", "FR"), "applicant_name": "Jo Director",
-                  "email": email, "email_verified_at": now, **fields}
+        values = {
+            "declared_budget_minor": budget_minor,
+            "organisation": org,
+            "country": org.country if org else fields.pop("country", "FR"),
+            "applicant_name": "Jo Director",
+            "email": email,
+            "email_verified_at": now,
+            **fields,
+        }
         if org is None:
             values.setdefault("manual_name", "Association Exemple")
         Application.objects.filter(pk=application.pk).update(**values)
         return Application.objects.select_related("program", "organisation", "organisation__source").get(
-            pk=application.pk)
+            pk=application.pk
+        )
 
     return make

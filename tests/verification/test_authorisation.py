@@ -25,10 +25,13 @@ def application(program, settings, tmp_path):
     settings.DOCUMENTS_DIR = tmp_path
     applicant = Client()
     manual = {"manual_name": "Secret Shelter", "manual_address": "Hidden Road 1"}
-    app = submitted_application(applicant, program, org_id=None, manual=manual, name="Private Person",
-                                email="private@secretshelter.org")
-    applicant.post(f"/en/programs/status/{app.token}/documents/",
-                   {"files": [SimpleUploadedFile("id.pdf", PDF, content_type="application/pdf")]})
+    app = submitted_application(
+        applicant, program, org_id=None, manual=manual, name="Private Person", email="private@secretshelter.org"
+    )
+    applicant.post(
+        f"/en/programs/status/{app.token}/documents/",
+        {"files": [SimpleUploadedFile("id.pdf", PDF, content_type="application/pdf")]},
+    )
     app.refresh_from_db()
     assert app.documents.count() == 1
     return app
@@ -120,8 +123,9 @@ def test_applicant_session_does_not_open_the_back_office(application, program):
 def test_backoffice_actions_need_the_csrf_token(application, django_user_model):
     client = Client(enforce_csrf_checks=True)
     staff_login(client, make_staff(django_user_model))
-    response = client.post(f"/en/review/applications/{application.reference}/request-information/",
-                           {"message": "Forged"})
+    response = client.post(
+        f"/en/review/applications/{application.reference}/request-information/", {"message": "Forged"}
+    )
     assert response.status_code == 403
     application.refresh_from_db()
     assert application.information_request != "Forged"

@@ -16,8 +16,10 @@ from verification.models import Application
 
 pytestmark = pytest.mark.django_db
 
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-       b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 @pytest.fixture
@@ -69,8 +71,7 @@ def test_application_page_shows_every_check_beside_the_registry_record(client, i
 
 
 def test_approve_issues_the_coupon(client, in_review, reviewer):
-    response = client.post(url(in_review, "approve/"), {"message": "Welcome", "seen_state": "in_review"},
-                           follow=True)
+    response = client.post(url(in_review, "approve/"), {"message": "Welcome", "seen_state": "in_review"}, follow=True)
     assert b"Approved. The applicant will receive the coupon." in response.content
     in_review.refresh_from_db()
     assert in_review.state == "approved" and in_review.decided_by == reviewer
@@ -81,8 +82,14 @@ def test_approve_issues_the_coupon(client, in_review, reviewer):
 def test_reject_with_reasons_and_message(client, in_review, reviewer):
     missing = client.post(url(in_review, "reject/"), {"message": "", "seen_state": "in_review"})
     assert missing.status_code == 400 and missing.content.decode().count('class="error"') >= 2
-    client.post(url(in_review, "reject/"), {"reason_codes": ["not_charitable_status", "documents_insufficient"],
-                                            "message": "Sorry", "seen_state": "in_review"})
+    client.post(
+        url(in_review, "reject/"),
+        {
+            "reason_codes": ["not_charitable_status", "documents_insufficient"],
+            "message": "Sorry",
+            "seen_state": "in_review",
+        },
+    )
     in_review.refresh_from_db()
     assert in_review.state == "rejected"
     assert [r["code"] for r in in_review.decision_reasons] == ["not_charitable_status", "documents_insufficient"]
@@ -109,8 +116,9 @@ def test_two_reviewers_deciding_at_once_one_gets_a_message_not_an_error(in_revie
     staff_login(bob, make_staff(django_user_model, "bob"))
     assert alice.get(url(in_review)).status_code == bob.get(url(in_review)).status_code == 200
     alice.post(url(in_review, "approve/"), {"seen_state": "in_review"})
-    late = bob.post(url(in_review, "reject/"), {"reason_codes": ["other"], "message": "No",
-                                                "seen_state": "in_review"}, follow=True)
+    late = bob.post(
+        url(in_review, "reject/"), {"reason_codes": ["other"], "message": "No", "seen_state": "in_review"}, follow=True
+    )
     assert late.status_code == 200 and b"application_state_changed" in late.content
     in_review.refresh_from_db()
     assert in_review.state == "approved" and Coupon.objects.filter(reference=in_review.reference).count() == 1
@@ -137,8 +145,10 @@ def test_documents_stream_inline_with_safe_headers(client, program, reviewer, se
     manual = {"manual_name": "Hand Org", "manual_address": "1 Road"}
     applicant = Client()
     application = submitted_application(applicant, program, org_id=None, manual=manual, email="jo@handorg.org")
-    applicant.post(f"/en/programs/status/{application.token}/documents/",
-                   {"files": [SimpleUploadedFile('pixel "1".png', PNG, content_type="text/html")]})
+    applicant.post(
+        f"/en/programs/status/{application.token}/documents/",
+        {"files": [SimpleUploadedFile('pixel "1".png', PNG, content_type="text/html")]},
+    )
     document = application.documents.get()
     assert document.content_type == "image/png"
     page = client.get(url(application)).content.decode()
@@ -170,8 +180,9 @@ def test_login_page_signs_a_reviewer_in(program, django_user_model):
     assert redirect.status_code == 302 and redirect["Location"].startswith("/en/review/login/?next=")
     page = client.get(redirect["Location"])
     assert page.status_code == 200 and b'name="password"' in page.content
-    response = client.post("/en/review/login/", {"username": "carol", "password": "a-long-Passw0rd!",
-                                                 "next": "/en/review/dashboard/"})
+    response = client.post(
+        "/en/review/login/", {"username": "carol", "password": "a-long-Passw0rd!", "next": "/en/review/dashboard/"}
+    )
     assert response["Location"] == "/en/review/dashboard/"
     second = client.get("/en/review/dashboard/")
     assert second.status_code == 302 and second["Location"].startswith("/en/review/two-factor/?next=")

@@ -12,17 +12,24 @@ def program(us_registry):
     return demo_program()
 
 
-@pytest.mark.parametrize(("budget", "minor"), [
-    ("250 000", 250_000_00), ("250 000,00", 250_000_00), ("250\u202f000,50", 250_000_50),
-    ("250\u00a0000", 250_000_00), ("1 234,5", 1_234_50),
-])
+@pytest.mark.parametrize(
+    ("budget", "minor"),
+    [
+        ("250 000", 250_000_00),
+        ("250 000,00", 250_000_00),
+        ("250\u202f000,50", 250_000_50),
+        ("250\u00a0000", 250_000_00),
+        ("1 234,5", 1_234_50),
+    ],
+)
 def test_french_budgets(client, program, budget, minor):
     post_ok(client, f"/fr/programs/{program.slug}/", {"budget": budget}, apply_url(program, "country", "fr"))
     assert current_application(client, program).declared_budget_minor == minor
 
 
-@pytest.mark.parametrize(("budget", "minor"), [("250,000.00", 250_000_00), ("250,000", 250_000_00),
-                                               ("250000.5", 250_000_50)])
+@pytest.mark.parametrize(
+    ("budget", "minor"), [("250,000.00", 250_000_00), ("250,000", 250_000_00), ("250000.5", 250_000_50)]
+)
 def test_english_budgets(client, program, budget, minor):
     post_ok(client, f"/en/programs/{program.slug}/", {"budget": budget}, apply_url(program, "country"))
     assert current_application(client, program).declared_budget_minor == minor

@@ -20,8 +20,10 @@ from verification.documents import (
 from verification.models import Document
 
 PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-       b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
 HTML = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
@@ -47,12 +49,15 @@ def stored_files(folder) -> list:
     return [path for path in folder.rglob("*") if path.is_file()] if folder.exists() else []
 
 
-@pytest.mark.parametrize(("content", "name", "expected_type"), [
-    (PDF, "statutes.pdf", "application/pdf"),
-    (PNG, "scan.png", "image/png"),
-    (JPEG, "photo.jpeg", "image/jpeg"),
-    (PDF, "no-extension", "application/pdf"),  # the content decides, not the name
-])
+@pytest.mark.parametrize(
+    ("content", "name", "expected_type"),
+    [
+        (PDF, "statutes.pdf", "application/pdf"),
+        (PNG, "scan.png", "image/png"),
+        (JPEG, "photo.jpeg", "image/jpeg"),
+        (PDF, "no-extension", "application/pdf"),  # the content decides, not the name
+    ],
+)
 def test_accepted_files_are_stored_under_a_random_name(application, documents_dir, content, name, expected_type):
     document = document_store(application=application, uploaded_file=upload(content, name, "text/plain"))
     assert document.content_type == expected_type
@@ -67,16 +72,20 @@ def test_accepted_files_are_stored_under_a_random_name(application, documents_di
     assert entry.object_id == str(application.pk) and entry.after["sha256"] == document.sha256
 
 
-@pytest.mark.parametrize(("content", "name", "claimed_type"), [
-    (EXE, "statutes.pdf", "application/pdf"),  # a program renamed .pdf
-    (HTML, "logo.png", "image/png"),  # an HTML page claiming to be an image
-    (SVG, "logo.svg", "image/svg+xml"),  # SVG can carry scripts: not accepted
-    (b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "anim.gif", "image/gif"),
-    (b"\x89PNG\r\n\x1a\n" + b"<html>" * 4, "fake.png", "image/png"),  # PNG signature without a PNG after it
-    (b"PK\x03\x04" + b"\x00" * 60, "statutes.docx", "application/pdf"),
-])
-def test_other_content_is_refused_whatever_its_name_or_claimed_type(application, documents_dir, content, name,
-                                                                     claimed_type):
+@pytest.mark.parametrize(
+    ("content", "name", "claimed_type"),
+    [
+        (EXE, "statutes.pdf", "application/pdf"),  # a program renamed .pdf
+        (HTML, "logo.png", "image/png"),  # an HTML page claiming to be an image
+        (SVG, "logo.svg", "image/svg+xml"),  # SVG can carry scripts: not accepted
+        (b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "anim.gif", "image/gif"),
+        (b"\x89PNG\r\n\x1a\n" + b"<html>" * 4, "fake.png", "image/png"),  # PNG signature without a PNG after it
+        (b"PK\x03\x04" + b"\x00" * 60, "statutes.docx", "application/pdf"),
+    ],
+)
+def test_other_content_is_refused_whatever_its_name_or_claimed_type(
+    application, documents_dir, content, name, claimed_type
+):
     with pytest.raises(InvalidInput) as refused:
         document_store(application=application, uploaded_file=upload(content, name, claimed_type))
     assert refused.value.code == "document_type_not_allowed"
@@ -107,17 +116,20 @@ def test_oversized_file_is_refused_even_when_it_lies_about_its_size(application,
     assert document_store(application=application, uploaded_file=upload(PDF + b"0" * (1024 - len(PDF)))).size == 1024
 
 
-@pytest.mark.parametrize(("name", "shown"), [
-    ("../../../../etc/passwd.pdf", "passwd.pdf"),
-    ("..\\..\\windows\\system32\\statutes.pdf", "statutes.pdf"),
-    ("/var/www/html/shell.pdf", "shell.pdf"),
-    ("invoice\u202efdp.exe", "invoicefdp.exe"),  # right-to-left override would show "exe.pdf"
-    ("line\r\nbreak\x00.pdf", "line break.pdf"),
-    ("..", "document.pdf"),
-    ("", "document.pdf"),
-    ("\u0000\u0007", "document.pdf"),
-    ("a" * 400 + ".pdf", "a" * 255),
-])
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("../../../../etc/passwd.pdf", "passwd.pdf"),
+        ("..\\..\\windows\\system32\\statutes.pdf", "statutes.pdf"),
+        ("/var/www/html/shell.pdf", "shell.pdf"),
+        ("invoice\u202efdp.exe", "invoicefdp.exe"),  # right-to-left override would show "exe.pdf"
+        ("line\r\nbreak\x00.pdf", "line break.pdf"),
+        ("..", "document.pdf"),
+        ("", "document.pdf"),
+        ("\u0000\u0007", "document.pdf"),
+        ("a" * 400 + ".pdf", "a" * 255),
+    ],
+)
 def test_hostile_names_never_reach_the_file_system(application, documents_dir, name, shown):
     raw = io.BytesIO(PDF)  # a plain file object: the name arrives exactly as sent, without Django's own cleaning
     raw.name = name
@@ -168,6 +180,7 @@ def test_open_refuses_a_tampered_stored_name_and_reports_a_missing_file(applicat
 
 
 # --- quotas and retention ----------------------------------------------------------------------------------------
+
 
 def test_no_upload_before_the_email_is_proven(db, documents_dir):
     draft = make_application(make_program(), state="needs_information", email_verified_at=None)

@@ -37,8 +37,13 @@ def test_json_one_line_per_id_in_input_order(us_registry):
     assert charity["eligible"] is True and charity["reasons"] == [] and charity["name"] == "SALMON CREEK HOUSING INC"
     assert {c["outcome"] for c in charity["checks"]} == {"pass"}
     status = next(c for c in charity["checks"] if c["rule"] == "charitable_status")
-    assert status["evidence"] == {"record": SALMON_CREEK, "field": "SUBSECTION", "value": "03",
-                                  "source": "us-irs-bmf", "source_date": status["evidence"]["source_date"]}
+    assert status["evidence"] == {
+        "record": SALMON_CREEK,
+        "field": "SUBSECTION",
+        "value": "03",
+        "source": "us-irs-bmf",
+        "source_date": status["evidence"]["source_date"],
+    }
     assert status["evidence"]["source_date"]  # the day the register was imported
 
     school = by_id[FAITH_SCHOOL]
@@ -61,7 +66,11 @@ def test_batch_file_and_arguments_together(us_registry, tmp_path):
     batch.write_text(f"# organisations to check\n{SPORTSPLEX}\n\n  {SALMON_CREEK}  \n{SALMON_CREEK}\n")
     results = run_json(FAITH_SCHOOL, "--batch", str(batch))
     assert [(r["org_id"], r["eligible"]) for r in results] == [
-        (FAITH_SCHOOL, False), (SPORTSPLEX, False), (SALMON_CREEK, True), (SALMON_CREEK, True)]
+        (FAITH_SCHOOL, False),
+        (SPORTSPLEX, False),
+        (SALMON_CREEK, True),
+        (SALMON_CREEK, True),
+    ]
 
 
 @pytest.mark.django_db

@@ -151,6 +151,7 @@ def test_submitted_application_takes_no_codes(draft):
 
 # --- the code step of the journey -----------------------------------------------------------------------------
 
+
 @pytest.fixture
 def at_code_step(client, program, us_registry):
     post_ok(client, f"/en/programs/{program.slug}/", {"budget": "100"})
@@ -178,8 +179,9 @@ def test_code_step_too_many_attempts(client, program, at_code_step):
     assert response.status_code == 429 and b"Too many wrong codes" in response.content
     # A new code starts a new count.
     post_ok(client, f"/en/programs/{program.slug}/apply/code/resend/", {}, apply_url(program, "code"))
-    post_ok(client, apply_url(program, "code"), {"code": outbox_code("jo@valdezrifle.org")},
-            apply_url(program, "confirm"))
+    post_ok(
+        client, apply_url(program, "code"), {"code": outbox_code("jo@valdezrifle.org")}, apply_url(program, "confirm")
+    )
 
 
 def test_resend_link_is_limited(client, program, at_code_step):

@@ -61,10 +61,15 @@ def test_whole_journey_search_code_over_smtp_submit_and_decision(client, program
     found = client.get(apply_url(program, "organisation"), {"q": "valdez rifle"})
     assert found.status_code == 200
     assert b"VALDEZ JUNIOR RIFLE CLUB" in found.content and f'value="{VALDEZ}"'.encode() in found.content
-    post_ok(client, apply_url(program, "organisation"), {"q": "valdez rifle", "org_id": VALDEZ},
-            apply_url(program, "representative"))
-    post_ok(client, apply_url(program, "representative"), {"applicant_name": "Debbie Larcom"},
-            apply_url(program, "email"))
+    post_ok(
+        client,
+        apply_url(program, "organisation"),
+        {"q": "valdez rifle", "org_id": VALDEZ},
+        apply_url(program, "representative"),
+    )
+    post_ok(
+        client, apply_url(program, "representative"), {"applicant_name": "Debbie Larcom"}, apply_url(program, "email")
+    )
     email_page = client.get(apply_url(program, "email"))
     assert b"the coupon will only work for that account" in email_page.content
     post_ok(client, apply_url(program, "email"), {"email": "Debbie@ValdezRifle.ORG"}, apply_url(program, "code"))
@@ -87,14 +92,19 @@ def test_whole_journey_search_code_over_smtp_submit_and_decision(client, program
 
     reviewer = make_staff(django_user_model)
     staff_login(client, reviewer)
-    post_ok(client, f"/en/review/applications/{application.reference}/approve/",
-            {"message": "Welcome!", "seen_state": "in_review"})
+    post_ok(
+        client,
+        f"/en/review/applications/{application.reference}/approve/",
+        {"message": "Welcome!", "seen_state": "in_review"},
+    )
     client.logout()
     status = client.get(f"/en/programs/status/{application.token}/").content.decode()
     assert "Approved" in status and "We emailed the coupon code" in status
     outbox_send_due()
-    assert any(m["Subject"] and application.reference in smtp_server.text(m)
-               for m in smtp_server.messages_to("Debbie@valdezrifle.org")[1:])
+    assert any(
+        m["Subject"] and application.reference in smtp_server.text(m)
+        for m in smtp_server.messages_to("Debbie@valdezrifle.org")[1:]
+    )
 
 
 def test_back_and_continue_keep_what_was_entered(client, program):
@@ -102,8 +112,12 @@ def test_back_and_continue_keep_what_was_entered(client, program):
     post_ok(client, apply_url(program, "country"), {"country": "US"})
     post_ok(client, apply_url(program, "organisation"), {"org_id": VALDEZ})
     # Back with a valid value keeps it, and goes to the previous step.
-    post_ok(client, apply_url(program, "representative"), {"applicant_name": "Jo Smith", "back": "1"},
-            apply_url(program, "organisation"))
+    post_ok(
+        client,
+        apply_url(program, "representative"),
+        {"applicant_name": "Jo Smith", "back": "1"},
+        apply_url(program, "organisation"),
+    )
     organisation = client.get(apply_url(program, "organisation")).content.decode()
     assert "VALDEZ JUNIOR RIFLE CLUB" in organisation and "checked" in organisation
     post_ok(client, apply_url(program, "organisation"), {"back": "1"}, apply_url(program, "country"))
@@ -162,8 +176,12 @@ def test_school_is_rejected_at_once_with_the_education_program(client, program):
 
 
 def test_organisation_added_by_hand_is_asked_for_documents(client, program):
-    manual = {"manual_name": "Tiny Helpers Collective", "manual_registry_number": "", "manual_website":
-              "https://tinyhelpers.example", "manual_address": "1 Main St\nJuneau AK"}
+    manual = {
+        "manual_name": "Tiny Helpers Collective",
+        "manual_registry_number": "",
+        "manual_website": "https://tinyhelpers.example",
+        "manual_address": "1 Main St\nJuneau AK",
+    }
     application = submitted_application(client, program, org_id=None, manual=manual, email="jo@tinyhelpers.org")
     assert application.is_manual and application.state == "needs_information"
     status = client.get(f"/en/programs/status/{application.token}/").content.decode()
@@ -231,20 +249,27 @@ def test_confirm_needs_both_boxes_ticked(client, program):
 def test_organisation_added_by_hand_is_kept_or_replaced(client, program):
     post_ok(client, f"/en/programs/{program.slug}/", {"budget": "100"})
     post_ok(client, apply_url(program, "country"), {"country": "US"})
-    post_ok(client, f"/en/programs/{program.slug}/apply/organisation/manual/",
-            {"manual_name": "Little Helpers", "manual_address": "1 Road"}, apply_url(program, "representative"))
+    post_ok(
+        client,
+        f"/en/programs/{program.slug}/apply/organisation/manual/",
+        {"manual_name": "Little Helpers", "manual_address": "1 Road"},
+        apply_url(program, "representative"),
+    )
     page = client.get(apply_url(program, "organisation")).content.decode()
     assert "You added <strong>Little Helpers</strong> by hand." in page
     post_ok(client, apply_url(program, "organisation"), {}, apply_url(program, "representative"))
-    assert 'value="Little Helpers"' in client.get(
-        f"/en/programs/{program.slug}/apply/organisation/manual/").content.decode()
+    assert (
+        'value="Little Helpers"'
+        in client.get(f"/en/programs/{program.slug}/apply/organisation/manual/").content.decode()
+    )
     post_ok(client, apply_url(program, "organisation"), {"org_id": VALDEZ}, apply_url(program, "representative"))
     application = current_application(client, program)
     assert application.organisation.org_id == VALDEZ and application.manual_name == ""
 
 
-@pytest.mark.parametrize("name", ["Jo\nDirector", "Jo\rDirector", "Jo\tDirector", "Jo\u2028Director",
-                                  "Jo\u202eDirector", "Jo\x85Director"])
+@pytest.mark.parametrize(
+    "name", ["Jo\nDirector", "Jo\rDirector", "Jo\tDirector", "Jo\u2028Director", "Jo\u202eDirector", "Jo\x85Director"]
+)
 def test_the_applicants_name_is_one_line_without_control_characters(program, us_registry, name):
     """applicant_name goes into email greetings and certificates: a newline (or any control character) is refused
     at the journey's door, at the API's (tests/api) and by the model's validator (the admin)."""
@@ -260,5 +285,6 @@ def test_the_applicants_name_is_one_line_without_control_characters(program, us_
     assert application.applicant_name == ""
     application.applicant_name = name
     with pytest.raises(ValidationError):
-        application.full_clean(exclude=[field.name for field in application._meta.fields
-                                        if field.name != "applicant_name"])
+        application.full_clean(
+            exclude=[field.name for field in application._meta.fields if field.name != "applicant_name"]
+        )

@@ -48,15 +48,27 @@ def post_ok(client, url: str, data: dict, expect: str | None = None):
     return response
 
 
-def walk_to_confirm(client, program, *, org_id: str | None = VALDEZ, manual: dict | None = None,
-                    country: str = "US", name: str = "Jo Director", email: str = "jo@valdezrifle.org",
-                    budget: str = "25000"):
+def walk_to_confirm(
+    client,
+    program,
+    *,
+    org_id: str | None = VALDEZ,
+    manual: dict | None = None,
+    country: str = "US",
+    name: str = "Jo Director",
+    email: str = "jo@valdezrifle.org",
+    budget: str = "25000",
+):
     """From the program page to the last step, through every page; returns the draft Application."""
     post_ok(client, f"/en/programs/{program.slug}/", {"budget": budget}, apply_url(program, "country"))
     post_ok(client, apply_url(program, "country"), {"country": country}, apply_url(program, "organisation"))
     if manual is not None:
-        post_ok(client, f"/en/programs/{program.slug}/apply/organisation/manual/", manual,
-                apply_url(program, "representative"))
+        post_ok(
+            client,
+            f"/en/programs/{program.slug}/apply/organisation/manual/",
+            manual,
+            apply_url(program, "representative"),
+        )
     else:
         post_ok(client, apply_url(program, "organisation"), {"org_id": org_id}, apply_url(program, "representative"))
     post_ok(client, apply_url(program, "representative"), {"applicant_name": name}, apply_url(program, "email"))
@@ -68,8 +80,12 @@ def walk_to_confirm(client, program, *, org_id: str | None = VALDEZ, manual: dic
 def submit(client, program):
     """Accept and submit; returns the submitted Application (fresh from the database)."""
     application = current_application(client, program)
-    post_ok(client, apply_url(program, "confirm"), {"represents": "on", "accepts": "on"},
-            f"/en/programs/status/{application.token}/")
+    post_ok(
+        client,
+        apply_url(program, "confirm"),
+        {"represents": "on", "accepts": "on"},
+        f"/en/programs/status/{application.token}/",
+    )
     application.refresh_from_db()
     return application
 
@@ -80,8 +96,9 @@ def submitted_application(client, program, **walk):
 
 
 def make_staff(django_user_model, username: str = "reviewer", **fields):
-    return django_user_model.objects.create_user(username=username, password="a-long-Passw0rd!", is_staff=True,
-                                                 **fields)
+    return django_user_model.objects.create_user(
+        username=username, password="a-long-Passw0rd!", is_staff=True, **fields
+    )
 
 
 def expire_challenges(application) -> None:

@@ -22,8 +22,14 @@ pytestmark = pytest.mark.django_db
 
 def _approved(org_id: str | None, program=None) -> Coupon:
     organisation = Organisation.objects.get(org_id=org_id) if org_id else None
-    application = make_application(program or program_demo_ensure(), organisation, state="in_review", email=EMAIL,
-                                   declared_budget_minor=100_000_00, email_verified_at=NOW)
+    application = make_application(
+        program or program_demo_ensure(),
+        organisation,
+        state="in_review",
+        email=EMAIL,
+        declared_budget_minor=100_000_00,
+        email_verified_at=NOW,
+    )
     application_checks_run(application=application)
     application_approve(application=application, actor=staff_user(f"reviewer-{application.pk}"))
     return Coupon.objects.get(reference=application.reference)
@@ -46,11 +52,22 @@ def dancers_coupon(import_files, eo_ak, subscribed_partner):  # noqa: F811
 def test_an_organisation_still_eligible_changes_nothing(dancers_coupon):
     [line], summary = _run()
     assert line["coupon"] == dancers_coupon.pk and line["org_id"] == DANCERS
-    assert (line["was_eligible"], line["now_eligible"], line["flagged"], line["unflagged"]) == (True, True, False,
-                                                                                                False)
+    assert (line["was_eligible"], line["now_eligible"], line["flagged"], line["unflagged"]) == (
+        True,
+        True,
+        False,
+        False,
+    )
     assert line["reasons_new"] == [] and line["reasons_gone"] == [] and line["status_change"] is None
-    assert summary == {"checked": 1, "eligible": 1, "not_eligible": 0, "flagged": 0, "unflagged": 0,
-                       "status_changes": 0, "skipped": 0}
+    assert summary == {
+        "checked": 1,
+        "eligible": 1,
+        "not_eligible": 0,
+        "flagged": 0,
+        "unflagged": 0,
+        "status_changes": 0,
+        "skipped": 0,
+    }
     dancers_coupon.refresh_from_db()
     assert dancers_coupon.flagged_at is None
     assert not _status_events(DANCERS)
@@ -73,7 +90,11 @@ def test_a_status_change_no_import_reported_is_flagged_and_announced_once(dancer
 
     [again], summary = _run()  # nothing new: no second event, no second flag
     assert (again["was_eligible"], again["now_eligible"], again["flagged"], again["status_change"]) == (
-        False, False, False, None)
+        False,
+        False,
+        False,
+        None,
+    )
     assert len(_status_events(DANCERS)) == 1
     assert AuditEntry.objects.filter(action="coupon.flagged", object_id=str(dancers_coupon.pk)).count() == 1
 
@@ -104,8 +125,10 @@ def test_hand_added_organisations_are_skipped_and_program_filters(dancers_coupon
     other = make_program()
     manual, _code = application_coupon_issue(application=make_application(other, None))
     lines, summary = _run()
-    assert {line["coupon"]: line["skipped"] for line in lines} == {dancers_coupon.pk: None,
-                                                                   manual.pk: "organisation_added_by_hand"}
+    assert {line["coupon"]: line["skipped"] for line in lines} == {
+        dancers_coupon.pk: None,
+        manual.pk: "organisation_added_by_hand",
+    }
     assert summary["skipped"] == 1 and summary["checked"] == 1
 
     lines, summary = _run("--program", other.slug)

@@ -14,26 +14,45 @@ from verification.rules import ApplicantFacts, OrganisationFacts, ProgramRules
 CAP = 10_000_000 * 100
 
 PROGRAM = ProgramRules(
-    slug="demo", budget_cap_minor=CAP, budget_currency="USD",
+    slug="demo",
+    budget_cap_minor=CAP,
+    budget_currency="USD",
     exchange_rates={"GBP": Decimal("1.27"), "EUR": Decimal("1.08"), "JPY": Decimal("0.0067")},
-    supported_countries=("US", "GB", "AU", "FR"), exclusions=("school", "higher_education", "government", "political"),
-    sanctioned_countries=("CU", "IR", "KP", "SY", "RU", "BY"), education_program_url="https://vendor.example/edu",
+    supported_countries=("US", "GB", "AU", "FR"),
+    exclusions=("school", "higher_education", "government", "political"),
+    sanctioned_countries=("CU", "IR", "KP", "SY", "RU", "BY"),
+    education_program_url="https://vendor.example/edu",
     sales_contact_url="https://vendor.example/sales",
 )
 
 CHARITY = OrganisationFacts(
-    org_id="US-EIN-020713689", name="SALMON CREEK HOUSING INC", country="US", status="active",
-    categories=("public_charity",), raw_codes={"us-irs-bmf": {"SUBSECTION": "03", "FOUNDATION": "15"}},
-    income_minor=5_886_700, income_currency="USD", income_period_end=date(2018, 6, 30), source="us-irs-bmf",
+    org_id="US-EIN-020713689",
+    name="SALMON CREEK HOUSING INC",
+    country="US",
+    status="active",
+    categories=("public_charity",),
+    raw_codes={"us-irs-bmf": {"SUBSECTION": "03", "FOUNDATION": "15"}},
+    income_minor=5_886_700,
+    income_currency="USD",
+    income_period_end=date(2018, 6, 30),
+    source="us-irs-bmf",
     source_imported_at=datetime(2026, 11, 2, 8, 0, tzinfo=UTC),
 )
 UK_CHARITY = OrganisationFacts(
-    org_id="GB-CHC-1000001", name="RIVERSIDE TRUST", country="GB", status="active", categories=("public_charity",),
-    income_minor=120_000_00, income_currency="GBP", website="www.riversidetrust.org.uk",
-    email_domain="riversidetrust.org.uk", source="gb-ccew",
+    org_id="GB-CHC-1000001",
+    name="RIVERSIDE TRUST",
+    country="GB",
+    status="active",
+    categories=("public_charity",),
+    income_minor=120_000_00,
+    income_currency="GBP",
+    website="www.riversidetrust.org.uk",
+    email_domain="riversidetrust.org.uk",
+    source="gb-ccew",
 )
-APPLICANT = ApplicantFacts(declared_budget_minor=500_000_00, email="jo@riversidetrust.org.uk", email_verified=True,
-                           country="GB")
+APPLICANT = ApplicantFacts(
+    declared_budget_minor=500_000_00, email="jo@riversidetrust.org.uk", email_verified=True, country="GB"
+)
 
 
 def outcome(verdict) -> tuple[str, str]:
@@ -42,9 +61,12 @@ def outcome(verdict) -> tuple[str, str]:
 
 # --- registered ------------------------------------------------------------------------------------------------
 
+
 def test_registered_active_removed_unknown_and_manual():
     assert outcome(rules.check_registered(CHARITY)) == ("pass", "registered")
-    removed = replace(CHARITY, status="removed", removed_on=date(2020, 5, 15), removal_reason="IRS automatic revocation")
+    removed = replace(
+        CHARITY, status="removed", removed_on=date(2020, 5, 15), removal_reason="IRS automatic revocation"
+    )
     verdict = rules.check_registered(removed)
     assert outcome(verdict) == ("fail", "registration_inactive")
     assert verdict.evidence["removed_on"] == "2020-05-15" and "2020-05-15" in str(verdict.message)
@@ -55,6 +77,7 @@ def test_registered_active_removed_unknown_and_manual():
 
 
 # --- charitable status --------------------------------------------------------------------------------------------
+
 
 def test_us_charitable_status_needs_501c3():
     assert outcome(rules.check_charitable_status(CHARITY)) == ("pass", "charitable_status_confirmed")
@@ -81,6 +104,7 @@ def test_other_countries_charity_register_is_the_status():
 
 # --- exclusions -----------------------------------------------------------------------------------------------------
 
+
 def test_school_is_excluded_with_the_education_program():
     school = replace(CHARITY, categories=("public_charity", "school", "higher_education"))
     [verdict] = rules.check_exclusions(school, PROGRAM)  # school and university share one reason
@@ -96,9 +120,15 @@ def test_government_and_political_each_give_a_reason():
     assert [v.code for v in rules.check_exclusions(body, PROGRAM)] == ["excluded_government", "excluded_political"]
 
 
-@pytest.mark.parametrize(("category", "code"), [("religious", "excluded_religious"), ("health", "excluded_health"),
-                                                ("private_foundation", "excluded_private_foundation"),
-                                                ("professional", "excluded_professional")])
+@pytest.mark.parametrize(
+    ("category", "code"),
+    [
+        ("religious", "excluded_religious"),
+        ("health", "excluded_health"),
+        ("private_foundation", "excluded_private_foundation"),
+        ("professional", "excluded_professional"),
+    ],
+)
 def test_optional_exclusions_apply_only_when_the_program_switches_them_on(category, code):
     org = replace(CHARITY, categories=("public_charity", category))
     assert outcome(rules.check_exclusions(org, PROGRAM)[0]) == ("pass", "not_excluded")
@@ -107,6 +137,7 @@ def test_optional_exclusions_apply_only_when_the_program_switches_them_on(catego
 
 
 # --- budget ---------------------------------------------------------------------------------------------------------
+
 
 def test_declared_budget_cap_is_inclusive():
     assert outcome(rules.check_declared_budget(PROGRAM, CAP)) == ("pass", "within_budget_cap")
@@ -151,6 +182,7 @@ def test_income_in_a_currency_without_a_rate_goes_to_review():
 
 # --- countries -------------------------------------------------------------------------------------------------------
 
+
 def test_sanctioned_and_unsupported_countries():
     assert outcome(rules.check_sanctioned_country(PROGRAM, "IR")) == ("fail", "sanctioned_country")
     assert outcome(rules.check_sanctioned_country(PROGRAM, "US", CHARITY)) == ("pass", "not_sanctioned")
@@ -161,6 +193,7 @@ def test_sanctioned_and_unsupported_countries():
 
 
 # --- the representative -------------------------------------------------------------------------------------------
+
 
 def test_email_must_be_verified():
     assert outcome(rules.check_email_verified(APPLICANT)) == ("pass", "email_verified")
@@ -181,8 +214,19 @@ def test_email_domain_matches_the_registered_email_domain_when_there_is_no_websi
     assert outcome(verdict) == ("pass", "email_domain_matches") and verdict.evidence["field"] == "email_domain"
 
 
-@pytest.mark.parametrize("email", ["jo@gmail.com", "jo@hotmail.fr", "jo@yahoo.co.uk", "jo@orange.fr",
-                                   "jo@btinternet.com", "jo@gmx.de", "jo@proton.me", "jo@icloud.com"])
+@pytest.mark.parametrize(
+    "email",
+    [
+        "jo@gmail.com",
+        "jo@hotmail.fr",
+        "jo@yahoo.co.uk",
+        "jo@orange.fr",
+        "jo@btinternet.com",
+        "jo@gmx.de",
+        "jo@proton.me",
+        "jo@icloud.com",
+    ],
+)
 def test_free_mail_needs_review(email):
     verdict = rules.check_email_domain(replace(APPLICANT, email=email), UK_CHARITY)
     assert outcome(verdict) == ("review", "email_domain_unverified") and verdict.evidence["kind"] == "free_mail"
@@ -191,7 +235,9 @@ def test_free_mail_needs_review(email):
 def test_a_charity_registered_with_a_free_mail_address_proves_nothing():
     org = replace(UK_CHARITY, website="", email_domain="gmail.com")
     assert outcome(rules.check_email_domain(replace(APPLICANT, email="x@gmail.com"), org)) == (
-        "review", "email_domain_unverified")
+        "review",
+        "email_domain_unverified",
+    )
 
 
 def test_disposable_and_other_domains_need_review():
@@ -213,17 +259,24 @@ def test_domain_helpers_work_offline():
 
 # --- duplicates and the decision -----------------------------------------------------------------------------------
 
+
 def test_duplicates():
     assert outcome(rules.check_duplicates(org_id="X", has_active_coupon=True)) == ("fail", "duplicate_active_coupon")
     assert outcome(rules.check_duplicates(org_id="X", has_active_coupon=False, has_open_application=True)) == (
-        "review", "duplicate_open_application")
+        "review",
+        "duplicate_open_application",
+    )
     assert outcome(rules.check_duplicates(org_id="X", has_active_coupon=False)) == ("pass", "no_duplicate")
 
 
 def _checks(org, applicant=APPLICANT, **duplicates):
-    return rules.application_checks(org=org, program=PROGRAM, applicant=applicant,
-                                    has_active_coupon=duplicates.get("coupon", False),
-                                    has_open_application=duplicates.get("open", False))
+    return rules.application_checks(
+        org=org,
+        program=PROGRAM,
+        applicant=applicant,
+        has_active_coupon=duplicates.get("coupon", False),
+        has_open_application=duplicates.get("open", False),
+    )
 
 
 def test_decide_approves_when_everything_passes():
@@ -248,26 +301,46 @@ def test_decide_sends_doubts_to_review():
 def test_manual_organisation_goes_to_review_with_the_applicants_country():
     manual = replace(APPLICANT, is_manual=True, country="FR", email="jo@asso-exemple.fr")
     verdicts = _checks(None, manual)
-    assert [v.rule for v in verdicts] == ["registered", "declared_budget", "sanctioned_country", "supported_country",
-                                          "email_verified", "email_domain", "duplicates"]
+    assert [v.rule for v in verdicts] == [
+        "registered",
+        "declared_budget",
+        "sanctioned_country",
+        "supported_country",
+        "email_verified",
+        "email_domain",
+        "duplicates",
+    ]
     decision = rules.decide(verdicts)
     assert decision.outcome == "review" and decision.reasons[0].code == "manual_organisation_needs_documents"
     assert rules.decide(_checks(None, replace(manual, country="IR"))).outcome == "reject"
 
 
 def test_organisation_checks_without_an_applicant():
-    assert [v.code for v in rules.organisation_checks(org=None, program=PROGRAM, has_active_coupon=False,
-                                                      org_id="US-EIN-1")] == ["not_registered"]
+    assert [
+        v.code for v in rules.organisation_checks(org=None, program=PROGRAM, has_active_coupon=False, org_id="US-EIN-1")
+    ] == ["not_registered"]
     verdicts = rules.organisation_checks(org=CHARITY, program=PROGRAM, has_active_coupon=True)
-    assert [v.rule for v in verdicts] == ["registered", "charitable_status", "exclusions", "registry_income",
-                                          "sanctioned_country", "supported_country", "duplicates"]
+    assert [v.rule for v in verdicts] == [
+        "registered",
+        "charitable_status",
+        "exclusions",
+        "registry_income",
+        "sanctioned_country",
+        "supported_country",
+        "duplicates",
+    ]
     assert rules.decide(verdicts).reasons[0].code == "duplicate_active_coupon"
 
 
 def test_every_verdict_is_json_and_its_message_is_resolved():
-    verdicts = [*_checks(UK_CHARITY), *_checks(replace(CHARITY, categories=("school", "government")),
-                                               replace(APPLICANT, email="x@mailinator.com", email_verified=False)),
-                *_checks(None, replace(APPLICANT, is_manual=True))]
+    verdicts = [
+        *_checks(UK_CHARITY),
+        *_checks(
+            replace(CHARITY, categories=("school", "government")),
+            replace(APPLICANT, email="x@mailinator.com", email_verified=False),
+        ),
+        *_checks(None, replace(APPLICANT, is_manual=True)),
+    ]
     for verdict in verdicts:
         data = json.loads(json.dumps(verdict.as_dict()))
         assert data["message"] and "%(" not in data["message"]

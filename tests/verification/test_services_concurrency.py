@@ -53,8 +53,13 @@ def test_two_reviewers_deciding_at_once_only_one_wins(second):
     for _ in range(3):
         draft = application_start(program=program, language="en")
         Application.objects.filter(pk=draft.pk).update(
-            state=ApplicationState.IN_REVIEW, manual_name="Association Exemple", country="FR",
-            email="presidence@asso-exemple.fr", email_verified_at=timezone.now(), submitted_at=timezone.now())
+            state=ApplicationState.IN_REVIEW,
+            manual_name="Association Exemple",
+            country="FR",
+            email="presidence@asso-exemple.fr",
+            email_verified_at=timezone.now(),
+            submitted_at=timezone.now(),
+        )
         # Each reviewer has the page open: their own copy, read before either acts.
         copies = [Application.objects.select_related("program").get(pk=draft.pk) for _ in range(2)]
 
@@ -70,8 +75,11 @@ def test_two_reviewers_deciding_at_once_only_one_wins(second):
         assert isinstance(errors[0], Conflict) and errors[0].code == "application_state_changed"
         decided = Application.objects.get(pk=draft.pk)
         assert decided.state in {ApplicationState.APPROVED, ApplicationState.REJECTED}
-        assert Coupon.objects.filter(reference=decided.reference).count() == (decided.state == ApplicationState.APPROVED)
-        decisions = AuditEntry.objects.filter(object_id=str(draft.pk),
-                                              action__in=["application.approved", "application.rejected"])
+        assert Coupon.objects.filter(reference=decided.reference).count() == (
+            decided.state == ApplicationState.APPROVED
+        )
+        decisions = AuditEntry.objects.filter(
+            object_id=str(draft.pk), action__in=["application.approved", "application.rejected"]
+        )
         assert decisions.count() == 1
         assert OutboxEmail.objects.filter(dedupe_key__startswith=f"application:{draft.pk}:").count() == 1

@@ -16,8 +16,7 @@ S = ApplicationState
 @pytest.fixture
 def started(program):
     def start(days_ago: int, **fields) -> Application:
-        application = application_start(program=program, language="en",
-                                        now=timezone.now() - timedelta(days=days_ago))
+        application = application_start(program=program, language="en", now=timezone.now() - timedelta(days=days_ago))
         Application.objects.filter(pk=application.pk).update(**fields)
         return Application.objects.get(pk=application.pk)
 
@@ -53,8 +52,13 @@ def test_expiry_reminds_a_week_before_then_expires_once(started):
 @pytest.mark.django_db
 def test_a_request_for_information_left_unanswered_expires(started):
     now = timezone.now()
-    waiting = started(45, state=S.NEEDS_INFORMATION, email="jo@example.org", email_verified_at=now,
-                      expires_at=now - timedelta(minutes=1))
+    waiting = started(
+        45,
+        state=S.NEEDS_INFORMATION,
+        email="jo@example.org",
+        email_verified_at=now,
+        expires_at=now - timedelta(minutes=1),
+    )
     assert application_expire(now=now) == {"expired": 1, "reminded": 0}
     assert Application.objects.get(pk=waiting.pk).state == S.EXPIRED
     assert OutboxEmail.objects.get().template == "application_expired"

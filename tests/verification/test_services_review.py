@@ -31,8 +31,11 @@ def in_review(us_registry, make_draft):
 
 
 def audit(application) -> list[tuple[str, str | None, str | None]]:
-    return list(AuditEntry.objects.filter(object_type="application", object_id=str(application.pk)).order_by("pk")
-                .values_list("action", "actor__username", "after__state"))
+    return list(
+        AuditEntry.objects.filter(object_type="application", object_id=str(application.pk))
+        .order_by("pk")
+        .values_list("action", "actor__username", "after__state")
+    )
 
 
 @pytest.mark.django_db
@@ -48,15 +51,21 @@ def test_reviewer_approves_and_the_coupon_is_emailed(in_review, reviewer):
 
 @pytest.mark.django_db
 def test_reviewer_rejects_with_reasons_and_message(in_review, reviewer):
-    application_reject(application=in_review, actor=reviewer, reason_codes=["representative_not_confirmed"],
-                       message="Nobody at the organisation knows the applicant.")
+    application_reject(
+        application=in_review,
+        actor=reviewer,
+        reason_codes=["representative_not_confirmed"],
+        message="Nobody at the organisation knows the applicant.",
+    )
     in_review.refresh_from_db()
     assert in_review.state == S.REJECTED and in_review.decided_by == reviewer
     assert in_review.decision_reasons[0]["code"] == "representative_not_confirmed"
     email = OutboxEmail.objects.get(template="application_rejected")
     assert "Nobody at the organisation" in email.body_text and "/appeal/" in email.body_text
-    assert ("representative_not_confirmed", str(dict(rejection_reason_choices())["representative_not_confirmed"])
-            ) in rejection_reason_choices()
+    assert (
+        "representative_not_confirmed",
+        str(dict(rejection_reason_choices())["representative_not_confirmed"]),
+    ) in rejection_reason_choices()
 
 
 @pytest.mark.django_db
@@ -100,8 +109,9 @@ def test_assign_and_unassign(in_review, reviewer, second_reviewer):
 @pytest.mark.django_db
 def test_request_information_then_the_applicant_answers(in_review, reviewer):
     first_due = in_review.due_at
-    application_request_information(application=in_review, actor=reviewer,
-                                    message="Please upload the IRS determination letter.")
+    application_request_information(
+        application=in_review, actor=reviewer, message="Please upload the IRS determination letter."
+    )
     in_review.refresh_from_db()
     assert in_review.state == S.NEEDS_INFORMATION
     email = OutboxEmail.objects.get(template="information_needed")
@@ -109,16 +119,22 @@ def test_request_information_then_the_applicant_answers(in_review, reviewer):
     application_information_provided(application=in_review)
     in_review.refresh_from_db()
     assert in_review.state == S.IN_REVIEW and in_review.due_at >= first_due
-    assert [a for a, *_ in audit(in_review)][-2:] == ["application.information_requested",
-                                                      "application.information_provided"]
+    assert [a for a, *_ in audit(in_review)][-2:] == [
+        "application.information_requested",
+        "application.information_provided",
+    ]
     with pytest.raises(Conflict):
         application_information_provided(application=in_review)
 
 
 @pytest.mark.django_db
 def test_appeal_once_and_decided_by_another_reviewer(in_review, reviewer, second_reviewer):
-    application_reject(application=in_review, actor=reviewer, reason_codes=["representative_not_confirmed"],
-                       message="We could not reach the organisation.")
+    application_reject(
+        application=in_review,
+        actor=reviewer,
+        reason_codes=["representative_not_confirmed"],
+        message="We could not reach the organisation.",
+    )
     appeal = appeal_submit(application=in_review, statement="I am the director; see the minutes attached.")
     assert appeal.first_reviewer == reviewer and in_review.state == S.APPEALED
     with pytest.raises(PermissionDenied) as error:
@@ -129,8 +145,11 @@ def test_appeal_once_and_decided_by_another_reviewer(in_review, reviewer, second
     application_approve(application=in_review, actor=second_reviewer, message="The minutes name the applicant.")
     assert Application.objects.get(pk=in_review.pk).state == S.APPROVED
     assert Coupon.objects.filter(reference=in_review.reference).exists()
-    assert [a for a, *_ in audit(in_review)][-3:] == ["application.rejected", "application.appealed",
-                                                      "application.approved"]
+    assert [a for a, *_ in audit(in_review)][-3:] == [
+        "application.rejected",
+        "application.appealed",
+        "application.approved",
+    ]
 
 
 @pytest.mark.django_db
@@ -156,6 +175,10 @@ def test_an_automatic_rejection_may_be_appealed_to_any_reviewer(us_registry, mak
     application_submit(application=application, ip=None, user_agent="")
     appeal = appeal_submit(application=application, statement="We are a family resource centre, not a school.")
     assert appeal.first_reviewer is None
-    application_reject(application=application, actor=reviewer, reason_codes=["excluded_education"],
-                       message="The IRS classifies the organisation as a school.")
+    application_reject(
+        application=application,
+        actor=reviewer,
+        reason_codes=["excluded_education"],
+        message="The IRS classifies the organisation as a school.",
+    )
     assert application.state == S.REJECTED

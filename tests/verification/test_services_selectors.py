@@ -22,8 +22,9 @@ def add(program):
         application = application_start(program=program, language="en")
         if due_in_hours is not None:
             fields["due_at"] = timezone.now() + timedelta(hours=due_in_hours)
-        Application.objects.filter(pk=application.pk).update(state=state, country=country, manual_name="Association",
-                                                             **fields)
+        Application.objects.filter(pk=application.pk).update(
+            state=state, country=country, manual_name="Association", **fields
+        )
         return Application.objects.get(pk=application.pk)
 
     return make
@@ -57,10 +58,18 @@ def test_dashboard_figures(add, program):
     now = timezone.now()
     submitted = now - timedelta(hours=30)
     add(S.APPROVED, submitted_at=submitted, decided_at=submitted, decided_automatically=True)
-    add(S.REJECTED, submitted_at=submitted, decided_at=submitted + timedelta(hours=20),
-        due_at=submitted + timedelta(hours=48))  # a reviewer, within the SLA
-    add(S.APPROVED, submitted_at=submitted, decided_at=submitted + timedelta(hours=28),
-        due_at=submitted + timedelta(hours=24))  # late
+    add(
+        S.REJECTED,
+        submitted_at=submitted,
+        decided_at=submitted + timedelta(hours=20),
+        due_at=submitted + timedelta(hours=48),
+    )  # a reviewer, within the SLA
+    add(
+        S.APPROVED,
+        submitted_at=submitted,
+        decided_at=submitted + timedelta(hours=28),
+        due_at=submitted + timedelta(hours=24),
+    )  # late
     add(S.IN_REVIEW, due_in_hours=-1)
     add(S.DRAFT)
     figures = dashboard_figures(program=program, now=now)

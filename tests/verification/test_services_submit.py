@@ -57,10 +57,15 @@ def test_all_checks_pass_approves_at_once_and_emails_the_coupon(au_registry, mak
     assert email.to == "jo@re-alliance.org.au" and email.language == "fr"
     assert coupon_find(code=CODE.search(email.body_text).group()) == coupon
     assert application.token in email.body_text  # the status link
-    actions = list(AuditEntry.objects.filter(object_type="application", object_id=str(application.pk))
-                   .order_by("pk").values_list("action", "before__state", "after__state"))
-    assert actions == [("application.submitted", "draft", "submitted"),
-                       ("application.approved", "submitted", "approved")]
+    actions = list(
+        AuditEntry.objects.filter(object_type="application", object_id=str(application.pk))
+        .order_by("pk")
+        .values_list("action", "before__state", "after__state")
+    )
+    assert actions == [
+        ("application.submitted", "draft", "submitted"),
+        ("application.approved", "submitted", "approved"),
+    ]
 
 
 @pytest.mark.django_db
@@ -124,7 +129,8 @@ def test_a_manual_organisation_without_documents_is_asked_for_them(program, make
     assert application.state == ApplicationState.NEEDS_INFORMATION
     assert "documents" in application.information_request
     assert CheckResult.objects.get(application=application, rule="registered").code == (
-        "manual_organisation_needs_documents")
+        "manual_organisation_needs_documents"
+    )
     assert OutboxEmail.objects.get(template="information_needed").to == "presidence@asso-exemple.fr"
 
 

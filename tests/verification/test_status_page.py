@@ -18,8 +18,12 @@ from verification.models import Appeal, Document
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-MANUAL = {"manual_name": "Tiny Helpers Collective", "manual_registry_number": "TH-1",
-          "manual_website": "https://tinyhelpers.example", "manual_address": "1 Main St, Juneau AK"}
+MANUAL = {
+    "manual_name": "Tiny Helpers Collective",
+    "manual_registry_number": "TH-1",
+    "manual_website": "https://tinyhelpers.example",
+    "manual_address": "1 Main St, Juneau AK",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -50,8 +54,7 @@ def test_unknown_token_is_404_everywhere(client, program):
 def test_status_page_shows_only_its_own_application(program):
     first, second = Client(), Client()
     one = submitted_application(first, program, name="Alice Unique", email="alice@valdezrifle.org")
-    two = submitted_application(second, program, org_id=MOSES_BROWN, name="Bob Distinct",
-                                email="bob@mosesbrown.org")
+    two = submitted_application(second, program, org_id=MOSES_BROWN, name="Bob Distinct", email="bob@mosesbrown.org")
     response = Client().get(status_url(one))  # no session needed: the link is the credential
     assert response["Referrer-Policy"] == "same-origin" and "no-store" in response["Cache-Control"]
     page = response.content.decode()
@@ -93,8 +96,11 @@ def test_more_information_requested_by_a_reviewer(client, program, django_user_m
     application = submitted_application(client, program)
     reviewer = Client()
     staff_login(reviewer, make_staff(django_user_model))
-    post_ok(reviewer, f"/en/review/applications/{application.reference}/request-information/",
-            {"message": "Send your <b>board minutes</b>", "seen_state": "in_review"})
+    post_ok(
+        reviewer,
+        f"/en/review/applications/{application.reference}/request-information/",
+        {"message": "Send your <b>board minutes</b>", "seen_state": "in_review"},
+    )
     page = client.get(status_url(application)).content.decode()
     assert "A reviewer asked for more information" in page and "&lt;b&gt;board minutes&lt;/b&gt;" in page
     assert 'type="file"' in page
@@ -110,8 +116,11 @@ def test_rejected_applicant_appeals_once(client, program):
     assert link.status_code == 302 and link["Location"].endswith(f"{application.token}/#appeal-title")
     refused = client.post(status_url(application, "appeal/"), {"statement": ""})
     assert refused.status_code == 400 and b'class="error"' in refused.content
-    post_ok(client, status_url(application, "appeal/"),
-            {"statement": "We are a <nonprofit> after-school club.", "files": [pdf("charter.pdf")]})
+    post_ok(
+        client,
+        status_url(application, "appeal/"),
+        {"statement": "We are a <nonprofit> after-school club.", "files": [pdf("charter.pdf")]},
+    )
     application.refresh_from_db()
     assert application.state == "appealed" and Appeal.objects.get(application=application).statement.startswith("We")
     assert application.documents.get().for_appeal

@@ -47,8 +47,7 @@ def test_concurrent_expiry_jobs_remind_and_expire_each_application_once(started)
     results = race(expire_applications.call)
     assert not [r for r in results if isinstance(r, Exception)]
     assert sum(r["expired"] for r in results) == 1 and sum(r["reminded"] for r in results) == 1
-    assert sorted(OutboxEmail.objects.values_list("template", flat=True)) == ["application_expired",
-                                                                              "expiry_reminder"]
+    assert sorted(OutboxEmail.objects.values_list("template", flat=True)) == ["application_expired", "expiry_reminder"]
     assert Application.objects.get(pk=expired.pk).state == ApplicationState.EXPIRED
     assert Application.objects.get(pk=reminded.pk).reminder_sent_at is not None
     assert AuditEntry.objects.filter(action="application.expired").count() == 1

@@ -31,8 +31,10 @@ def test_a_pooled_connection_counts_each_query_once_however_often_it_is_lent(tmp
     if connection.vendor != "postgresql":
         pytest.skip("the pool is PostgreSQL's")
     settings = connection.settings_dict
-    url = (f"postgres://{settings['USER'] or 'postgres'}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}"
-           f"/{settings['NAME']}")
+    url = (
+        f"postgres://{settings['USER'] or 'postgres'}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}"
+        f"/{settings['NAME']}"
+    )
     result = run_python(tmp_path, POOLED_LOANS, DATABASE_URL=url, DATABASE_POOL_MAX_SIZE="2", VOUCH_ENV="development")
     assert result.returncode == 0, result.stderr[-3000:]
     seen = json.loads(result.stdout.splitlines()[-1])

@@ -23,8 +23,13 @@ def scheduler_running(db):
 
 
 def _queue(key="approved:VCH-HEALTH"):
-    return email_queue(to="director@example.org", template="application_approved",
-                       context=CONTEXTS["application_approved"], language="en", dedupe_key=key)
+    return email_queue(
+        to="director@example.org",
+        template="application_approved",
+        context=CONTEXTS["application_approved"],
+        language="en",
+        dedupe_key=key,
+    )
 
 
 def test_healthz_says_the_process_is_alive_without_touching_sessions_or_the_database(django_assert_num_queries):
@@ -59,8 +64,9 @@ def test_readyz_reports_each_check_when_ready():
 @override_settings(READY_BACKLOG_MAX_AGE=600)
 def test_readyz_is_503_naming_an_outbox_nothing_has_sent_for_too_long():
     email = _queue()
-    OutboxEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now() - timedelta(minutes=11),
-                                                   created_at=timezone.now() - timedelta(minutes=12))
+    OutboxEmail.objects.filter(pk=email.pk).update(
+        next_attempt_at=timezone.now() - timedelta(minutes=11), created_at=timezone.now() - timedelta(minutes=12)
+    )
     response = Client().get("/readyz")
     assert response.status_code == 503
     body = response.json()
@@ -71,8 +77,9 @@ def test_readyz_is_503_naming_an_outbox_nothing_has_sent_for_too_long():
 
 def test_a_retry_waiting_for_its_time_is_not_a_problem():
     email = _queue()
-    OutboxEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now() + timedelta(hours=1),
-                                                   created_at=timezone.now() - timedelta(hours=2))
+    OutboxEmail.objects.filter(pk=email.pk).update(
+        next_attempt_at=timezone.now() + timedelta(hours=1), created_at=timezone.now() - timedelta(hours=2)
+    )
     body = Client().get("/readyz").json()
     assert body["status"] == "ready" and body["checks"]["outbox"]["due"] == 0
     assert body["checks"]["outbox"]["oldest_age_seconds"] >= 7200
@@ -106,8 +113,10 @@ def test_readyz_accepts_no_post_and_sets_no_cookie():
     assert Client().post("/readyz").status_code == 404
 
 
-READYZ_IN_A_PROCESS = ("import os, json, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'vouch.settings'; django.setup();"
-                       "from vouch.operations.health import check_task_queue; print(json.dumps(check_task_queue()))")
+READYZ_IN_A_PROCESS = (
+    "import os, json, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'vouch.settings'; django.setup();"
+    "from vouch.operations.health import check_task_queue; print(json.dumps(check_task_queue()))"
+)
 
 
 def test_with_the_queue_on_redis_readiness_pings_it(tmp_path):

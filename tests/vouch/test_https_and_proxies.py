@@ -15,8 +15,13 @@ from tests.vouch.probe import settings_of
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery 42"
 PROXIED = {"SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"), "TRUSTED_PROXY_COUNT": 1}
-HTTPS_ONLY = {"SECURE_SSL_REDIRECT": True, "SECURE_HSTS_SECONDS": 31_536_000, "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
-              "SESSION_COOKIE_SECURE": True, "CSRF_COOKIE_SECURE": True}
+HTTPS_ONLY = {
+    "SECURE_SSL_REDIRECT": True,
+    "SECURE_HSTS_SECONDS": 31_536_000,
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+    "SESSION_COOKIE_SECURE": True,
+    "CSRF_COOKIE_SECURE": True,
+}
 
 
 @pytest.fixture(autouse=True)
@@ -51,15 +56,25 @@ def test_without_the_https_settings_plain_http_is_served_with_ordinary_cookies()
 
 def test_the_proxy_header_is_trusted_only_when_a_proxy_is_configured(tmp_path):
     assert settings_of(tmp_path, "SECURE_PROXY_SSL_HEADER", TRUSTED_PROXY_COUNT="1") == {
-        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"]}
+        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"]
+    }
     assert settings_of(tmp_path, "SECURE_PROXY_SSL_HEADER") == {"SECURE_PROXY_SSL_HEADER": None}
     assert settings_of(tmp_path, "SECURE_PROXY_SSL_HEADER", SECURE_PROXY_SSL_HEADER="X-Scheme") == {
-        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_SCHEME", "https"]}
+        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_SCHEME", "https"]
+    }
 
 
 def _sign_up(client):
-    return client.post("/en/store/sign-up/", {"email": "alice@example.org", "password": PASSWORD,
-                                              "billing_country": "US", "billing_region": "NY", "currency": "USD"})
+    return client.post(
+        "/en/store/sign-up/",
+        {
+            "email": "alice@example.org",
+            "password": PASSWORD,
+            "billing_country": "US",
+            "billing_region": "NY",
+            "currency": "USD",
+        },
+    )
 
 
 @override_settings(TRUSTED_PROXY_COUNT=1)

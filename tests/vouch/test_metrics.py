@@ -62,15 +62,30 @@ def test_behind_the_proxy_the_client_address_decides_not_the_proxy():
 
 def test_vouch_gauges_are_read_from_the_database_at_scrape_time():
     program = make_program(eligible_products=["workplace-pro"])
-    _coupon, code = coupon_issue(program=program, organisation=make_organisation("US-EIN-444444444"),
-                                 email="a@example.org", reference="VCH-MET001")
-    coupon_redeem(code=code, email="a@example.org", product_codes=["workplace-pro"], billing_cycle="annual",
-                  redemption_key="checkout-1")
-    make_application(program, make_organisation("US-EIN-555555555"), email="b@example.org",
-                     state=ApplicationState.IN_REVIEW, due_at=timezone.now() - timedelta(hours=1))
+    _coupon, code = coupon_issue(
+        program=program,
+        organisation=make_organisation("US-EIN-444444444"),
+        email="a@example.org",
+        reference="VCH-MET001",
+    )
+    coupon_redeem(
+        code=code,
+        email="a@example.org",
+        product_codes=["workplace-pro"],
+        billing_cycle="annual",
+        redemption_key="checkout-1",
+    )
+    make_application(
+        program,
+        make_organisation("US-EIN-555555555"),
+        email="b@example.org",
+        state=ApplicationState.IN_REVIEW,
+        due_at=timezone.now() - timedelta(hours=1),
+    )
     email = _queue()
-    OutboxEmail.objects.filter(pk=email.pk).update(created_at=timezone.now() - timedelta(minutes=5),
-                                                   next_attempt_at=timezone.now() - timedelta(minutes=4))
+    OutboxEmail.objects.filter(pk=email.pk).update(
+        created_at=timezone.now() - timedelta(minutes=5), next_attempt_at=timezone.now() - timedelta(minutes=4)
+    )
 
     text = Client().get("/metrics").content.decode()
     assert _value(text, "vouch_coupons_issued") == 1 and _value(text, "vouch_coupons_redeemed") == 1

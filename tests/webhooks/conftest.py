@@ -98,8 +98,9 @@ def other_program(program):  # noqa: F811
 @pytest.fixture
 def make_partner(key_admin, program):  # noqa: F811
     def make(name: str, *, sees_all: bool = False, program_=None, active: bool = True):
-        created = partner_create(name=name, program=program_ or program, actor=key_admin,
-                                 sees_all_applications=sees_all)
+        created = partner_create(
+            name=name, program=program_ or program, actor=key_admin, sees_all_applications=sees_all
+        )
         if not active:
             created.is_active = False
             created.save(update_fields=["is_active"])

@@ -34,8 +34,9 @@ def test_without_a_key_or_the_scope_nothing_is_answered(api_client):
 
 @pytest.mark.django_db
 def test_create_returns_the_secret_once(client, partner):
-    response = post(client, {"url": "https://partner.example/hooks", "event_types": ["coupon.redeemed"],
-                             "description": "store"})
+    response = post(
+        client, {"url": "https://partner.example/hooks", "event_types": ["coupon.redeemed"], "description": "store"}
+    )
     assert response.status_code == 201
     created = response.json()
     assert created["secret"].startswith("whsec_") and len(created["secret"]) > 40
@@ -62,13 +63,16 @@ def test_create_is_idempotent_with_a_key(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("body", "status", "code"), [
-    ({"url": "http://partner.example/hooks"}, 400, "url_https_required"),
-    ({"url": "https://192.168.1.4/hooks"}, 400, "url_local_forbidden"),
-    ({"url": "https://u:p@partner.example/hooks"}, 400, "url_credentials_forbidden"),
-    ({"url": "https://partner.example/h", "event_types": ["coupon.stolen"]}, 422, "invalid_input"),
-    ({}, 422, "invalid_input"),
-])
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({"url": "http://partner.example/hooks"}, 400, "url_https_required"),
+        ({"url": "https://192.168.1.4/hooks"}, 400, "url_local_forbidden"),
+        ({"url": "https://u:p@partner.example/hooks"}, 400, "url_credentials_forbidden"),
+        ({"url": "https://partner.example/h", "event_types": ["coupon.stolen"]}, 422, "invalid_input"),
+        ({}, 422, "invalid_input"),
+    ],
+)
 def test_invalid_subscriptions_are_refused(client, body, status, code):
     response = post(client, body)
     assert response.status_code == status and response.json()["error"]["code"] == code
@@ -86,8 +90,11 @@ def test_http_to_localhost_needs_the_setting(client, settings):
 def test_another_partners_subscription_is_not_found(client, api_client, make_partner):
     theirs = api_client(["webhooks:manage"], partner=make_partner("Other store"))
     their_id = post(theirs, {"url": "https://other.example/hooks"}).json()["id"]
-    for response in (client.get(f"{BASE}/{their_id}"), client.delete(f"{BASE}/{their_id}"),
-                     client.get(f"{BASE}/{their_id}/deliveries")):
+    for response in (
+        client.get(f"{BASE}/{their_id}"),
+        client.delete(f"{BASE}/{their_id}"),
+        client.get(f"{BASE}/{their_id}/deliveries"),
+    ):
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "subscription_not_found"
     assert client.get(BASE).json() == []

@@ -20,15 +20,20 @@ def delivery(partner, subscribe, receiver, program):
     subscribe(partner)
     application = application_start(program=program, language="en")
     receiver.status = 500
-    [delivery] = webhook_event_record(application_partner_event(application=application, event_type="application.submitted"))
+    [delivery] = webhook_event_record(
+        application_partner_event(application=application, event_type="application.submitted")
+    )
     webhook_deliveries_send(now=timezone.now())
     delivery.refresh_from_db()
     return delivery
 
 
 def pages(delivery) -> list[tuple[str, str]]:
-    return [("get", LOG), ("get", f"{LOG}deliveries/{delivery.pk}/"),
-            ("post", f"{LOG}deliveries/{delivery.pk}/redeliver/")]
+    return [
+        ("get", LOG),
+        ("get", f"{LOG}deliveries/{delivery.pk}/"),
+        ("post", f"{LOG}deliveries/{delivery.pk}/redeliver/"),
+    ]
 
 
 @pytest.fixture

@@ -47,8 +47,13 @@ def test_an_event_is_posted_signed_to_the_receiver(partner, subscribe, receiver,
     subscription = subscribe(partner)
     [delivery] = emit()
     now = timezone.now()
-    assert webhook_deliveries_send(now=now) == {"succeeded": 1, "retrying": 0, "abandoned": 0, "failed": 0,
-                                                "still_due": 0}
+    assert webhook_deliveries_send(now=now) == {
+        "succeeded": 1,
+        "retrying": 0,
+        "abandoned": 0,
+        "failed": 0,
+        "still_due": 0,
+    }
     [request] = receiver.requests
     event = WebhookEvent.objects.get()
     assert request.path == "/hooks"
@@ -56,13 +61,22 @@ def test_an_event_is_posted_signed_to_the_receiver(partner, subscribe, receiver,
     assert request.headers["User-Agent"] == "Vouch-Webhooks/1"
     assert request.headers["Vouch-Event-Id"] == event.public_id and event.public_id.startswith("evt_")
     assert request.headers["Vouch-Event-Type"] == "application.submitted"
-    assert signature_verify(secret=subscription.secret, header=request.headers["Vouch-Signature"],
-                            body=request.body, now=now.timestamp())
-    assert request.json == {"id": event.public_id, "type": "application.submitted",
-                            "created_at": event.created_at.isoformat(),
-                            "data": {"reference": application.reference, "state": "draft",
-                                     "program": "workplace-nonprofit", "org_id": None, "decision_reasons": [],
-                                     "decided_at": None}}
+    assert signature_verify(
+        secret=subscription.secret, header=request.headers["Vouch-Signature"], body=request.body, now=now.timestamp()
+    )
+    assert request.json == {
+        "id": event.public_id,
+        "type": "application.submitted",
+        "created_at": event.created_at.isoformat(),
+        "data": {
+            "reference": application.reference,
+            "state": "draft",
+            "program": "workplace-nonprofit",
+            "org_id": None,
+            "decision_reasons": [],
+            "decided_at": None,
+        },
+    }
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.SUCCEEDED and delivery.attempts == 1
     assert delivery.delivered_at == now and delivery.last_status_code == 200
@@ -164,15 +178,19 @@ def test_a_redelivery_sends_the_same_event_id_again(partner, subscribe, receiver
     first, second = receiver.requests
     assert first.json["id"] == second.json["id"] == delivery.event.public_id
     assert first.body == second.body
-    assert AuditEntry.objects.filter(action="webhook_delivery.redelivered", object_id=str(delivery.pk),
-                                     actor=staff).exists()
+    assert AuditEntry.objects.filter(
+        action="webhook_delivery.redelivered", object_id=str(delivery.pk), actor=staff
+    ).exists()
 
 
 @pytest.mark.django_db
 def test_a_rolled_back_change_emits_nothing(partner, subscribe, receiver, emit, django_capture_on_commit_callbacks):
     subscribe(partner)
-    with (django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError),
-          transaction.atomic()):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
         assert len(emit()) == 1
         raise RuntimeError("the change failed")
     assert not WebhookEvent.objects.exists() and not WebhookDelivery.objects.exists()
@@ -182,8 +200,9 @@ def test_a_rolled_back_change_emits_nothing(partner, subscribe, receiver, emit, 
 
 
 @pytest.mark.django_db
-def test_a_committed_event_asks_the_worker_for_one_pass(partner, subscribe, receiver, emit,
-                                                       django_capture_on_commit_callbacks):
+def test_a_committed_event_asks_the_worker_for_one_pass(
+    partner, subscribe, receiver, emit, django_capture_on_commit_callbacks
+):
     subscribe(partner)
     with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
         emit("application.submitted")
@@ -193,8 +212,10 @@ def test_a_committed_event_asks_the_worker_for_one_pass(partner, subscribe, rece
     assert task.status == "READY"
 
     assert deliver_webhooks.call()["succeeded"] == 2  # what db_worker runs
-    assert [r.headers["Vouch-Event-Type"] for r in receiver.requests] == ["application.submitted",
-                                                                          "application.approved"]
+    assert [r.headers["Vouch-Event-Type"] for r in receiver.requests] == [
+        "application.submitted",
+        "application.approved",
+    ]
 
 
 @pytest.mark.django_db
@@ -245,10 +266,10 @@ def test_the_verification_snippet_of_the_docs_accepts_a_real_request(partner, su
     assert valid(subscription.secret, request.headers["Vouch-Signature"], request.body)
     assert not valid(subscription.secret, request.headers["Vouch-Signature"], request.body + b" ")
     assert not valid("whsec_wrong", request.headers["Vouch-Signature"], request.body)
-    stale = signature_header(secret=subscription.secret, body=request.body,
-                             timestamp=int(timezone.now().timestamp()) - 600)
+    stale = signature_header(
+        secret=subscription.secret, body=request.body, timestamp=int(timezone.now().timestamp()) - 600
+    )
     assert not valid(subscription.secret, stale, request.body)
-
 
 
 def test_a_name_resolving_to_this_machine_is_refused_when_sending(settings):

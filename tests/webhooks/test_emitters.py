@@ -43,30 +43,59 @@ def approved(au_registry, make_draft, partner, subscribe):
 def test_an_automatic_approval_emits_submitted_approved_and_coupon_issued(approved, receiver):
     application, coupon, code = approved
     assert [event_type for event_type, _data in events()] == [
-        "application.submitted", "application.approved", "coupon.issued"]
+        "application.submitted",
+        "application.approved",
+        "coupon.issued",
+    ]
     submitted, approval, issued = (data for _type, data in events())
-    assert submitted == {"reference": application.reference, "state": "submitted", "program": "workplace-nonprofit",
-                         "org_id": RE_ALLIANCE, "decision_reasons": [], "decided_at": None}
+    assert submitted == {
+        "reference": application.reference,
+        "state": "submitted",
+        "program": "workplace-nonprofit",
+        "org_id": RE_ALLIANCE,
+        "decision_reasons": [],
+        "decided_at": None,
+    }
     assert approval["state"] == "approved" and approval["decided_at"] == application.decided_at.isoformat()
-    assert issued == {"coupon_id": coupon.pk, "hint": coupon.code_hint, "state": "active",
-                      "application_reference": application.reference, "program": "workplace-nonprofit",
-                      "org_id": RE_ALLIANCE, "redeem_by": coupon.redeem_by.isoformat(), "redeemed_at": None,
-                      "revoked_at": None}
+    assert issued == {
+        "coupon_id": coupon.pk,
+        "hint": coupon.code_hint,
+        "state": "active",
+        "application_reference": application.reference,
+        "program": "workplace-nonprofit",
+        "org_id": RE_ALLIANCE,
+        "redeem_by": coupon.redeem_by.isoformat(),
+        "redeemed_at": None,
+        "revoked_at": None,
+    }
 
     assert webhook_deliveries_send(now=timezone.now())["succeeded"] == 3
     bodies = b"".join(request.body for request in receiver.requests)
     assert code.encode() not in bodies and code.replace("-", "").encode() not in bodies  # never the code
-    assert [r.json["type"] for r in receiver.requests] == ["application.submitted", "application.approved",
-                                                           "coupon.issued"]
+    assert [r.json["type"] for r in receiver.requests] == [
+        "application.submitted",
+        "application.approved",
+        "coupon.issued",
+    ]
 
 
 @pytest.mark.django_db
 def test_a_redemption_then_a_revocation_emit_their_events(approved, key_admin):
     application, coupon, code = approved
-    coupon_redeem(code=code, email="jo@re-alliance.org.au", product_codes=["workplace-pro"], billing_cycle="annual",
-                  redemption_key="checkout-1")
-    coupon_redeem(code=code, email="jo@re-alliance.org.au", product_codes=["workplace-pro"], billing_cycle="annual",
-                  redemption_key="checkout-1")  # the store's retry: no second event
+    coupon_redeem(
+        code=code,
+        email="jo@re-alliance.org.au",
+        product_codes=["workplace-pro"],
+        billing_cycle="annual",
+        redemption_key="checkout-1",
+    )
+    coupon_redeem(
+        code=code,
+        email="jo@re-alliance.org.au",
+        product_codes=["workplace-pro"],
+        billing_cycle="annual",
+        redemption_key="checkout-1",
+    )  # the store's retry: no second event
     coupon_revoke(coupon=coupon, actor=key_admin, reason="false information")
     types = [event_type for event_type, _data in events()]
     assert types[3:] == ["coupon.redeemed", "coupon.revoked"]
@@ -94,10 +123,14 @@ def test_information_request_and_reviewer_rejection_emit_their_events(make_draft
     application = make_draft(None)  # an organisation added by hand, no documents: information is requested
     submit(application)
     application.refresh_from_db()
-    application_reject(application=application, actor=reviewer, reason_codes=["not_registered"],
-                       message="Not in any register.")
-    assert [t for t, _d in events()] == ["application.submitted", "application.needs_information",
-                                         "application.rejected"]
+    application_reject(
+        application=application, actor=reviewer, reason_codes=["not_registered"], message="Not in any register."
+    )
+    assert [t for t, _d in events()] == [
+        "application.submitted",
+        "application.needs_information",
+        "application.rejected",
+    ]
     rejected = events()[-1][1]
     assert rejected["state"] == "rejected" and [r["code"] for r in rejected["decision_reasons"]] == ["not_registered"]
     assert rejected["decision_reasons"][0]["message"]

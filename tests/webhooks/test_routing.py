@@ -97,15 +97,16 @@ def test_coupon_events_follow_their_application(cast, au_registry, make_draft):
 
 
 @pytest.mark.django_db
-def test_an_organisation_event_goes_to_partners_that_know_the_organisation(cast, au_registry, make_draft,
-                                                                           other_program):
+def test_an_organisation_event_goes_to_partners_that_know_the_organisation(
+    cast, au_registry, make_draft, other_program
+):
     org = organisation(RE_ALLIANCE)
 
     def emit_status():
-        data = organisation_event_data(org_id=org.org_id, name=org.name, old_status="active",
-                                       new_status="removed", reason="Revoked")
-        return webhook_event_record(organisation_partner_event(organisation_id=org.pk, org_id=org.org_id,
-                                                               data=data))
+        data = organisation_event_data(
+            org_id=org.org_id, name=org.name, old_status="active", new_status="removed", reason="Revoked"
+        )
+        return webhook_event_record(organisation_partner_event(organisation_id=org.pk, org_id=org.org_id, data=data))
 
     assert emit_status() == []  # no program has seen it yet
     application = make_draft(RE_ALLIANCE)

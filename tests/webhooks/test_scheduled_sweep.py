@@ -20,10 +20,8 @@ from webhooks.tasks import deliver_webhooks
 def test_a_due_webhook_retry_and_a_delivery_left_by_a_killed_worker_are_sent(partner, subscribe, program, receiver):
     subscribe(partner, url=receiver.url)
     application = application_start(program=program, language="en")
-    first = webhook_event_record(application_partner_event(application=application,
-                                                           event_type="application.submitted"))
-    second = webhook_event_record(application_partner_event(application=application,
-                                                            event_type="application.approved"))
+    first = webhook_event_record(application_partner_event(application=application, event_type="application.submitted"))
+    second = webhook_event_record(application_partner_event(application=application, event_type="application.approved"))
     now = timezone.now()
     WebhookDelivery.objects.filter(pk=first[0].pk).update(attempts=1, next_attempt_at=now + timedelta(seconds=2))
     # the second was leased by a worker that was killed; its lease ends in 3 seconds

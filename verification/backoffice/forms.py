@@ -11,11 +11,13 @@ from verification.services import rejection_reason_choices
 
 MESSAGE_MAX_CHARS = 5000
 
+
 class QueueFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("Status"), required=False)
     country = forms.ChoiceField(label=_("Country"), required=False)
-    overdue = forms.ChoiceField(label=_("Due date"), required=False, choices=[
-        ("", _("Any")), ("yes", _("Overdue")), ("no", _("Not overdue"))])
+    overdue = forms.ChoiceField(
+        label=_("Due date"), required=False, choices=[("", _("Any")), ("yes", _("Overdue")), ("no", _("Not overdue"))]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,23 +44,30 @@ class _ActionForm(forms.Form):
 
 class ApproveForm(_ActionForm):
     id_prefix = "approve"
-    message = forms.CharField(label=_("Message to the applicant"), required=False, max_length=MESSAGE_MAX_CHARS,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    message = forms.CharField(
+        label=_("Message to the applicant"),
+        required=False,
+        max_length=MESSAGE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class RejectForm(_ActionForm):
     id_prefix = "reject"
     # The services' list: codes shared with the automatic checks, so the applicant reads the same explanation.
-    reason_codes = forms.MultipleChoiceField(label=_("Reasons"), choices=rejection_reason_choices,
-                                             widget=forms.CheckboxSelectMultiple)
-    message = forms.CharField(label=_("Message to the applicant"), max_length=MESSAGE_MAX_CHARS,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    reason_codes = forms.MultipleChoiceField(
+        label=_("Reasons"), choices=rejection_reason_choices, widget=forms.CheckboxSelectMultiple
+    )
+    message = forms.CharField(
+        label=_("Message to the applicant"), max_length=MESSAGE_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class RequestInformationForm(_ActionForm):
     id_prefix = "information"
-    message = forms.CharField(label=_("What the applicant must send"), max_length=MESSAGE_MAX_CHARS,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    message = forms.CharField(
+        label=_("What the applicant must send"), max_length=MESSAGE_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class AssignForm(forms.Form):
@@ -66,6 +75,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = get_user_model().objects.filter(
-            is_staff=True, is_active=True).order_by("username")
+        self.fields["assignee"].queryset = (
+            get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+        )
         self.fields["assignee"].label_from_instance = lambda user: user.get_full_name() or user.get_username()

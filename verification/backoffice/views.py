@@ -2,7 +2,6 @@
 documents and the dashboard. Staff only; every action is a POST that calls a service, whose errors (another
 reviewer decided first, a state that no longer allows the action) come back as a message, never a server error."""
 
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse
@@ -33,9 +32,11 @@ QUEUE_PAGE_SIZE = 50
 
 def _application(reference: str) -> Application:
     return get_object_or_404(
-        Application.objects.select_related("program", "organisation", "organisation__source", "assigned_to",
-                                           "decided_by"),
-        reference=reference[:16])
+        Application.objects.select_related(
+            "program", "organisation", "organisation__source", "assigned_to", "decided_by"
+        ),
+        reference=reference[:16],
+    )
 
 
 @require_GET
@@ -46,8 +47,11 @@ def queue(request):
     page = Paginator(applications, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     filters = request.GET.copy()
     filters.pop("page", None)
-    return render(request, "backoffice/queue.html",
-                  {"form": form, "page": page, "filters": filters.urlencode(), "now": timezone.now()})
+    return render(
+        request,
+        "backoffice/queue.html",
+        {"form": form, "page": page, "filters": filters.urlencode(), "now": timezone.now()},
+    )
 
 
 def _shown(value) -> str:
@@ -79,10 +83,12 @@ def _proofs(application: Application) -> dict:
     """The proofs gathered without a reviewer (verification.proofs, verification.receipts), for the record."""
     from verification.receipts.models import Receipt
 
-    return {"domain_proofs": application.domain_proofs.order_by("created_at"),
-            "contact_confirmations": application.contact_confirmations.order_by("created_at"),
-            "presented_receipts": application.presented_receipts.order_by("presented_at"),
-            "receipt": Receipt.objects.filter(application=application).first()}
+    return {
+        "domain_proofs": application.domain_proofs.order_by("created_at"),
+        "contact_confirmations": application.contact_confirmations.order_by("created_at"),
+        "presented_receipts": application.presented_receipts.order_by("presented_at"),
+        "receipt": Receipt.objects.filter(application=application).first(),
+    }
 
 
 def _detail_context(request, application: Application, **forms_given) -> dict:
@@ -100,13 +106,14 @@ def _detail_context(request, application: Application, **forms_given) -> dict:
         "documents": application.documents.order_by("uploaded_at"),
         **_proofs(application),
         "appeal": Appeal.objects.filter(application=application).select_related("first_reviewer").first(),
-        "history": AuditEntry.objects.filter(object_type="application", object_id=str(application.pk))
-                                     .order_by("at", "pk")[:200],
+        "history": AuditEntry.objects.filter(object_type="application", object_id=str(application.pk)).order_by(
+            "at", "pk"
+        )[:200],
         "approve_form": forms_given.get("approve") or forms.ApproveForm(),
         "reject_form": forms_given.get("reject") or forms.RejectForm(),
         "information_form": forms_given.get("information") or forms.RequestInformationForm(),
-        "assign_form": forms_given.get("assign") or forms.AssignForm(
-            initial={"assignee": application.assigned_to_id or request.user.pk}),
+        "assign_form": forms_given.get("assign")
+        or forms.AssignForm(initial={"assignee": application.assigned_to_id or request.user.pk}),
     }
 
 
@@ -133,8 +140,10 @@ def _action(form_class, form_key: str, perform, done_message: object):
             # The reviewer decided on the page as they saw it: if the state moved since, they must look again.
             seen = request.POST.get("seen_state", "")
             if seen and seen != application.state:
-                raise Conflict(_("The application was changed in the meantime. Reload it and try again."),
-                               code="application_state_changed")
+                raise Conflict(
+                    _("The application was changed in the meantime. Reload it and try again."),
+                    code="application_state_changed",
+                )
             perform(application=application, actor=request.user, **form.cleaned_data)
         except ApplicationError as error:
             messages.error(request, f"{error.message} ({error.code})")
@@ -146,12 +155,18 @@ def _action(form_class, form_key: str, perform, done_message: object):
 
 
 # The forms' fields are the services' keyword arguments.
-approve = _action(forms.ApproveForm, "approve", application_approve,
-                  gettext_lazy("Approved. The applicant will receive the coupon."))
-reject = _action(forms.RejectForm, "reject", application_reject,
-                 gettext_lazy("Rejected. The applicant will receive the reasons."))
-request_information = _action(forms.RequestInformationForm, "information", application_request_information,
-                              gettext_lazy("Information requested. The applicant will receive your message."))
+approve = _action(
+    forms.ApproveForm, "approve", application_approve, gettext_lazy("Approved. The applicant will receive the coupon.")
+)
+reject = _action(
+    forms.RejectForm, "reject", application_reject, gettext_lazy("Rejected. The applicant will receive the reasons.")
+)
+request_information = _action(
+    forms.RequestInformationForm,
+    "information",
+    application_request_information,
+    gettext_lazy("Information requested. The applicant will receive your message."),
+)
 assign = _action(forms.AssignForm, "assign", application_assign, gettext_lazy("Assigned."))
 
 
@@ -162,8 +177,12 @@ def document_view(request, pk: int):
     headers that stop a hostile file from running as a page (nosniff; CSP sandbox: no script, no same origin)."""
     document = get_object_or_404(Document, pk=pk)
     # ?download: Chrome will not run its PDF viewer in a sandboxed page, so reviewers there save the file instead.
-    response = FileResponse(document_open(document=document), content_type=document.content_type,
-                            as_attachment="download" in request.GET, filename=document.original_name)
+    response = FileResponse(
+        document_open(document=document),
+        content_type=document.content_type,
+        as_attachment="download" in request.GET,
+        filename=document.original_name,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"
     return response

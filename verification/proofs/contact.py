@@ -60,8 +60,7 @@ def contact_confirmation_request(*, application: Application, now: datetime | No
     now = now or timezone.now()
     contact = published_contact(application=application)
     if contact is None:
-        raise NotFound(_("The register publishes no email address for this organisation."),
-                       code="no_published_contact")
+        raise NotFound(_("The register publishes no email address for this organisation."), code="no_published_contact")
     if application.state not in (ApplicationState.DRAFT, ApplicationState.IN_REVIEW):
         raise Conflict(_("This application can no longer ask for a confirmation."), code="application_state_invalid")
     if application.email_verified_at is None:
@@ -72,33 +71,56 @@ def contact_confirmation_request(*, application: Application, now: datetime | No
         if ContactConfirmation.objects.select_for_update().filter(application=application).exists():
             raise Conflict(_("The published contact was already asked."), code="contact_already_asked")
         confirmation = ContactConfirmation.objects.create(
-            application=application, email=email, source=source, token_hash=_hash(token), created_at=now,
-            expires_at=application.expires_at)
-        audit_record(action="contact_confirmation.requested", object_type="application", object_id=application.pk,
-                     actor_label="applicant", after={"email": email, "source": source})
+            application=application,
+            email=email,
+            source=source,
+            token_hash=_hash(token),
+            created_at=now,
+            expires_at=application.expires_at,
+        )
+        audit_record(
+            action="contact_confirmation.requested",
+            object_type="application",
+            object_id=application.pk,
+            actor_label="applicant",
+            after={"email": email, "source": source},
+        )
         with translation.override(application.language):
             url = settings.PUBLIC_BASE_URL + reverse("verification:contact_answer", kwargs={"token": token})
         program = application.program
-        email_queue(to=email, template="contact_confirmation", language=application.language,
-                    dedupe_key=f"application:{application.pk}:contact:{confirmation.pk}",
-                    context={"reference": application.reference, "applicant_name": application.applicant_name,
-                             "applicant_email": application.email, "organisation_name": application.organisation_name,
-                             "program_name": program.name, "vendor_name": program.vendor_name, "answer_url": url,
-                             "expires_at": confirmation.expires_at})
+        email_queue(
+            to=email,
+            template="contact_confirmation",
+            language=application.language,
+            dedupe_key=f"application:{application.pk}:contact:{confirmation.pk}",
+            context={
+                "reference": application.reference,
+                "applicant_name": application.applicant_name,
+                "applicant_email": application.email,
+                "organisation_name": application.organisation_name,
+                "program_name": program.name,
+                "vendor_name": program.vendor_name,
+                "answer_url": url,
+                "expires_at": confirmation.expires_at,
+            },
+        )
     return confirmation
 
 
 def contact_confirmation_get(*, token: str) -> ContactConfirmation:
-    confirmation = (ContactConfirmation.objects.select_related("application", "application__program",
-                                                               "application__organisation")
-                    .filter(token_hash=_hash(token or "")).first())
+    confirmation = (
+        ContactConfirmation.objects.select_related("application", "application__program", "application__organisation")
+        .filter(token_hash=_hash(token or ""))
+        .first()
+    )
     if confirmation is None or not token:
         raise NotFound(_("This link is not valid."), code="contact_link_invalid")
     return confirmation
 
 
-def contact_confirmation_answer(*, token: str, answer: str, ip: str | None = None,
-                                now: datetime | None = None) -> ContactConfirmation:
+def contact_confirmation_answer(
+    *, token: str, answer: str, ip: str | None = None, now: datetime | None = None
+) -> ContactConfirmation:
     """Record the published contact's answer (once), then let the application be decided if it waits on it."""
     if answer not in ANSWERS:
         raise InvalidInput(_("Choose to confirm or to deny."), code="answer_invalid")
@@ -106,16 +128,23 @@ def contact_confirmation_answer(*, token: str, answer: str, ip: str | None = Non
     confirmation = contact_confirmation_get(token=token)
     if confirmation.expires_at <= now or confirmation.application.state in (ApplicationState.EXPIRED,):
         ContactConfirmation.objects.filter(pk=confirmation.pk, state=ContactState.PENDING).update(
-            state=ContactState.EXPIRED)
+            state=ContactState.EXPIRED
+        )
         raise Conflict(_("This request has expired."), code="contact_request_expired")
     with transaction.atomic():
         if not ContactConfirmation.objects.filter(pk=confirmation.pk, state=ContactState.PENDING).update(
-                state=answer, answered_at=now, answered_ip=ip):
+            state=answer, answered_at=now, answered_ip=ip
+        ):
             raise Conflict(_("This request was already answered."), code="contact_already_answered")
         confirmation.state, confirmation.answered_at = answer, now
-        audit_record(action=f"contact_confirmation.{answer}", object_type="application",
-                     object_id=confirmation.application_id, actor_label=f"published contact {confirmation.email}",
-                     before={"state": ContactState.PENDING}, after={"state": answer, "flagged": answer == "denied"})
+        audit_record(
+            action=f"contact_confirmation.{answer}",
+            object_type="application",
+            object_id=confirmation.application_id,
+            actor_label=f"published contact {confirmation.email}",
+            before={"state": ContactState.PENDING},
+            after={"state": answer, "flagged": answer == "denied"},
+        )
     from verification.proofs.services import application_settle_after_proof
 
     application_settle_after_proof(application=confirmation.application, now=now)
@@ -125,4 +154,5 @@ def contact_confirmation_answer(*, token: str, answer: str, ip: str | None = Non
 def contact_confirmations_expire(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     return ContactConfirmation.objects.filter(state=ContactState.PENDING, expires_at__lte=now).update(
-        state=ContactState.EXPIRED)
+        state=ContactState.EXPIRED
+    )

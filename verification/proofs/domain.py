@@ -72,6 +72,7 @@ def domain_display(domain: str) -> str:
 
 # --- the network --------------------------------------------------------------------------------------------------
 
+
 def _allow_local() -> bool:
     return bool(getattr(settings, "DOMAIN_PROOF_ALLOW_HTTP_LOCALHOST", False))
 
@@ -88,9 +89,16 @@ def _fetch_on_domain(domain: str, path: str, *, max_bytes: int, accept: str = "*
         return bool(host) and domain_ascii(host) == domain
 
     schemes = ("https", "http") if _allow_local() else ("https",)
-    return fetch(_base_url(domain) + path, resolver=dns.host_addresses, allowed_schemes=schemes,
-                 allow_loopback=_allow_local(), redirect_allowed=same_domain, max_bytes=max_bytes,
-                 deadline_seconds=PAGE_DEADLINE_SECONDS, accept=accept)
+    return fetch(
+        _base_url(domain) + path,
+        resolver=dns.host_addresses,
+        allowed_schemes=schemes,
+        allow_loopback=_allow_local(),
+        redirect_allowed=same_domain,
+        max_bytes=max_bytes,
+        deadline_seconds=PAGE_DEADLINE_SECONDS,
+        accept=accept,
+    )
 
 
 def dns_check(*, domain: str, token: str, now: datetime) -> dict[str, Any]:
@@ -110,8 +118,11 @@ def well_known_check(*, domain: str, token: str, now: datetime) -> dict[str, Any
     result = _fetch_on_domain(domain, WELL_KNOWN_PATH, max_bytes=WELL_KNOWN_MAX_BYTES, accept="text/plain")
     evidence: dict[str, Any] = {"method": "well_known", "at": now.isoformat(), **result.evidence()}
     if not result.ok:
-        return {**evidence, "outcome": "error" if result.problem else "absent",
-                "problem": result.problem or f"http_{result.status}"}
+        return {
+            **evidence,
+            "outcome": "error" if result.problem else "absent",
+            "problem": result.problem or f"http_{result.status}",
+        }
     text = result.body.decode("utf-8", "replace")
     lines = {line.strip() for line in text.splitlines()}
     matched = token in lines or txt_value(token) in lines
@@ -119,6 +130,7 @@ def well_known_check(*, domain: str, token: str, now: datetime) -> dict[str, Any
 
 
 # --- the tie between the domain and the organisation ---------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class OrganisationRecord:
@@ -155,8 +167,14 @@ def page_text(body: bytes) -> str:
 def tie_from_register(*, domain: str, record: OrganisationRecord, now: datetime) -> dict[str, Any] | None:
     for field_name, value in (("website", record.website), ("email_domain", record.email_domain)):
         if value and domain_ascii(value) == domain:
-            return {"kind": f"register_{field_name}", "record": record.org_id, "field": field_name, "value": value,
-                    "source": record.source, "at": now.isoformat()}
+            return {
+                "kind": f"register_{field_name}",
+                "record": record.org_id,
+                "field": field_name,
+                "value": value,
+                "source": record.source,
+                "at": now.isoformat(),
+            }
     return None
 
 
@@ -177,7 +195,16 @@ def tie_from_site(*, domain: str, record: OrganisationRecord, now: datetime) -> 
             match = pattern.search(text)
             if match:
                 start = max(0, match.start() - 60)
-                return ({"kind": "registry_number_on_site", "record": record.org_id, "url": result.url,
-                         "matched": match.group(0), "excerpt": text[start:match.end() + 60], "source": "website",
-                         "at": now.isoformat()}, looked)
+                return (
+                    {
+                        "kind": "registry_number_on_site",
+                        "record": record.org_id,
+                        "url": result.url,
+                        "matched": match.group(0),
+                        "excerpt": text[start : match.end() + 60],
+                        "source": "website",
+                        "at": now.isoformat(),
+                    },
+                    looked,
+                )
     return None, looked

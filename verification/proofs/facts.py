@@ -9,14 +9,28 @@ from verification.rules import ContactFacts, DomainProofFacts
 def domain_proof_facts(*, application: Application) -> DomainProofFacts | None:
     """The verified proof for the application's current email domain, for the rules."""
     domain = d.domain_ascii(application.email)
-    proof = (DomainProof.objects.filter(application=application, domain=domain, state=ProofState.VERIFIED)
-             .order_by("-verified_at").first()) if domain else None
+    proof = (
+        (
+            DomainProof.objects.filter(application=application, domain=domain, state=ProofState.VERIFIED)
+            .order_by("-verified_at")
+            .first()
+        )
+        if domain
+        else None
+    )
     if proof is None or proof.verified_at is None:
         return None
-    checked: dict = next((entry for entry in reversed(proof.evidence or []) if entry.get("outcome") == "match"
-                    and entry.get("method") == proof.method), {})
-    return DomainProofFacts(domain=proof.domain, method=proof.method, verified_at=proof.verified_at,
-                            tie=proof.tie, checked=checked)
+    checked: dict = next(
+        (
+            entry
+            for entry in reversed(proof.evidence or [])
+            if entry.get("outcome") == "match" and entry.get("method") == proof.method
+        ),
+        {},
+    )
+    return DomainProofFacts(
+        domain=proof.domain, method=proof.method, verified_at=proof.verified_at, tie=proof.tie, checked=checked
+    )
 
 
 def contact_facts(*, application: Application) -> ContactFacts | None:
@@ -25,8 +39,9 @@ def contact_facts(*, application: Application) -> ContactFacts | None:
     if confirmation is None:
         return None
     state = confirmation.state if confirmation.state != ContactState.EXPIRED else "expired"
-    return ContactFacts(state=state, email=confirmation.email, source=confirmation.source,
-                        answered_at=confirmation.answered_at)
+    return ContactFacts(
+        state=state, email=confirmation.email, source=confirmation.source, answered_at=confirmation.answered_at
+    )
 
 
 def receipt_facts(*, application: Application):

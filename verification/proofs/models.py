@@ -14,8 +14,7 @@ class ProofState(models.TextChoices):
 class DomainProof(models.Model):
     """The applicant's claim to control `domain` (the registered domain of their email), and its checks."""
 
-    application = models.ForeignKey("verification.Application", on_delete=models.CASCADE,
-                                    related_name="domain_proofs")
+    application = models.ForeignKey("verification.Application", on_delete=models.CASCADE, related_name="domain_proofs")
     domain = models.CharField(max_length=253)  # ASCII (punycode), lower case; shown in Unicode
     token = models.CharField(max_length=64)
     state = models.CharField(max_length=10, choices=ProofState.choices, default=ProofState.PENDING)
@@ -49,8 +48,9 @@ class ContactState(models.TextChoices):
 class ContactConfirmation(models.Model):
     """An email to the address the register publishes for the organisation, asking it to confirm the applicant."""
 
-    application = models.ForeignKey("verification.Application", on_delete=models.CASCADE,
-                                    related_name="contact_confirmations")
+    application = models.ForeignKey(
+        "verification.Application", on_delete=models.CASCADE, related_name="contact_confirmations"
+    )
     email = models.EmailField()  # the published address the request went to
     source = models.CharField(max_length=40)  # which register published it
     token_hash = models.CharField(max_length=64, unique=True)

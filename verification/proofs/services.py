@@ -33,9 +33,14 @@ def _record(application: Application):
     if organisation is None:
         return None
     facts = organisation_facts(organisation=organisation)
-    return d.OrganisationRecord(org_id=facts.org_id, country=facts.country,
-                                registry_number=organisation.registry_number, website=facts.website,
-                                email_domain=facts.email_domain, source=facts.source)
+    return d.OrganisationRecord(
+        org_id=facts.org_id,
+        country=facts.country,
+        registry_number=organisation.registry_number,
+        website=facts.website,
+        email_domain=facts.email_domain,
+        source=facts.source,
+    )
 
 
 def domain_proof_offered(*, application: Application) -> bool:
@@ -57,21 +62,33 @@ def domain_proof_get_or_start(*, application: Application, now: datetime | None 
     if not domain:
         raise InvalidInput(_("The email address has no domain that can be proven."), code="domain_invalid")
     proof, created = DomainProof.objects.get_or_create(
-        application=application, domain=domain,
-        defaults={"token": d.token_generate(), "created_at": now, "recheck_until": now + d.RECHECK_FOR,
-                  "next_check_at": now + RECHECK_EVERY})
+        application=application,
+        domain=domain,
+        defaults={
+            "token": d.token_generate(),
+            "created_at": now,
+            "recheck_until": now + d.RECHECK_FOR,
+            "next_check_at": now + RECHECK_EVERY,
+        },
+    )
     if created:
-        audit_record(action="domain_proof.started", object_type="application", object_id=application.pk,
-                     actor_label="applicant", after={"domain": domain})
+        audit_record(
+            action="domain_proof.started",
+            object_type="application",
+            object_id=application.pk,
+            actor_label="applicant",
+            after={"domain": domain},
+        )
     return proof
 
 
 def _append(proof: DomainProof, entries: list[dict]) -> None:
-    proof.evidence = (list(proof.evidence or []) + entries)[-d.MAX_EVIDENCE:]
+    proof.evidence = (list(proof.evidence or []) + entries)[-d.MAX_EVIDENCE :]
 
 
-def domain_proof_check(*, proof: DomainProof, now: datetime | None = None,
-                       actor_label: str = "applicant") -> DomainProof:
+def domain_proof_check(
+    *, proof: DomainProof, now: datetime | None = None, actor_label: str = "applicant"
+) -> DomainProof:
     """Look for the token (DNS first, then the .well-known file), then for the tie. Network calls happen outside
     any transaction; the row is written with a conditional UPDATE (a verified proof is never written back)."""
     now = now or timezone.now()
@@ -97,11 +114,23 @@ def domain_proof_check(*, proof: DomainProof, now: datetime | None = None,
             if not tie:
                 found, looked = d.tie_from_site(domain=proof.domain, record=record, now=now)
                 tie = found or {}
-                entries.append({"method": "tie_site", "at": now.isoformat(), "pages": looked,
-                                "outcome": "match" if found else "absent"})
+                entries.append(
+                    {
+                        "method": "tie_site",
+                        "at": now.isoformat(),
+                        "pages": looked,
+                        "outcome": "match" if found else "absent",
+                    }
+                )
     verified = bool(control_at and tie)
-    fields = {"last_checked_at": now, "checks": proof.checks + 1, "method": method, "control_verified_at": control_at,
-              "tie": tie, "next_check_at": None if verified else now + RECHECK_EVERY}
+    fields = {
+        "last_checked_at": now,
+        "checks": proof.checks + 1,
+        "method": method,
+        "control_verified_at": control_at,
+        "tie": tie,
+        "next_check_at": None if verified else now + RECHECK_EVERY,
+    }
     if verified:
         fields.update(state=ProofState.VERIFIED, verified_at=now)
     _append(proof, entries)
@@ -113,10 +142,14 @@ def domain_proof_check(*, proof: DomainProof, now: datetime | None = None,
         for name, value in fields.items():
             setattr(proof, name, value)
         if verified:
-            audit_record(action="domain_proof.verified", object_type="application", object_id=proof.application_id,
-                         actor_label=actor_label, before={"state": ProofState.PENDING},
-                         after={"state": ProofState.VERIFIED, "domain": proof.domain, "method": method,
-                                "tie": tie.get("kind")})
+            audit_record(
+                action="domain_proof.verified",
+                object_type="application",
+                object_id=proof.application_id,
+                actor_label=actor_label,
+                before={"state": ProofState.PENDING},
+                after={"state": ProofState.VERIFIED, "domain": proof.domain, "method": method, "tie": tie.get("kind")},
+            )
     if verified:
         application_settle_after_proof(application=proof.application, now=now)
     return proof
@@ -126,16 +159,25 @@ def domain_proofs_recheck(*, now: datetime | None = None, limit: int = 200) -> d
     """Re-check the pending proofs that are due; expire those past their 48 hours. Idempotent, safe to overlap."""
     now = now or timezone.now()
     expired = DomainProof.objects.filter(state=ProofState.PENDING, recheck_until__lte=now).update(
-        state=ProofState.EXPIRED, next_check_at=None)
-    due = list(DomainProof.objects.select_related("application", "application__organisation",
-                                                  "application__organisation__source")
-               .filter(state=ProofState.PENDING, next_check_at__lte=now).order_by("next_check_at")[:limit])
+        state=ProofState.EXPIRED, next_check_at=None
+    )
+    due = list(
+        DomainProof.objects.select_related(
+            "application", "application__organisation", "application__organisation__source"
+        )
+        .filter(state=ProofState.PENDING, next_check_at__lte=now)
+        .order_by("next_check_at")[:limit]
+    )
     verified = 0
     for proof in due:
-        if proof.application.state not in (ApplicationState.DRAFT, ApplicationState.SUBMITTED,
-                                           ApplicationState.IN_REVIEW):
+        if proof.application.state not in (
+            ApplicationState.DRAFT,
+            ApplicationState.SUBMITTED,
+            ApplicationState.IN_REVIEW,
+        ):
             DomainProof.objects.filter(pk=proof.pk, state=ProofState.PENDING).update(
-                state=ProofState.EXPIRED, next_check_at=None)
+                state=ProofState.EXPIRED, next_check_at=None
+            )
             expired += 1
             continue
         try:
@@ -164,13 +206,22 @@ def application_settle_after_proof(*, application: Application, now: datetime | 
         with transaction.atomic():
             decision = decide(application_checks_run(application=application))
             if decision.outcome == "approve":
-                application_approve_automatically(application=application, now=now,
-                                                  allowed=[ApplicationState.IN_REVIEW])
+                application_approve_automatically(
+                    application=application, now=now, allowed=[ApplicationState.IN_REVIEW]
+                )
             elif decision.outcome == "reject":
-                entry = transition(application=application, to=ApplicationState.REJECTED,
-                                   allowed=[ApplicationState.IN_REVIEW], action="rejected", actor_label="system",
-                                   fields={"decided_at": now, "decided_automatically": True,
-                                           "decision_reasons": _reasons(application, decision)})
+                entry = transition(
+                    application=application,
+                    to=ApplicationState.REJECTED,
+                    allowed=[ApplicationState.IN_REVIEW],
+                    action="rejected",
+                    actor_label="system",
+                    fields={
+                        "decided_at": now,
+                        "decided_automatically": True,
+                        "decision_reasons": _reasons(application, decision),
+                    },
+                )
                 emails.send_rejected(application, entry)
             else:
                 return ""

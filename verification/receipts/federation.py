@@ -20,8 +20,9 @@ MESSAGES = {
     "receipt_algorithm_refused": gettext_lazy("This receipt is not signed the way receipts are."),
     "receipt_issuer_untrusted": gettext_lazy("This program does not accept receipts from this issuer."),
     "receipt_key_unknown": gettext_lazy("The issuer does not publish the key this receipt was signed with."),
-    "receipt_signature_invalid": gettext_lazy("The receipt's signature does not verify: it was changed after it "
-                                              "was issued."),
+    "receipt_signature_invalid": gettext_lazy(
+        "The receipt's signature does not verify: it was changed after it was issued."
+    ),
     "receipt_not_a_decision_receipt": gettext_lazy("This is not a decision receipt."),
     "receipt_status_unavailable": gettext_lazy("The issuer's revocation list could not be checked; try again later."),
     "receipt_expired": gettext_lazy("This receipt has expired."),
@@ -54,14 +55,33 @@ def receipt_present(*, application: Application, token: str, now: datetime | Non
         covers = sorted(passed.intersection(trusted.covers or [])) if trusted is not None else []
     until = parse_datetime(str(result.credential.get("validUntil") or ""))
     presented = PresentedReceipt.objects.create(
-        application=application, issuer=result.issuer[:300], receipt_id=str(result.credential.get("id") or "")[:200],
-        org_id=org_id[:48], covers=covers, valid_until=until,
+        application=application,
+        issuer=result.issuer[:300],
+        receipt_id=str(result.credential.get("id") or "")[:200],
+        org_id=org_id[:48],
+        covers=covers,
+        valid_until=until,
         representative_domain=str(subject.get("representativeEmailDomain") or "")[:253] if accepted else "",
-        accepted=accepted, outcome=result.status if code != "receipt_other_organisation" else "invalid",
-        code=code, detail=result.reason[:1000], jws=(token or "").strip()[:65536], presented_at=now)
-    audit_record(action="receipt.presented", object_type="application", object_id=application.pk,
-                 actor_label="applicant", after={"issuer": presented.issuer, "receipt_id": presented.receipt_id,
-                                                 "accepted": accepted, "code": code, "covers": covers})
+        accepted=accepted,
+        outcome=result.status if code != "receipt_other_organisation" else "invalid",
+        code=code,
+        detail=result.reason[:1000],
+        jws=(token or "").strip()[:65536],
+        presented_at=now,
+    )
+    audit_record(
+        action="receipt.presented",
+        object_type="application",
+        object_id=application.pk,
+        actor_label="applicant",
+        after={
+            "issuer": presented.issuer,
+            "receipt_id": presented.receipt_id,
+            "accepted": accepted,
+            "code": code,
+            "covers": covers,
+        },
+    )
     if not accepted:
         raise InvalidInput(MESSAGES.get(code, result.reason), code=code, details={"status": presented.outcome})
     return presented
@@ -72,10 +92,16 @@ def presented_receipt_facts(*, application: Application):
     from verification.receipts.models import PresentedReceipt
     from verification.rules import ReceiptFacts
 
-    presented = (PresentedReceipt.objects.filter(application=application, accepted=True)
-                 .order_by("-presented_at").first())
+    presented = (
+        PresentedReceipt.objects.filter(application=application, accepted=True).order_by("-presented_at").first()
+    )
     if presented is None:
         return None
-    return ReceiptFacts(issuer=presented.issuer, receipt_id=presented.receipt_id, org_id=presented.org_id,
-                        covers=tuple(presented.covers or ()), valid_until=presented.valid_until,
-                        representative_domain=presented.representative_domain)
+    return ReceiptFacts(
+        issuer=presented.issuer,
+        receipt_id=presented.receipt_id,
+        org_id=presented.org_id,
+        covers=tuple(presented.covers or ()),
+        valid_until=presented.valid_until,
+        representative_domain=presented.representative_domain,
+    )

@@ -37,8 +37,9 @@ def _iso(value: datetime) -> str:
     return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def credential_build(*, application: Application, receipt_id: str, status_index: int, issued_at: datetime,
-                     expires_at: datetime) -> dict:
+def credential_build(
+    *, application: Application, receipt_id: str, status_index: int, issued_at: datetime, expires_at: datetime
+) -> dict:
     base = settings.PUBLIC_BASE_URL
     organisation = application.organisation
     checks = list(CheckResult.objects.filter(application=application, outcome="pass").order_by("pk"))
@@ -47,15 +48,25 @@ def credential_build(*, application: Application, receipt_id: str, status_index:
         "orgId": organisation.org_id if organisation else f"manual:{application.reference}",
         "name": application.organisation_name,
         "country": organisation.country if organisation else application.country,
-        "program": {"id": base + reverse("verification:program", kwargs={"slug": application.program.slug}),
-                    "slug": application.program.slug, "name": application.program.name},
+        "program": {
+            "id": base + reverse("verification:program", kwargs={"slug": application.program.slug}),
+            "slug": application.program.slug,
+            "name": application.program.name,
+        },
         "decision": "approved",
         "decidedAt": _iso(application.decided_at or issued_at),
         "decidedAutomatically": application.decided_automatically,
         "rulesVersion": RULES_VERSION,
-        "checks": [{"rule": c.rule, "code": c.code, "source": (c.evidence or {}).get("source"),
-                    "sourceDate": (c.evidence or {}).get("source_date"), "kind": (c.evidence or {}).get("kind")}
-                   for c in checks],
+        "checks": [
+            {
+                "rule": c.rule,
+                "code": c.code,
+                "source": (c.evidence or {}).get("source"),
+                "sourceDate": (c.evidence or {}).get("source_date"),
+                "kind": (c.evidence or {}).get("kind"),
+            }
+            for c in checks
+        ],
     }
     if any(c.rule == "email_domain" and c.code in DOMAIN_CODES for c in checks):
         subject["representativeEmailDomain"] = registered_domain(application.email)
@@ -68,17 +79,25 @@ def credential_build(*, application: Application, receipt_id: str, status_index:
         "validFrom": _iso(issued_at),
         "validUntil": _iso(expires_at),
         "credentialSubject": subject,
-        "credentialStatus": {"id": f"{list_url}#{status_index}", "type": "BitstringStatusListEntry",
-                             "statusPurpose": "revocation", "statusListIndex": str(status_index),
-                             "statusListCredential": list_url},
+        "credentialStatus": {
+            "id": f"{list_url}#{status_index}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": str(status_index),
+            "statusListCredential": list_url,
+        },
     }
 
 
 def sign(payload: dict, *, now: datetime | None = None) -> tuple[str, str]:
     key = keys.signing_key_active(now=now)
     body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
-    token = jws.serialize_compact({"alg": keys.ALG, "kid": key.kid, "typ": "vc+jwt", "cty": "vc"}, body,
-                                  keys.private_key(key), algorithms=[keys.ALG])
+    token = jws.serialize_compact(
+        {"alg": keys.ALG, "kid": key.kid, "typ": "vc+jwt", "cty": "vc"},
+        body,
+        keys.private_key(key),
+        algorithms=[keys.ALG],
+    )
     return token, key.kid
 
 
@@ -92,21 +111,37 @@ def receipt_issue(*, application: Application, now: datetime | None = None) -> R
     receipt_id = f"urn:uuid:{uuid.uuid4()}"
     for _attempt in range(20):  # a random index already taken: draw again
         index = status_list.random_index()
-        payload = credential_build(application=application, receipt_id=receipt_id, status_index=index,
-                                   issued_at=now, expires_at=expires_at)
+        payload = credential_build(
+            application=application, receipt_id=receipt_id, status_index=index, issued_at=now, expires_at=expires_at
+        )
         token, kid = sign(payload, now=now)
         try:
             with transaction.atomic():
-                receipt = Receipt.objects.create(application=application, receipt_id=receipt_id,
-                                                 status_index=index, kid=kid, jws=token, issued_at=now,
-                                                 expires_at=expires_at)
+                receipt = Receipt.objects.create(
+                    application=application,
+                    receipt_id=receipt_id,
+                    status_index=index,
+                    kid=kid,
+                    jws=token,
+                    issued_at=now,
+                    expires_at=expires_at,
+                )
         except IntegrityError:
             if Receipt.objects.filter(application=application).exists():
                 return Receipt.objects.get(application=application)
             continue
-        audit_record(action="receipt.issued", object_type="receipt", object_id=receipt.pk,
-                     actor_label="system", after={"receipt_id": receipt_id, "kid": kid, "application": application.pk,
-                                                  "expires_at": expires_at.isoformat()})
+        audit_record(
+            action="receipt.issued",
+            object_type="receipt",
+            object_id=receipt.pk,
+            actor_label="system",
+            after={
+                "receipt_id": receipt_id,
+                "kid": kid,
+                "application": application.pk,
+                "expires_at": expires_at.isoformat(),
+            },
+        )
         return receipt
     raise RuntimeError("no free status-list index after 20 draws")
 
@@ -117,10 +152,19 @@ def _revoke(receipts, reason_of) -> int:
     for receipt in receipts:
         reason = reason_of(receipt)[:300]
         if Receipt.objects.filter(pk=receipt.pk, revoked_at__isnull=True).update(revoked_at=now, revoked_reason=reason):
-            audit_record(action="receipt.revoked", object_type="receipt", object_id=receipt.pk,
-                         actor_label="system", before={"revoked": False},
-                         after={"revoked": True, "reason": reason, "receipt_id": receipt.receipt_id,
-                                "application": receipt.application_id})
+            audit_record(
+                action="receipt.revoked",
+                object_type="receipt",
+                object_id=receipt.pk,
+                actor_label="system",
+                before={"revoked": False},
+                after={
+                    "revoked": True,
+                    "reason": reason,
+                    "receipt_id": receipt.receipt_id,
+                    "application": receipt.application_id,
+                },
+            )
             revoked += 1
     return revoked
 
@@ -137,12 +181,16 @@ def receipts_revoke_sync() -> int:
     status list is served and before a receipt of this Vouch is verified. Revocation is final: a later unflag does
     not un-revoke (a new approval issues a new receipt)."""
     stale = Receipt.objects.filter(revoked_at__isnull=True).filter(
-        Q(application__coupon__state=CouponState.REVOKED) | Q(application__coupon__flagged_at__isnull=False))
+        Q(application__coupon__state=CouponState.REVOKED) | Q(application__coupon__flagged_at__isnull=False)
+    )
 
     def reason(receipt) -> str:
         coupon = receipt.application.coupon
-        return (f"coupon revoked: {coupon.revoked_reason}" if coupon.state == CouponState.REVOKED
-                else f"monitoring flag: {coupon.flag_reason}")
+        return (
+            f"coupon revoked: {coupon.revoked_reason}"
+            if coupon.state == CouponState.REVOKED
+            else f"monitoring flag: {coupon.flag_reason}"
+        )
 
     return _revoke(stale.select_related("application__coupon"), reason)
 
@@ -154,8 +202,17 @@ def status_list_credential(*, now: datetime | None = None) -> str:
     base = settings.PUBLIC_BASE_URL
     url = status_list.status_list_url(base)
     revoked = Receipt.objects.filter(revoked_at__isnull=False).values_list("status_index", flat=True)
-    payload = {"@context": [VC_CONTEXT], "id": url, "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-               "issuer": {"id": base, "name": "Vouch"}, "validFrom": _iso(now),
-               "credentialSubject": {"id": f"{url}#list", "type": "BitstringStatusList",
-                                     "statusPurpose": "revocation", "encodedList": status_list.encode(revoked)}}
+    payload = {
+        "@context": [VC_CONTEXT],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": {"id": base, "name": "Vouch"},
+        "validFrom": _iso(now),
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": status_list.encode(revoked),
+        },
+    }
     return sign(payload, now=now)[0]

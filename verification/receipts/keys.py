@@ -17,8 +17,9 @@ ALG = "Ed25519"
 def _new_key(now: datetime) -> SigningKey:
     kid = f"{now:%Y%m%d}-{secrets.token_hex(4)}"
     key = OKPKey.generate_key("Ed25519", parameters={"kid": kid, "use": "sig", "alg": ALG})
-    return SigningKey.objects.create(kid=kid, private_jwk=key.as_dict(private=True),
-                                     public_jwk=key.as_dict(private=False), created_at=now)
+    return SigningKey.objects.create(
+        kid=kid, private_jwk=key.as_dict(private=True), public_jwk=key.as_dict(private=False), created_at=now
+    )
 
 
 def signing_key_active(*, now: datetime | None = None) -> SigningKey:
@@ -27,7 +28,8 @@ def signing_key_active(*, now: datetime | None = None) -> SigningKey:
     if key is None:
         with transaction.atomic():
             key = SigningKey.objects.select_for_update().filter(retired_at__isnull=True).first() or _new_key(
-                now or timezone.now())
+                now or timezone.now()
+            )
     return key
 
 
@@ -35,12 +37,20 @@ def signing_key_rotate(*, now: datetime | None = None, actor=None) -> SigningKey
     """A new active key; the previous ones retire (they still verify, never sign)."""
     now = now or timezone.now()
     with transaction.atomic():
-        retired = list(SigningKey.objects.select_for_update().filter(retired_at__isnull=True)
-                       .values_list("kid", flat=True))
+        retired = list(
+            SigningKey.objects.select_for_update().filter(retired_at__isnull=True).values_list("kid", flat=True)
+        )
         SigningKey.objects.filter(kid__in=retired).update(retired_at=now)
         key = _new_key(now)
-        audit_record(action="receipt_key.rotated", object_type="signing_key", object_id=key.kid, actor=actor,
-                     actor_label="" if actor else "system", before={"active": retired}, after={"active": key.kid})
+        audit_record(
+            action="receipt_key.rotated",
+            object_type="signing_key",
+            object_id=key.kid,
+            actor=actor,
+            actor_label="" if actor else "system",
+            before={"active": retired},
+            after={"active": key.kid},
+        )
     return key
 
 

@@ -59,8 +59,9 @@ class TrustedIssuer(models.Model):
 class PresentedReceipt(models.Model):
     """A receipt an applicant presented, with the verification's answer (kept as evidence either way)."""
 
-    application = models.ForeignKey("verification.Application", on_delete=models.CASCADE,
-                                    related_name="presented_receipts")
+    application = models.ForeignKey(
+        "verification.Application", on_delete=models.CASCADE, related_name="presented_receipts"
+    )
     issuer = models.CharField(max_length=300, blank=True)
     receipt_id = models.CharField(max_length=200, blank=True)
     org_id = models.CharField(max_length=48, blank=True)

@@ -49,9 +49,15 @@ class Verification:
 
     def as_dict(self) -> dict:
         subject = self.credential.get("credentialSubject") or {}
-        return {"status": self.status, "code": self.code, "reason": self.reason, "issuer": self.issuer or None,
-                "receipt_id": self.credential.get("id"), "org_id": subject.get("orgId"),
-                "valid_until": self.credential.get("validUntil")}
+        return {
+            "status": self.status,
+            "code": self.code,
+            "reason": self.reason,
+            "issuer": self.issuer or None,
+            "receipt_id": self.credential.get("id"),
+            "org_id": subject.get("orgId"),
+            "valid_until": self.credential.get("validUntil"),
+        }
 
 
 def _b64json(part: str) -> dict:
@@ -68,9 +74,15 @@ def _allow_local() -> bool:
 
 
 def _get(url: str) -> bytes | None:
-    result = fetch(url, resolver=dns.host_addresses, allowed_schemes=("https", "http") if _allow_local() else
-                   ("https",), allow_loopback=_allow_local(), max_bytes=FETCH_MAX_BYTES, deadline_seconds=8.0,
-                   accept="application/json, application/vc+jwt")
+    result = fetch(
+        url,
+        resolver=dns.host_addresses,
+        allowed_schemes=("https", "http") if _allow_local() else ("https",),
+        allow_loopback=_allow_local(),
+        max_bytes=FETCH_MAX_BYTES,
+        deadline_seconds=8.0,
+        accept="application/json, application/vc+jwt",
+    )
     return result.body if result.ok else None
 
 
@@ -125,33 +137,40 @@ def receipt_verify(*, token: str, now: datetime | None = None, program=None) -> 
     else:
         trusted = trusted_issuers(issuer, program).first()
         if trusted is None:
-            return Verification("invalid", "receipt_issuer_untrusted", f"{issuer or 'no issuer'} is not trusted",
-                                issuer, credential)
+            return Verification(
+                "invalid", "receipt_issuer_untrusted", f"{issuer or 'no issuer'} is not trusted", issuer, credential
+            )
         key_set = _issuer_keys(trusted, kid, now)
     if key_set is None or not any(key.kid == kid for key in key_set.keys):
-        return Verification("invalid", "receipt_key_unknown", f"no key {kid!r} in the issuer's key set", issuer,
-                            credential)
+        return Verification(
+            "invalid", "receipt_key_unknown", f"no key {kid!r} in the issuer's key set", issuer, credential
+        )
     try:
         jws.deserialize_compact(token, key_set, algorithms=[keys.ALG])
     except (JoseError, ValueError) as error:
-        return Verification("invalid", "receipt_signature_invalid", f"the signature does not verify: {error}",
-                            issuer, credential)
+        return Verification(
+            "invalid", "receipt_signature_invalid", f"the signature does not verify: {error}", issuer, credential
+        )
     types = credential.get("type") or []
     if RECEIPT_TYPE not in types or "VerifiableCredential" not in types:
-        return Verification("invalid", "receipt_not_a_decision_receipt", "not a Vouch decision receipt", issuer,
-                            credential)
+        return Verification(
+            "invalid", "receipt_not_a_decision_receipt", "not a Vouch decision receipt", issuer, credential
+        )
     valid_from = parse_datetime(str(credential.get("validFrom") or ""))
     valid_until = parse_datetime(str(credential.get("validUntil") or ""))
     if valid_from and valid_from > now + timedelta(minutes=5):
-        return Verification("expired", "receipt_not_yet_valid", f"valid from {credential['validFrom']}", issuer,
-                            credential)
+        return Verification(
+            "expired", "receipt_not_yet_valid", f"valid from {credential['validFrom']}", issuer, credential
+        )
     if valid_until is None or valid_until <= now:
-        return Verification("expired", "receipt_expired", f"valid until {credential.get('validUntil')}", issuer,
-                            credential)
+        return Verification(
+            "expired", "receipt_expired", f"valid until {credential.get('validUntil')}", issuer, credential
+        )
     revoked = _revoked(credential, issuer, own and trusted is None, key_set)
     if revoked is None:
-        return Verification("invalid", "receipt_status_unavailable", "the issuer's status list could not be read",
-                            issuer, credential)
+        return Verification(
+            "invalid", "receipt_status_unavailable", "the issuer's status list could not be read", issuer, credential
+        )
     if revoked:
         return Verification("revoked", "receipt_revoked", "the issuer revoked this receipt", issuer, credential)
     return Verification("valid", "receipt_valid", "signature, dates and status check out", issuer, credential)

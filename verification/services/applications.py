@@ -50,8 +50,12 @@ def application_start(*, program: Program, language: str, now: datetime | None =
         try:
             with transaction.atomic():
                 return Application.objects.create(
-                    program=program, token=secrets.token_urlsafe(32), reference=reference_generate(),
-                    language=_language(language), expires_at=now + timedelta(days=program.application_expiry_days))
+                    program=program,
+                    token=secrets.token_urlsafe(32),
+                    reference=reference_generate(),
+                    language=_language(language),
+                    expires_at=now + timedelta(days=program.application_expiry_days),
+                )
         except IntegrityError:
             continue
     raise Conflict(_("Could not start an application. Please try again."), code="application_start_failed")
@@ -64,15 +68,27 @@ def application_checks_run(*, application: Application) -> list[Verdict]:
     organisation = application.organisation if application.organisation_id else None
     org = organisation_facts(organisation=organisation) if organisation else None
     verdicts = application_checks(
-        org=org, program=program_rules(program=program), applicant=applicant_facts(application=application),
+        org=org,
+        program=program_rules(program=program),
+        applicant=applicant_facts(application=application),
         has_active_coupon=org is not None and organisation_has_active_coupon(program=program, org_id=org.org_id),
         has_open_application=organisation_has_open_application(application=application),
     )
     with transaction.atomic(), translation.override(application.language):
         CheckResult.objects.filter(application=application).delete()
-        CheckResult.objects.bulk_create([
-            CheckResult(application=application, rule=v.rule, outcome=v.outcome, code=v.code, message=str(v.message),
-                        evidence=v.evidence) for v in verdicts])
+        CheckResult.objects.bulk_create(
+            [
+                CheckResult(
+                    application=application,
+                    rule=v.rule,
+                    outcome=v.outcome,
+                    code=v.code,
+                    message=str(v.message),
+                    evidence=v.evidence,
+                )
+                for v in verdicts
+            ]
+        )
     return verdicts
 
 
@@ -98,8 +114,9 @@ def _ip(text: str | None) -> str | None:
         return None
 
 
-def application_submit(*, application: Application, ip: str | None, user_agent: str,
-                       now: datetime | None = None) -> Application:
+def application_submit(
+    *, application: Application, ip: str | None, user_agent: str, now: datetime | None = None
+) -> Application:
     """Record the acceptance of the terms, run the checks and decide at once what the registers settle."""
     now = now or timezone.now()
     program = application.program
@@ -107,18 +124,30 @@ def application_submit(*, application: Application, ip: str | None, user_agent: 
         raise Conflict(_("This application was already submitted."), code="application_not_draft")
     missing = _missing_steps(application)
     if missing:
-        raise InvalidInput(_("Some steps are not complete yet."), code="application_incomplete",
-                           details={"missing": missing})
+        raise InvalidInput(
+            _("Some steps are not complete yet."), code="application_incomplete", details={"missing": missing}
+        )
     if application.email_verified_at is None:
         raise InvalidInput(_("Confirm the email address with the code we sent first."), code="email_not_verified")
     if application.expires_at <= now:
         raise Conflict(_("This application has expired. Please start a new one."), code="application_expired")
     with transaction.atomic():
-        transition(application=application, to=S.SUBMITTED, allowed=[S.DRAFT], action="submitted",
-                   actor_label="applicant", fields={
-                       "terms_version": program.terms_version, "privacy_version": program.privacy_version,
-                       "accepted_at": now, "accepted_ip": _ip(ip), "accepted_user_agent": (user_agent or "")[:500],
-                       "submitted_at": now, "due_at": review_due_at(application=application, now=now)})
+        transition(
+            application=application,
+            to=S.SUBMITTED,
+            allowed=[S.DRAFT],
+            action="submitted",
+            actor_label="applicant",
+            fields={
+                "terms_version": program.terms_version,
+                "privacy_version": program.privacy_version,
+                "accepted_at": now,
+                "accepted_ip": _ip(ip),
+                "accepted_user_agent": (user_agent or "")[:500],
+                "submitted_at": now,
+                "due_at": review_due_at(application=application, now=now),
+            },
+        )
         decision = decide(application_checks_run(application=application))
         if decision.outcome == "approve":
             try:
@@ -128,10 +157,19 @@ def application_submit(*, application: Application, ip: str | None, user_agent: 
                 if error.code != "duplicate_active_coupon":
                     raise
                 application.refresh_from_db()  # the savepoint rolled the approval back
-                duplicate = Verdict("duplicates", "fail", "duplicate_active_coupon",
-                                    _("The organisation already holds an active coupon for this program."),
-                                    {"record": application.organisation_id, "field": "coupons", "value": True,
-                                     "source": "vouch", "source_date": None})
+                duplicate = Verdict(
+                    "duplicates",
+                    "fail",
+                    "duplicate_active_coupon",
+                    _("The organisation already holds an active coupon for this program."),
+                    {
+                        "record": application.organisation_id,
+                        "field": "coupons",
+                        "value": True,
+                        "source": "vouch",
+                        "source_date": None,
+                    },
+                )
                 _reject_automatically(application, Decision("reject", (duplicate,)), now)
         elif decision.outcome == "reject":
             _reject_automatically(application, decision, now)
@@ -140,15 +178,21 @@ def application_submit(*, application: Application, ip: str | None, user_agent: 
     return application
 
 
-def application_approve_automatically(*, application: Application, now: datetime | None = None,
-                                      allowed=(S.SUBMITTED,)) -> Application:
+def application_approve_automatically(
+    *, application: Application, now: datetime | None = None, allowed=(S.SUBMITTED,)
+) -> Application:
     """Every check passed: approve, issue the coupon, and email its code (which exists nowhere else). `allowed`:
     also from review when a proof arrives later (verification.proofs.services.application_settle_after_proof)."""
     now = now or timezone.now()
     with transaction.atomic():
-        entry = transition(application=application, to=S.APPROVED, allowed=allowed, action="approved",
-                           actor_label="system", fields={"decided_at": now, "decided_automatically": True,
-                                                         "decision_reasons": []})
+        entry = transition(
+            application=application,
+            to=S.APPROVED,
+            allowed=allowed,
+            action="approved",
+            actor_label="system",
+            fields={"decided_at": now, "decided_automatically": True, "decision_reasons": []},
+        )
         coupon, code = application_coupon_issue(application=application, now=now)
         receipt_issue(application=application, now=now)
         emails.send_approved(application, entry, code, coupon.redeem_by)
@@ -161,9 +205,14 @@ def _reasons(application: Application, decision: Decision) -> list[dict]:
 
 
 def _reject_automatically(application: Application, decision: Decision, now: datetime) -> None:
-    entry = transition(application=application, to=S.REJECTED, allowed=[S.SUBMITTED], action="rejected",
-                       actor_label="system", fields={"decided_at": now, "decided_automatically": True,
-                                                     "decision_reasons": _reasons(application, decision)})
+    entry = transition(
+        application=application,
+        to=S.REJECTED,
+        allowed=[S.SUBMITTED],
+        action="rejected",
+        actor_label="system",
+        fields={"decided_at": now, "decided_automatically": True, "decision_reasons": _reasons(application, decision)},
+    )
     emails.send_rejected(application, entry)
 
 
@@ -172,14 +221,25 @@ def _to_review(application: Application, decision: Decision, now: datetime) -> N
     reasons = _reasons(application, decision)
     if application.is_manual and not application.documents.exists():
         with translation.override(application.language):
-            request = _("Please upload documents proving the organisation's registration as a nonprofit (for "
-                        "example its registration certificate or a letter from the regulator), as PDF, PNG or JPEG.")
-        entry = transition(application=application, to=S.NEEDS_INFORMATION, allowed=[S.SUBMITTED],
-                           action="information_requested", actor_label="system",
-                           fields={"information_request": request, "reminder_sent_at": None,
-                                   "expires_at": now + timedelta(days=application.program.application_expiry_days)})
+            request = _(
+                "Please upload documents proving the organisation's registration as a nonprofit (for "
+                "example its registration certificate or a letter from the regulator), as PDF, PNG or JPEG."
+            )
+        entry = transition(
+            application=application,
+            to=S.NEEDS_INFORMATION,
+            allowed=[S.SUBMITTED],
+            action="information_requested",
+            actor_label="system",
+            fields={
+                "information_request": request,
+                "reminder_sent_at": None,
+                "expires_at": now + timedelta(days=application.program.application_expiry_days),
+            },
+        )
         emails.send_information_needed(application, entry)
         return
-    entry = transition(application=application, to=S.IN_REVIEW, allowed=[S.SUBMITTED], action="in_review",
-                       actor_label="system")
+    entry = transition(
+        application=application, to=S.IN_REVIEW, allowed=[S.SUBMITTED], action="in_review", actor_label="system"
+    )
     emails.send_received(application, entry, reasons)

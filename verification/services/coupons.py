@@ -16,17 +16,27 @@ from coupons.services import coupon_issue
 from verification.models import Application
 
 
-def application_coupon_issue(*, application: Application, actor=None,
-                             now: datetime | None = None) -> tuple[Coupon, str]:
+def application_coupon_issue(
+    *, application: Application, actor=None, now: datetime | None = None
+) -> tuple[Coupon, str]:
     """Issue the application's coupon; returns it with its code (which exists nowhere else). Raises Conflict
     `coupon_already_issued` when the application already has one, or what `coupon_issue` raises."""
-    already = Conflict(_("A coupon was already issued for this application."), code="coupon_already_issued",
-                       details={"reference": application.reference})
+    already = Conflict(
+        _("A coupon was already issued for this application."),
+        code="coupon_already_issued",
+        details={"reference": application.reference},
+    )
     if application.coupon_id is not None:
         raise already
     with transaction.atomic():
-        coupon, code = coupon_issue(program=application.program, organisation=application.organisation,
-                                    email=application.email, reference=application.reference, actor=actor, now=now)
+        coupon, code = coupon_issue(
+            program=application.program,
+            organisation=application.organisation,
+            email=application.email,
+            reference=application.reference,
+            actor=actor,
+            now=now,
+        )
         if not Application.objects.filter(pk=application.pk, coupon__isnull=True).update(coupon=coupon):
             raise already
     application.coupon = coupon

@@ -47,15 +47,25 @@ def intake_budget_gate(*, program: Program, amount_minor: int, currency: str = "
         raise InvalidInput(_("The budget cannot be negative."), code="invalid_input", details={"field": "budget"})
     converted = convert_minor(amount_minor, currency, program_rules(program=program))
     if converted is None:
-        raise InvalidInput(_("The program cannot convert budgets in %(currency)s. Give it in %(program)s.")
-                           % {"currency": currency, "program": program.budget_currency},
-                           code="budget_currency_not_supported",
-                           details={"currency": currency, "program_currency": program.budget_currency})
+        raise InvalidInput(
+            _("The program cannot convert budgets in %(currency)s. Give it in %(program)s.")
+            % {"currency": currency, "program": program.budget_currency},
+            code="budget_currency_not_supported",
+            details={"currency": currency, "program_currency": program.budget_currency},
+        )
     if converted > program.budget_cap_minor:
-        raise OverBudgetCap(_("The budget is above the program's cap: the self-serve discount is not offered. "
-                              "The vendor's sales team can help."),
-                            details={"cap_minor": program.budget_cap_minor, "currency": program.budget_currency,
-                                     "budget_minor": converted, "sales_contact_url": program.sales_contact_url})
+        raise OverBudgetCap(
+            _(
+                "The budget is above the program's cap: the self-serve discount is not offered. "
+                "The vendor's sales team can help."
+            ),
+            details={
+                "cap_minor": program.budget_cap_minor,
+                "currency": program.budget_currency,
+                "budget_minor": converted,
+                "sales_contact_url": program.sales_contact_url,
+            },
+        )
     return converted
 
 
@@ -68,8 +78,16 @@ def intake_update(*, application: Application, **fields) -> Application:
     return application
 
 
-def intake_start(*, program: Program, language: str, budget_minor: int, currency: str = "", partner=None,
-                 now: datetime | None = None, **fields) -> Application:
+def intake_start(
+    *,
+    program: Program,
+    language: str,
+    budget_minor: int,
+    currency: str = "",
+    partner=None,
+    now: datetime | None = None,
+    **fields,
+) -> Application:
     """A new draft past the budget gate, optionally bound to the partner that brought it and prefilled with
     already-checked `fields`. Call inside the caller's transaction when something else must happen with it."""
     budget = intake_budget_gate(program=program, amount_minor=budget_minor, currency=currency)
@@ -92,30 +110,35 @@ def intake_organisation_choose(*, application: Application, org_id: str) -> Orga
     organisation = organisation_get(org_id=text_clean(org_id, field="org_id", max_chars=48, single_line=True))
     code = program_country_check(program=application.program, country=organisation.country)
     if application.country and organisation.country != application.country:
-        raise InvalidInput(_("Choose your organisation in the list."), code="organisation_country_mismatch",
-                           details={"field": "org_id", "country": application.country})
-    intake_update(application=application, organisation=organisation, country=code,
-                  **dict.fromkeys(MANUAL_FIELDS, ""))
+        raise InvalidInput(
+            _("Choose your organisation in the list."),
+            code="organisation_country_mismatch",
+            details={"field": "org_id", "country": application.country},
+        )
+    intake_update(application=application, organisation=organisation, country=code, **dict.fromkeys(MANUAL_FIELDS, ""))
     return organisation
 
 
-def manual_organisation_fields(*, legal_name: str, address: str, registry_number: str = "",
-                               website: str = "") -> dict:
+def manual_organisation_fields(*, legal_name: str, address: str, registry_number: str = "", website: str = "") -> dict:
     """An organisation described by hand (not in a register: documents and a review follow), cleaned."""
     return {
-        "manual_name": text_clean(legal_name, field="organisation.legal_name", max_chars=300, required=True,
-                                  single_line=True),
-        "manual_registry_number": text_clean(registry_number, field="organisation.registry_number", max_chars=60,
-                                             single_line=True),
+        "manual_name": text_clean(
+            legal_name, field="organisation.legal_name", max_chars=300, required=True, single_line=True
+        ),
+        "manual_registry_number": text_clean(
+            registry_number, field="organisation.registry_number", max_chars=60, single_line=True
+        ),
         "manual_website": text_clean(website, field="organisation.website", max_chars=300, single_line=True),
         "manual_address": text_clean(address, field="organisation.address", max_chars=2000, required=True),
     }
 
 
-def intake_organisation_manual(*, application: Application, legal_name: str, address: str,
-                               registry_number: str = "", website: str = "") -> Application:
-    fields = manual_organisation_fields(legal_name=legal_name, address=address, registry_number=registry_number,
-                                        website=website)
+def intake_organisation_manual(
+    *, application: Application, legal_name: str, address: str, registry_number: str = "", website: str = ""
+) -> Application:
+    fields = manual_organisation_fields(
+        legal_name=legal_name, address=address, registry_number=registry_number, website=website
+    )
     return intake_update(application=application, organisation=None, **fields)
 
 
@@ -142,8 +165,9 @@ def intake_email_prove(*, application: Application, code: str) -> Application:
     return application
 
 
-def intake_submit(*, application: Application, ip: str | None, user_agent: str,
-                  now: datetime | None = None) -> Application:
+def intake_submit(
+    *, application: Application, ip: str | None, user_agent: str, now: datetime | None = None
+) -> Application:
     """The applicant accepts the program's terms and privacy notice and submits: the checks run and what the
     registers settle is decided at once."""
     return application_submit(application=application, ip=ip, user_agent=user_agent, now=now)

@@ -39,21 +39,40 @@ class ManualOrganisation:
 
 def _organisation_fields(program, org_id: str | None, manual: ManualOrganisation | None) -> dict:
     if bool(org_id) == bool(manual):
-        raise InvalidInput(_("Give either org_id or the organisation's details, not both."),
-                           code="organisation_required")
+        raise InvalidInput(
+            _("Give either org_id or the organisation's details, not both."), code="organisation_required"
+        )
     if org_id:
         organisation = organisation_get(org_id=text_clean(org_id, field="org_id", max_chars=48, single_line=True))
-        return {"organisation": organisation,
-                "country": program_country_check(program=program, country=organisation.country)}
+        return {
+            "organisation": organisation,
+            "country": program_country_check(program=program, country=organisation.country),
+        }
     assert manual is not None  # exactly one of the two was given
-    return {"organisation": None, "country": program_country_check(program=program, country=manual.country),
-            **manual_organisation_fields(legal_name=manual.legal_name, address=manual.address,
-                                         registry_number=manual.registry_number, website=manual.website)}
+    return {
+        "organisation": None,
+        "country": program_country_check(program=program, country=manual.country),
+        **manual_organisation_fields(
+            legal_name=manual.legal_name,
+            address=manual.address,
+            registry_number=manual.registry_number,
+            website=manual.website,
+        ),
+    }
 
 
-def partner_application_create(*, partner, org_id: str | None, manual: ManualOrganisation | None,
-                               applicant_name: str, email: str, budget_minor: int, budget_currency: str,
-                               language: str, now: datetime | None = None) -> Application:
+def partner_application_create(
+    *,
+    partner,
+    org_id: str | None,
+    manual: ManualOrganisation | None,
+    applicant_name: str,
+    email: str,
+    budget_minor: int,
+    budget_currency: str,
+    language: str,
+    now: datetime | None = None,
+) -> Application:
     """A draft of the partner's program, bound to the partner, with everything but the applicant's own acts (the
     email code and the acceptance of the terms). The applicant is emailed the link to finish it."""
     program = partner.program
@@ -65,29 +84,51 @@ def partner_application_create(*, partner, org_id: str | None, manual: ManualOrg
         "email": email_normalise(text_clean(email, field="email", max_chars=254, required=True, single_line=True)),
     }
     with transaction.atomic():
-        application = intake_start(program=program, language=language, budget_minor=budget_minor,
-                                   currency=budget_currency, partner=partner, now=now, **fields)
-        application = Application.objects.select_related("program", "organisation", "partner").get(
-            pk=application.pk)
-        audit_record(action="application.started_by_partner", object_type="application", object_id=application.pk,
-                     actor_label=f"partner:{partner.pk}",
-                     after={"reference": application.reference, "partner": partner.pk,
-                            "organisation": application.organisation.org_id if application.organisation else None,
-                            "manual_name": application.manual_name, "email": application.email})
+        application = intake_start(
+            program=program,
+            language=language,
+            budget_minor=budget_minor,
+            currency=budget_currency,
+            partner=partner,
+            now=now,
+            **fields,
+        )
+        application = Application.objects.select_related("program", "organisation", "partner").get(pk=application.pk)
+        audit_record(
+            action="application.started_by_partner",
+            object_type="application",
+            object_id=application.pk,
+            actor_label=f"partner:{partner.pk}",
+            after={
+                "reference": application.reference,
+                "partner": partner.pk,
+                "organisation": application.organisation.org_id if application.organisation else None,
+                "manual_name": application.manual_name,
+                "email": application.email,
+            },
+        )
         _continue_email_queue(application)
     return application
 
 
 def _continue_email_queue(application: Application) -> None:
     program = application.program
-    email_queue(to=application.email, template="application_continue", language=application.language,
-                dedupe_key=f"application:{application.pk}:continue",
-                context={"reference": application.reference, "applicant_name": application.applicant_name,
-                         "organisation_name": application.organisation_name, "program_name": program.name,
-                         "vendor_name": program.vendor_name,
-                         "partner_name": application.partner.name if application.partner else "",
-                         "continue_url": application_status_url(application=application),
-                         "expires_at": application.expires_at})
+    email_queue(
+        to=application.email,
+        template="application_continue",
+        language=application.language,
+        dedupe_key=f"application:{application.pk}:continue",
+        context={
+            "reference": application.reference,
+            "applicant_name": application.applicant_name,
+            "organisation_name": application.organisation_name,
+            "program_name": program.name,
+            "vendor_name": program.vendor_name,
+            "partner_name": application.partner.name if application.partner else "",
+            "continue_url": application_status_url(application=application),
+            "expires_at": application.expires_at,
+        },
+    )
 
 
 def email_code_ensure(*, application: Application, now: datetime | None = None, ip: str = "") -> bool:
@@ -97,8 +138,12 @@ def email_code_ensure(*, application: Application, now: datetime | None = None, 
         return False
     now = now or timezone.now()
     latest = EmailChallenge.objects.filter(application=application).order_by("-created_at", "-pk").first()
-    if (latest is not None and latest.used_at is None and latest.expires_at > now
-            and latest.email.lower() == application.email.lower()):
+    if (
+        latest is not None
+        and latest.used_at is None
+        and latest.expires_at > now
+        and latest.email.lower() == application.email.lower()
+    ):
         return False
     email_challenge_send(application=application, email=application.email, ip=ip)
     return True

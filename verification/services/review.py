@@ -26,22 +26,26 @@ MAX_TEXT_CHARS = 5000
 REJECTION_REASONS = {
     "not_registered": gettext_lazy("We could not find the organisation in its country's register of nonprofits."),
     "registration_inactive": gettext_lazy("The organisation is no longer active in its register."),
-    "not_charitable_status": gettext_lazy("The organisation does not have the charitable status the program "
-                                          "requires."),
-    "excluded_education": gettext_lazy("Schools, colleges and universities are not eligible for the nonprofit "
-                                       "discount; ask the vendor about its education program."),
+    "not_charitable_status": gettext_lazy("The organisation does not have the charitable status the program requires."),
+    "excluded_education": gettext_lazy(
+        "Schools, colleges and universities are not eligible for the nonprofit "
+        "discount; ask the vendor about its education program."
+    ),
     **EXCLUSION_MESSAGES,
     "over_budget_cap": gettext_lazy("The organisation's annual budget is above the program's cap."),
     "sanctioned_country": gettext_lazy("Organisations of this country cannot be served (sanctions)."),
     "country_not_supported": gettext_lazy("The program does not serve organisations of this country yet."),
     "duplicate_active_coupon": gettext_lazy("The organisation already holds an active coupon for this program."),
-    "representative_not_confirmed": gettext_lazy("We could not confirm that the applicant represents the "
-                                                 "organisation."),
-    "documents_insufficient": gettext_lazy("The documents provided do not prove the organisation's registration "
-                                           "as a nonprofit."),
+    "representative_not_confirmed": gettext_lazy(
+        "We could not confirm that the applicant represents the organisation."
+    ),
+    "documents_insufficient": gettext_lazy(
+        "The documents provided do not prove the organisation's registration as a nonprofit."
+    ),
     "not_public_benefit": gettext_lazy("The organisation does not operate not-for-profit for public benefit."),
-    "fiscally_sponsored_project": gettext_lazy("Fiscally sponsored projects are not eligible on their own: the "
-                                               "sponsoring organisation may apply."),
+    "fiscally_sponsored_project": gettext_lazy(
+        "Fiscally sponsored projects are not eligible on their own: the sponsoring organisation may apply."
+    ),
     "other": gettext_lazy("Another reason, explained in the reviewer's message."),
 }
 
@@ -61,8 +65,10 @@ def _check_appeal_reviewer(application: Application, actor) -> None:
     """Once appealed, the final decision belongs to someone other than the reviewer who rejected."""
     appeal = Appeal.objects.filter(application_id=application.pk).first()
     if appeal and appeal.first_reviewer_id and appeal.first_reviewer_id == actor.pk:
-        raise PermissionDenied(_("You decided this application first: another reviewer must decide the appeal."),
-                               code="appeal_needs_other_reviewer")
+        raise PermissionDenied(
+            _("You decided this application first: another reviewer must decide the appeal."),
+            code="appeal_needs_other_reviewer",
+        )
 
 
 def application_assign(*, application: Application, actor, assignee) -> Application:
@@ -72,64 +78,103 @@ def application_assign(*, application: Application, actor, assignee) -> Applicat
     before = application.assigned_to_id
     with transaction.atomic():
         if not Application.objects.filter(pk=application.pk, state__in=QUEUE_STATES).update(assigned_to=assignee):
-            raise Conflict(_("This application is no longer waiting for a reviewer."),
-                           code="application_state_changed")
+            raise Conflict(_("This application is no longer waiting for a reviewer."), code="application_state_changed")
         application.assigned_to = assignee
-        audit_record(action="application.assigned", object_type="application", object_id=application.pk,
-                     actor=actor, before={"assigned_to": before},
-                     after={"assigned_to": assignee.pk if assignee else None, "reference": application.reference})
+        audit_record(
+            action="application.assigned",
+            object_type="application",
+            object_id=application.pk,
+            actor=actor,
+            before={"assigned_to": before},
+            after={"assigned_to": assignee.pk if assignee else None, "reference": application.reference},
+        )
     return application
 
 
-def application_approve(*, application: Application, actor, message: str = "",
-                        now: datetime | None = None) -> Application:
+def application_approve(
+    *, application: Application, actor, message: str = "", now: datetime | None = None
+) -> Application:
     require_reviewer(actor)
     _check_appeal_reviewer(application, actor)
     now = now or timezone.now()
     with transaction.atomic():
-        entry = transition(application=application, to=S.APPROVED, allowed=DECIDABLE_STATES, action="approved",
-                           actor=actor, fields={"decided_at": now, "decided_by": actor, "decided_automatically": False,
-                                                "decision_reasons": [],
-                                                "decision_message": (message or "").strip()[:MAX_TEXT_CHARS]})
+        entry = transition(
+            application=application,
+            to=S.APPROVED,
+            allowed=DECIDABLE_STATES,
+            action="approved",
+            actor=actor,
+            fields={
+                "decided_at": now,
+                "decided_by": actor,
+                "decided_automatically": False,
+                "decision_reasons": [],
+                "decision_message": (message or "").strip()[:MAX_TEXT_CHARS],
+            },
+        )
         coupon, code = application_coupon_issue(application=application, actor=actor, now=now)
         receipt_issue(application=application, now=now)
         emails.send_approved(application, entry, code, coupon.redeem_by)
     return application
 
 
-def application_reject(*, application: Application, actor, reason_codes: list[str], message: str,
-                       now: datetime | None = None) -> Application:
+def application_reject(
+    *, application: Application, actor, reason_codes: list[str], message: str, now: datetime | None = None
+) -> Application:
     require_reviewer(actor)
     codes = list(dict.fromkeys(reason_codes or []))
     unknown = [code for code in codes if code not in REJECTION_REASONS]
     if not codes or unknown:
-        raise InvalidInput(_("Choose at least one reason from the list."), code="rejection_reason_invalid",
-                           details={"unknown": unknown})
+        raise InvalidInput(
+            _("Choose at least one reason from the list."),
+            code="rejection_reason_invalid",
+            details={"unknown": unknown},
+        )
     message = _text(message, _("a message to the applicant"))
     _check_appeal_reviewer(application, actor)
     now = now or timezone.now()
     with translation.override(application.language):
         reasons = [{"code": code, "message": str(REJECTION_REASONS[code])} for code in codes]
     with transaction.atomic():
-        entry = transition(application=application, to=S.REJECTED, allowed=DECIDABLE_STATES, action="rejected",
-                           actor=actor, fields={"decided_at": now, "decided_by": actor, "decided_automatically": False,
-                                                "decision_reasons": reasons, "decision_message": message})
+        entry = transition(
+            application=application,
+            to=S.REJECTED,
+            allowed=DECIDABLE_STATES,
+            action="rejected",
+            actor=actor,
+            fields={
+                "decided_at": now,
+                "decided_by": actor,
+                "decided_automatically": False,
+                "decision_reasons": reasons,
+                "decision_message": message,
+            },
+        )
         emails.send_rejected(application, entry)
     return application
 
 
-def application_request_information(*, application: Application, actor, message: str,
-                                    now: datetime | None = None) -> Application:
+def application_request_information(
+    *, application: Application, actor, message: str, now: datetime | None = None
+) -> Application:
     """Ask the applicant for more (documents, an explanation); they answer on the status page. The application
     expires if they do not within the program's expiry period."""
     require_reviewer(actor)
     message = _text(message, _("what the applicant should provide"))
     now = now or timezone.now()
     with transaction.atomic():
-        entry = transition(application=application, to=S.NEEDS_INFORMATION, allowed=[S.IN_REVIEW, S.APPEALED],
-                           action="information_requested", actor=actor, fields={
-                               "information_request": message, "reminder_sent_at": None,
-                               "expires_at": now + timedelta(days=application.program.application_expiry_days)})
+        entry = transition(
+            application=application,
+            to=S.NEEDS_INFORMATION,
+            allowed=[S.IN_REVIEW, S.APPEALED],
+            action="information_requested",
+            actor=actor,
+            fields={
+                "information_request": message,
+                "reminder_sent_at": None,
+                "expires_at": now + timedelta(days=application.program.application_expiry_days),
+            },
+        )
         emails.send_information_needed(application, entry)
     return application
 
@@ -139,9 +184,14 @@ def application_information_provided(*, application: Application, now: datetime 
     promise runs from the moment everything is there."""
     now = now or timezone.now()
     appealed = Appeal.objects.filter(application_id=application.pk).exists()
-    transition(application=application, to=S.APPEALED if appealed else S.IN_REVIEW, allowed=[S.NEEDS_INFORMATION],
-               action="information_provided", actor_label="applicant",
-               fields={"due_at": review_due_at(application=application, now=now)})
+    transition(
+        application=application,
+        to=S.APPEALED if appealed else S.IN_REVIEW,
+        allowed=[S.NEEDS_INFORMATION],
+        action="information_provided",
+        actor_label="applicant",
+        fields={"due_at": review_due_at(application=application, now=now)},
+    )
     return application
 
 
@@ -152,10 +202,16 @@ def appeal_submit(*, application: Application, statement: str, now: datetime | N
     if Appeal.objects.filter(application_id=application.pk).exists():
         raise Conflict(_("This application was already appealed."), code="appeal_already_made")
     with transaction.atomic():
-        transition(application=application, to=S.APPEALED, allowed=[S.REJECTED], action="appealed",
-                   actor_label="applicant", fields={"due_at": review_due_at(application=application, now=now),
-                                                    "assigned_to": None})
+        transition(
+            application=application,
+            to=S.APPEALED,
+            allowed=[S.REJECTED],
+            action="appealed",
+            actor_label="applicant",
+            fields={"due_at": review_due_at(application=application, now=now), "assigned_to": None},
+        )
         # The OneToOne key also refuses a second appeal, should two requests race past the check above.
-        appeal = Appeal.objects.create(application=application, statement=statement,
-                                       first_reviewer_id=application.decided_by_id)
+        appeal = Appeal.objects.create(
+            application=application, statement=statement, first_reviewer_id=application.decided_by_id
+        )
     return appeal

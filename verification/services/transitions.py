@@ -30,26 +30,49 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def transition(*, application: Application, to: str, allowed: Iterable[str], action: str, actor=None,
-               actor_label: str = "", fields: dict[str, Any] | None = None) -> AuditEntry:
+def transition(
+    *,
+    application: Application,
+    to: str,
+    allowed: Iterable[str],
+    action: str,
+    actor=None,
+    actor_label: str = "",
+    fields: dict[str, Any] | None = None,
+) -> AuditEntry:
     """Move `application` from its current state (which must be in `allowed`) to `to`, writing `fields` with it."""
     old = application.state
     if old not in tuple(allowed):
-        raise Conflict(_("This action is not possible while the application is %(state)s.")
-                       % {"state": application.get_state_display()}, code="application_state_invalid",
-                       details={"state": old, "action": action})
+        raise Conflict(
+            _("This action is not possible while the application is %(state)s.")
+            % {"state": application.get_state_display()},
+            code="application_state_invalid",
+            details={"state": old, "action": action},
+        )
     fields = dict(fields or {})
     if not Application.objects.filter(pk=application.pk, state=old).update(state=to, **fields):
-        raise Conflict(_("The application was changed in the meantime. Reload it and try again."),
-                       code="application_state_changed", details={"state": old, "action": action})
+        raise Conflict(
+            _("The application was changed in the meantime. Reload it and try again."),
+            code="application_state_changed",
+            details={"state": old, "action": action},
+        )
     before = {"state": old, **{name: jsonable(getattr(application, name)) for name in fields}}
     application.state = to
     for name, value in fields.items():
         setattr(application, name, value)
-    entry = audit_record(action=f"application.{action}", object_type="application", object_id=application.pk,
-                         actor=actor, actor_label=actor_label, before=before,
-                         after={"state": to, "reference": application.reference,
-                                **{name: jsonable(value) for name, value in fields.items()}})
+    entry = audit_record(
+        action=f"application.{action}",
+        object_type="application",
+        object_id=application.pk,
+        actor=actor,
+        actor_label=actor_label,
+        before=before,
+        after={
+            "state": to,
+            "reference": application.reference,
+            **{name: jsonable(value) for name, value in fields.items()},
+        },
+    )
     application_changed_announce(application=application, action=action)  # partners' webhooks (an outbox row)
     return entry
 
@@ -66,6 +89,7 @@ def organisation_country(application: Application) -> str:
 def review_due_at(*, application: Application, now: datetime) -> datetime:
     """End of the day (in the deployment's time zone) `review_sla_business_days` business days of the
     organisation's country after `now`: weekends and its public holidays do not count."""
-    day = add_business_days(timezone.localdate(now), application.program.review_sla_business_days,
-                            organisation_country(application) or "US")
+    day = add_business_days(
+        timezone.localdate(now), application.program.review_sla_business_days, organisation_country(application) or "US"
+    )
     return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))

@@ -119,10 +119,16 @@ def journey_step(step: str):
     return decorate
 
 
-def _render_step(request, program, application, step: str, context: dict, status: int = 200,
-                 template: str = ""):
-    context = {"program": program, "application": application, "step": step, "step_number": STEPS.index(step) + 1,
-               "step_count": len(STEPS), "back_url": _previous_url(program, step), **context}
+def _render_step(request, program, application, step: str, context: dict, status: int = 200, template: str = ""):
+    context = {
+        "program": program,
+        "application": application,
+        "step": step,
+        "step_number": STEPS.index(step) + 1,
+        "step_count": len(STEPS),
+        "back_url": _previous_url(program, step),
+        **context,
+    }
     return render(request, template or f"verification/step_{step}.html", context, status=status)
 
 
@@ -142,20 +148,29 @@ def program_page(request, slug: str):
     if draft and draft.declared_budget_minor is not None:
         initial["budget"] = Decimal(draft.declared_budget_minor).scaleb(-minor_exponent(program.budget_currency))
     form = forms.BudgetForm(_posted(request), program=program, initial=initial)
-    context = {"program": program, "form": form, "draft": draft,
-               "resume_url": _step_url(program, first_unfinished(draft)) if draft else "",
-               "cap": format_minor_localized(program.budget_cap_minor, program.budget_currency)}
+    context = {
+        "program": program,
+        "form": form,
+        "draft": draft,
+        "resume_url": _step_url(program, first_unfinished(draft)) if draft else "",
+        "cap": format_minor_localized(program.budget_cap_minor, program.budget_currency),
+    }
     if request.method == "POST" and form.is_valid():
         budget_minor = to_minor(form.cleaned_data["budget"], program.budget_currency)
         try:
             if draft is None:
                 draft = intake_start(program=program, language=request.LANGUAGE_CODE, budget_minor=budget_minor)
             else:
-                intake_update(application=draft,
-                              declared_budget_minor=intake_budget_gate(program=program, amount_minor=budget_minor))
+                intake_update(
+                    application=draft,
+                    declared_budget_minor=intake_budget_gate(program=program, amount_minor=budget_minor),
+                )
         except OverBudgetCap:
-            return render(request, "verification/over_cap.html",
-                          {**context, "budget": format_minor_localized(budget_minor, program.budget_currency)})
+            return render(
+                request,
+                "verification/over_cap.html",
+                {**context, "budget": format_minor_localized(budget_minor, program.budget_currency)},
+            )
         remember_draft(request, draft)
         return redirect(_step_url(program, first_unfinished(draft)))
     return render(request, "verification/program.html", context, status=400 if form.errors else 200)
@@ -194,9 +209,15 @@ def step_organisation(request, program, application):
                 return redirect(_after_post(request, program, "organisation"))
     hits = search_organisations(query=query, country=application.country, limit=10) if query else []
     chosen = application.organisation if application.organisation_id else None
-    context = {"search": search, "choice": choice, "hits": hits, "query": query, "chosen": chosen,
-               "chosen_listed": bool(chosen) and any(hit.org_id == chosen.org_id for hit in hits),
-               "searched": bool(query)}
+    context = {
+        "search": search,
+        "choice": choice,
+        "hits": hits,
+        "query": query,
+        "chosen": chosen,
+        "chosen_listed": bool(chosen) and any(hit.org_id == chosen.org_id for hit in hits),
+        "searched": bool(query),
+    }
     return _render_step(request, program, application, "organisation", context, 400 if choice.errors else 200)
 
 
@@ -208,19 +229,28 @@ def step_organisation_manual(request, program, application):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                intake_organisation_manual(application=application, legal_name=data["manual_name"],
-                                           address=data["manual_address"],
-                                           registry_number=data["manual_registry_number"],
-                                           website=data["manual_website"])
+                intake_organisation_manual(
+                    application=application,
+                    legal_name=data["manual_name"],
+                    address=data["manual_address"],
+                    registry_number=data["manual_registry_number"],
+                    website=data["manual_website"],
+                )
             except InvalidInput as error:
                 form.add_error(None, str(error.message))
             else:
                 return redirect(_after_post(request, program, "organisation"))
         if "back" in request.POST:
             return redirect(_step_url(program, "organisation"))
-    return _render_step(request, program, application, "organisation",
-                        {"form": form, "back_url": _step_url(program, "organisation")}, 400 if form.errors else 200,
-                        template="verification/step_organisation_manual.html")
+    return _render_step(
+        request,
+        program,
+        application,
+        "organisation",
+        {"form": form, "back_url": _step_url(program, "organisation")},
+        400 if form.errors else 200,
+        template="verification/step_organisation_manual.html",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -237,8 +267,7 @@ def step_representative(request, program, application):
                 return redirect(_after_post(request, program, "representative"))
         if "back" in request.POST:
             return redirect(_previous_url(program, "representative"))
-    return _render_step(request, program, application, "representative", {"form": form},
-                        400 if form.errors else 200)
+    return _render_step(request, program, application, "representative", {"form": form}, 400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -251,8 +280,9 @@ def step_email(request, program, application):
             return redirect(_previous_url(program, "email"))
         if form.is_valid():
             try:
-                if not intake_email_set(application=application, email=form.cleaned_data["email"],
-                                        ip=client_ip(request)):
+                if not intake_email_set(
+                    application=application, email=form.cleaned_data["email"], ip=client_ip(request)
+                ):
                     return redirect(_step_url(program, "confirm"))  # already proven: no new code
                 return redirect(_step_url(program, "code"))
             except ApplicationError as error:
@@ -304,8 +334,11 @@ def step_confirm(request, program, application):
             return redirect(_previous_url(program, "confirm"))
         if form.is_valid():
             try:
-                intake_submit(application=application, ip=client_ip(request),
-                              user_agent=request.META.get("HTTP_USER_AGENT", "")[:500])
+                intake_submit(
+                    application=application,
+                    ip=client_ip(request),
+                    user_agent=request.META.get("HTTP_USER_AGENT", "")[:500],
+                )
             except ApplicationError as error:
                 form.add_error(None, str(error.message))
                 status = error.http_status
@@ -314,16 +347,26 @@ def step_confirm(request, program, application):
                 return redirect("verification:status", token=application.token)
         else:
             status = 400
-    budget = (format_minor_localized(application.declared_budget_minor, program.budget_currency)
-              if application.declared_budget_minor is not None else "")
+    budget = (
+        format_minor_localized(application.declared_budget_minor, program.budget_currency)
+        if application.declared_budget_minor is not None
+        else ""
+    )
     from verification.views.proofs import proof_offer  # the optional proof page (that module imports this one)
 
-    return _render_step(request, program, application, "confirm",
-                        {"form": form, "budget": budget, **proof_offer(application)}, status)
+    return _render_step(
+        request, program, application, "confirm", {"form": form, "budget": budget, **proof_offer(application)}, status
+    )
 
 
-_STEP_VIEWS = {"country": step_country, "organisation": step_organisation, "representative": step_representative,
-               "email": step_email, "code": step_code, "confirm": step_confirm}
+_STEP_VIEWS = {
+    "country": step_country,
+    "organisation": step_organisation,
+    "representative": step_representative,
+    "email": step_email,
+    "code": step_code,
+    "confirm": step_confirm,
+}
 
 
 def step_view(request, slug: str, step: str):

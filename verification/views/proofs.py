@@ -31,13 +31,16 @@ def proof_offer(application) -> dict:
     contact = published_contact(application=application)
     asked = application.contact_confirmations.order_by("-created_at").first()
     accepted = application.presented_receipts.filter(accepted=True).order_by("-presented_at").first()
-    return {"receipts_trusted": application.program.trusted_issuers.filter(is_active=True).exists(),
-            "receipt_accepted": accepted,
-            "contact_offered": not verified and contact_offered(application=application),
-            "published_contact": contact[0] if contact else "", "contact_asked": asked,
-            "domain_proof_verified": d.domain_display(verified.domain) if verified else "",
-            "domain_proof_offered": not verified and domain_proof_offered(application=application),
-            "email_domain_display": d.domain_display(d.domain_ascii(application.email))}
+    return {
+        "receipts_trusted": application.program.trusted_issuers.filter(is_active=True).exists(),
+        "receipt_accepted": accepted,
+        "contact_offered": not verified and contact_offered(application=application),
+        "published_contact": contact[0] if contact else "",
+        "contact_asked": asked,
+        "domain_proof_verified": d.domain_display(verified.domain) if verified else "",
+        "domain_proof_offered": not verified and domain_proof_offered(application=application),
+        "email_domain_display": d.domain_display(d.domain_ascii(application.email)),
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -62,15 +65,22 @@ def step_domain(request, program, application):
         return redirect(_step_url(program, "confirm"))
     last = (proof.evidence or [])[-3:]
     context = {
-        "proof": proof, "domain_display": d.domain_display(proof.domain), "txt_name": d.txt_name(proof.domain),
-        "txt_value": d.txt_value(proof.token), "well_known_url": f"https://{proof.domain}{d.WELL_KNOWN_PATH}",
-        "verified": proof.state == ProofState.VERIFIED, "control_shown": bool(proof.control_verified_at),
-        "tie_missing": bool(proof.control_verified_at) and not proof.tie, "last_checks": last,
-        "checked": bool(proof.last_checked_at), "registry_number": application.organisation.registry_number,
+        "proof": proof,
+        "domain_display": d.domain_display(proof.domain),
+        "txt_name": d.txt_name(proof.domain),
+        "txt_value": d.txt_value(proof.token),
+        "well_known_url": f"https://{proof.domain}{d.WELL_KNOWN_PATH}",
+        "verified": proof.state == ProofState.VERIFIED,
+        "control_shown": bool(proof.control_verified_at),
+        "tie_missing": bool(proof.control_verified_at) and not proof.tie,
+        "last_checks": last,
+        "checked": bool(proof.last_checked_at),
+        "registry_number": application.organisation.registry_number,
         "is_us": application.organisation.country == "US",
     }
-    return _render_step(request, program, application, "confirm", context, status,
-                        template="verification/step_domain.html")
+    return _render_step(
+        request, program, application, "confirm", context, status, template="verification/step_domain.html"
+    )
 
 
 @require_POST
@@ -79,9 +89,14 @@ def contact_request(request, program, application):
     """The applicant asks Vouch to email the organisation's published contact."""
     try:
         confirmation = contact_confirmation_request(application=application)
-        messages.success(request, _("We emailed %(email)s, the address the register publishes for the "
-                                    "organisation. You can submit now: the answer decides it.")
-                         % {"email": confirmation.email})
+        messages.success(
+            request,
+            _(
+                "We emailed %(email)s, the address the register publishes for the "
+                "organisation. You can submit now: the answer decides it."
+            )
+            % {"email": confirmation.email},
+        )
     except ApplicationError as error:
         messages.error(request, str(error.message))
     return redirect(_step_url(program, "confirm"))
@@ -97,14 +112,23 @@ def contact_answer(request, token: str):
     answer_error: ApplicationError | None = None
     if request.method == "POST":
         try:
-            confirmation = contact_confirmation_answer(token=token, answer=request.POST.get("answer", ""),
-                                                       ip=client_ip(request))
+            confirmation = contact_confirmation_answer(
+                token=token, answer=request.POST.get("answer", ""), ip=client_ip(request)
+            )
         except ApplicationError as failure:
             answer_error = failure
     application = confirmation.application
-    return render(request, "verification/contact_answer.html",
-                  {"confirmation": confirmation, "application": application, "program": application.program,
-                   "answer_error": answer_error}, status=answer_error.http_status if answer_error else 200)
+    return render(
+        request,
+        "verification/contact_answer.html",
+        {
+            "confirmation": confirmation,
+            "application": application,
+            "program": application.program,
+            "answer_error": answer_error,
+        },
+        status=answer_error.http_status if answer_error else 200,
+    )
 
 
 @require_GET
@@ -133,8 +157,11 @@ def receipt_present_view(request, program, application):
 
     try:
         presented = receipt_present(application=application, token=request.POST.get("receipt", ""))
-        messages.success(request, _("Receipt accepted from %(issuer)s: it covers %(checks)s.")
-                         % {"issuer": presented.issuer, "checks": ", ".join(presented.covers) or "-"})
+        messages.success(
+            request,
+            _("Receipt accepted from %(issuer)s: it covers %(checks)s.")
+            % {"issuer": presented.issuer, "checks": ", ".join(presented.covers) or "-"},
+        )
     except ApplicationError as error:
         messages.error(request, f"{error.message} ({error.code})")
     return redirect(_step_url(program, "confirm"))

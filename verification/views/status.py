@@ -37,8 +37,9 @@ def _can_upload(application: Application) -> bool:
 
 
 def _can_appeal(application: Application) -> bool:
-    return (application.state == ApplicationState.REJECTED
-            and not Appeal.objects.filter(application=application).exists())
+    return (
+        application.state == ApplicationState.REJECTED and not Appeal.objects.filter(application=application).exists()
+    )
 
 
 def _context(application: Application, *, documents_form=None, appeal_form=None) -> dict:
@@ -57,8 +58,13 @@ def _context(application: Application, *, documents_form=None, appeal_form=None)
         "documents": application.documents.order_by("uploaded_at"),
         "documents_form": (documents_form or DocumentsForm()) if can_upload else None,
         "appeal_form": (appeal_form or AppealForm()) if can_appeal else None,
-        "is_open": state in (ApplicationState.SUBMITTED, ApplicationState.IN_REVIEW,
-                             ApplicationState.NEEDS_INFORMATION, ApplicationState.APPEALED),
+        "is_open": state
+        in (
+            ApplicationState.SUBMITTED,
+            ApplicationState.IN_REVIEW,
+            ApplicationState.NEEDS_INFORMATION,
+            ApplicationState.APPEALED,
+        ),
         "partner_return": status_return_link(application=application),  # (name, url) after a partner's invite
     }
 

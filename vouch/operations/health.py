@@ -36,8 +36,12 @@ def readyz(request) -> JsonResponse:
         if name == "database" and not checks[name]["ok"]:
             break  # everything else reads the database
     failing = [name for name, result in checks.items() if not result["ok"]]
-    body = {"status": "not ready" if failing else "ready", "failing": failing, "checks": checks,
-            "duration_ms": round((time.monotonic() - started) * 1000, 1)}
+    body = {
+        "status": "not ready" if failing else "ready",
+        "failing": failing,
+        "checks": checks,
+        "duration_ms": round((time.monotonic() - started) * 1000, 1),
+    }
     return JsonResponse(body, status=503 if failing else 200)
 
 
@@ -115,5 +119,11 @@ def check_webhooks() -> dict:
     return _backlog(webhook_backlog())
 
 
-CHECKS = [("database", check_database), ("migrations", check_migrations), ("task_queue", check_task_queue),
-          ("scheduler", check_scheduler), ("outbox", check_outbox), ("webhooks", check_webhooks)]
+CHECKS = [
+    ("database", check_database),
+    ("migrations", check_migrations),
+    ("task_queue", check_task_queue),
+    ("scheduler", check_scheduler),
+    ("outbox", check_outbox),
+    ("webhooks", check_webhooks),
+]

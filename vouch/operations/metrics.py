@@ -37,8 +37,9 @@ def metrics_allowed(request) -> bool:
 
 def metrics(request) -> HttpResponse:
     if not metrics_allowed(request):
-        response = JsonResponse({"error": {"code": "forbidden", "message": "metrics are not available to you"}},
-                                status=403)
+        response = JsonResponse(
+            {"error": {"code": "forbidden", "message": "metrics are not available to you"}}, status=403
+        )
         if settings.METRICS_TOKEN:
             response["WWW-Authenticate"] = 'Bearer realm="metrics"'
         return response
@@ -89,20 +90,32 @@ class VouchCollector:
         for state in ApplicationState.values:
             by_state.add_metric([state], counts.get(state, 0))
         yield by_state
-        yield _gauge("vouch_reviews_overdue", "Applications waiting on a reviewer past their due time",
-                     review_queue(overdue=True, now=now).count())
+        yield _gauge(
+            "vouch_reviews_overdue",
+            "Applications waiting on a reviewer past their due time",
+            review_queue(overdue=True, now=now).count(),
+        )
 
-        for prefix, label, figures in (("vouch_outbox", "emails", outbox_backlog(now=now)),
-                                       ("vouch_webhooks", "webhook deliveries", webhook_backlog(now=now))):
+        for prefix, label, figures in (
+            ("vouch_outbox", "emails", outbox_backlog(now=now)),
+            ("vouch_webhooks", "webhook deliveries", webhook_backlog(now=now)),
+        ):
             yield _gauge(f"{prefix}_backlog", f"Unsent {label} (pending or being sent)", figures["count"])
             yield _gauge(f"{prefix}_due", f"Unsent {label} due now", figures["due"])
-            yield _gauge(f"{prefix}_oldest_pending_age_seconds", f"Age of the oldest unsent {label} (0: none)",
-                         figures["oldest_age_seconds"] or 0)
-            yield _gauge(f"{prefix}_oldest_due_age_seconds", f"How long the longest-due unsent {label} has been due",
-                         figures["oldest_due_age_seconds"] or 0)
+            yield _gauge(
+                f"{prefix}_oldest_pending_age_seconds",
+                f"Age of the oldest unsent {label} (0: none)",
+                figures["oldest_age_seconds"] or 0,
+            )
+            yield _gauge(
+                f"{prefix}_oldest_due_age_seconds",
+                f"How long the longest-due unsent {label} has been due",
+                figures["oldest_due_age_seconds"] or 0,
+            )
 
-        coupons = Coupon.objects.aggregate(issued=Count("pk"),
-                                           redeemed=Count("pk", filter=Q(redeemed_at__isnull=False)))
+        coupons = Coupon.objects.aggregate(
+            issued=Count("pk"), redeemed=Count("pk", filter=Q(redeemed_at__isnull=False))
+        )
         yield _gauge("vouch_coupons_issued", "Coupons issued (all time)", coupons["issued"])
         yield _gauge("vouch_coupons_redeemed", "Coupons redeemed (all time)", coupons["redeemed"])
         by_coupon_state = dict(Coupon.objects.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))

@@ -22,5 +22,7 @@ class Command(BaseCommand):
             raise CommandError(f"{error.code}: {error.message}") from error
         for row in summary.rejected:
             self.stderr.write(f"line {row.line}: rejected ({row.code}): {row.reason}")
-        self.stdout.write(f"created={summary.created} updated={summary.updated} unchanged={summary.unchanged} "
-                          f"rejected={len(summary.rejected)}")
+        self.stdout.write(
+            f"created={summary.created} updated={summary.updated} unchanged={summary.unchanged} "
+            f"rejected={len(summary.rejected)}"
+        )

@@ -4,9 +4,11 @@ from billing.tax_exemptions import tax_certificates_rejected_prune
 
 
 class Command(BaseCommand):
-    help = ("Delete the uploaded files of rejected tax-exemption certificates older than "
-            "REJECTED_UPLOAD_RETENTION_DAYS "
-            "(or --days). Idempotent: run it daily (the scheduler runs the task of the same name).")
+    help = (
+        "Delete the uploaded files of rejected tax-exemption certificates older than "
+        "REJECTED_UPLOAD_RETENTION_DAYS "
+        "(or --days). Idempotent: run it daily (the scheduler runs the task of the same name)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, default=None, help="retention in days (default: the setting)")

@@ -25,7 +25,9 @@ class Command(BaseCommand):
         else:
             moment = timezone.now()
         result = subscriptions_renew_due(now=moment)
-        self.stdout.write(f"due={result['due']} renewed={result['renewed']} ended={result['ended']} "
-                          f"invoices={len(result['invoices'])} failed={len(result['failed'])}")
+        self.stdout.write(
+            f"due={result['due']} renewed={result['renewed']} ended={result['ended']} "
+            f"invoices={len(result['invoices'])} failed={len(result['failed'])}"
+        )
         for failure in result["failed"]:
             self.stderr.write(f"subscription {failure['subscription']}: {failure['code']}")

@@ -13,8 +13,12 @@ class Command(BaseCommand):
     help = "Queue the 'your legacy discount ends' email for terms ending within --days-before days."
 
     def add_arguments(self, parser):
-        parser.add_argument("--days-before", type=int, default=DEFAULT_DAYS_BEFORE,
-                            help=f"How many days before the term ends to send it (default {DEFAULT_DAYS_BEFORE}).")
+        parser.add_argument(
+            "--days-before",
+            type=int,
+            default=DEFAULT_DAYS_BEFORE,
+            help=f"How many days before the term ends to send it (default {DEFAULT_DAYS_BEFORE}).",
+        )
         parser.add_argument("--now", help="ISO date-time to act as now (tests, catching up); default: now.")
 
     def handle(self, *args, days_before, now=None, **options):
@@ -29,5 +33,7 @@ class Command(BaseCommand):
             if timezone.is_naive(moment):
                 moment = timezone.make_aware(moment)
         summary = legacy_discount_notices_send(now=moment, days_before=days_before)
-        self.stdout.write(f"queued={summary.queued} already_sent={summary.already_sent} not_due={summary.not_due} "
-                          f"no_term={summary.no_term}")
+        self.stdout.write(
+            f"queued={summary.queued} already_sent={summary.already_sent} not_due={summary.not_due} "
+            f"no_term={summary.no_term}"
+        )

@@ -12,8 +12,10 @@ from core.scheduling import TICK_SECONDS, Scheduler, schedule, scheduler_lease
 
 
 class Command(BaseCommand):
-    help = ("Run the scheduler: enqueue each periodic job when due (the worker runs them). Only one scheduler acts "
-            "at a time; others wait on standby.")
+    help = (
+        "Run the scheduler: enqueue each periodic job when due (the worker runs them). Only one scheduler acts "
+        "at a time; others wait on standby."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--list", action="store_true", help="print the schedule and each job's next run, then exit")
@@ -25,8 +27,10 @@ class Command(BaseCommand):
         if options["list"]:
             now = timezone.now()
             for job in jobs:
-                self.stdout.write(f"{job.name:30} {job.cron:16} next {job.next_occurrence(now).isoformat()}  "
-                                  f"{job.task.name}: {job.description}")
+                self.stdout.write(
+                    f"{job.name:30} {job.cron:16} next {job.next_occurrence(now).isoformat()}  "
+                    f"{job.task.name}: {job.description}"
+                )
             return
         scheduler = Scheduler(jobs=jobs, lease=scheduler_lease(), tick=options["tick"])
         if options["once"]:

@@ -12,19 +12,31 @@ def _sweep() -> dict:
 
 
 class Command(BaseCommand):
-    help = ("Send the due emails of the outbox: one pass (for cron, as a sweep behind the worker), or --loop. "
-            "Safe to run beside `db_worker` and other copies of itself.")
+    help = (
+        "Send the due emails of the outbox: one pass (for cron, as a sweep behind the worker), or --loop. "
+        "Safe to run beside `db_worker` and other copies of itself."
+    )
 
     def add_arguments(self, parser):
         sweep_arguments(parser, what="sending")
-        parser.add_argument("--retry-failed", action="store_true",
-                            help="first give failed emails a fresh set of attempts (once the cause is fixed)")
+        parser.add_argument(
+            "--retry-failed",
+            action="store_true",
+            help="first give failed emails a fresh set of attempts (once the cause is fixed)",
+        )
 
     def handle(self, *args, **options):
         if options["retry_failed"]:
             self.stdout.write(f"requeued {outbox_retry_failed()} failed emails")
         sweep_run(
-            sweep=_sweep, write=self.stdout.write, loop=options["loop"], interval=options["interval"],
-            as_json=options["json"], busy=lambda c: bool(c["sent"] or c["retrying"] or c["failed"]),
-            describe=lambda c: (f"sent {c['sent']}, retrying {c['retrying']}, failed {c['failed']}, still due "
-                                f"{c['still_due']} (failed in total, needing a person: {c['failed_total']})"))
+            sweep=_sweep,
+            write=self.stdout.write,
+            loop=options["loop"],
+            interval=options["interval"],
+            as_json=options["json"],
+            busy=lambda c: bool(c["sent"] or c["retrying"] or c["failed"]),
+            describe=lambda c: (
+                f"sent {c['sent']}, retrying {c['retrying']}, failed {c['failed']}, still due "
+                f"{c['still_due']} (failed in total, needing a person: {c['failed_total']})"
+            ),
+        )

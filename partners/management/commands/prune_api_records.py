@@ -5,8 +5,10 @@ from partners.services import api_key_windows_prune
 
 
 class Command(BaseCommand):
-    help = ("Delete idempotency records older than IDEMPOTENCY_KEEP_HOURS and rate-limit counters older than an hour. "
-            "Safe to run at any time; schedule it hourly.")
+    help = (
+        "Delete idempotency records older than IDEMPOTENCY_KEEP_HOURS and rate-limit counters older than an hour. "
+        "Safe to run at any time; schedule it hourly."
+    )
 
     def handle(self, *args, **options):
         records = idempotency_records_prune()

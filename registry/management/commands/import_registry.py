@@ -10,17 +10,27 @@ from registry.importers.progress import BarProgress, LogProgress
 
 
 class Command(BaseCommand):
-    help = ("Import official registry files: import_registry SOURCE PATH [PATH ...] [--snapshot] [--json]. "
-            "In a terminal, a progress bar per phase; otherwise a progress log line every few seconds (stderr).")
+    help = (
+        "Import official registry files: import_registry SOURCE PATH [PATH ...] [--snapshot] [--json]. "
+        "In a terminal, a progress bar per phase; otherwise a progress log line every few seconds (stderr)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("source", help=f"one of: {', '.join(IMPORTERS)}")
         parser.add_argument("paths", nargs="+", help="files, folders or zip archives")
-        parser.add_argument("--snapshot", action="store_true",
-                            help="the files are the complete register: mark organisations absent from them removed")
+        parser.add_argument(
+            "--snapshot",
+            action="store_true",
+            help="the files are the complete register: mark organisations absent from them removed",
+        )
         parser.add_argument("--json", action="store_true", help="end with the summary as one JSON line")
-        parser.add_argument("--progress-every", type=float, default=5.0, metavar="SECONDS",
-                            help="without a terminal: seconds between progress log lines (default 5)")
+        parser.add_argument(
+            "--progress-every",
+            type=float,
+            default=5.0,
+            metavar="SECONDS",
+            help="without a terminal: seconds between progress log lines (default 5)",
+        )
 
     def handle(self, *args, **options):
         source = options["source"]
@@ -30,7 +40,8 @@ class Command(BaseCommand):
             progress = LogProgress(source, every=options["progress_every"])
         try:
             run, summary = registry_import(
-                source=source, paths=options["paths"], snapshot=options["snapshot"], progress=progress)
+                source=source, paths=options["paths"], snapshot=options["snapshot"], progress=progress
+            )
         except ApplicationError as exc:
             raise CommandError(f"[{exc.code}] {exc.message}") from exc
         finally:

@@ -17,8 +17,13 @@ COVERS = ["registered", "charitable_status", "exclusions", "registry_income", "e
 def _draft(program, organisation, email: str) -> Application:
     application = application_start(program=program, language="en")
     Application.objects.filter(pk=application.pk).update(
-        declared_budget_minor=100_000_00, organisation=organisation, country="GB", applicant_name="Jo Director",
-        email=email, email_verified_at=timezone.now())
+        declared_budget_minor=100_000_00,
+        organisation=organisation,
+        country="GB",
+        applicant_name="Jo Director",
+        email=email,
+        email_verified_at=timezone.now(),
+    )
     application.refresh_from_db()
     return application
 
@@ -33,8 +38,11 @@ def issue() -> None:
     out = {}
     for kind, number in (("valid", "1234567"), ("revoked", "1234568"), ("expired", "1234569")):
         organisation = gb_charity(number, website="https://kindness-trust.org.uk")
-        application = application_submit(application=_draft(program, organisation, "jo@kindness-trust.org.uk"),
-                                         ip="203.0.113.5", user_agent="federation test")
+        application = application_submit(
+            application=_draft(program, organisation, "jo@kindness-trust.org.uk"),
+            ip="203.0.113.5",
+            user_agent="federation test",
+        )
         assert application.state == "approved", application.decision_reasons
         if kind == "revoked":
             coupon_revoke(coupon=application.coupon, actor=None, reason="false information")
@@ -49,8 +57,9 @@ def trust(base_url: str) -> None:
     from verification.receipts.models import TrustedIssuer
 
     program = program_demo_ensure()
-    TrustedIssuer.objects.update_or_create(program=program, base_url=base_url,
-                                           defaults={"name": "Vouch A", "covers": COVERS, "is_active": True})
+    TrustedIssuer.objects.update_or_create(
+        program=program, base_url=base_url, defaults={"name": "Vouch A", "covers": COVERS, "is_active": True}
+    )
     print(json.dumps({"trusted": base_url}))
 
 

@@ -25,16 +25,26 @@ class VouchProcess:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         data_dir.mkdir(parents=True, exist_ok=True)
-        self.env = {key: value for key, value in os.environ.items()
-                    if key not in {"DATABASE_URL", "TEST_DATABASE_NAME", "EMAIL_HOST", "DJANGO_SETTINGS_MODULE"}}
-        self.env.update(VOUCH_DATA_DIR=str(data_dir), PUBLIC_BASE_URL=self.url, SECRET_KEY=secrets.token_hex(32),
-                        FEDERATION_ALLOW_HTTP_LOCALHOST="true", ALLOWED_HOSTS="127.0.0.1", DEBUG="false")
+        self.env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in {"DATABASE_URL", "TEST_DATABASE_NAME", "EMAIL_HOST", "DJANGO_SETTINGS_MODULE"}
+        }
+        self.env.update(
+            VOUCH_DATA_DIR=str(data_dir),
+            PUBLIC_BASE_URL=self.url,
+            SECRET_KEY=secrets.token_hex(32),
+            FEDERATION_ALLOW_HTTP_LOCALHOST="true",
+            ALLOWED_HOSTS="127.0.0.1",
+            DEBUG="false",
+        )
         self.process = None
         self.log = data_dir / "server.log"
 
     def manage(self, *args: str) -> str:
-        done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True,
-                              text=True, timeout=300)
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=300
+        )
         if done.returncode != 0:
             raise AssertionError(f"manage.py {args[0]} failed:\n{done.stdout}\n{done.stderr}")
         return done.stdout
@@ -47,8 +57,23 @@ class VouchProcess:
         self.manage("migrate", "--noinput", "-v", "0")
         with self.log.open("w") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "vouch.wsgi:application", "-b", f"127.0.0.1:{self.port}",
-                 "-w", "1", "--timeout", "60"], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "vouch.wsgi:application",
+                    "-b",
+                    f"127.0.0.1:{self.port}",
+                    "-w",
+                    "1",
+                    "--timeout",
+                    "60",
+                ],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -61,8 +86,12 @@ class VouchProcess:
         raise AssertionError(f"Vouch did not start on {self.url}: {self.log.read_text()}")
 
     def post(self, path: str, payload: dict) -> dict:
-        request = urllib.request.Request(self.url + path, data=json.dumps(payload).encode(), method="POST",  # noqa: S310
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(  # noqa: S310 (our own process)
+            self.url + path,
+            data=json.dumps(payload).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (our own process)
             return json.loads(response.read())
 

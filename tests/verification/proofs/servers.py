@@ -32,7 +32,12 @@ class ZoneResolver(BaseResolver):
 class Dns:
     def __init__(self):
         self.zone = ZoneResolver()
-        self.server = DNSServer(self.zone, port=0, address="127.0.0.1", logger=DNSLogger("-request,-reply,-truncated,-error,-recv,-send,-data"))
+        self.server = DNSServer(
+            self.zone,
+            port=0,
+            address="127.0.0.1",
+            logger=DNSLogger("-request,-reply,-truncated,-error,-recv,-send,-data"),
+        )
         self.server.start_thread()
         self.port = self.server.server.server_address[1]
 
@@ -80,7 +85,7 @@ class Web:
                         page.stream(self.wfile)
                     elif page.delay:
                         for start in range(0, len(page.body), 10):
-                            self.wfile.write(page.body[start:start + 10])
+                            self.wfile.write(page.body[start : start + 10])
                             self.wfile.flush()
                             time.sleep(page.delay)
                     else:

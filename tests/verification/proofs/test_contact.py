@@ -47,8 +47,7 @@ def test_a_confirmation_settles_the_representative_check(draft, client):
     draft.refresh_from_db()
     assert draft.state == "approved" and draft.decided_automatically
     check = CheckResult.objects.get(application=draft, rule="email_domain")
-    assert (check.outcome, check.code, check.evidence["answer"]) == ("pass", "published_contact_confirmed",
-                                                                     "confirmed")
+    assert (check.outcome, check.code, check.evidence["answer"]) == ("pass", "published_contact_confirmed", "confirmed")
 
 
 def test_a_denial_rejects_with_its_code_and_flags_the_attempt(draft):
@@ -86,8 +85,10 @@ def test_the_confirm_page_offers_it_in_both_languages(client, draft):
     session = client.session
     session["vouch_drafts"] = {draft.program.slug: draft.token}
     session.save()
-    for lang, label in (("en", "Ask the published contact to confirm"),
-                        ("fr", "Demander au contact publié de confirmer")):
+    for lang, label in (
+        ("en", "Ask the published contact to confirm"),
+        ("fr", "Demander au contact publié de confirmer"),
+    ):
         html = client.get(f"/{lang}/programs/{draft.program.slug}/apply/confirm/").content.decode()
         assert "info@kindness-trust.org.uk" in html and label in html
     response = client.post(f"/en/programs/{draft.program.slug}/apply/contact/")

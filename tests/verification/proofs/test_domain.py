@@ -58,8 +58,10 @@ def test_dns_proof_and_ein_on_the_site_approve_at_once(draft, dns_server, web_se
     assert _submit(application).state == "approved" and application.decided_automatically
     check = CheckResult.objects.get(application=application, rule="email_domain")
     assert (check.outcome, check.code) == ("pass", "domain_control_proven")
-    assert check.evidence["tie"]["matched"] == "12-3456789" and check.evidence["check"]["record"] == \
-        "_vouch-verification.helping-hands.org"
+    assert (
+        check.evidence["tie"]["matched"] == "12-3456789"
+        and check.evidence["check"]["record"] == "_vouch-verification.helping-hands.org"
+    )
     assert OutboxEmail.objects.filter(template="application_approved", to="director@helping-hands.org").exists()
 
 
@@ -97,11 +99,14 @@ def test_wrong_token_and_token_on_another_domain_are_refused(draft, dns_server, 
     assert file_entry["outcome"] == "mismatch"
 
 
-@pytest.mark.parametrize(("location", "problem"), [
-    ("http://10.0.0.7/.well-known/vouch-verification.txt", "redirect_refused"),  # off the domain, inside
-    ("http://evil-site.org:{port}/.well-known/vouch-verification.txt", "redirect_refused"),  # off the domain
-    ("http://metadata.helping-hands.org:{port}/x", "address_refused"),  # on the domain, resolves inside
-])
+@pytest.mark.parametrize(
+    ("location", "problem"),
+    [
+        ("http://10.0.0.7/.well-known/vouch-verification.txt", "redirect_refused"),  # off the domain, inside
+        ("http://evil-site.org:{port}/.well-known/vouch-verification.txt", "redirect_refused"),  # off the domain
+        ("http://metadata.helping-hands.org:{port}/x", "address_refused"),  # on the domain, resolves inside
+    ],
+)
 def test_redirects_off_the_domain_or_inside_are_not_followed(draft, dns_server, web_server, location, problem):
     application = draft()
     proof = domain_proof_get_or_start(application=application)
@@ -109,8 +114,9 @@ def test_redirects_off_the_domain_or_inside_are_not_followed(draft, dns_server, 
     dns_server.host("evil-site.org")
     dns_server.host("metadata.helping-hands.org", "169.254.169.254")
     web_server.page("evil-site.org", "/.well-known/vouch-verification.txt", proof.token)
-    web_server.page("helping-hands.org", d.WELL_KNOWN_PATH, status=302,
-                    headers={"Location": location.format(port=web_server.port)})
+    web_server.page(
+        "helping-hands.org", d.WELL_KNOWN_PATH, status=302, headers={"Location": location.format(port=web_server.port)}
+    )
     proof = _check(proof)
     assert proof.state == ProofState.PENDING
     assert proof.evidence[-1]["problem"] == problem
@@ -122,8 +128,12 @@ def test_a_redirect_within_the_domain_is_followed(draft, dns_server, web_server)
     proof = domain_proof_get_or_start(application=application)
     _site(dns_server, web_server)
     dns_server.host("www.helping-hands.org")
-    web_server.page("helping-hands.org", d.WELL_KNOWN_PATH, status=301,
-                    headers={"Location": f"http://www.helping-hands.org:{web_server.port}{d.WELL_KNOWN_PATH}"})
+    web_server.page(
+        "helping-hands.org",
+        d.WELL_KNOWN_PATH,
+        status=301,
+        headers={"Location": f"http://www.helping-hands.org:{web_server.port}{d.WELL_KNOWN_PATH}"},
+    )
     web_server.page("www.helping-hands.org", d.WELL_KNOWN_PATH, proof.token)
     assert _check(proof).state == ProofState.VERIFIED
 

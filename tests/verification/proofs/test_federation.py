@@ -45,8 +45,11 @@ def test_one_vouch_issues_the_other_accepts(two_vouches):
     assert issuer.post("/api/v1/receipts/verify", {"receipt": receipts["revoked"]})["status"] == "revoked"
 
     acceptor.run(_script(f"trust({issuer.url!r})"))
-    expected = {"valid": ("valid", "receipt_valid"), "revoked": ("revoked", "receipt_revoked"),
-                "expired": ("expired", "receipt_expired")}
+    expected = {
+        "valid": ("valid", "receipt_valid"),
+        "revoked": ("revoked", "receipt_revoked"),
+        "expired": ("expired", "receipt_expired"),
+    }
     for kind, (status, code) in expected.items():
         answer = acceptor.post("/api/v1/receipts/verify", {"receipt": receipts[kind]})
         assert (answer["status"], answer["code"]) == (status, code), (kind, answer)
@@ -60,4 +63,5 @@ def test_one_vouch_issues_the_other_accepts(two_vouches):
     for kind, code in (("revoked", "receipt_revoked"), ("expired", "receipt_expired")):
         assert acceptor.run(_script(f"accept({receipts[kind]!r}, number='98765{len(kind)}')")) == {"refused": code}
     assert acceptor.run(_script(f"accept({_tamper(receipts['valid'])!r}, number='1111111')")) == {
-        "refused": "receipt_signature_invalid"}
+        "refused": "receipt_signature_invalid"
+    }

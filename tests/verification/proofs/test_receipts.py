@@ -44,7 +44,8 @@ def test_issued_on_approval_as_a_vc_with_no_personal_data(approved, settings, cl
     subject = credential["credentialSubject"]
     assert subject["orgId"] == "GB-CHC-1234567" and subject["rulesVersion"] and subject["decision"] == "approved"
     assert {"rule": "email_domain", "code": "email_domain_matches"}.items() <= next(
-        c for c in subject["checks"] if c["rule"] == "email_domain").items()
+        c for c in subject["checks"] if c["rule"] == "email_domain"
+    ).items()
     assert subject["representativeEmailDomain"] == "kindness-trust.org.uk"
     text = receipt.jws + json.dumps(credential)
     assert "jo@kindness-trust.org.uk" not in text and "Jo Director" not in text and "203.0.113.5" not in text
@@ -132,8 +133,7 @@ def test_events_revoke_at_once(approved, reviewer):
     receipt = Receipt.objects.get(application=approved)
     organisation = Organisation.objects.get(org_id="GB-CHC-1234567")
     Organisation.objects.filter(pk=organisation.pk).update(status="removed", removal_reason="ceased to exist")
-    event_publish(OrganisationStatusChanged(organisation_id=organisation.pk, old_status="active",
-                                            actor_label="import"))
+    event_publish(OrganisationStatusChanged(organisation_id=organisation.pk, old_status="active", actor_label="import"))
     receipt.refresh_from_db()
     assert receipt.revoked_at is not None and receipt.revoked_reason.startswith("monitoring flag")
 

@@ -17,10 +17,13 @@ def draft_in_session(client, make_draft):
     return application
 
 
-@pytest.mark.parametrize(("lang", "title", "check"), [("en", "Prove your organisation", "Check now"),
-                                                       ("fr", "Prouvez le domaine", "Vérifier maintenant")])
-def test_confirm_offers_the_proof_and_the_page_proves_it(client, draft_in_session, dns_server, web_server, lang,
-                                                         title, check):
+@pytest.mark.parametrize(
+    ("lang", "title", "check"),
+    [("en", "Prove your organisation", "Check now"), ("fr", "Prouvez le domaine", "Vérifier maintenant")],
+)
+def test_confirm_offers_the_proof_and_the_page_proves_it(
+    client, draft_in_session, dns_server, web_server, lang, title, check
+):
     program = draft_in_session.program
     confirm = client.get(f"/{lang}/programs/{program.slug}/apply/confirm/")
     assert f"/{lang}/programs/{program.slug}/apply/domain/" in confirm.content.decode()

@@ -68,11 +68,14 @@ class Command(BaseCommand):
             for chunk in _chunks(ids, CHUNK):
                 for result in self._check(chunk, program, rules):
                     counts[result["decision"]] += 1
-                    self.stdout.write(json.dumps(result, ensure_ascii=False) if options["json"]
-                                      else self._human(result))
+                    self.stdout.write(
+                        json.dumps(result, ensure_ascii=False) if options["json"] else self._human(result)
+                    )
         if not options["json"]:
-            self.stdout.write(f"{program.slug}: {counts['approve']} eligible, {counts['reject']} not eligible, "
-                              f"{counts['review']} need a review")
+            self.stdout.write(
+                f"{program.slug}: {counts['approve']} eligible, {counts['reject']} not eligible, "
+                f"{counts['review']} need a review"
+            )
 
     def _program(self, slug: str | None) -> Program:
         if slug:
@@ -85,14 +88,20 @@ class Command(BaseCommand):
     def _check(self, chunk: list[str], program: Program, rules):
         wanted = [org_id.strip().upper() for org_id in chunk]
         organisations = {o.org_id: o for o in Organisation.objects.select_related("source").filter(org_id__in=wanted)}
-        with_coupon = set(Coupon.objects.filter(program=program, organisation_key__in=list(organisations),
-                                                state=CouponState.ACTIVE, redeem_by__gte=timezone.now())
-                          .values_list("organisation_key", flat=True))
+        with_coupon = set(
+            Coupon.objects.filter(
+                program=program,
+                organisation_key__in=list(organisations),
+                state=CouponState.ACTIVE,
+                redeem_by__gte=timezone.now(),
+            ).values_list("organisation_key", flat=True)
+        )
         for org_id in wanted:
             organisation = organisations.get(org_id)
             facts = organisation_facts(organisation=organisation) if organisation else None
-            verdicts = organisation_checks(org=facts, program=rules, has_active_coupon=org_id in with_coupon,
-                                           org_id=org_id)
+            verdicts = organisation_checks(
+                org=facts, program=rules, has_active_coupon=org_id in with_coupon, org_id=org_id
+            )
             decision = decide(verdicts)
             yield {
                 "org_id": org_id,

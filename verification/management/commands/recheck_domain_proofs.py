@@ -15,7 +15,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         sweep_run(
-            sweep=domain_proofs_recheck, write=self.stdout.write, loop=options["loop"],
-            interval=options["interval"], as_json=options["json"],
+            sweep=domain_proofs_recheck,
+            write=self.stdout.write,
+            loop=options["loop"],
+            interval=options["interval"],
+            as_json=options["json"],
             busy=lambda c: bool(c["checked"] or c["expired"]),
-            describe=lambda c: f"checked {c['checked']}, verified {c['verified']}, expired {c['expired']}")
+            describe=lambda c: f"checked {c['checked']}, verified {c['verified']}, expired {c['expired']}",
+        )

@@ -41,8 +41,9 @@ class Command(BaseCommand):
                 raise CommandError("another reverification is running (the scheduler's, or a copy of this command)")
             results = coupons_reverify(program=program)
             for result in results:
-                self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False) if options["json"]
-                                  else self._human(result))
+                self.stdout.write(
+                    json.dumps(result.as_dict(), ensure_ascii=False) if options["json"] else self._human(result)
+                )
         summary = reverification_summary(results)
         if options["json"]:
             self.stdout.write(json.dumps({"summary": summary}))
@@ -50,7 +51,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 "{checked} coupons checked: {eligible} eligible, {not_eligible} not eligible; {flagged} flagged, "
                 "{unflagged} unflagged, {status_changes} registry status changes, {skipped} skipped (added by "
-                "hand)".format(**summary))
+                "hand)".format(**summary)
+            )
 
     @staticmethod
     def _human(result) -> str:
@@ -61,8 +63,10 @@ class Command(BaseCommand):
         actions = [name for name, done in (("flagged", result.flagged), ("unflagged", result.unflagged)) if done]
         if result.status_change:
             actions.append(f"status {result.status_change['old']} -> {result.status_change['new']}")
-        lines = [f"{result.reference}  {result.org_id}  was {was}, now {now}"
-                 + (f"  [{', '.join(actions)}]" if actions else "")]
+        lines = [
+            f"{result.reference}  {result.org_id}  was {was}, now {now}"
+            + (f"  [{', '.join(actions)}]" if actions else "")
+        ]
         lines += [f"  + {reason['code']}: {reason['message']}" for reason in result.reasons_new]
         lines += [f"  - {reason['code']}" for reason in result.reasons_gone]
         return "\n".join(lines)

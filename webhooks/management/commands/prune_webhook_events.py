@@ -5,8 +5,10 @@ from webhooks.services import webhook_events_prune
 
 
 class Command(BaseCommand):
-    help = ("Delete webhook events older than --days (default 90) with their delivery log, keeping any event with "
-            "a delivery still pending. Safe to run at any time; schedule it daily.")
+    help = (
+        "Delete webhook events older than --days (default 90) with their delivery log, keeping any event with "
+        "a delivery still pending. Safe to run at any time; schedule it daily."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, default=90)
