@@ -59,15 +59,30 @@ def fresh_database() -> str:
 
 
 def environment(*, database_url: str, smtp: SMTPSink, s3: S3Server, data_dir: Path, base_url: str) -> dict:
-    return {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": REDIS_URL, "TASKS_BACKEND": "rq",
-            "STORAGE_URL": f"s3+http://cluster:cluster@127.0.0.1:{s3.port}/{BUCKET}?region=us-east-1",
-            "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp.port), "SECRET_KEY": "cluster-check-" + "k" * 40,
-            "VOUCH_DATA_DIR": str(data_dir), "PUBLIC_BASE_URL": base_url, "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "VERIFIER_SUPPORT_CONTACT": "verify@vouch.example", "TRUSTED_PROXY_COUNT": "1",
-            "WEBHOOKS_ALLOW_HTTP_LOCALHOST": "true", "WEB_CONCURRENCY": "2", "DEBUG": "false",
-            "LOG_LEVEL": "WARNING", "VOUCH_ENV": "production",
-            # Production, but plain http on loopback: in a deployment nginx terminates TLS in front of these.
-            "SECURE_SSL_REDIRECT": "false", "SECURE_COOKIES": "false", "SECURE_HSTS_SECONDS": "0"}
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": REDIS_URL,
+        "TASKS_BACKEND": "rq",
+        "STORAGE_URL": f"s3+http://cluster:cluster@127.0.0.1:{s3.port}/{BUCKET}?region=us-east-1",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp.port),
+        "SECRET_KEY": "cluster-check-" + "k" * 40,
+        "VOUCH_DATA_DIR": str(data_dir),
+        "PUBLIC_BASE_URL": base_url,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "VERIFIER_SUPPORT_CONTACT": "verify@vouch.example",
+        "TRUSTED_PROXY_COUNT": "1",
+        "WEBHOOKS_ALLOW_HTTP_LOCALHOST": "true",
+        "WEB_CONCURRENCY": "2",
+        "DEBUG": "false",
+        "LOG_LEVEL": "WARNING",
+        "VOUCH_ENV": "production",
+        # Production, but plain http on loopback: in a deployment nginx terminates TLS in front of these.
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_COOKIES": "false",
+        "SECURE_HSTS_SECONDS": "0",
+    }
 
 
 def redeem_race(api_ports: list[int], key: str, code: str, email: str) -> dict:
@@ -76,16 +91,27 @@ def redeem_race(api_ports: list[int], key: str, code: str, email: str) -> dict:
 
     def attempt(index: int) -> int:
         barrier.wait()
-        response = requests.post(f"http://127.0.0.1:{api_ports[index % 2]}/api/v1/coupons/redeem", timeout=60,
-                                 headers={"Authorization": f"Bearer {key}", "Idempotency-Key": f"race-{index}"},
-                                 json={"code": code, "email": email, "product_codes": ["workplace-pro"],
-                                       "billing_cycle": "annual", "order_reference": f"order-{index}"})
+        response = requests.post(
+            f"http://127.0.0.1:{api_ports[index % 2]}/api/v1/coupons/redeem",
+            timeout=60,
+            headers={"Authorization": f"Bearer {key}", "Idempotency-Key": f"race-{index}"},
+            json={
+                "code": code,
+                "email": email,
+                "product_codes": ["workplace-pro"],
+                "billing_cycle": "annual",
+                "order_reference": f"order-{index}",
+            },
+        )
         return response.status_code
 
     with ThreadPoolExecutor(50) as pool:
         statuses = list(pool.map(attempt, range(50)))
-    return {"winners": statuses.count(200), "conflicts": statuses.count(409),
-            "server_errors": sum(1 for s in statuses if s >= 500)}
+    return {
+        "winners": statuses.count(200),
+        "conflicts": statuses.count(409),
+        "server_errors": sum(1 for s in statuses if s >= 500),
+    }
 
 
 def upload_documents(ports: list[int], stats: Stats, statuses: list[str]) -> int:
@@ -93,13 +119,24 @@ def upload_documents(ports: list[int], stats: Stats, statuses: list[str]) -> int
     uploaded = 0
     for index, status in enumerate(statuses):
         client = Client(ports, f"10.9.{index // 250}.{index % 250 + 1}", stats)
-        response = client.post(f"{status}documents/", {}, csrf_from=status,
-                               files={"files": (f"registration-{index}.pdf", PDF, "application/pdf")})
+        response = client.post(
+            f"{status}documents/",
+            {},
+            csrf_from=status,
+            files={"files": (f"registration-{index}.pdf", PDF, "application/pdf")},
+        )
         uploaded += int(response.status_code in (302, 303))
     return uploaded
 
 
+def _stop_on_signal(signum, frame):
+    # SIGTERM (a timeout, pkill) unwinds like Ctrl-C, so `finally` stops every process this check started: left
+    # running, a worker of a killed check would take the next check's jobs with the old SMTP port.
+    raise SystemExit(128 + signum)
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, _stop_on_signal)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--applications", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=12)
@@ -111,8 +148,9 @@ def main() -> int:
     s3.start(BUCKET)
     redis.Redis.from_url(REDIS_URL).flushdb()
     ports = [free_port(), free_port()]
-    env = environment(database_url=fresh_database(), smtp=smtp, s3=s3, data_dir=work / "data",
-                      base_url=f"http://127.0.0.1:{ports[0]}")
+    env = environment(
+        database_url=fresh_database(), smtp=smtp, s3=s3, data_dir=work / "data", base_url=f"http://127.0.0.1:{ports[0]}"
+    )
     processes: list[Process] = []
     started = time.monotonic()
     try:
@@ -120,10 +158,15 @@ def main() -> int:
         manage(env, "seed_demo")
         register = write_register(work / "register.csv", count=args.applications + 2)
         manage(env, "import_registry", "au-acnc", str(register), "--json")
-        setup = json.loads(manage(env, "shell", "-c", SEED_SCRIPT.format(hook=f"http://127.0.0.1:{hooks.port}/"))
-                           .strip().splitlines()[-1])
-        web = [Process(f"web{i + 1}", ["scripts/web"], {**env, "VOUCH_ADDR": f"127.0.0.1:{port}"}, work).start()
-               for i, port in enumerate(ports)]
+        setup = json.loads(
+            manage(env, "shell", "-c", SEED_SCRIPT.format(hook=f"http://127.0.0.1:{hooks.port}/"))
+            .strip()
+            .splitlines()[-1]
+        )
+        web = [
+            Process(f"web{i + 1}", ["scripts/web"], {**env, "VOUCH_ADDR": f"127.0.0.1:{port}"}, work).start()
+            for i, port in enumerate(ports)
+        ]
         workers = [Process(f"worker{i + 1}", ["scripts/worker"], env, work).start() for i in range(2)]
         scheduler = Process("scheduler", ["scripts/scheduler"], env, work).start()
         processes += [*web, *workers, scheduler]
@@ -179,28 +222,40 @@ def main() -> int:
         message_ids = [str(message["Message-ID"]) for _rcpt, message in smtp.messages]
         latencies = sorted(stats.latencies_ms)
         result = {
-            "web_processes": 2, "workers": 2, "applications": args.applications,
-            "applications_completed": len(done), "failures": len(failures),
-            "emails_expected": verdict["outbox_total"], "emails_sent": len(smtp.messages),
+            "web_processes": 2,
+            "workers": 2,
+            "applications": args.applications,
+            "applications_completed": len(done),
+            "failures": len(failures),
+            "emails_expected": verdict["outbox_total"],
+            "emails_sent": len(smtp.messages),
             "emails_duplicated": len(message_ids) - len(set(message_ids)),
-            "double_redemptions": verdict["double_redemptions"], "redeemed_coupons": verdict["redeemed"],
-            "race_winners": race["winners"], "documents_uploaded": uploads,
-            "documents_readable": verdict["documents_readable"], "documents_total": verdict["documents_total"],
-            "webhook_events": verdict["webhook_events"], "webhook_deliveries_received": sum(hooks.deliveries.values()),
+            "double_redemptions": verdict["double_redemptions"],
+            "redeemed_coupons": verdict["redeemed"],
+            "race_winners": race["winners"],
+            "documents_uploaded": uploads,
+            "documents_readable": verdict["documents_readable"],
+            "documents_total": verdict["documents_total"],
+            "webhook_events": verdict["webhook_events"],
+            "webhook_deliveries_received": sum(hooks.deliveries.values()),
             "webhook_events_delivered_twice": sum(1 for n in hooks.deliveries.values() if n > 1),
-            "http_5xx": len(stats.server_errors) + race["server_errors"], "worker_killed": killed["worker"],
-            "web_restarted": killed["web_restarted"], "requests": len(latencies),
+            "http_5xx": len(stats.server_errors) + race["server_errors"],
+            "worker_killed": killed["worker"],
+            "web_restarted": killed["web_restarted"],
+            "requests": len(latencies),
             "connections_refused_during_restart": stats.refused_connections,
             "throughput_per_s": round(len(latencies) / load_seconds, 1),
             "applications_per_s": round(len(done) / load_seconds, 2),
             "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1], 1) if latencies else None,
             "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
-            "drain_s": round(drain_seconds, 1), "total_s": round(time.monotonic() - started, 1),
+            "drain_s": round(drain_seconds, 1),
+            "total_s": round(time.monotonic() - started, 1),
         }
         invariants = {
             "every applicant completed": not failures and len(done) == args.applications,
             "every expected email sent once": result["emails_sent"] == result["emails_expected"]
-            and result["emails_duplicated"] == 0 and not verdict["outbox_pending"],
+            and result["emails_duplicated"] == 0
+            and not verdict["outbox_pending"],
             "each coupon redeemed once": result["double_redemptions"] == 0
             and result["redeemed_coupons"] == args.applications + 1,
             "one winner among the 50": race["winners"] == 1,
@@ -208,7 +263,8 @@ def main() -> int:
             and verdict["documents_readable"] == verdict["documents_total"] == uploads,
             "no 5xx": result["http_5xx"] == 0,
             "each webhook event delivered once": result["webhook_events_delivered_twice"] == 0
-            and len(hooks.deliveries) == verdict["webhook_events"] and not verdict["webhooks_pending"],
+            and len(hooks.deliveries) == verdict["webhook_events"]
+            and not verdict["webhooks_pending"],
         }
         for name, held in invariants.items():
             print(f"{'ok  ' if held else 'FAIL'} {name}", file=sys.stderr)
