@@ -31,7 +31,9 @@ class Client:
 
     def __init__(self, ports: list[int], address: str, stats: Stats):
         self.session = requests.Session()
-        self.ports = itertools.cycle(ports)
+        # Each browser starts on another process: its POSTs (after a GET for the form) then land on both as well.
+        start = sum(address.encode()) % len(ports)
+        self.ports = itertools.cycle(ports[start:] + ports[:start])
         self.headers = {"X-Forwarded-For": address}
         self.stats = stats
 
