@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from billing.brand import vendor_email_context
 from billing.models import Currency, CustomerAccount
 from core.audit import audit_record
 from core.emails import email_normalise
@@ -42,7 +43,6 @@ _VERIFY_SALT = "vouch.billing.account_verify_email"
 
 def store_email_queue(*, to: str, template: str, context: dict, language: str, dedupe_key: str):
     """notifications.services.email_queue for the store's templates (same outbox, same dedupe rules)."""
-    from billing.brand import vendor_email_context
 
     return notification_services.email_queue(
         to=to,

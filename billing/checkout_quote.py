@@ -15,9 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from billing.catalog import price_find, tax_rate_find
+from billing.forms_store import service_error_text
 from billing.models import CustomerAccount, Product, ProductKind
 from billing.pricing import Quote, QuoteLine, quote
 from billing.selectors import account_tax_exempt
+from billing.subscriptions import coupon_discount_state, subscription_products
 from core.errors import ApplicationError, InvalidInput
 from coupons.redemption import coupon_validate
 
@@ -69,7 +71,6 @@ class CheckoutSummary:
 def coupon_error_text(error: ApplicationError) -> str:
     """A coupon refusal as the checkout shows it: how to fix it when the customer can, the service's text (with its
     code and reference once) otherwise."""
-    from billing.forms_store import service_error_text
 
     fix = USER_FIXES.get(error.code)
     return str(fix) if fix else service_error_text(error)
@@ -167,7 +168,6 @@ def checkout_quote(
 def subscription_quote(*, subscription, now: datetime | None = None) -> CheckoutSummary:
     """What the subscription costs per term at today's prices: its lines, the nonprofit discount while it gives
     one (billing.subscriptions.coupon_discount_state), the account's tax. Shown on the subscription page."""
-    from billing.subscriptions import coupon_discount_state, subscription_products
 
     now = now or timezone.now()
     account = subscription.account

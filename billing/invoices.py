@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from billing.catalog import tax_rate_find
+from billing.invoice_emails import invoice_email_queue
 from billing.models import (
     CustomerAccount,
     Invoice,
@@ -159,7 +160,6 @@ def invoice_issue(
                 "reason": reason,
             },
         )
-        from billing.invoice_emails import invoice_email_queue  # imports billing.accounts, which imports the outbox
 
         invoice_email_queue(invoice=invoice)
     return invoice

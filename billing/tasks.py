@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from billing.legacy import legacy_discount_notices_send
 from billing.subscriptions import subscriptions_renew_due
+from billing.tax_exemptions import tax_certificates_rejected_prune
 
 
 @task
@@ -32,6 +33,5 @@ def send_legacy_discount_notices() -> dict:
 def tax_certificates_rejected_prune_task() -> int:
     """Daily: delete the certificates of tax-exemption requests rejected longer ago than
     REJECTED_UPLOAD_RETENTION_DAYS (billing.tax_exemptions.tax_certificates_rejected_prune)."""
-    from billing.tax_exemptions import tax_certificates_rejected_prune
 
     return tax_certificates_rejected_prune()

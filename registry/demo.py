@@ -10,6 +10,8 @@ import csv
 import random
 from pathlib import Path
 
+from registry.demo_europe import write_demo_oscr, write_demo_rna
+from registry.demo_words import FIRST, LAST, MIDDLE
 from registry.importers.pipeline import registry_import
 
 PLACES = [
@@ -22,61 +24,6 @@ PLACES = [
     ("BOSTON", "MA", "02108"),
     ("DENVER", "CO", "80202"),
     ("MADISON", "WI", "53703"),
-]
-FIRST = [
-    "RIVERSIDE",
-    "MAPLE",
-    "HARBOR",
-    "CEDAR",
-    "NORTHSIDE",
-    "GREENWOOD",
-    "LAKEVIEW",
-    "HILLCREST",
-    "PINE",
-    "SUNRISE",
-    "VALLEY",
-    "OAKWOOD",
-    "BRIDGEWATER",
-    "SILVER",
-    "STONEBRIDGE",
-    "MEADOW",
-    "FAIRVIEW",
-    "WILLOW",
-]
-MIDDLE = [
-    "COMMUNITY",
-    "FAMILY",
-    "YOUTH",
-    "ANIMAL",
-    "ARTS",
-    "HISTORICAL",
-    "FOOD",
-    "LITERACY",
-    "HOUSING",
-    "MUSIC",
-    "ENVIRONMENTAL",
-    "VETERANS",
-    "SENIOR",
-    "WATERSHED",
-    "HEALTH",
-    "REFUGEE",
-    "SPORTS",
-]
-LAST = [
-    ("FOUNDATION INC", "T20"),
-    ("ALLIANCE", "S20"),
-    ("SOCIETY", "A80"),
-    ("RESCUE LEAGUE", "D20"),
-    ("BANK", "K31"),
-    ("COUNCIL", "S20"),
-    ("PROJECT", "P20"),
-    ("CENTER INC", "P20"),
-    ("NETWORK", "S20"),
-    ("TRUST", "C30"),
-    ("CLUB", "N60"),
-    ("CHOIR", "A6B"),
-    ("COALITION", "R20"),
-    ("SERVICES", "P40"),
 ]
 SPECIAL = [  # organisations the eligibility rules treat differently: a school, a church, a hospital, a campaign
     ("RIVERSIDE ELEMENTARY SCHOOL PTA", "B94", "03", "16"),
@@ -263,7 +210,6 @@ def write_demo_acnc(path: Path, count: int = 300, seed: int = 11) -> Path:
 def demo_seed(*, folder: Path) -> dict:
     """Write and import the demo registry files (US, AU, GB, FR: the demo program's countries); running it again
     changes nothing."""
-    from registry.demo_europe import write_demo_oscr, write_demo_rna
 
     files = {
         "us-irs-bmf": write_demo_bmf(folder / "demo_eo_bmf.csv"),

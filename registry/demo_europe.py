@@ -9,7 +9,7 @@ import csv
 import random
 from pathlib import Path
 
-from registry.demo import FIRST, LAST, MIDDLE
+from registry.demo_words import FIRST, LAST, MIDDLE
 
 GB_PLACES = [
     ("Edinburgh", "EH1 1AA"),

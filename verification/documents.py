@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit_record
 from core.errors import InvalidInput
 from core.uploads import upload_discard, upload_display_name, upload_open, upload_store
-from verification.models import Application, Document
+from verification.models import Application, ApplicationState, Document
 
 MAX_DOCUMENTS_PER_APPLICATION = 10  # the default of settings.DOCUMENTS_PER_APPLICATION_MAX
 document_display_name = upload_display_name  # the name the pages show
@@ -102,7 +102,6 @@ def documents_rejected_prune(*, now: datetime | None = None, retention_days: int
     """Delete the files (and rows) of documents attached to applications rejected more than retention_days ago
     (settings.REJECTED_UPLOAD_RETENTION_DAYS). Idempotent; returns how many went. Scheduled daily through the
     `documents_rejected_prune_task` task or the `prune_rejected_documents` command."""
-    from verification.models import ApplicationState
 
     now = now or timezone.now()
     days = settings.REJECTED_UPLOAD_RETENTION_DAYS if retention_days is None else retention_days

@@ -14,6 +14,7 @@ from coupons.models import Coupon, CouponState
 from programs.models import Program
 from registry.models import Organisation
 from verification.models import Application, ApplicationState
+from verification.proofs.facts import contact_facts, domain_proof_facts, receipt_facts
 from verification.rules import ApplicantFacts, OrganisationFacts, ProgramRules
 
 # What a reviewer works on; drafts, decided and expired applications are not in the queue.
@@ -147,7 +148,6 @@ def program_rules(*, program: Program) -> ProgramRules:
 
 
 def applicant_facts(*, application: Application) -> ApplicantFacts:
-    from verification.proofs.facts import contact_facts, domain_proof_facts, receipt_facts
 
     return ApplicantFacts(
         declared_budget_minor=application.declared_budget_minor,

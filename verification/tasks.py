@@ -7,6 +7,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from core.scheduling import lease_held
+from verification.documents import documents_rejected_prune
 from verification.reverification import coupons_reverify, reverification_summary
 from verification.services import application_expire
 
@@ -40,6 +41,5 @@ def reverify_coupons() -> dict:
 def documents_rejected_prune_task() -> int:
     """Daily: delete the documents of applications rejected longer ago than REJECTED_UPLOAD_RETENTION_DAYS
     (verification.documents.documents_rejected_prune)."""
-    from verification.documents import documents_rejected_prune
 
     return documents_rejected_prune()

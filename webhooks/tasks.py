@@ -6,6 +6,7 @@ from django.tasks import task
 
 from core.tasks import carries_request_id, task_enqueue
 from webhooks.delivery import webhook_deliveries_send, webhook_next_attempt_at
+from webhooks.pruning import webhook_events_prune
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,4 @@ def _schedule_next_pass() -> None:
 @task
 def prune_webhook_events(*, older_than_days: int = 90) -> int:
     """Old events and their delivery log, never one with a delivery still pending. Returns the number deleted."""
-    from webhooks.services import webhook_events_prune  # webhooks.services enqueues this module's tasks
-
     return webhook_events_prune(older_than_days=older_than_days)

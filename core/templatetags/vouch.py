@@ -10,6 +10,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from core.masking import email_mask
 from core.money import format_minor_localized
 
 register = template.Library()
@@ -52,6 +53,5 @@ def paragraphs(text: str) -> str:
 @register.filter
 def masked_email(email: str) -> str:
     """ "director@example.org" -> "d•••••r@example.org" (core.masking)."""
-    from core.masking import email_mask
 
     return email_mask(email)

@@ -18,6 +18,7 @@ from core.staff import staff_required
 from verification.backoffice import forms
 from verification.documents import document_open
 from verification.models import Appeal, Application, ApplicationState, Document
+from verification.receipts.models import Receipt
 from verification.selectors import QUEUE_STATES, dashboard_figures, review_queue
 from verification.services import (
     application_approve,
@@ -81,7 +82,6 @@ def _money(amount_minor: int | None, currency: str) -> str:
 
 def _proofs(application: Application) -> dict:
     """The proofs gathered without a reviewer (verification.proofs, verification.receipts), for the record."""
-    from verification.receipts.models import Receipt
 
     return {
         "domain_proofs": application.domain_proofs.order_by("created_at"),

@@ -25,6 +25,7 @@ from notifications.services import email_queue
 from verification.email_domains import registered_domain
 from verification.models import Application, ApplicationState
 from verification.proofs.models import ContactConfirmation, ContactState
+from verification.proofs.services import application_settle_after_proof
 
 ANSWERS = ("confirmed", "denied")
 
@@ -145,7 +146,6 @@ def contact_confirmation_answer(
             before={"state": ContactState.PENDING},
             after={"state": answer, "flagged": answer == "denied"},
         )
-    from verification.proofs.services import application_settle_after_proof
 
     application_settle_after_proof(application=confirmation.application, now=now)
     return confirmation

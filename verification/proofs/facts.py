@@ -3,6 +3,7 @@
 from verification.models import Application
 from verification.proofs import domain as d
 from verification.proofs.models import ContactConfirmation, ContactState, DomainProof, ProofState
+from verification.receipts.federation import presented_receipt_facts
 from verification.rules import ContactFacts, DomainProofFacts
 
 
@@ -46,6 +47,5 @@ def contact_facts(*, application: Application) -> ContactFacts | None:
 
 def receipt_facts(*, application: Application):
     """A trusted issuer's receipt the applicant presented (verification.receipts.federation), for the rules."""
-    from verification.receipts.federation import presented_receipt_facts
 
     return presented_receipt_facts(application=application)

@@ -16,10 +16,15 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import Conflict, InvalidInput
+from verification.email_domains import is_disposable, is_free_mail
 from verification.models import Application, ApplicationState
 from verification.proofs import domain as d
 from verification.proofs.models import DomainProof, ProofState
-from verification.services.applications import application_checks_run
+from verification.rules import decide
+from verification.selectors import organisation_facts
+from verification.services import emails
+from verification.services.applications import _reasons, application_approve_automatically, application_checks_run
+from verification.services.transitions import transition
 
 logger = logging.getLogger(__name__)
 RECHECK_EVERY = timedelta(minutes=10)
@@ -27,7 +32,6 @@ CHECK_NOW_MIN_INTERVAL = timedelta(seconds=5)  # "Check now" pressed twice in a 
 
 
 def _record(application: Application):
-    from verification.selectors import organisation_facts  # selectors import the models; keep the import local
 
     organisation = application.organisation if application.organisation_id else None
     if organisation is None:
@@ -46,7 +50,6 @@ def _record(application: Application):
 def domain_proof_offered(*, application: Application) -> bool:
     """Worth offering: an organisation from a register, an address at a domain of its own that the register does
     not already tie to it (free mail and disposable addresses cannot be proven)."""
-    from verification.email_domains import is_disposable, is_free_mail
 
     record = _record(application)
     domain = d.domain_ascii(application.email)
@@ -193,10 +196,6 @@ def application_settle_after_proof(*, application: Application, now: datetime | 
     still waiting in review (not taken by a reviewer). Approved automatically if everything passes now, rejected if
     a check fails now (a denial by the published contact); otherwise it stays with the reviewers. Returns the
     outcome ("approve", "reject", or "" when nothing changed)."""
-    from verification.rules import decide
-    from verification.services import emails
-    from verification.services.applications import _reasons, application_approve_automatically
-    from verification.services.transitions import transition
 
     application.refresh_from_db()
     if application.state != ApplicationState.IN_REVIEW or application.assigned_to_id:

@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy
 from core.audit import audit_record
 from core.errors import Conflict, InvalidInput
 from verification.models import Application, ApplicationState
+from verification.receipts.models import PresentedReceipt
+from verification.receipts.verify import receipt_verify, trusted_issuers
+from verification.rules import ReceiptFacts
 
 MESSAGES = {
     "receipt_malformed": gettext_lazy("This is not a receipt."),
@@ -34,8 +37,6 @@ MESSAGES = {
 
 def receipt_present(*, application: Application, token: str, now: datetime | None = None):
     """Verify a receipt the applicant presents and record it; raises InvalidInput with the refusal's code."""
-    from verification.receipts.models import PresentedReceipt
-    from verification.receipts.verify import receipt_verify, trusted_issuers
 
     now = now or timezone.now()
     if application.state != ApplicationState.DRAFT:
@@ -89,8 +90,6 @@ def receipt_present(*, application: Application, token: str, now: datetime | Non
 
 def presented_receipt_facts(*, application: Application):
     """The facts of the valid receipt the applicant presented for this application, or None."""
-    from verification.receipts.models import PresentedReceipt
-    from verification.rules import ReceiptFacts
 
     presented = (
         PresentedReceipt.objects.filter(application=application, accepted=True).order_by("-presented_at").first()

@@ -23,6 +23,7 @@ from registry.search.engine import search_organisations
 from verification import forms
 from verification.email_challenges import email_challenge_send
 from verification.models import Application, ApplicationState
+from verification.proofs.offer import proof_offer
 from verification.selectors import application_get_by_token
 from verification.services.intake import (
     OverBudgetCap,
@@ -352,8 +353,6 @@ def step_confirm(request, program, application):
         if application.declared_budget_minor is not None
         else ""
     )
-    from verification.views.proofs import proof_offer  # the optional proof page (that module imports this one)
-
     return _render_step(
         request, program, application, "confirm", {"form": form, "budget": budget, **proof_offer(application)}, status
     )

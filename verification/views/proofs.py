@@ -14,33 +14,13 @@ from verification.proofs.contact import (
     contact_confirmation_answer,
     contact_confirmation_get,
     contact_confirmation_request,
-    contact_offered,
-    published_contact,
 )
 from verification.proofs.models import ProofState
 from verification.proofs.services import domain_proof_check, domain_proof_get_or_start, domain_proof_offered
+from verification.receipts.federation import receipt_present
+from verification.receipts.models import Receipt
+from verification.selectors import application_get_by_token
 from verification.views.journey import _render_step, _step_url, journey_step
-
-
-def proof_offer(application) -> dict:
-    """What the confirm page shows about proofs: an offer to prove the domain when that would spare a review, or
-    the proof already made."""
-    from verification.proofs.facts import domain_proof_facts
-
-    verified = domain_proof_facts(application=application)
-    contact = published_contact(application=application)
-    asked = application.contact_confirmations.order_by("-created_at").first()
-    accepted = application.presented_receipts.filter(accepted=True).order_by("-presented_at").first()
-    return {
-        "receipts_trusted": application.program.trusted_issuers.filter(is_active=True).exists(),
-        "receipt_accepted": accepted,
-        "contact_offered": not verified and contact_offered(application=application),
-        "published_contact": contact[0] if contact else "",
-        "contact_asked": asked,
-        "domain_proof_verified": d.domain_display(verified.domain) if verified else "",
-        "domain_proof_offered": not verified and domain_proof_offered(application=application),
-        "email_domain_display": d.domain_display(d.domain_ascii(application.email)),
-    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -134,8 +114,6 @@ def contact_answer(request, token: str):
 @require_GET
 def status_receipt(request, token: str):
     """The approved application's receipt, as a file (the status page links to it)."""
-    from verification.receipts.models import Receipt
-    from verification.selectors import application_get_by_token
 
     try:
         application = application_get_by_token(token=token)
@@ -153,7 +131,6 @@ def status_receipt(request, token: str):
 @journey_step("confirm")
 def receipt_present_view(request, program, application):
     """The applicant pastes a receipt from an issuer the program trusts (federation)."""
-    from verification.receipts.federation import receipt_present
 
     try:
         presented = receipt_present(application=application, token=request.POST.get("receipt", ""))

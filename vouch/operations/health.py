@@ -16,6 +16,10 @@ from django.db.migrations.loader import MigrationLoader
 from django.http import JsonResponse
 from django.utils import timezone
 
+from core.scheduling import scheduler_heartbeat
+from notifications.selectors import outbox_backlog
+from webhooks.selectors import webhook_backlog
+
 logger = logging.getLogger(__name__)
 _migrations_on_disk: set[tuple[str, str]] | None = None
 
@@ -89,10 +93,6 @@ def check_scheduler() -> dict:
     """The periodic-job scheduler renewed its lease recently (core.scheduling), when the scheduler is part of this
     installation: no heartbeat for SCHEDULER_HEARTBEAT_MAX_AGE seconds means no scheduler acts, and promises with a
     date (expiry, renewals, reminders, retries) are not kept."""
-    try:
-        from core.scheduling import scheduler_heartbeat
-    except ImportError:
-        return {"ok": True, "checked": False, "reason": "no scheduler in this installation"}
     beat = scheduler_heartbeat()
     limit = settings.SCHEDULER_HEARTBEAT_MAX_AGE
     if beat is None:
@@ -108,13 +108,11 @@ def _backlog(figures: dict) -> dict:
 
 
 def check_outbox() -> dict:
-    from notifications.selectors import outbox_backlog
 
     return _backlog(outbox_backlog())
 
 
 def check_webhooks() -> dict:
-    from webhooks.selectors import webhook_backlog
 
     return _backlog(webhook_backlog())
 

@@ -13,12 +13,18 @@ import logging
 import os
 
 from django.conf import settings
+from django.db.models import Count, Q
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 
 from core.client_ip import client_ip
+from coupons.models import Coupon, CouponState
+from notifications.selectors import outbox_backlog
+from verification.models import Application, ApplicationState
+from verification.selectors import review_queue
+from webhooks.selectors import webhook_backlog
 
 logger = logging.getLogger(__name__)
 
@@ -76,13 +82,6 @@ class VouchCollector:
             yield _gauge("vouch_metrics_collect_ok", "1 when Vouch's own gauges could be read", 0)
 
     def _collect(self):
-        from django.db.models import Count, Q
-
-        from coupons.models import Coupon, CouponState
-        from notifications.selectors import outbox_backlog
-        from verification.models import Application, ApplicationState
-        from verification.selectors import review_queue
-        from webhooks.selectors import webhook_backlog
 
         now = timezone.now()
         counts = dict(Application.objects.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))

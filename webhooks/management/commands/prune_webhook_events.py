@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import ApplicationError
-from webhooks.services import webhook_events_prune
+from webhooks.pruning import webhook_events_prune
 
 
 class Command(BaseCommand):
