@@ -114,6 +114,21 @@ def redeem_race(api_ports: list[int], key: str, code: str, email: str) -> dict:
     }
 
 
+def lockout_across_processes(ports: list[int], stats: Stats, limit: int = 10) -> bool:
+    """Wrong passwords from one client address, spread over both web processes: the limit holds across them
+    (the next attempt, on either process, is refused with 429)."""
+    client = Client(ports, "10.250.0.9", stats)
+    for attempt in range(limit):
+        client.post("/en/store/sign-in/", {"username": f"nobody{attempt}@example.org", "password": "wrong"})
+    statuses = {
+        Client([port], "10.250.0.9", stats)
+        .post("/en/store/sign-in/", {"username": "nobody@example.org", "password": "wrong"})
+        .status_code
+        for port in ports
+    }
+    return statuses == {429}
+
+
 def upload_documents(ports: list[int], stats: Stats, statuses: list[str]) -> int:
     """Applicants whose status page asks for documents upload one PDF each (through both web ports)."""
     uploaded = 0
@@ -209,6 +224,7 @@ def main() -> int:
         _status, race_code = apply(race_client, smtp, org_id=race_org, email=f"race@{race_domain}")
         race = redeem_race(ports, setup["api_key"], race_code, f"race@{race_domain}")
         uploads = upload_documents(ports, stats, setup["document_status_pages"])
+        lockout_holds = lockout_across_processes(ports, stats)
 
         verdict = json.loads(manage(env, "shell", "-c", VERIFY_SCRIPT).strip().splitlines()[-1])
         drain_started = time.monotonic()
@@ -242,6 +258,7 @@ def main() -> int:
             "http_5xx": len(stats.server_errors) + race["server_errors"],
             "worker_killed": killed["worker"],
             "web_restarted": killed["web_restarted"],
+            "sign_in_limit_across_processes": lockout_holds,
             "requests": len(latencies),
             "connections_refused_during_restart": stats.refused_connections,
             "throughput_per_s": round(len(latencies) / load_seconds, 1),
@@ -262,6 +279,7 @@ def main() -> int:
             "every document readable": uploads == len(setup["document_status_pages"])
             and verdict["documents_readable"] == verdict["documents_total"] == uploads,
             "no 5xx": result["http_5xx"] == 0,
+            "a sign-in limit holds across web processes": lockout_holds,
             "each webhook event delivered once": result["webhook_events_delivered_twice"] == 0
             and len(hooks.deliveries) == verdict["webhook_events"]
             and not verdict["webhooks_pending"],
