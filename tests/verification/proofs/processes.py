@@ -11,7 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
+from tests.conftest import ROOT  # the repository
 
 
 def free_port() -> int:
