@@ -30,6 +30,32 @@ def _reason(reason: str) -> str:
     return reason
 
 
+def _change_once(
+    *, coupon: Coupon, states, fields: dict, refused: tuple[str, str], action: str, actor, before: dict, reason: str
+) -> None:
+    """One conditional UPDATE of a never-redeemed coupon in `states` (the row count says whether this call won),
+    then the audit entry with the reason. A second active coupon of the organisation is refused by the database."""
+    try:
+        with transaction.atomic():
+            changed = Coupon.objects.filter(pk=coupon.pk, state__in=states, redeemed_at__isnull=True).update(**fields)
+    except IntegrityError as error:
+        raise Conflict(
+            _("This organisation already has another active coupon for this program."), code="duplicate_active_coupon"
+        ) from error
+    coupon.refresh_from_db()
+    if not changed:
+        message, code = refused
+        raise Conflict(message, code=code, details={"state": coupon.state})
+    audit_record(
+        action=action,
+        object_type="coupon",
+        object_id=coupon.pk,
+        actor=actor,
+        before=before,
+        after={**_snapshot(coupon), "reason": reason},
+    )
+
+
 def coupon_reissue(*, coupon: Coupon, actor, reason: str, now: datetime | None = None) -> tuple[Coupon, str]:
     """A new code for a coupon never redeemed: active again, redeem-by renewed by the program's days. Returns the
     coupon and the new code. Raises Conflict `coupon_redeemed` (never redeemed only), `duplicate_active_coupon`
@@ -40,34 +66,22 @@ def coupon_reissue(*, coupon: Coupon, actor, reason: str, now: datetime | None =
     before = _snapshot(coupon)
     code = coupon_code_generate()
     redeem_by = now + timedelta(days=coupon.program.coupon_redeem_days)
-    try:
-        with transaction.atomic():
-            changed = Coupon.objects.filter(pk=coupon.pk, state__in=REISSUABLE_STATES, redeemed_at__isnull=True).update(
-                code_hash=coupon_code_hash(code),
-                code_hint=coupon_code_hint(code),
-                state=CouponState.ACTIVE,
-                redeem_by=redeem_by,
-                revoked_at=None,
-                revoked_reason="",
-            )
-    except IntegrityError as error:
-        raise Conflict(
-            _("This organisation already has another active coupon for this program."), code="duplicate_active_coupon"
-        ) from error
-    coupon.refresh_from_db()
-    if not changed:
-        raise Conflict(
-            _("A redeemed coupon is not reissued: revoke it instead."),
-            code="coupon_redeemed",
-            details={"state": coupon.state},
-        )
-    audit_record(
+    _change_once(
+        coupon=coupon,
+        states=REISSUABLE_STATES,
+        fields={
+            "code_hash": coupon_code_hash(code),
+            "code_hint": coupon_code_hint(code),
+            "state": CouponState.ACTIVE,
+            "redeem_by": redeem_by,
+            "revoked_at": None,
+            "revoked_reason": "",
+        },
+        refused=(_("A redeemed coupon is not reissued: revoke it instead."), "coupon_redeemed"),
         action="coupon.reissued",
-        object_type="coupon",
-        object_id=coupon.pk,
         actor=actor,
         before=before,
-        after={**_snapshot(coupon), "reason": reason},
+        reason=reason,
     )
     return coupon, code
 
@@ -87,28 +101,14 @@ def coupon_redeem_by_extend(
     if redeem_by > now + timedelta(days=MAX_EXTENSION_DAYS):
         raise InvalidInput(_("A coupon is extended by at most a year from today."), code="redeem_by_too_far")
     before = _snapshot(coupon)
-    try:
-        with transaction.atomic():
-            changed = Coupon.objects.filter(
-                pk=coupon.pk, state__in=(CouponState.ACTIVE, CouponState.EXPIRED), redeemed_at__isnull=True
-            ).update(redeem_by=redeem_by, state=CouponState.ACTIVE)
-    except IntegrityError as error:
-        raise Conflict(
-            _("This organisation already has another active coupon for this program."), code="duplicate_active_coupon"
-        ) from error
-    coupon.refresh_from_db()
-    if not changed:
-        raise Conflict(
-            _("Only a coupon not yet redeemed or revoked can be extended."),
-            code="coupon_not_extendable",
-            details={"state": coupon.state},
-        )
-    audit_record(
+    _change_once(
+        coupon=coupon,
+        states=(CouponState.ACTIVE, CouponState.EXPIRED),
+        fields={"redeem_by": redeem_by, "state": CouponState.ACTIVE},
+        refused=(_("Only a coupon not yet redeemed or revoked can be extended."), "coupon_not_extendable"),
         action="coupon.redeem_by_extended",
-        object_type="coupon",
-        object_id=coupon.pk,
         actor=actor,
         before=before,
-        after={**_snapshot(coupon), "reason": reason},
+        reason=reason,
     )
     return coupon
