@@ -23,6 +23,9 @@ class Program(models.Model):
     supported_countries = models.JSONField(default=list)  # ISO codes; empty = every country with a register
     exclusions = models.JSONField(default=list)  # category slugs (registry.categories.Category)
     sanctioned_countries = models.JSONField(default=list)
+    # Documents accepted where no imported register settles the organisation, by country ("*": any other), as
+    # DocumentKind codes; empty: programs.documents' defaults.
+    country_documents = models.JSONField(default=dict, blank=True)
     terms_version = models.CharField(max_length=40)
     terms_text = models.TextField()
     privacy_version = models.CharField(max_length=40)
