@@ -46,18 +46,20 @@ class CountryForm(forms.ModelForm):
         countries = program_countries(program)
         searched = [(code, name) for code, name in countries if country_has_register(code)]
         choices: list = [("", _("Choose…"))]
-        help_text = ""
-        if searched and len(searched) < len(countries):
+        several = bool(searched) and len(searched) < len(countries)
+        if several:
             choices += [
                 (_("Countries whose official register we search"), searched),
                 (_("All countries and regions"), countries),
             ]
-            help_text = _("Elsewhere you describe the organisation yourself and send documents that a person checks.")
         else:
             choices += countries
-        self.fields["country"] = forms.ChoiceField(
-            label=self.Meta.labels["country"], choices=choices, help_text=help_text
-        )
+        field = forms.ChoiceField(label=self.Meta.labels["country"], choices=choices)
+        if several:
+            field.help_text = _(
+                "Elsewhere you describe the organisation yourself and send documents that a person checks."
+            )
+        self.fields["country"] = field
 
     def clean_country(self) -> str:
         return self.cleaned_data["country"].upper()
