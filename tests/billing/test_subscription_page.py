@@ -51,7 +51,7 @@ def test_term_and_renewal_dates_are_written_as_the_language_writes_dates():
     subscription.current_period_start, subscription.current_period_end = date(2027, 1, 1), date(2028, 1, 1)
     subscription.save()
     english = client.get(f"/en/store/subscriptions/{subscription.pk}/").content.decode()
-    assert "Jan. 1, 2027 to Dec. 31, 2027" in english and "Renews automatically on Jan. 1, 2028" in english
+    assert "January 1, 2027 to December 31, 2027" in english and "Renews automatically on January 1, 2028" in english
     french = client.get(f"/fr/store/subscriptions/{subscription.pk}/").content.decode()
     assert "1 janvier 2027" in french and "31 décembre 2027" in french
 
