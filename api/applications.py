@@ -15,6 +15,7 @@ from api.pagination import cursor_decode, cursor_encode, datetime_param
 from api.schemas import AUTH_ERRORS
 from verification.models import Application, ApplicationState
 from verification.partner_selectors import partner_application_get, partner_applications_filter
+from verification.reasons import reasons_read
 from verification.selectors import application_status_url
 from verification.services.partner_applications import ManualOrganisation, partner_application_create
 
@@ -200,10 +201,17 @@ def application_out(application: Application, *, api_key) -> dict:
         if application.declared_budget_minor is not None
         else None,
         "checks": [
-            {"rule": c.rule, "outcome": c.outcome, "code": c.code, "message": c.message, "evidence": c.evidence or {}}
+            # explanations in the request's language (Accept-Language), whatever the applicant's
+            {
+                "rule": c.rule,
+                "outcome": c.outcome,
+                "code": c.code,
+                "message": c.explanation,
+                "evidence": c.evidence or {},
+            }
             for c in application.checks.all()
         ],
-        "decision_reasons": application.decision_reasons or [],
+        "decision_reasons": reasons_read(application.decision_reasons),
         "created_at": application.created_at,
         "submitted_at": application.submitted_at,
         "due_at": application.due_at,

@@ -22,11 +22,23 @@ def format_minor(amount_minor: int, currency: str) -> str:
     return f"{major:,.{exponent}f} {currency.upper()}"
 
 
-def format_minor_localized(amount_minor: int, currency: str) -> str:
-    """For pages: digits grouped as the active language writes them (25,000.00 USD; 25 000,00 USD in French)."""
-    from django.utils import formats
+def format_money(amount_minor: int, currency: str, language: str | None = None) -> str:
+    """Money as a language writes it (CLDR, through Babel): "€1,234.56" and "$10,000,000.00" in English,
+    "1 234,56 €" and "10 000 000,00 $US" in French. `language`: the active one by default (a page's, or an email's
+    under translation.override)."""
+    from babel.numbers import format_currency
+    from django.conf import settings
+    from django.utils import translation
 
     exponent = minor_exponent(currency)
     major = Decimal(amount_minor).scaleb(-exponent)
-    digits = formats.number_format(major, decimal_pos=exponent, use_l10n=True, force_grouping=True)
-    return f"{digits} {currency.upper()}"
+    locale = translation.to_locale(language or translation.get_language() or settings.LANGUAGE_CODE)
+    try:
+        return format_currency(major, currency.upper(), locale=locale)
+    except (ValueError, LookupError):  # a locale Babel does not know: the project's default language
+        return format_currency(major, currency.upper(), locale=translation.to_locale(settings.LANGUAGE_CODE))
+
+
+def format_minor_localized(amount_minor: int, currency: str) -> str:
+    """For pages and emails: money in the active language (format_money)."""
+    return format_money(amount_minor, currency)

@@ -46,7 +46,7 @@ DEMO_VALUES = {
     "exchange_rates": {"GBP": "1.27", "EUR": "1.08", "AUD": "0.66"},  # US dollars per unit
     "discount_percent": "50",
     "eligible_products": DEFAULT_PRODUCTS,
-    "supported_countries": ["US", "GB", "AU", "FR"],
+    "supported_countries": [],  # every country and region but the sanctioned ones
     "exclusions": DEFAULT_EXCLUSIONS,
     "sanctioned_countries": ["CU", "IR", "KP", "SY", "RU", "BY"],
     "terms_version": "2026-11",

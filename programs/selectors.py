@@ -4,8 +4,9 @@ list every front door uses)."""
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput, NotFound
+from programs.documents import accepted_documents, document_label
 from programs.models import Program
-from registry.countries import COUNTRY_NAMES
+from registry.countries import country_choices, country_codes
 
 
 def program_get(*, slug: str) -> Program:
@@ -16,27 +17,34 @@ def program_get(*, slug: str) -> Program:
 
 
 def program_country_codes(program: Program) -> list[str]:
-    """ISO codes of the countries the program takes; an empty list in the program means every country with a
-    register."""
-    return [str(code).upper() for code in program.supported_countries] or list(COUNTRY_NAMES)
+    """ISO codes of the countries the program takes. Its list when it has one; an empty list means every ISO 3166
+    country and region. Sanctioned countries are never offered."""
+    sanctioned = {str(code).upper() for code in program.sanctioned_countries}
+    listed = [str(code).upper() for code in program.supported_countries] or country_codes()
+    return [code for code in listed if code not in sanctioned]
 
 
 def program_countries(program: Program) -> list[tuple[str, str]]:
     """(code, name) of the program's countries, sorted by name in the active language."""
-    return sorted(
-        ((code, str(COUNTRY_NAMES.get(code, code))) for code in program_country_codes(program)),
-        key=lambda item: item[1],
-    )
+    return country_choices(program_country_codes(program))
 
 
 def program_country_check(*, program: Program, country: str) -> str:
     """The ISO code, if the program takes applications from that country; InvalidInput otherwise."""
     code = (country or "").strip().upper()
-    allowed = program_country_codes(program)
-    if code not in allowed:
+    if code not in program_country_codes(program):
+        details: dict = {"country": code[:2]}
+        if program.supported_countries:  # a short list is worth repeating; "every country but…" is not
+            details["supported"] = program_country_codes(program)
         raise InvalidInput(
             _("The program does not take applications from this country."),
             code="country_not_supported",
-            details={"country": code[:2], "supported": allowed},
+            details=details,
         )
     return code
+
+
+def program_country_documents(program: Program, country: str) -> list[tuple[str, str]]:
+    """(kind, label in the active language) of the documents the program accepts from `country` where no imported
+    register settles the organisation."""
+    return [(kind, document_label(kind)) for kind in accepted_documents(program.country_documents, country)]

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from registry.countries import country_choices
+from registry.countries import register_country_choices
 from registry.search.engine import search_organisations
 from registry.selectors import organisation_get
 
@@ -20,7 +20,7 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("All countries")), *country_choices()]
+        self.fields["country"].choices = [("", _("All countries")), *register_country_choices()]
 
 
 def organisation_search(request):

@@ -10,6 +10,7 @@ from core.money import minor_exponent
 from core.number_input import LocalizedDecimalField
 from programs.models import Program
 from programs.selectors import program_countries
+from registry.countries import country_has_register
 from verification.models import Application
 
 MAX_UPLOADS = 5
@@ -31,6 +32,10 @@ class BudgetForm(forms.Form):
 
 
 class CountryForm(forms.ModelForm):
+    """Every country and region the program takes (about 250), in one native select that works without
+    JavaScript: the countries whose register Vouch searches first, then all of them (those too, where a reader
+    scanning the alphabet expects them), each group sorted by the name in the active language."""
+
     class Meta:
         model = Application
         fields = ["country"]
@@ -38,9 +43,26 @@ class CountryForm(forms.ModelForm):
 
     def __init__(self, *args, program: Program, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"] = forms.ChoiceField(
-            label=self.Meta.labels["country"], choices=[("", _("Choose…")), *program_countries(program)]
-        )
+        countries = program_countries(program)
+        searched = [(code, name) for code, name in countries if country_has_register(code)]
+        choices: list = [("", _("Choose…"))]
+        several = bool(searched) and len(searched) < len(countries)
+        if several:
+            choices += [
+                (_("Countries whose official register we search"), searched),
+                (_("All countries and regions"), countries),
+            ]
+        else:
+            choices += countries
+        field = forms.ChoiceField(label=self.Meta.labels["country"], choices=choices)
+        if several:
+            field.help_text = _(
+                "Elsewhere you describe the organisation yourself and send documents that a person checks."
+            )
+        self.fields["country"] = field
+
+    def clean_country(self) -> str:
+        return self.cleaned_data["country"].upper()
 
 
 class OrganisationSearchForm(forms.Form):

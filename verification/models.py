@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.text import SingleLineValidator
 from programs.models import Program
 from registry.models import Organisation
+from verification.rules.explanations import explanation_render
 
 
 class ApplicationState(models.TextChoices):
@@ -109,6 +110,10 @@ class CheckResult(models.Model):
     rule = models.CharField(max_length=40)  # which rule (verification.rules)
     outcome = models.CharField(max_length=10, choices=CheckOutcome.choices)
     code = models.CharField(max_length=60)
+    # The explanation as a key of verification.rules.explanations.TEMPLATES and its parameters, rendered in the
+    # reader's language; `message` keeps the text the applicant was told (shown where the key is unknown).
+    message_key = models.CharField(max_length=80, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     message = models.TextField()
     evidence = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -118,6 +123,11 @@ class CheckResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule}: {self.outcome} ({self.code})"
+
+    @property
+    def explanation(self) -> str:
+        """The explanation in the active language."""
+        return explanation_render(self.message_key, self.params, fallback=self.message)
 
 
 class EmailChallenge(models.Model):

@@ -184,6 +184,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks_db",
     "django_prometheus",
+    "django_countries",  # ISO 3166 names in both languages (its catalogs): registry.countries
     "ninja",  # serves the API docs page's scripts and styles itself, not from a CDN
     "core",
     "registry",
@@ -258,6 +259,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates per language: Django's formats, English written out in full (vouch/formats/en).
+FORMAT_MODULE_PATH = ["vouch.formats"]
 TIME_ZONE = env.text("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

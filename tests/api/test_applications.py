@@ -156,7 +156,7 @@ def test_an_organisation_added_by_hand(writer):
         ({"budget": {"amount_minor": -1, "currency": "USD"}}, 422, "invalid_input"),
         ({"language": "de"}, 422, "invalid_input"),
         (
-            {"org_id": None, "organisation": {"legal_name": "Verein", "country": "DE", "address": "Berlin"}},
+            {"org_id": None, "organisation": {"legal_name": "Verein", "country": "KP", "address": "Pyongyang"}},
             400,
             "country_not_supported",
         ),

@@ -92,7 +92,7 @@ def test_redirect_urls_that_could_be_abused_are_refused(writer, redirect_url):
         ({"expires_in_hours": 721}, 422, "invalid_input"),
         ({"prefill": {"org_id": "US-EIN-999999999"}}, 404, "organisation_not_found"),
         ({"prefill": {"org_id": SALMON_CREEK, "country": "GB"}}, 400, "country_mismatch"),
-        ({"prefill": {"country": "DE"}}, 400, "country_not_supported"),
+        ({"prefill": {"country": "KP"}}, 400, "country_not_supported"),  # sanctioned: never offered
         ({"prefill": {"email": "nobody@"}}, 400, "email_invalid"),
         ({"prefill": {"language": "es"}}, 422, "invalid_input"),
     ],

@@ -27,8 +27,8 @@ def test_prices_in_dollars_by_default_with_the_discount_marked(catalog):
     html = Client().get("/en/store/plans/").content.decode()
     assert html.index("Base plan") < html.index("Add-on") < html.index("Other product")
     pro = _row(html, "Workplace Pro")
-    assert "14.99 USD per month" in pro and "149.90 USD per year" in pro
-    assert "Covered" in pro and "74.95 USD per year" in pro  # 50% off the annual price
+    assert "$14.99 per month" in pro and "$149.90 per year" in pro
+    assert "Covered" in pro and "$74.95 per year" in pro  # 50% off the annual price
     assert "Not covered" in _row(html, "Room Connector")
     assert "/en/programs/workplace-nonprofit/" in html
 
@@ -36,7 +36,7 @@ def test_prices_in_dollars_by_default_with_the_discount_marked(catalog):
 def test_chosen_currency_and_french_formatting(catalog):
     html = Client().get("/fr/store/plans/?currency=EUR").content.decode()
     webinars = _row(html, "Webinars")
-    assert "73,00\xa0EUR" in webinars or "73,00 EUR" in webinars
+    assert "73,00\xa0€" in webinars
     assert "730,00" in webinars and "USD" not in webinars
     # Without the program, nothing is said to be covered.
     assert "Covered" not in html and "Couvert" not in html.split("<tbody>")[1]
@@ -46,7 +46,7 @@ def test_unknown_currency_falls_back_and_inactive_products_are_hidden(catalog):
     Product.objects.filter(code="room-connector").update(is_active=False)
     html = Client().get("/en/store/plans/?currency=<script>").content.decode()
     assert "<script>" not in html  # the query string is shown escaped (the language switcher's next URL)
-    assert "GBP" not in _row(html, "Workplace Pro") and "USD" in _row(html, "Workplace Pro")
+    assert "£" not in _row(html, "Workplace Pro") and "$14.99" in _row(html, "Workplace Pro")
     assert "Room Connector" not in html
 
 
@@ -63,4 +63,4 @@ def test_a_signed_in_customer_sees_the_account_currency(catalog):
     )
     client = Client()
     client.post("/en/store/sign-in/", {"username": "gb@example.org", "password": "correct horse battery 42"})
-    assert "11.99 GBP per month" in _row(client.get("/en/store/plans/").content.decode(), "Workplace Pro")
+    assert "£11.99 per month" in _row(client.get("/en/store/plans/").content.decode(), "Workplace Pro")

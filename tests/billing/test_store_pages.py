@@ -175,9 +175,9 @@ def test_invoices_list_and_printable_detail():
     assert "@media print" in (settings.BASE_DIR / "static" / "css" / "vouch.css").read_text()  # the one stylesheet
     assert "Unit price" in html and "Discount" in html and "Tax" in html
     # 3 x 149.90 + 790.00 = 1,239.70 USD gross, 50% off, NY tax 4%
-    assert "1,239.70 USD" in html
+    assert "$1,239.70" in html
     french = client.get(f"/fr/store/invoices/{invoice.number}/").content.decode()
-    assert re.search(r"1[\s\xa0\u202f]239,70 USD", french)
+    assert re.search(r"1[\s\xa0\u202f]239,70\xa0\$US", french)
 
 
 def test_the_store_has_no_staff_payment_button_payments_are_recorded_in_the_billing_back_office():

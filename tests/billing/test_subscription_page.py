@@ -31,9 +31,9 @@ def test_discounted_subscription_shows_prices_and_offers_no_plan_change():
     _account, client, subscription = _subscribed()
     html = client.get(f"/en/store/subscriptions/{subscription.pk}/").content.decode()
     # Workplace Pro 3 x 149.90 and Webinars 1 x 790.00 a year, 50% off, 4% NY tax on the net.
-    assert "Price per year" in html and "449.70 USD" in html and "790.00 USD" in html
-    assert "Nonprofit discount (50%)" in html and "\u2212619.85 USD" in html
-    assert "644.64 USD" in html  # (1239.70 - 619.85) * 1.04, rounded per line
+    assert "Price per year" in html and "$449.70" in html and "$790.00" in html
+    assert "Nonprofit discount (50%)" in html and "\u2212$619.85" in html
+    assert "$644.64" in html  # (1239.70 - 619.85) * 1.04, rounded per line
     assert 'name="to_plan"' not in html
     assert "the only change possible is adding licences" in html and 'name="quantity"' in html
     assert "(exclusive)" not in html
@@ -51,7 +51,7 @@ def test_term_and_renewal_dates_are_written_as_the_language_writes_dates():
     subscription.current_period_start, subscription.current_period_end = date(2027, 1, 1), date(2028, 1, 1)
     subscription.save()
     english = client.get(f"/en/store/subscriptions/{subscription.pk}/").content.decode()
-    assert "Jan. 1, 2027 to Dec. 31, 2027" in english and "Renews automatically on Jan. 1, 2028" in english
+    assert "January 1, 2027 to December 31, 2027" in english and "Renews automatically on January 1, 2028" in english
     french = client.get(f"/fr/store/subscriptions/{subscription.pk}/").content.decode()
     assert "1 janvier 2027" in french and "31 décembre 2027" in french
 

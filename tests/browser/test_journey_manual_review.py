@@ -20,7 +20,7 @@ ASK = {
     "en": "Please send the minutes of your last general meeting.",
     "fr": "Merci d\u2019envoyer le procès-verbal de votre dernière assemblée générale.",
 }
-BUDGET_SHOWN = {"en": "80,000.00 USD", "fr": "80 000,00 USD"}
+BUDGET_SHOWN = {"en": "$80,000.00", "fr": "80 000,00 $US"}
 APPROVAL_NOTE = {"en": "Thank you, everything is in order.", "fr": "Merci, tout est en ordre."}
 
 

@@ -15,9 +15,9 @@ from tests.browser.helpers import approved_application, digits_grouped, t
 RE_ALLIANCE = "AU-ABN-46159949149"
 EMAIL = "jo@re-alliance.org.au"
 PASSWORD = "Harbour-Kettle-42"
-ANNUAL_PRO = {"en": "149.90 USD", "fr": "149,90 USD"}
-FIRST_TOTAL = {"en": "749.50 USD", "fr": "749,50 USD"}  # 10 x 149.90, half price, no tax in Australia
-LIST_PRICE = {"en": "1,499.00 USD", "fr": "1 499,00 USD"}
+ANNUAL_PRO = {"en": "$149.90", "fr": "149,90 $US"}
+FIRST_TOTAL = {"en": "$749.50", "fr": "749,50 $US"}  # 10 x 149.90, half price, no tax in Australia
+LIST_PRICE = {"en": "$1,499.00", "fr": "1 499,00 $US"}
 
 
 @pytest.fixture

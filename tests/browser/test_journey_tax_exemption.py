@@ -29,7 +29,7 @@ REASON = {
     "fr": "Banque alimentaire caritative : l\u2019État de New York exonère nos achats de la taxe de vente.",
 }
 # Workplace Pro, 2 licences, annual: 2 x US$149.90 = US$299.80; New York's 4% tax is US$11.99, credited back.
-CREDIT = {"en": "-11.99 USD", "fr": "-11,99 USD"}
+CREDIT = {"en": "-$11.99", "fr": "-11,99 $US"}
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from verification import rules
 from verification.email_domains import is_disposable, is_free_mail, registered_domain
@@ -69,7 +70,10 @@ def test_registered_active_removed_unknown_and_manual():
     )
     verdict = rules.check_registered(removed)
     assert outcome(verdict) == ("fail", "registration_inactive")
-    assert verdict.evidence["removed_on"] == "2020-05-15" and "2020-05-15" in str(verdict.message)
+    assert verdict.evidence["removed_on"] == "2020-05-15" and "(since May 15, 2020: " in str(verdict.message)
+    assert verdict.message.params["date"] == {"date": "2020-05-15"}  # a value, written as the reader writes dates
+    with translation.override("fr"):
+        assert "15 mai 2020" in str(verdict.message)
     assert verdict.evidence["record"] == "US-EIN-020713689" and verdict.evidence["source_date"] == "2026-11-02"
     unknown = rules.check_registered(None, org_id="US-EIN-999999999")
     assert outcome(unknown) == ("fail", "not_registered") and "US-EIN-999999999" in str(unknown.message)
@@ -143,7 +147,7 @@ def test_declared_budget_cap_is_inclusive():
     assert outcome(rules.check_declared_budget(PROGRAM, CAP)) == ("pass", "within_budget_cap")
     verdict = rules.check_declared_budget(PROGRAM, CAP + 1)
     assert outcome(verdict) == ("fail", "over_budget_cap")
-    assert "10,000,000.00 USD" in str(verdict.message) and "https://vendor.example/sales" in str(verdict.message)
+    assert "$10,000,000.00" in str(verdict.message) and "https://vendor.example/sales" in str(verdict.message)
     assert outcome(rules.check_declared_budget(PROGRAM, None)) == ("review", "budget_not_declared")
 
 
@@ -165,7 +169,7 @@ def test_registry_income_converted_with_the_programs_rates():
     verdict = rules.check_registry_income(over, PROGRAM)
     assert outcome(verdict) == ("fail", "over_budget_cap")
     assert verdict.evidence["converted_minor"] == 10_160_000_00 and verdict.evidence["rate"] == "1.27"
-    assert "8,000,000.00 GBP ≈ 10,160,000.00 USD" in str(verdict.message)
+    assert "£8,000,000.00 ≈ $10,160,000.00" in str(verdict.message)
     within = rules.check_registry_income(replace(UK_CHARITY, income_minor=7_874_015_00), PROGRAM)
     assert outcome(within) == ("pass", "within_budget_cap") and within.evidence["converted_minor"] == 999_999_905
     # Currencies without cents: ¥1,000,000,000 x 0.0067 = $6,700,000.

@@ -89,7 +89,7 @@ def test_demo_program_is_created_once_and_reset_to_its_values():
     call_command("seed_demo_program", stdout=open("/dev/null", "w"))  # noqa: SIM115
     program = Program.objects.get(slug=DEMO_SLUG)
     assert program.vendor_name == "Workplace" and program.budget_cap_minor == 1_000_000_000
-    assert program.supported_countries == ["US", "GB", "AU", "FR"] and program.review_sla_business_days == 3
+    assert program.supported_countries == [] and program.review_sla_business_days == 3
     assert program.exchange_rates == {"GBP": "1.27", "EUR": "1.08", "AUD": "0.66"}
     assert program.exclusions == ["school", "higher_education", "government", "political"]
     assert program.terms_version == program.privacy_version == "2026-11" and "coupon" in program.terms_text

@@ -15,6 +15,8 @@ from core.errors import ApplicationError, Conflict
 from core.models import AuditEntry
 from core.money import format_minor_localized
 from core.staff import staff_required
+from programs.selectors import program_country_documents
+from registry.countries import country_name
 from verification.backoffice import forms
 from verification.documents import document_open
 from verification.models import Appeal, Application, ApplicationState, Document
@@ -104,6 +106,8 @@ def _detail_context(request, application: Application, **forms_given) -> dict:
         "checks": [(check, _rows(check.evidence)) for check in application.checks.all()],
         "raw_codes": _rows(organisation.raw_codes) if organisation else [],
         "documents": application.documents.order_by("uploaded_at"),
+        "country_name": country_name(application.country),
+        "accepted_documents": program_country_documents(application.program, application.country),
         **_proofs(application),
         "appeal": Appeal.objects.filter(application=application).select_related("first_reviewer").first(),
         "history": AuditEntry.objects.filter(object_type="application", object_id=str(application.pk)).order_by(

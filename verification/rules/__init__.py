@@ -10,9 +10,9 @@ together and is what callers import.
 
 from collections.abc import Iterable
 
+from verification.rules.explanations import TEMPLATES, Explanation, explain, explanation_render
 from verification.rules.facts import (
     EXCLUSION_CODES,
-    EXCLUSION_MESSAGES,
     FAIL,
     PASS,
     PUB78_501C3_CODES,
@@ -28,7 +28,6 @@ from verification.rules.facts import (
     ReceiptFacts,
     Verdict,
     applicant_evidence,
-    message,
     org_evidence,
 )
 from verification.rules.organisation import (
@@ -113,16 +112,17 @@ def decide(verdicts: Iterable[Verdict]) -> Decision:
 
 __all__ = [
     "EXCLUSION_CODES",
-    "EXCLUSION_MESSAGES",
     "FAIL",
     "PASS",
     "PUB78_501C3_CODES",
     "REVIEW",
     "RULES_VERSION",
+    "TEMPLATES",
     "ApplicantFacts",
     "ContactFacts",
     "Decision",
     "DomainProofFacts",
+    "Explanation",
     "OrganisationFacts",
     "Outcome",
     "ProgramRules",
@@ -144,7 +144,8 @@ __all__ = [
     "convert_minor",
     "decide",
     "domain_control_verdict",
-    "message",
+    "explain",
+    "explanation_render",
     "org_evidence",
     "organisation_checks",
     "published_contact_verdict",

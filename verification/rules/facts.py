@@ -6,8 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.utils.functional import Promise, lazy
-from django.utils.translation import gettext_lazy as _
+from verification.rules.explanations import Explanation
 
 # Named in decision receipts: bump when a rule changes what it decides (docs/verification.md lists the changes).
 # 2026-12: domain control and published-contact confirmation settle the representative check; trusted receipts.
@@ -33,18 +32,6 @@ EXCLUSION_CODES = {
     "health": "excluded_health",
     "private_foundation": "excluded_private_foundation",
     "professional": "excluded_professional",
-}
-EXCLUSION_MESSAGES = {
-    "excluded_government": _("Government bodies and public agencies are not eligible for this program."),
-    "excluded_political": _(
-        "Political parties and political campaigning organisations are not eligible for this program."
-    ),
-    "excluded_religious": _("Religious organisations are not eligible for this program."),
-    "excluded_health": _("Hospitals and health-care providers are not eligible for this program."),
-    "excluded_private_foundation": _("Private foundations are not eligible for this program."),
-    "excluded_professional": _(
-        "Professional associations, trade associations and unions are not eligible for this program."
-    ),
 }
 
 
@@ -132,7 +119,8 @@ class Verdict:
     rule: str
     outcome: Outcome
     code: str
-    message: Any  # a lazy translatable string: rendered in the language active where it is shown
+    # A key of explanations.TEMPLATES and its parameters: str() renders it in the language active where it is shown.
+    message: Explanation
     evidence: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -144,26 +132,21 @@ class Verdict:
             "evidence": self.evidence,
         }
 
-    def as_reason(self) -> dict[str, str]:
-        return {"code": self.code, "message": str(self.message)}
+    def as_reason(self) -> dict[str, Any]:
+        """A decision reason as stored: the code, the explanation's key and parameters, and its text in the active
+        language (what the applicant was told; shown where the key is unknown)."""
+        return {
+            "code": self.code,
+            "key": self.message.key,
+            "params": dict(self.message.params),
+            "message": str(self.message),
+        }
 
 
 @dataclass(frozen=True)
 class Decision:
     outcome: Literal["approve", "reject", "review"]
     reasons: tuple[Verdict, ...] = ()
-
-
-def _render(text, params: dict[str, Any]) -> str:
-    return str(text) % {key: str(value) if isinstance(value, Promise) else value for key, value in params.items()}
-
-
-_lazy_render = lazy(_render, str)
-
-
-def message(text, **params) -> Any:
-    """`text % params`, translated when it is turned into a string (not now, in whatever language is active)."""
-    return _lazy_render(text, params) if params else text
 
 
 def _day(value: date | datetime | None) -> str | None:

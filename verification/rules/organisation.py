@@ -3,12 +3,11 @@
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
-
-from core.money import format_minor, minor_exponent, to_minor
+from core.money import minor_exponent, to_minor
+from verification.rules.explanations import TEMPLATES, Explanation, day, explain, money
+from verification.rules.explanations import country as country_param
 from verification.rules.facts import (
     EXCLUSION_CODES,
-    EXCLUSION_MESSAGES,
     FAIL,
     PASS,
     PUB78_501C3_CODES,
@@ -18,7 +17,6 @@ from verification.rules.facts import (
     Verdict,
     _day,
     applicant_evidence,
-    message,
     org_evidence,
 )
 
@@ -31,10 +29,7 @@ def check_registered(org: OrganisationFacts | None, *, org_id: str = "", is_manu
             "registered",
             REVIEW,
             "manual_organisation_needs_documents",
-            _(
-                "The organisation was added by hand, not found in a register: documents proving its "
-                "registration are needed and a reviewer will check them."
-            ),
+            explain("manual_organisation_needs_documents"),
             applicant_evidence("organisation", None),
         )
     if org is None:
@@ -42,10 +37,7 @@ def check_registered(org: OrganisationFacts | None, *, org_id: str = "", is_manu
             "registered",
             FAIL,
             "not_registered",
-            message(
-                _("No organisation with the identifier %(org_id)s is in the registers Vouch uses."),
-                org_id=org_id or "?",
-            ),
+            explain("not_registered", org_id=org_id or "?"),
             {"record": org_id, "field": "org_id", "value": None, "source": None, "source_date": None},
         )
     if org.status != "active":
@@ -53,19 +45,14 @@ def check_registered(org: OrganisationFacts | None, *, org_id: str = "", is_manu
             "registered",
             FAIL,
             "registration_inactive",
-            message(
-                _("%(name)s is no longer active in its register (since %(date)s: %(reason)s)."),
-                name=org.name,
-                date=_day(org.removed_on) or "?",
-                reason=org.removal_reason or "?",
-            ),
+            explain("registration_inactive", name=org.name, date=day(org.removed_on), reason=org.removal_reason or "?"),
             org_evidence(org, "status", org.status, removed_on=_day(org.removed_on), removal_reason=org.removal_reason),
         )
     return Verdict(
         "registered",
         PASS,
         "registered",
-        message(_("%(name)s is registered and active (%(source)s)."), name=org.name, source=org.source),
+        explain("registered", name=org.name, source=org.source),
         org_evidence(org, "status", org.status),
     )
 
@@ -78,7 +65,7 @@ def check_charitable_status(org: OrganisationFacts) -> Verdict:
             "charitable_status",
             PASS,
             "charitable_status_confirmed",
-            message(_("%(name)s is on the charity register %(source)s."), name=org.name, source=org.source),
+            explain("charitable_status_confirmed", name=org.name, source=org.source),
             org_evidence(org, "source", org.source),
         )
     bmf = org.raw_codes.get("us-irs-bmf")
@@ -90,20 +77,14 @@ def check_charitable_status(org: OrganisationFacts) -> Verdict:
                 "charitable_status",
                 PASS,
                 "charitable_status_confirmed",
-                _("The IRS lists the organisation as a 501(c)(3) organisation."),
+                explain("charitable_status_confirmed.bmf"),
                 evidence,
             )
         return Verdict(
             "charitable_status",
             FAIL,
             "not_charitable_status",
-            message(
-                _(
-                    "The IRS lists the organisation under section 501(c)(%(subsection)s), not "
-                    "501(c)(3): only 501(c)(3) organisations are eligible."
-                ),
-                subsection=subsection.lstrip("0") or "?",
-            ),
+            explain("not_charitable_status.bmf", subsection=subsection.lstrip("0") or "?"),
             evidence,
         )
     pub78 = org.raw_codes.get("us-irs-pub78") or {}
@@ -113,7 +94,7 @@ def check_charitable_status(org: OrganisationFacts) -> Verdict:
             "charitable_status",
             PASS,
             "charitable_status_confirmed",
-            _("IRS Publication 78 lists the organisation as a 501(c)(3) organisation."),
+            explain("charitable_status_confirmed.pub78"),
             org_evidence(org, "deductibility", codes, source="us-irs-pub78"),
         )
     revocation = org.raw_codes.get("us-irs-revocations") or {}
@@ -122,7 +103,7 @@ def check_charitable_status(org: OrganisationFacts) -> Verdict:
             "charitable_status",
             PASS,
             "charitable_status_confirmed",
-            _("The IRS reinstated the organisation's 501(c)(3) exemption."),
+            explain("charitable_status_confirmed.reinstated"),
             org_evidence(
                 org, "exemption_type", "03", source="us-irs-revocations", reinstated_on=revocation.get("reinstated_on")
             ),
@@ -131,10 +112,7 @@ def check_charitable_status(org: OrganisationFacts) -> Verdict:
         "charitable_status",
         FAIL,
         "not_charitable_status",
-        _(
-            "No IRS record shows the organisation as a 501(c)(3) organisation: only 501(c)(3) "
-            "organisations are eligible."
-        ),
+        explain("not_charitable_status"),
         org_evidence(org, "deductibility", codes or None),
     )
 
@@ -152,23 +130,12 @@ def check_exclusions(org: OrganisationFacts, program: ProgramRules) -> list[Verd
         if code == "excluded_education":
             evidence["education_program_url"] = program.education_program_url
             text = (
-                message(
-                    _(
-                        "Schools, colleges and universities are not eligible for the nonprofit discount; the "
-                        "education program is meant for them: %(url)s"
-                    ),
-                    url=program.education_program_url,
-                )
+                explain("excluded_education.url", url=program.education_program_url)
                 if program.education_program_url
-                else _(
-                    "Schools, colleges and universities are not eligible for the nonprofit discount; ask the "
-                    "vendor about its education program."
-                )
+                else explain("excluded_education")
             )
         else:
-            text = EXCLUSION_MESSAGES.get(code) or message(
-                _("Organisations of this kind (%(category)s) are not eligible for this program."), category=category
-            )
+            text = explain(code) if code in TEMPLATES else explain("excluded", category=category)
         failures[code] = Verdict("exclusions", FAIL, code, text, evidence)
     if failures:
         return list(failures.values())
@@ -177,7 +144,7 @@ def check_exclusions(org: OrganisationFacts, program: ProgramRules) -> list[Verd
             "exclusions",
             PASS,
             "not_excluded",
-            _("The organisation is not of a kind this program excludes."),
+            explain("not_excluded"),
             org_evidence(org, "categories", list(org.categories), excluded=list(program.exclusions)),
         )
     ]
@@ -186,34 +153,13 @@ def check_exclusions(org: OrganisationFacts, program: ProgramRules) -> list[Verd
 # --- budget ---------------------------------------------------------------------------------------------------
 
 
-def _over_cap(program: ProgramRules, amount: str, *, reported: bool = False) -> Any:
+def _over_cap(program: ProgramRules, amount: dict | list, *, reported: bool = False) -> Explanation:
     """Above the cap: no self-serve discount; the sales contact is the way forward."""
-    params = {
-        "amount": amount,
-        "cap": format_minor(program.budget_cap_minor, program.budget_currency),
-        "sales": program.sales_contact_url or "-",
-    }
-    if reported and program.sales_contact_url:
-        text = _(
-            "The register reports an income of %(amount)s, above the program's cap of %(cap)s: the "
-            "self-serve discount is not available; the vendor's sales team can help: %(sales)s"
-        )
-    elif reported:
-        text = _(
-            "The register reports an income of %(amount)s, above the program's cap of %(cap)s: the "
-            "self-serve discount is not available; please contact the vendor's sales team."
-        )
-    elif program.sales_contact_url:
-        text = _(
-            "The annual budget (%(amount)s) is above the program's cap of %(cap)s: the self-serve "
-            "discount is not available; the vendor's sales team can help: %(sales)s"
-        )
-    else:
-        text = _(
-            "The annual budget (%(amount)s) is above the program's cap of %(cap)s: the self-serve "
-            "discount is not available; please contact the vendor's sales team."
-        )
-    return message(text, **params)
+    key = "over_budget_cap.reported" if reported else "over_budget_cap.declared"
+    params = {"amount": amount, "cap": money(program.budget_cap_minor, program.budget_currency)}
+    if program.sales_contact_url:
+        return explain(f"{key}.sales", sales=program.sales_contact_url, **params)
+    return explain(key, **params)
 
 
 def check_declared_budget(program: ProgramRules, declared_budget_minor: int | None) -> Verdict:
@@ -228,7 +174,7 @@ def check_declared_budget(program: ProgramRules, declared_budget_minor: int | No
             "declared_budget",
             REVIEW,
             "budget_not_declared",
-            _("The applicant did not declare the organisation's annual budget."),
+            explain("budget_not_declared"),
             evidence,
         )
     if declared_budget_minor > program.budget_cap_minor:  # the cap is inclusive
@@ -236,14 +182,14 @@ def check_declared_budget(program: ProgramRules, declared_budget_minor: int | No
             "declared_budget",
             FAIL,
             "over_budget_cap",
-            _over_cap(program, format_minor(declared_budget_minor, program.budget_currency)),
+            _over_cap(program, money(declared_budget_minor, program.budget_currency)),
             evidence,
         )
     return Verdict(
         "declared_budget",
         PASS,
         "within_budget_cap",
-        _("The declared annual budget is within the program's cap."),
+        explain("within_budget_cap"),
         evidence,
     )
 
@@ -276,7 +222,7 @@ def check_registry_income(org: OrganisationFacts, program: ProgramRules) -> Verd
             "registry_income",
             PASS,
             "no_registry_income",
-            _("The register reports no income for the organisation; the declared budget is used."),
+            explain("no_registry_income"),
             evidence,
         )
     converted = convert_minor(org.income_minor, org.income_currency or program.budget_currency, program)
@@ -285,26 +231,20 @@ def check_registry_income(org: OrganisationFacts, program: ProgramRules) -> Verd
             "registry_income",
             REVIEW,
             "budget_unverifiable",
-            message(
-                _(
-                    "The register reports income in %(currency)s and the program has no exchange rate "
-                    "for it: a reviewer compares it with the cap."
-                ),
-                currency=org.income_currency,
-            ),
+            explain("budget_unverifiable", currency=org.income_currency),
             evidence,
         )
     evidence.update(converted_minor=converted, rate=str(program.exchange_rates.get(org.income_currency.upper(), 1)))
     if converted > program.budget_cap_minor:
-        amount = format_minor(converted, program.budget_currency)
+        amount: dict | list = money(converted, program.budget_currency)
         if (org.income_currency or program.budget_currency).upper() != program.budget_currency.upper():
-            amount = f"{format_minor(org.income_minor, org.income_currency)} ≈ {amount}"
+            amount = [money(org.income_minor, org.income_currency), amount]  # "£… ≈ $…"
         return Verdict("registry_income", FAIL, "over_budget_cap", _over_cap(program, amount, reported=True), evidence)
     return Verdict(
         "registry_income",
         PASS,
         "within_budget_cap",
-        _("The income the register reports is within the program's cap."),
+        explain("within_budget_cap.reported"),
         evidence,
     )
 
@@ -323,12 +263,10 @@ def check_sanctioned_country(program: ProgramRules, country: str, org: Organisat
             "sanctioned_country",
             FAIL,
             "sanctioned_country",
-            message(_("Organisations registered in %(country)s cannot be served (sanctions)."), country=country),
+            explain("sanctioned_country", country=country_param(country)),
             evidence,
         )
-    return Verdict(
-        "sanctioned_country", PASS, "not_sanctioned", _("The organisation's country is not under sanctions."), evidence
-    )
+    return Verdict("sanctioned_country", PASS, "not_sanctioned", explain("not_sanctioned"), evidence)
 
 
 def check_country_supported(program: ProgramRules, country: str, org: OrganisationFacts | None = None) -> Verdict:
@@ -338,9 +276,7 @@ def check_country_supported(program: ProgramRules, country: str, org: Organisati
             "supported_country",
             FAIL,
             "country_not_supported",
-            message(_("The program does not yet serve organisations registered in %(country)s."), country=country),
+            explain("country_not_supported", country=country_param(country)),
             evidence,
         )
-    return Verdict(
-        "supported_country", PASS, "country_supported", _("The program serves organisations of this country."), evidence
-    )
+    return Verdict("supported_country", PASS, "country_supported", explain("country_supported"), evidence)

@@ -1,8 +1,7 @@
 """Rules about the person applying (email, domain, published contact, trusted receipts) and duplicates."""
 
-from django.utils.translation import gettext_lazy as _
-
 from verification.email_domains import is_disposable, is_free_mail, registered_domain
+from verification.rules.explanations import explain
 from verification.rules.facts import (
     FAIL,
     PASS,
@@ -12,7 +11,6 @@ from verification.rules.facts import (
     Verdict,
     _day,
     applicant_evidence,
-    message,
     org_evidence,
 )
 
@@ -26,12 +24,10 @@ def check_email_verified(applicant: ApplicantFacts) -> Verdict:
             "email_verified",
             FAIL,
             "email_not_verified",
-            _("The applicant has not proved control of the email address."),
+            explain("email_not_verified"),
             evidence,
         )
-    return Verdict(
-        "email_verified", PASS, "email_verified", _("The applicant proved control of the email address."), evidence
-    )
+    return Verdict("email_verified", PASS, "email_verified", explain("email_verified"), evidence)
 
 
 def check_email_domain(applicant: ApplicantFacts, org: OrganisationFacts | None) -> Verdict:
@@ -43,7 +39,7 @@ def check_email_domain(applicant: ApplicantFacts, org: OrganisationFacts | None)
             "email_domain",
             REVIEW,
             "email_disposable",
-            _("The email address is on a disposable-mail domain; a reviewer checks the applicant."),
+            explain("email_disposable"),
             {**evidence, "kind": "disposable"},
         )
     answered = published_contact_verdict(applicant)
@@ -54,10 +50,7 @@ def check_email_domain(applicant: ApplicantFacts, org: OrganisationFacts | None)
             "email_domain",
             REVIEW,
             "email_domain_unverified",
-            _(
-                "The email address is on a free-mail service, which says nothing about the "
-                "organisation; a reviewer checks the applicant."
-            ),
+            explain("email_domain_unverified.free_mail"),
             {**evidence, "kind": "free_mail"},
         )
     if org is None:
@@ -65,7 +58,7 @@ def check_email_domain(applicant: ApplicantFacts, org: OrganisationFacts | None)
             "email_domain",
             REVIEW,
             "email_domain_unverified",
-            _("There is no register record to compare the email domain with; a reviewer checks it."),
+            explain("email_domain_unverified.no_record"),
             {**evidence, "kind": "no_record"},
         )
     known = [("website", org.website, registered_domain(org.website))]
@@ -77,11 +70,7 @@ def check_email_domain(applicant: ApplicantFacts, org: OrganisationFacts | None)
                 "email_domain",
                 PASS,
                 "email_domain_matches",
-                message(
-                    _("The email domain %(domain)s is the organisation's own (its %(field)s in the register)."),
-                    domain=domain,
-                    field=field_name,
-                ),
+                explain("email_domain_matches", domain=domain, field=field_name),
                 org_evidence(org, field_name, value, email_domain=domain, kind="match"),
             )
     proven = domain_control_verdict(applicant, domain)
@@ -92,23 +81,14 @@ def check_email_domain(applicant: ApplicantFacts, org: OrganisationFacts | None)
             "email_domain",
             REVIEW,
             "email_domain_unverified",
-            _(
-                "The register lists no website or email domain for the organisation; a reviewer checks "
-                "the email address."
-            ),
+            explain("email_domain_unverified.unknown"),
             org_evidence(org, "website", "", email_domain=domain, kind="unknown"),
         )
     return Verdict(
         "email_domain",
         REVIEW,
         "email_domain_unverified",
-        message(
-            _(
-                "The email domain %(domain)s differs from the organisation's in the register; a "
-                "reviewer checks the applicant."
-            ),
-            domain=domain or "?",
-        ),
+        explain("email_domain_unverified", domain=domain or "?"),
         org_evidence(
             org, "website", org.website, email_domain=domain, kind="different", registered_email_domain=org.email_domain
         ),
@@ -124,13 +104,7 @@ def domain_control_verdict(applicant: ApplicantFacts, domain: str) -> Verdict | 
             "email_domain",
             PASS,
             "domain_control_proven",
-            message(
-                _(
-                    "The applicant proved control of %(domain)s, the organisation's domain, and of an "
-                    "email address at it."
-                ),
-                domain=domain,
-            ),
+            explain("domain_control_proven", domain=domain),
             {
                 "record": "application",
                 "field": "domain_proof",
@@ -164,26 +138,14 @@ def published_contact_verdict(applicant: ApplicantFacts) -> Verdict | None:
                 "email_domain",
                 PASS,
                 "published_contact_confirmed",
-                message(
-                    _(
-                        "The contact the register publishes for the organisation (%(email)s) confirmed "
-                        "that the applicant represents it."
-                    ),
-                    email=contact.email,
-                ),
+                explain("published_contact_confirmed", email=contact.email),
                 evidence,
             )
         return Verdict(
             "email_domain",
             FAIL,
             "published_contact_denied",
-            message(
-                _(
-                    "The contact the register publishes for the organisation (%(email)s) said the "
-                    "applicant does not represent it."
-                ),
-                email=contact.email,
-            ),
+            explain("published_contact_denied", email=contact.email),
             evidence,
         )
     return None
@@ -212,10 +174,7 @@ def apply_trusted_receipt(verdicts: list[Verdict], applicant: ApplicantFacts, or
                 verdict.rule,
                 PASS,
                 "trusted_receipt",
-                message(
-                    _("A verification by %(issuer)s, which this program trusts, covers this check."),
-                    issuer=receipt.issuer,
-                ),
+                explain("trusted_receipt", issuer=receipt.issuer),
                 {
                     "record": receipt.receipt_id,
                     "field": verdict.rule,
@@ -247,7 +206,7 @@ def check_duplicates(*, org_id: str, has_active_coupon: bool, has_open_applicati
             "duplicates",
             FAIL,
             "duplicate_active_coupon",
-            _("The organisation already holds an active coupon for this program."),
+            explain("duplicate_active_coupon"),
             evidence,
         )
     if has_open_application:
@@ -255,13 +214,13 @@ def check_duplicates(*, org_id: str, has_active_coupon: bool, has_open_applicati
             "duplicates",
             REVIEW,
             "duplicate_open_application",
-            _("Another application for the organisation is open; a reviewer checks which one stands."),
+            explain("duplicate_open_application"),
             evidence,
         )
     return Verdict(
         "duplicates",
         PASS,
         "no_duplicate",
-        _("The organisation has no active coupon and no other open application."),
+        explain("no_duplicate"),
         evidence,
     )

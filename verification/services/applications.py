@@ -13,7 +13,7 @@ from core.errors import Conflict, InvalidInput
 from programs.models import Program
 from verification.models import Application, ApplicationState, CheckResult
 from verification.receipts.issue import receipt_issue
-from verification.rules import Decision, Verdict, application_checks, decide
+from verification.rules import Decision, Verdict, application_checks, decide, explain
 from verification.selectors import (
     applicant_facts,
     organisation_facts,
@@ -83,6 +83,8 @@ def application_checks_run(*, application: Application) -> list[Verdict]:
                     rule=v.rule,
                     outcome=v.outcome,
                     code=v.code,
+                    message_key=v.message.key,
+                    params=dict(v.message.params),
                     message=str(v.message),
                     evidence=v.evidence,
                 )
@@ -161,7 +163,7 @@ def application_submit(
                     "duplicates",
                     "fail",
                     "duplicate_active_coupon",
-                    _("The organisation already holds an active coupon for this program."),
+                    explain("duplicate_active_coupon"),
                     {
                         "record": application.organisation_id,
                         "field": "coupons",

@@ -6,13 +6,12 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core.audit import audit_record
 from core.errors import Conflict, InvalidInput, PermissionDenied
 from verification.models import Appeal, Application, ApplicationState
+from verification.reasons import REJECTION_REASONS, rejection_reason
 from verification.receipts.issue import receipt_issue
-from verification.rules import EXCLUSION_MESSAGES
 from verification.selectors import QUEUE_STATES
 from verification.services import emails
 from verification.services.coupons import application_coupon_issue
@@ -21,33 +20,6 @@ from verification.services.transitions import require_reviewer, review_due_at, t
 S = ApplicationState
 DECIDABLE_STATES = (S.IN_REVIEW, S.NEEDS_INFORMATION, S.APPEALED)
 MAX_TEXT_CHARS = 5000
-
-# The reasons a reviewer can give, as the applicant reads them. Codes shared with the rules mean the same thing.
-REJECTION_REASONS = {
-    "not_registered": gettext_lazy("We could not find the organisation in its country's register of nonprofits."),
-    "registration_inactive": gettext_lazy("The organisation is no longer active in its register."),
-    "not_charitable_status": gettext_lazy("The organisation does not have the charitable status the program requires."),
-    "excluded_education": gettext_lazy(
-        "Schools, colleges and universities are not eligible for the nonprofit "
-        "discount; ask the vendor about its education program."
-    ),
-    **EXCLUSION_MESSAGES,
-    "over_budget_cap": gettext_lazy("The organisation's annual budget is above the program's cap."),
-    "sanctioned_country": gettext_lazy("Organisations of this country cannot be served (sanctions)."),
-    "country_not_supported": gettext_lazy("The program does not serve organisations of this country yet."),
-    "duplicate_active_coupon": gettext_lazy("The organisation already holds an active coupon for this program."),
-    "representative_not_confirmed": gettext_lazy(
-        "We could not confirm that the applicant represents the organisation."
-    ),
-    "documents_insufficient": gettext_lazy(
-        "The documents provided do not prove the organisation's registration as a nonprofit."
-    ),
-    "not_public_benefit": gettext_lazy("The organisation does not operate not-for-profit for public benefit."),
-    "fiscally_sponsored_project": gettext_lazy(
-        "Fiscally sponsored projects are not eligible on their own: the sponsoring organisation may apply."
-    ),
-    "other": gettext_lazy("Another reason, explained in the reviewer's message."),
-}
 
 
 def rejection_reason_choices() -> list[tuple[str, str]]:
@@ -134,7 +106,7 @@ def application_reject(
     _check_appeal_reviewer(application, actor)
     now = now or timezone.now()
     with translation.override(application.language):
-        reasons = [{"code": code, "message": str(REJECTION_REASONS[code])} for code in codes]
+        reasons = [rejection_reason(code) for code in codes]
     with transaction.atomic():
         entry = transition(
             application=application,

@@ -18,7 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.client_ip import client_ip
 from core.errors import ApplicationError, InvalidInput, NotFound
 from core.money import format_minor_localized, minor_exponent, to_minor
-from programs.selectors import program_get
+from programs.selectors import program_country_documents, program_get
+from registry.countries import country_has_register, country_name
 from registry.search.engine import search_organisations
 from verification import forms
 from verification.email_challenges import email_challenge_send
@@ -193,6 +194,8 @@ def step_country(request, program, application):
 @require_http_methods(["GET", "POST"])
 @journey_step("organisation")
 def step_organisation(request, program, application):
+    if not country_has_register(application.country):  # nothing to search: described by hand, then documents
+        return redirect("verification:organisation_manual", slug=program.slug)
     search = forms.OrganisationSearchForm(request.GET or _posted(request))
     query = search.cleaned_data["q"] if search.is_valid() else ""
     choice = forms.OrganisationChoiceForm(_posted(request))
@@ -226,6 +229,9 @@ def step_organisation(request, program, application):
 @journey_step("organisation")
 def step_organisation_manual(request, program, application):
     form = forms.ManualOrganisationForm(_posted(request), instance=application)
+    has_register = country_has_register(application.country)
+    # Without a register the search step is skipped both ways: Back goes to the country.
+    back_url = _step_url(program, "organisation" if has_register else "country")
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
@@ -242,13 +248,20 @@ def step_organisation_manual(request, program, application):
             else:
                 return redirect(_after_post(request, program, "organisation"))
         if "back" in request.POST:
-            return redirect(_step_url(program, "organisation"))
+            return redirect(back_url)
+    context = {
+        "form": form,
+        "back_url": back_url,
+        "has_register": has_register,
+        "country_name": country_name(application.country),
+        "accepted_documents": program_country_documents(program, application.country),
+    }
     return _render_step(
         request,
         program,
         application,
         "organisation",
-        {"form": form, "back_url": _step_url(program, "organisation")},
+        context,
         400 if form.errors else 200,
         template="verification/step_organisation_manual.html",
     )

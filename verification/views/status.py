@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.client_ip import client_ip
 from core.errors import ApplicationError
+from programs.selectors import program_country_documents
+from registry.countries import country_name
 from verification.documents import document_store
 from verification.extensions import status_return_link
 from verification.forms import AppealForm, DocumentsForm
@@ -64,6 +66,10 @@ def _context(application: Application, *, documents_form=None, appeal_form=None)
             ApplicationState.IN_REVIEW,
             ApplicationState.NEEDS_INFORMATION,
             ApplicationState.APPEALED,
+        ),
+        "country_name": country_name(application.country),
+        "accepted_documents": (
+            program_country_documents(application.program, application.country) if application.is_manual else []
         ),
         "partner_return": status_return_link(application=application),  # (name, url) after a partner's invite
     }
