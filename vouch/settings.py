@@ -182,6 +182,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_countries",  # ISO 3166 codes, and their names in both languages (its own catalogs)
     "django_tasks_db",
     "django_prometheus",
     "ninja",  # serves the API docs page's scripts and styles itself, not from a CDN

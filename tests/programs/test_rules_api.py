@@ -41,7 +41,9 @@ def test_labels_follow_the_request_language(program, client):
     rules = client.get(f"/api/v1/programs/{program.slug}/rules", HTTP_ACCEPT_LANGUAGE="fr").json()
     assert rules["name"] == "Workplace pour les associations"
     assert rules["exclusions"][2]["label"] == "Organisme public"
-    assert {row["code"]: row["name"] for row in rules["countries"]}["GB"] == "Royaume-Uni"
+    names = {row["code"]: row["name"] for row in rules["countries"]}
+    assert (names["GB"], names["US"]) == ("Royaume-Uni", "États-Unis d'Amérique")  # django-countries' own French names
+    assert {row["code"]: row["name"] for row in rules["sanctioned_countries"]}["KP"] == "Corée du Nord"
 
 
 def test_etag_and_if_none_match(program, client):
