@@ -11,9 +11,10 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from billing.models import Price, Product, TaxRate
+from billing.models import BillingCycle, Price, Product, TaxRate
 from core.audit import audit_record
 from core.errors import NotFound
+from programs.catalog import CatalogProduct
 
 
 @dataclass(frozen=True)
@@ -118,3 +119,17 @@ def tax_rate_find(*, country: str, region: str = "") -> TaxRate | None:
     """The region's own rate, else the whole country's, else None (no tax)."""
     rates = {r.region: r for r in TaxRate.objects.filter(country=country.upper(), region__in={region.upper(), ""})}
     return rates.get(region.upper()) or rates.get("")
+
+
+def catalog_for_programs() -> dict[str, CatalogProduct]:
+    """Every product, as programs see it (programs.catalog): code, name, kind and whether it sells annually.
+    Registered in billing.apps, so that programs validate and publish their products without importing billing."""
+    annual = set(
+        Price.objects.filter(billing_cycle=BillingCycle.ANNUAL).values_list("product__code", flat=True).distinct()
+    )
+    return {
+        product.code: CatalogProduct(
+            code=product.code, name=product.name, kind=product.kind, annual=product.code in annual
+        )
+        for product in Product.objects.all()
+    }

@@ -1,7 +1,9 @@
 """The demo program, shaped like the help-centre page's: a video-meeting vendor's nonprofit discount.
 
 `program_demo_ensure()` creates it or brings it back to these values (idempotent), so `manage.py seed_demo_program`
-can run on every start. A program admin's own programs are never touched: only the demo slug.
+can run on every start. A program admin's own programs are never touched: only the demo slug. Its terms and privacy
+texts are added in English and French when their version is missing (texts are never edited), and its rules are
+published as a rules version when they changed.
 """
 
 from decimal import Decimal
@@ -9,7 +11,8 @@ from decimal import Decimal
 from django.db import transaction
 
 from core.audit import audit_record
-from programs.models import DEFAULT_EXCLUSIONS, DEFAULT_PRODUCTS, Program
+from programs.models import DEFAULT_EXCLUSIONS, DEFAULT_PRODUCTS, Program, ProgramText, ProgramTextKind
+from programs.services import program_rules_publish, program_text_add
 
 DEMO_SLUG = "workplace-nonprofit"
 
@@ -38,8 +41,51 @@ the decision, then delete them, except what the law requires us to keep. You can
 or to correct or delete it, at privacy@vouch.example.
 """
 
+TERMS_TEXT_FR = """Conditions de vérification de Vouch (version 2026-11)
+
+1. Vous confirmez être autorisé à représenter l'organisation nommée dans cette demande et que ce que vous nous
+   déclarez est exact.
+2. Nous vérifions l'organisation dans les registres publics des organisations à but non lucratif et pouvons vous
+   demander des documents. Nous décidons si l'organisation est éligible au programme de l'éditeur selon les règles
+   publiées du programme, et nous vous indiquons les motifs de notre décision.
+3. Si l'organisation est éligible, nous envoyons un code de réduction à usage unique à l'adresse e-mail que vous
+   avez confirmée. Le code est lié à l'organisation et à cette adresse ; il doit être utilisé avant sa date limite.
+   Il ne peut être ni vendu ni cédé.
+4. La remise s'applique à partir de l'utilisation du code ; les frais déjà payés ne sont pas remboursés.
+5. Nous pouvons révoquer un code obtenu sur la foi d'informations fausses, ou lorsque l'organisation cesse d'être
+   éligible.
+6. Une vérification pour ce programme ne vaut pas justificatif d'exonération de la taxe de vente, qui se demande à
+   part.
+"""
+
+PRIVACY_TEXT_FR = """Politique de confidentialité de Vouch (version 2026-11)
+
+Nous utilisons votre nom, votre adresse e-mail et la fiche publique de l'organisation dans son registre uniquement
+pour vérifier l'éligibilité de l'organisation à ce programme, pour vous écrire au sujet de votre demande et pour
+permettre à l'éditeur de lier le code de réduction à votre compte. Nous enregistrons la date, l'adresse IP et le
+navigateur depuis lesquels vous avez accepté les conditions, comme preuve de cette acceptation. Les documents que
+vous déposez ne sont vus que par nos vérificateurs. Nous conservons les demandes trois ans après la décision, puis
+les supprimons, sauf ce que la loi nous oblige à garder. Vous pouvez nous demander une copie de vos données, ou leur
+rectification ou leur suppression, à privacy@vouch.example.
+"""
+
+DEMO_TEXTS = {
+    ProgramTextKind.TERMS: {"en": TERMS_TEXT, "fr": TERMS_TEXT_FR},
+    ProgramTextKind.PRIVACY: {"en": PRIVACY_TEXT, "fr": PRIVACY_TEXT_FR},
+}
+
 DEMO_VALUES = {
     "name": "Workplace for Nonprofits",
+    "name_fr": "Workplace pour les associations",
+    "description": (
+        "Verified nonprofits from all over the world get 50% off Workplace Pro and Business and their add-ons "
+        "on annual subscriptions, bought new or renewed."
+    ),
+    "description_fr": (
+        "Les organisations à but non lucratif vérifiées du monde entier bénéficient de 50 % de remise sur "
+        "Workplace Pro et Business et leurs modules complémentaires, en abonnement annuel, à l'achat comme au "
+        "renouvellement."
+    ),
     "vendor_name": "Workplace",
     "budget_cap_minor": 10_000_000 * 100,  # US$10,000,000, inclusive
     "budget_currency": "USD",
@@ -50,9 +96,7 @@ DEMO_VALUES = {
     "exclusions": DEFAULT_EXCLUSIONS,
     "sanctioned_countries": ["CU", "IR", "KP", "SY", "RU", "BY"],
     "terms_version": "2026-11",
-    "terms_text": TERMS_TEXT,
     "privacy_version": "2026-11",
-    "privacy_text": PRIVACY_TEXT,
     "review_sla_business_days": 3,
     "application_expiry_days": 30,
     "coupon_redeem_days": 90,
@@ -75,6 +119,9 @@ def program_demo_ensure() -> Program:
                 actor_label="seed_demo_program",
                 after={"slug": DEMO_SLUG},
             )
+            program.refresh_from_db()  # typed values (the defaults above are partly strings)
+            _texts_ensure(program)
+            program_rules_publish(program=program, actor_label="seed_demo_program")
             return program
         changed = {name: value for name, value in DEMO_VALUES.items() if not _same(getattr(program, name), value)}
         if changed:
@@ -91,7 +138,23 @@ def program_demo_ensure() -> Program:
                 before=before,
                 after={name: _comparable(value) for name, value in changed.items()},
             )
+        _texts_ensure(program)
+        program_rules_publish(program=program, actor_label="seed_demo_program")
     return program
+
+
+def _texts_ensure(program: Program) -> None:
+    """Add the demo texts' versions in the languages they are missing in (never editing a row)."""
+    for kind, texts in DEMO_TEXTS.items():
+        version = program.terms_version if kind == ProgramTextKind.TERMS else program.privacy_version
+        present = set(
+            ProgramText.objects.filter(program=program, kind=kind, version=version).values_list("language", flat=True)
+        )
+        missing = {language: text for language, text in texts.items() if language not in present}
+        if missing:
+            program_text_add(
+                program=program, kind=kind, version=version, texts=missing, actor_label="seed_demo_program"
+            )
 
 
 def _same(current, wanted) -> bool:

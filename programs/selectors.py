@@ -1,11 +1,12 @@
-"""Reads of programs: the active program by slug, and the countries it takes applications from (the one country
-list every front door uses)."""
+"""Reads of programs: the active program by slug, the countries it takes applications from (the one country list
+every front door uses), its rules version in force, its texts, its published rulebook."""
 
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput, NotFound
 from programs.documents import accepted_documents, document_label
-from programs.models import Program
+from programs.models import Program, ProgramRulesVersion, ProgramText, ProgramTextKind
+from programs.rulebook import rulebook
 from registry.countries import country_choices, country_codes
 
 
@@ -48,3 +49,23 @@ def program_country_documents(program: Program, country: str) -> list[tuple[str,
     """(kind, label in the active language) of the documents the program accepts from `country` where no imported
     register settles the organisation."""
     return [(kind, document_label(kind)) for kind in accepted_documents(program.country_documents, country)]
+def program_rules_version_current(program: Program) -> ProgramRulesVersion | None:
+    """The program's rules version in force (the latest published), or None before the first one. What the
+    pre-check reports as `rules_version` (its `.number`) and what checks and decisions record."""
+    return ProgramRulesVersion.objects.filter(program=program).order_by("-number").first()
+
+
+def program_text_current(program: Program, kind: str, language: str) -> ProgramText | None:
+    """The text of `kind` ("terms" or "privacy") in force, in `language` when written in it, else in English;
+    `.language` says which one the reader gets."""
+    version = program.terms_version if kind == ProgramTextKind.TERMS else program.privacy_version
+    texts = {text.language: text for text in ProgramText.objects.filter(program=program, kind=kind, version=version)}
+    wanted = (language or "en").split("-")[0]
+    return texts.get(wanted) or texts.get("en") or next(iter(texts.values()), None)
+
+
+def program_rulebook(program: Program) -> dict:
+    """The published rules (programs.rulebook.rulebook) of the version in force, labels in the active language."""
+    return rulebook(
+        program, version=program_rules_version_current(program), country_codes=program_country_codes(program)
+    )

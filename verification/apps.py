@@ -6,6 +6,10 @@ class VerificationConfig(AppConfig):
     verbose_name = "Verification"
 
     def ready(self):
+        from programs.rulebook import rules_engine_register
+        from verification.rules import RULES_VERSION
+
+        rules_engine_register(RULES_VERSION)  # each program rules version records the engine that applies it
         from core.events import event_subscribe
         from coupons.events import CouponChanged, OrganisationCouponsReviewed
         from registry.watch import organisations_follower_register

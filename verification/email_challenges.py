@@ -112,7 +112,9 @@ def email_challenge_send(*, application: Application, email: str, ip: str = "") 
                 "code": code,
                 "minutes_valid": CODE_MINUTES_VALID,
                 "reference": application.reference,
-                "program_name": application.program.name,
+                "program_name": application.program.name_fr
+                if application.language.startswith("fr") and application.program.name_fr
+                else application.program.name,
             },
             dedupe_key=f"verification_code:{challenge.pk}",
         )

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.text import SingleLineValidator
-from programs.models import Program
+from programs.models import Program, ProgramRulesVersion
 from registry.models import Organisation
 from verification.rules.explanations import explanation_render
 
@@ -62,6 +62,12 @@ class Application(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_ip = models.GenericIPAddressField(null=True, blank=True)
     accepted_user_agent = models.CharField(max_length=500, blank=True)
+    # The language of the terms and privacy texts the applicant was shown and accepted ("en", "fr").
+    accepted_language = models.CharField(max_length=8, blank=True)
+    # The program's rules version the decision applied (programs.ProgramRulesVersion), set with the decision.
+    rules_version = models.ForeignKey(
+        ProgramRulesVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
@@ -116,6 +122,10 @@ class CheckResult(models.Model):
     params = models.JSONField(default=dict, blank=True)
     message = models.TextField()
     evidence = models.JSONField(default=dict, blank=True)
+    # The program's rules version the check applied.
+    rules_version = models.ForeignKey(
+        ProgramRulesVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

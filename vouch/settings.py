@@ -182,9 +182,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_countries",  # ISO 3166 codes and their names in both languages (its own catalogs): registry.countries
     "django_tasks_db",
     "django_prometheus",
-    "django_countries",  # ISO 3166 names in both languages (its catalogs): registry.countries
     "ninja",  # serves the API docs page's scripts and styles itself, not from a CDN
     "core",
     "registry",

@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("organisations/", include("registry.urls")),
     # A partner's hosted invite (before "programs/<slug>/": "invite" is not a program).
     path("programs/invite/<str:token>/", invite_page, name="invite"),
+    path("programs/", include("programs.urls")),  # a program's rules and FAQ (before the journey's "<slug>/…")
     path("programs/", include("verification.urls")),
     path("review/two-factor/", include("security.urls")),
     path("review/", include(backoffice)),

@@ -191,9 +191,7 @@ def partners(partner, key_admin, make_key):
         name="Other",
         vendor_name="Other Inc",
         terms_version="1",
-        terms_text="t",
         privacy_version="1",
-        privacy_text="p",
     )
     made = {"vendor": partner}
     for name, program, sees_all in (

@@ -167,9 +167,7 @@ def test_a_coupon_of_another_program_is_unknown_to_the_partner(store, partner):
         name="Other",
         vendor_name="Other Inc",
         terms_version="1",
-        terms_text="t",
         privacy_version="1",
-        privacy_text="p",
         eligible_products=["workplace-pro"],
     )
     coupon, code = issue(other)

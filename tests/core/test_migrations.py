@@ -1,6 +1,6 @@
 """The one-way architecture moved data: Program to the programs app (same table), and the coupon's link to its
 application turned around (Application.coupon; the coupon keeps the verification reference). Upgrading a database
-that holds coupons keeps every link."""
+that holds coupons keeps every link; programs get their first rules version and their texts as versioned rows."""
 
 import pytest
 from django.db import connection
@@ -50,6 +50,9 @@ def test_coupons_keep_their_application_and_reference_through_the_upgrade():
             email="a@example.org",
             redeem_by=timezone.now(),
         )
+        old.get_model("verification", "CheckResult").objects.create(
+            application=application, rule="registered", outcome="pass", code="registered", message="m"
+        )
     finally:
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
@@ -61,3 +64,10 @@ def test_coupons_keep_their_application_and_reference_through_the_upgrade():
     assert upgraded.coupon_id == coupon.pk
     assert Coupon.objects.get(pk=coupon.pk).reference == "VCH-OLD00001"
     assert upgraded.program.slug == "old"  # the program table did not move
+    # Rules versions and texts (programs 0003, verification 0007): version 1 for the program, the check applied it,
+    # and the one terms and privacy text became the English rows of their versions.
+    version = upgraded.program.rules_versions.get()
+    assert version.number == 1 and version.snapshot["budget_cap"] == {"amount_minor": 1_000_000_000, "currency": "USD"}
+    assert upgraded.checks.get().rules_version == version
+    texts = {(t.kind, t.version, t.language): t.text for t in upgraded.program.texts.all()}
+    assert texts == {("terms", "t", "en"): "t", ("privacy", "p", "en"): "p"}

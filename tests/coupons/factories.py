@@ -14,9 +14,7 @@ def make_program(**fields):
         "name": "Workplace for Nonprofits",
         "vendor_name": "Zoomly",
         "terms_version": "t1",
-        "terms_text": "Terms",
         "privacy_version": "p1",
-        "privacy_text": "Privacy",
     }
     return Program.objects.create(**{**defaults, **fields})
 

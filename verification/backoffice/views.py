@@ -103,7 +103,10 @@ def _detail_context(request, application: Application, **forms_given) -> dict:
         "income": _money(organisation.income_minor, organisation.income_currency) if organisation else "",
         "program": application.program,
         "organisation": application.organisation,
-        "checks": [(check, _rows(check.evidence)) for check in application.checks.all()],
+        "checks": [(check, _rows(check.evidence)) for check in application.checks.select_related("rules_version")],
+        "checks_rules_version": next(
+            (check.rules_version for check in application.checks.all() if check.rules_version_id), None
+        ),
         "raw_codes": _rows(organisation.raw_codes) if organisation else [],
         "documents": application.documents.order_by("uploaded_at"),
         "country_name": country_name(application.country),

@@ -189,7 +189,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("verification", "0006_proofs_and_receipts"),
+        ("verification", "0007_rules_version"),
     ]
 
     operations = [

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict, InvalidInput
 from programs.models import Program
+from programs.selectors import program_text_current
+from programs.services import program_rules_publish
 from verification.models import Application, ApplicationState, CheckResult
 from verification.receipts.issue import receipt_issue
 from verification.rules import Decision, Verdict, application_checks, decide, explain
@@ -67,6 +69,7 @@ def application_checks_run(*, application: Application) -> list[Verdict]:
     program = application.program
     organisation = application.organisation if application.organisation_id else None
     org = organisation_facts(organisation=organisation) if organisation else None
+    rules_version = program_rules_publish(program=program, actor_label="system")  # the version these checks apply
     verdicts = application_checks(
         org=org,
         program=program_rules(program=program),
@@ -87,6 +90,7 @@ def application_checks_run(*, application: Application) -> list[Verdict]:
                     params=dict(v.message.params),
                     message=str(v.message),
                     evidence=v.evidence,
+                    rules_version=rules_version,
                 )
                 for v in verdicts
             ]
@@ -116,10 +120,22 @@ def _ip(text: str | None) -> str | None:
         return None
 
 
+def accepted_language(program: Program, language: str) -> str:
+    """The language of the terms the applicant reads in `language` (English when they are not written in it)."""
+    text = program_text_current(program, "terms", language)
+    return text.language if text is not None else _language(language).split("-")[0]
+
+
 def application_submit(
-    *, application: Application, ip: str | None, user_agent: str, now: datetime | None = None
+    *,
+    application: Application,
+    ip: str | None,
+    user_agent: str,
+    language: str = "",
+    now: datetime | None = None,
 ) -> Application:
-    """Record the acceptance of the terms, run the checks and decide at once what the registers settle."""
+    """Record the acceptance of the terms (their versions, and the language they were shown in: `language`, the
+    page's), run the checks and decide at once what the registers settle."""
     now = now or timezone.now()
     program = application.program
     if application.state != S.DRAFT:
@@ -146,6 +162,7 @@ def application_submit(
                 "accepted_at": now,
                 "accepted_ip": _ip(ip),
                 "accepted_user_agent": (user_agent or "")[:500],
+                "accepted_language": accepted_language(program, language or application.language),
                 "submitted_at": now,
                 "due_at": review_due_at(application=application, now=now),
             },

@@ -6,10 +6,17 @@ Each dedupe key names the application and the audit entry of the change it repor
 
 from datetime import datetime
 
+from django.utils import translation
+
 from core.models import AuditEntry
 from notifications.services import email_queue
 from verification.models import Appeal, Application
 from verification.selectors import application_appeal_url, application_status_url, program_url
+
+
+def _in_language(language: str, value):
+    with translation.override(language or None):
+        return value()
 
 
 def _base(application: Application) -> dict:
@@ -18,7 +25,7 @@ def _base(application: Application) -> dict:
         "reference": application.reference,
         "organisation_name": application.organisation_name,
         "applicant_name": application.applicant_name,
-        "program_name": program.name,
+        "program_name": _in_language(application.language, lambda: program.display_name),
         "vendor_name": program.vendor_name,
         "status_url": application_status_url(application=application),
     }

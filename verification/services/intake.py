@@ -166,8 +166,8 @@ def intake_email_prove(*, application: Application, code: str) -> Application:
 
 
 def intake_submit(
-    *, application: Application, ip: str | None, user_agent: str, now: datetime | None = None
+    *, application: Application, ip: str | None, user_agent: str, language: str = "", now: datetime | None = None
 ) -> Application:
     """The applicant accepts the program's terms and privacy notice and submits: the checks run and what the
     registers settle is decided at once."""
-    return application_submit(application=application, ip=ip, user_agent=user_agent, now=now)
+    return application_submit(application=application, ip=ip, user_agent=user_agent, language=language, now=now)

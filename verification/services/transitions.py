@@ -18,7 +18,8 @@ from core.audit import audit_record
 from core.business_days import add_business_days
 from core.errors import Conflict, PermissionDenied
 from core.models import AuditEntry
-from verification.models import Application
+from programs.services import program_rules_publish
+from verification.models import Application, ApplicationState
 from verification.partner_events import application_changed_announce
 
 
@@ -28,6 +29,9 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, Model):
         return value.pk
     return value
+
+
+DECISIONS = (ApplicationState.APPROVED, ApplicationState.REJECTED)
 
 
 def transition(
@@ -50,6 +54,9 @@ def transition(
             details={"state": old, "action": action},
         )
     fields = dict(fields or {})
+    if to in DECISIONS and "rules_version" not in fields:
+        # Every decision records the program's rules version it applied (the one in force now).
+        fields["rules_version"] = program_rules_publish(program=application.program, actor_label="system")
     if not Application.objects.filter(pk=application.pk, state=old).update(state=to, **fields):
         raise Conflict(
             _("The application was changed in the meantime. Reload it and try again."),

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.client_ip import client_ip
 from core.errors import ApplicationError, InvalidInput, NotFound
 from core.money import format_minor_localized, minor_exponent, to_minor
-from programs.selectors import program_country_documents, program_get
+from programs.selectors import program_country_documents, program_get, program_rulebook, program_text_current
 from registry.countries import country_has_register, country_name
 from registry.search.engine import search_organisations
 from verification import forms
@@ -156,6 +156,7 @@ def program_page(request, slug: str):
         "draft": draft,
         "resume_url": _step_url(program, first_unfinished(draft)) if draft else "",
         "cap": format_minor_localized(program.budget_cap_minor, program.budget_currency),
+        "rules": program_rulebook(program),
     }
     if request.method == "POST" and form.is_valid():
         budget_minor = to_minor(form.cleaned_data["budget"], program.budget_currency)
@@ -352,6 +353,7 @@ def step_confirm(request, program, application):
                     application=application,
                     ip=client_ip(request),
                     user_agent=request.META.get("HTTP_USER_AGENT", "")[:500],
+                    language=request.LANGUAGE_CODE,
                 )
             except ApplicationError as error:
                 form.add_error(None, str(error.message))
@@ -366,8 +368,17 @@ def step_confirm(request, program, application):
         if application.declared_budget_minor is not None
         else ""
     )
+    texts = {
+        "terms": program_text_current(program, "terms", request.LANGUAGE_CODE),
+        "privacy": program_text_current(program, "privacy", request.LANGUAGE_CODE),
+    }
     return _render_step(
-        request, program, application, "confirm", {"form": form, "budget": budget, **proof_offer(application)}, status
+        request,
+        program,
+        application,
+        "confirm",
+        {"form": form, "budget": budget, "texts": texts, **proof_offer(application)},
+        status,
     )
 
 
