@@ -49,6 +49,8 @@ def program_country_documents(program: Program, country: str) -> list[tuple[str,
     """(kind, label in the active language) of the documents the program accepts from `country` where no imported
     register settles the organisation."""
     return [(kind, document_label(kind)) for kind in accepted_documents(program.country_documents, country)]
+
+
 def program_rules_version_current(program: Program) -> ProgramRulesVersion | None:
     """The program's rules version in force (the latest published), or None before the first one. What the
     pre-check reports as `rules_version` (its `.number`) and what checks and decisions record."""
