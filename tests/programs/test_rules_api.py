@@ -14,10 +14,18 @@ def test_the_rules_json_lists_what_decides(program, client):
     assert [row["code"] for row in rules["exclusions"]] == ["school", "higher_education", "government", "political"]
     assert rules["exclusions"][2]["label"] == "Government body"
     countries = {row["code"]: row for row in rules["countries"]}
-    assert set(countries) == {"US", "GB", "AU", "FR"}
+    # The demo program takes every country but the sanctioned ones; the four with an imported register say which.
+    assert {"US", "GB", "AU", "FR", "NZ", "DE"} <= set(countries) and "KP" not in countries
     assert {r["slug"] for r in countries["GB"]["registers"]} == {"gb-ccew", "gb-oscr", "gb-ccni"}
     assert countries["FR"]["registers"] == [{"slug": "fr-rna", "name": "Répertoire National des Associations (RNA)"}]
-    assert all(row["documents"] == [] for row in rules["countries"])  # every one has a register
+    with_registers = {code for code, row in countries.items() if row["registers"]}
+    assert with_registers == {"US", "GB", "AU", "FR"}
+    assert all(countries[code]["documents"] == [] for code in with_registers)
+    assert [d["code"] for d in countries["NZ"]["documents"]] == [
+        "registration_certificate",
+        "statutes",
+        "annual_accounts",
+    ]
     products = {row["code"]: row for row in rules["products"]}
     assert products["webinars"] == {"code": "webinars", "name": "Webinars", "kind": "add_on", "billing_cycle": "annual"}
     assert products["workplace-pro"]["kind"] == "base_plan" and "room-connector" not in products
