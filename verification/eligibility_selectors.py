@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput, NotFound
 from coupons.models import Coupon, CouponState
