@@ -124,10 +124,9 @@ def application_precheck(*, application: Application) -> Eligibility:
     registry organisation's checks, or, for one added by hand, what its country settles and that a reviewer reads
     its documents."""
     program = application.program
-    if application.organisation_id:
-        [result] = organisations_eligibility(
-            program=program, org_ids=[application.organisation.org_id], ask_duplicates=False
-        )
+    organisation = application.organisation if application.organisation_id else None
+    if organisation is not None:
+        [result] = organisations_eligibility(program=program, org_ids=[organisation.org_id], ask_duplicates=False)
         return result
     verdicts = manual_organisation_checks(program=program_rules(program=program), country=application.country)
     return Eligibility("", None, tuple(verdicts), decide(verdicts), _rules_version(program))

@@ -196,6 +196,19 @@ def test_a_school_is_told_before_any_personal_data_and_sent_to_the_education_pro
     post_ok(client, apply_url(program, "eligibility"), {"continue": "1"}, apply_url(program, "representative"))
 
 
+def test_a_draft_already_holding_personal_data_goes_on_to_the_refusal(client, program):
+    """A partner's draft arrives with the name and email: stopping it would protect nothing and take the appeal."""
+    from verification.models import Application
+
+    post_ok(client, f"/en/programs/{program.slug}/", {"budget": "100"})
+    post_ok(client, apply_url(program, "country"), {"country": "US"})
+    post_ok(client, apply_url(program, "organisation"), {"org_id": MOSES_BROWN})
+    application = current_application(client, program)
+    assert client.get(apply_url(program, "email"))["Location"] == apply_url(program, "eligibility")
+    Application.objects.filter(pk=application.pk).update(applicant_name="Pat Head", email="head@mosesbrown.org")
+    assert client.get(apply_url(program, "email")).status_code == 200
+
+
 def test_a_school_submitted_another_way_is_rejected_at_once_with_the_education_program(client, program):
     application = submitted_directly(program, MOSES_BROWN, email="head@mosesbrown.org")
     assert application.state == "rejected"

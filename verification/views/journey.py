@@ -42,7 +42,8 @@ from verification.services.intake import (
 
 SESSION_KEY = "vouch_drafts"  # {program slug: application token}
 # "eligibility": what the registers settle about the chosen organisation, shown before the applicant's name and
-# email. An ineligible organisation stops there (later steps send back to it).
+# email. An ineligible organisation stops there (later steps send back to it) while the draft holds no personal data;
+# a draft that already does (a partner's, through the API or an invite) goes on to the refusal and its appeal.
 STEPS = ("country", "organisation", "eligibility", "representative", "email", "code", "confirm")
 
 
@@ -53,6 +54,8 @@ def _done(application: Application, step: str) -> bool:
         chosen = bool(application.organisation_id or application.manual_name)
         if step == "organisation" or not chosen:
             return chosen
+        if application.applicant_name or application.email:
+            return True
         return application_precheck(application=application).outcome != "ineligible"
     return {
         "representative": bool(application.applicant_name),
