@@ -13,7 +13,7 @@ from core.errors import NotFound
 from coupons.models import Coupon, CouponState
 from programs.models import Program
 from registry.models import Organisation
-from verification.models import Application, ApplicationState
+from verification.models import Application, ApplicationState, CheckOutcome, CheckResult
 from verification.proofs.facts import contact_facts, domain_proof_facts, receipt_facts
 from verification.rules import ApplicantFacts, OrganisationFacts, ProgramRules
 
@@ -178,6 +178,12 @@ def organisation_has_open_application(*, application: Application) -> bool:
         .exclude(pk=application.pk)
         .exists()
     )
+
+
+def application_passed_checks(*, application: Application) -> list[CheckResult]:
+    """The checks the application passed, with the evidence each used: shown to the applicant on approval (the
+    status page and the approval email), as the reasons are on a refusal."""
+    return list(CheckResult.objects.filter(application=application, outcome=CheckOutcome.PASS).order_by("pk"))
 
 
 # --- links in emails ----------------------------------------------------------------------------------------------

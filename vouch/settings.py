@@ -288,6 +288,8 @@ else:
 # Search: how many results a query may ask for, and the longest query accepted (longer input is cut, not refused).
 SEARCH_MAX_LIMIT = env.integer("SEARCH_MAX_LIMIT", 50, minimum=1)
 SEARCH_MAX_QUERY_CHARS = env.integer("SEARCH_MAX_QUERY_CHARS", 200, minimum=10)
+# The public pre-check (GET /api/v1/programs/{slug}/precheck, no key): requests per client address per minute.
+PRECHECKS_PER_IP_PER_MINUTE = env.integer("PRECHECKS_PER_IP_PER_MINUTE", 60, minimum=1)
 
 # Partner API: responses to creating POSTs are replayed for retries with the same Idempotency-Key this long (the
 # API promises at least 24 hours).

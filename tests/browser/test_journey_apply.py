@@ -63,8 +63,9 @@ def test_newcomer_applies_and_receives_the_coupon(page, new_page, lang, ready, m
         expect(page.get_by_role("option", name=re.compile("RE-Alliance Limited"))).to_be_visible()
         page.shot(f"{shot}-03-organisation")
         page.keyboard.press("ArrowDown")
-        with page.navigation(label="representative"):
+        with page.navigation(label="eligibility"):
             page.keyboard.press("Enter")
+        eligibility = page
     else:
         plain = page.cookies_to(new_page(lang=lang, javascript=False))
         plain.goto(page.path, label="organisation (no JavaScript)")
@@ -73,8 +74,24 @@ def test_newcomer_applies_and_receives_the_coupon(page, new_page, lang, ready, m
             plain.keyboard.press("Enter")
         plain.get_by_label(re.compile("RE-Alliance Limited")).check()
         plain.shot(f"{shot}-03-organisation", near=plain.locator("fieldset"))
-        plain.submit(plain.get_by_role("button", name=t(lang, "Continue")), label="representative (no JavaScript)")
-        page.goto(plain.path, label="representative")
+        plain.submit(plain.get_by_role("button", name=t(lang, "Continue")), label="eligibility (no JavaScript)")
+        eligibility = plain
+
+    # Before the name and email: what the register settles, with its evidence (no JavaScript needed to read it).
+    expect(eligibility.get_by_role("heading", level=1)).to_have_text(
+        t(lang, "The organisation meets the program's rules")
+    )
+    passed = eligibility.locator("[data-testid=precheck-passed]")
+    expect(passed).to_contain_text("charitable_status_confirmed")
+    evidence = passed.locator("li[data-code=registered] details")
+    evidence.locator("summary").click()
+    expect(evidence).to_contain_text(RE_ALLIANCE)
+    expect(evidence).to_contain_text("au-acnc")
+    eligibility.shot(f"{shot}-03-eligibility", near=passed)
+    label = "representative" if lang == "en" else "representative (no JavaScript)"
+    eligibility.submit(eligibility.get_by_role("button", name=t(lang, "Continue")), label=label)
+    if lang != "en":
+        page.goto(eligibility.path, label="representative")
 
     # Keyboard only: Tab to the name, type it, Enter continues.
     expect(page.locator("main")).to_contain_text("RE-Alliance Limited")
@@ -107,8 +124,12 @@ def test_newcomer_applies_and_receives_the_coupon(page, new_page, lang, ready, m
     # Approved at once; the coupon comes by email, in the applicant's language.
     expect(page.locator(".state")).to_have_text(t(lang, "Approved"))
     page.shot(f"{shot}-05-approved")
+    checks = page.locator("[data-testid=passed-checks]")
+    expect(checks).to_contain_text("charitable_status_confirmed")
+    page.shot(f"{shot}-06-checks", near=checks)
     approval = mailbox.latest(EMAIL, containing=page.path.rstrip("/").rsplit("/", 1)[-1])
     assert COUPON_CODE.search(mailbox.text(approval)), mailbox.text(approval)
+    assert "[charitable_status_confirmed]" in mailbox.text(approval) and RE_ALLIANCE in mailbox.text(approval)
     from coupons.services import coupon_find
     from verification.models import Application
 

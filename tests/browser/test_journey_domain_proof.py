@@ -51,6 +51,7 @@ def test_director_proves_the_domain_and_is_approved_at_once(page, lang, ready, m
     page.get_by_label(t(lang, "Full legal name or registry number")).fill("valdez junior rifle club")
     page.submit(page.get_by_role("button", name=t(lang, "Search")), label="organisation results")
     page.locator(f"input[name=org_id][value='{VALDEZ}']").check()
+    page.submit(page.get_by_role("button", name=t(lang, "Continue")), label="eligibility")
     page.submit(page.get_by_role("button", name=t(lang, "Continue")), label="representative")
     page.get_by_label(t(lang, "Your full name")).fill("Jo Director")
     page.submit(page.get_by_role("button", name=t(lang, "Continue")), label="email")

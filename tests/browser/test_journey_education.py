@@ -1,5 +1,5 @@
-"""Journey 3: a university applies and is refused at once, with the reason and the pointer to the education program
-(on the status page and in the email)."""
+"""Journey 3: a university is told, before giving any personal data, that it cannot get the discount: the pre-check
+shows the reason with its evidence, what passed, and the way to the education program."""
 
 import pytest
 from playwright.sync_api import expect
@@ -8,7 +8,6 @@ from tests.browser.conftest import LANGS
 from tests.browser.helpers import PROGRAM, t
 
 JAMES_COOK = "AU-ABN-46253211955"  # James Cook University (ACNC sample): higher education
-EMAIL = "grants@jcu.edu.au"
 
 
 @pytest.fixture
@@ -31,30 +30,29 @@ def test_university_is_pointed_to_the_education_program(page, lang, ready, mailb
     page.submit(page.get_by_role("button", name=t(lang, "Search")), label="organisation results")
     page.locator(f"input[name=org_id][value='{JAMES_COOK}']").check()
     page.shot(f"{shot}-01-organisation", near=page.locator("fieldset"))
-    page.submit(page.get_by_role("button", name=t(lang, "Continue")), label="representative")
-    page.get_by_label(t(lang, "Your full name")).fill("Pat Head")
-    page.submit(page.get_by_role("button", name=t(lang, "Continue")), label="email")
-    page.get_by_label(t(lang, "Official email of the organisation")).fill(EMAIL)
-    page.submit(page.get_by_role("button", name=t(lang, "Continue")), label="code")
-    page.get_by_label(t(lang, "Code from the email")).fill(mailbox.verification_code(EMAIL))
-    page.submit(page.get_by_role("button", name=t(lang, "Continue")), label="confirm")
-    page.get_by_label(t(lang, "I confirm that I represent this organisation and may apply for it.")).check()
-    page.get_by_label(t(lang, "I accept the terms and the privacy policy above.")).check()
-    page.submit(page.get_by_role("button", name=t(lang, "Submit the application")), label="status")
+    page.submit(page.get_by_role("button", name=t(lang, "Continue")), label="eligibility")
 
-    # Refused at once: the reason, its code, and the way to the education program.
-    expect(page.locator(".state")).to_have_text(t(lang, "Rejected"))
-    expect(page.get_by_role("heading", name=t(lang, "Not approved"))).to_be_visible()
-    reasons = page.locator("ul.reasons")
-    expect(reasons).to_contain_text("excluded_education")
+    # Told before giving a name or an email: the reason, its code and evidence, and the education program.
+    expect(page.get_by_role("heading", level=1)).to_have_text(t(lang, "This organisation cannot get the discount"))
+    failed = page.locator("[data-testid=precheck-failed]")
+    expect(failed).to_contain_text("excluded_education")
+    failed.locator("summary").first.click()
+    expect(failed.locator("details").first).to_contain_text(t(lang, "Higher education"))
     link = page.get_by_role("link", name=t(lang, "See the education program"))
     expect(link).to_have_attribute("href", ready.education_program_url)
-    page.shot(f"{shot}-02-refused", near=reasons)
+    expect(page.get_by_role("button", name=t(lang, "Continue"))).to_have_count(0)
+    expect(page.locator("[data-testid=precheck-passed]")).to_contain_text("registered")
+    page.shot(f"{shot}-02-precheck", near=failed)
+    page.shot(f"{shot}-03-next", near=page.locator("[data-testid=precheck-next]"))
 
-    email = mailbox.text(mailbox.latest(EMAIL, containing="excluded_education"))
-    assert ready.education_program_url in email
+    # No way on to the personal data: the next step's address leads back here.
+    page.goto(PROGRAM.format(lang=lang) + "apply/representative/", label="eligibility again")
+    expect(page.get_by_role("heading", level=1)).to_have_text(t(lang, "This organisation cannot get the discount"))
     from verification.models import Application
 
-    application = Application.objects.get(email=EMAIL)
-    assert application.state == "rejected" and application.decided_automatically
-    assert application.organisation.org_id == JAMES_COOK and application.language == lang
+    [application] = Application.objects.all()
+    assert application.state == "draft" and application.organisation.org_id == JAMES_COOK
+    assert application.applicant_name == "" and application.email == "" and application.language == lang
+    from notifications.models import OutboxEmail
+
+    assert not OutboxEmail.objects.exists()  # nobody to write to: no address was asked for

@@ -154,6 +154,9 @@ def applicant_applies_by_hand(page, lang: str, shot: str, mailbox) -> None:
     page.get_by_label(t(lang, "Registered address")).fill(
         "12 rue des Lilas\n59000 Lille" if lang == "fr" else "12 Garden Lane\nLeeds LS1 4AP"
     )
+    page.submit(page.get_by_role("button", name=t(lang, "Continue")), label="eligibility")
+    # No register settles it: a reviewer will, and the applicant may go on.
+    expect(page.locator("[data-testid=precheck-review]")).to_contain_text("manual_organisation_needs_documents")
     page.submit(page.get_by_role("button", name=t(lang, "Continue")), label="representative")
 
     page.get_by_label(t(lang, "Your full name")).fill("Camille Martin")

@@ -11,7 +11,13 @@ from django.utils import timezone
 from coupons.models import Coupon
 from notifications.models import OutboxEmail
 from tests.staff import staff_login
-from tests.verification.test_journey_helpers import MOSES_BROWN, demo_program, make_staff, submitted_application
+from tests.verification.test_journey_helpers import (
+    MOSES_BROWN,
+    demo_program,
+    make_staff,
+    submitted_application,
+    submitted_directly,
+)
 from verification.models import Application
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +52,7 @@ def url(application, action=""):
 def test_queue_lists_waiting_applications_by_due_date_with_filters(client, program, reviewer):
     late = submitted_application(Client(), program, email="late@valdezrifle.org")
     soon = submitted_application(Client(), program, email="soon@valdezrifle.org")
-    rejected = submitted_application(Client(), program, org_id=MOSES_BROWN, email="head@mosesbrown.org")
+    rejected = submitted_directly(program, MOSES_BROWN, email="head@mosesbrown.org")
     Application.objects.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(days=1))
     html = client.get("/en/review/").content.decode()
     assert html.index(late.reference) < html.index(soon.reference) and rejected.reference not in html
@@ -165,7 +171,7 @@ def test_documents_stream_inline_with_safe_headers(client, program, reviewer, se
 
 
 def test_dashboard(client, program, reviewer, in_review):
-    submitted_application(Client(), program, org_id=MOSES_BROWN, email="head@mosesbrown.org")
+    submitted_directly(program, MOSES_BROWN, email="head@mosesbrown.org")
     page = client.get("/en/review/dashboard/").content.decode()
     assert "Dashboard" in page and "In review" in page and "Rejected" in page and "Decided automatically" in page
 

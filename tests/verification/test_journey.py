@@ -15,6 +15,7 @@ from tests.verification.test_journey_helpers import (
     post_ok,
     submit,
     submitted_application,
+    submitted_directly,
     walk_to_confirm,
 )
 
@@ -65,8 +66,12 @@ def test_whole_journey_search_code_over_smtp_submit_and_decision(client, program
         client,
         apply_url(program, "organisation"),
         {"q": "valdez rifle", "org_id": VALDEZ},
-        apply_url(program, "representative"),
+        apply_url(program, "eligibility"),
     )
+    # Before any personal data: what the register settles (and what a reviewer will).
+    eligibility = client.get(apply_url(program, "eligibility")).content.decode()
+    assert "The organisation meets the program's rules" in eligibility and "charitable_status_confirmed" in eligibility
+    post_ok(client, apply_url(program, "eligibility"), {"continue": "1"}, apply_url(program, "representative"))
     post_ok(
         client, apply_url(program, "representative"), {"applicant_name": "Debbie Larcom"}, apply_url(program, "email")
     )
@@ -116,8 +121,9 @@ def test_back_and_continue_keep_what_was_entered(client, program):
         client,
         apply_url(program, "representative"),
         {"applicant_name": "Jo Smith", "back": "1"},
-        apply_url(program, "organisation"),
+        apply_url(program, "eligibility"),
     )
+    post_ok(client, apply_url(program, "eligibility"), {"back": "1"}, apply_url(program, "organisation"))
     organisation = client.get(apply_url(program, "organisation")).content.decode()
     assert "VALDEZ JUNIOR RIFLE CLUB" in organisation and "checked" in organisation
     post_ok(client, apply_url(program, "organisation"), {"back": "1"}, apply_url(program, "country"))
@@ -167,12 +173,70 @@ def test_changing_country_drops_the_chosen_organisation(client, program):
     assert client.get(apply_url(program, "confirm"))["Location"] == apply_url(program, "organisation")
 
 
-def test_school_is_rejected_at_once_with_the_education_program(client, program):
-    application = submitted_application(client, program, org_id=MOSES_BROWN, email="head@mosesbrown.org")
+def test_a_school_is_told_before_any_personal_data_and_sent_to_the_education_program(client, program):
+    post_ok(client, f"/en/programs/{program.slug}/", {"budget": "100"})
+    post_ok(client, apply_url(program, "country"), {"country": "US"})
+    post_ok(client, apply_url(program, "organisation"), {"org_id": MOSES_BROWN}, apply_url(program, "eligibility"))
+    page = client.get(apply_url(program, "eligibility")).content.decode()
+    assert "This organisation cannot get the discount" in page and "excluded_education" in page
+    assert f'href="{program.education_program_url}"' in page and "See the education program" in page
+    assert "charitable_status_confirmed" in page  # what passed is shown too, with its evidence
+    assert "<dt>SUBSECTION</dt><dd>03</dd>" in page and "<dt>Source</dt><dd>us-irs-bmf</dd>" in page
+    assert 'name="continue"' not in page  # no way on to the name and email
+    # Neither Continue nor a later address leads on: every later step sends back here.
+    post_ok(client, apply_url(program, "eligibility"), {"continue": "1"}, apply_url(program, "organisation"))
+    for step in ("representative", "email", "code", "confirm"):
+        assert client.get(apply_url(program, step))["Location"] == apply_url(program, "eligibility"), step
+    refused = client.post(apply_url(program, "representative"), {"applicant_name": "Jo"})
+    assert refused["Location"] == apply_url(program, "eligibility")
+    application = current_application(client, program)
+    assert application.applicant_name == "" and application.email == "" and application.state == "draft"
+    # Choosing another organisation opens the way again.
+    post_ok(client, apply_url(program, "organisation"), {"org_id": VALDEZ}, apply_url(program, "eligibility"))
+    post_ok(client, apply_url(program, "eligibility"), {"continue": "1"}, apply_url(program, "representative"))
+
+
+def test_a_draft_already_holding_personal_data_goes_on_to_the_refusal(client, program):
+    """A partner's draft arrives with the name and email: stopping it would protect nothing and take the appeal."""
+    from verification.models import Application
+
+    post_ok(client, f"/en/programs/{program.slug}/", {"budget": "100"})
+    post_ok(client, apply_url(program, "country"), {"country": "US"})
+    post_ok(client, apply_url(program, "organisation"), {"org_id": MOSES_BROWN})
+    application = current_application(client, program)
+    assert client.get(apply_url(program, "email"))["Location"] == apply_url(program, "eligibility")
+    Application.objects.filter(pk=application.pk).update(applicant_name="Pat Head", email="head@mosesbrown.org")
+    assert client.get(apply_url(program, "email")).status_code == 200
+
+
+def test_a_school_submitted_another_way_is_rejected_at_once_with_the_education_program(client, program):
+    application = submitted_directly(program, MOSES_BROWN, email="head@mosesbrown.org")
     assert application.state == "rejected"
     status = client.get(f"/en/programs/status/{application.token}/").content.decode()
     assert "Not approved" in status and "excluded_education" in status
     assert program.education_program_url in status and "Appeal the decision" in status
+
+
+def test_eligibility_step_in_french(client, program):
+    post_ok(client, f"/fr/programs/{program.slug}/", {"budget": "100"})
+    post_ok(client, apply_url(program, "country", "fr"), {"country": "US"})
+    post_ok(client, apply_url(program, "organisation", "fr"), {"org_id": MOSES_BROWN})
+    page = client.get(apply_url(program, "eligibility", "fr")).content.decode()
+    assert "Cet organisme ne peut pas bénéficier de la remise" in page and "Ce qui a réussi" in page
+    assert "Source" in page and "Registre importé le" in page
+
+
+def test_an_organisation_needing_a_reviewer_may_go_on(client, program):
+    from programs.models import Program
+
+    Program.objects.filter(pk=program.pk).update(budget_currency="EUR", exchange_rates={}, budget_cap_minor=10**12)
+    post_ok(client, f"/en/programs/{program.slug}/", {"budget": "100"})
+    post_ok(client, apply_url(program, "country"), {"country": "US"})
+    post_ok(client, apply_url(program, "organisation"), {"org_id": VALDEZ})
+    page = client.get(apply_url(program, "eligibility")).content.decode()
+    assert "A reviewer will settle some points" in page and "What a reviewer will settle" in page
+    assert "budget_unverifiable" in page and 'name="continue"' in page
+    post_ok(client, apply_url(program, "eligibility"), {"continue": "1"}, apply_url(program, "representative"))
 
 
 def test_organisation_added_by_hand_is_asked_for_documents(client, program):
@@ -253,16 +317,19 @@ def test_organisation_added_by_hand_is_kept_or_replaced(client, program):
         client,
         f"/en/programs/{program.slug}/apply/organisation/manual/",
         {"manual_name": "Little Helpers", "manual_address": "1 Road"},
-        apply_url(program, "representative"),
+        apply_url(program, "eligibility"),
     )
+    eligibility = client.get(apply_url(program, "eligibility")).content.decode()
+    assert "added by hand" in eligibility and "manual_organisation_needs_documents" in eligibility
+    assert "country_supported" in eligibility and 'name="continue"' in eligibility
     page = client.get(apply_url(program, "organisation")).content.decode()
     assert "You added <strong>Little Helpers</strong> by hand." in page
-    post_ok(client, apply_url(program, "organisation"), {}, apply_url(program, "representative"))
+    post_ok(client, apply_url(program, "organisation"), {}, apply_url(program, "eligibility"))
     assert (
         'value="Little Helpers"'
         in client.get(f"/en/programs/{program.slug}/apply/organisation/manual/").content.decode()
     )
-    post_ok(client, apply_url(program, "organisation"), {"org_id": VALDEZ}, apply_url(program, "representative"))
+    post_ok(client, apply_url(program, "organisation"), {"org_id": VALDEZ}, apply_url(program, "eligibility"))
     application = current_application(client, program)
     assert application.organisation.org_id == VALDEZ and application.manual_name == ""
 

@@ -67,10 +67,11 @@ def walk_to_confirm(
             client,
             f"/en/programs/{program.slug}/apply/organisation/manual/",
             manual,
-            apply_url(program, "representative"),
+            apply_url(program, "eligibility"),
         )
     else:
-        post_ok(client, apply_url(program, "organisation"), {"org_id": org_id}, apply_url(program, "representative"))
+        post_ok(client, apply_url(program, "organisation"), {"org_id": org_id}, apply_url(program, "eligibility"))
+    post_ok(client, apply_url(program, "eligibility"), {"continue": "1"}, apply_url(program, "representative"))
     post_ok(client, apply_url(program, "representative"), {"applicant_name": name}, apply_url(program, "email"))
     post_ok(client, apply_url(program, "email"), {"email": email}, apply_url(program, "code"))
     post_ok(client, apply_url(program, "code"), {"code": outbox_code(email)}, apply_url(program, "confirm"))
@@ -93,6 +94,29 @@ def submit(client, program):
 def submitted_application(client, program, **walk):
     walk_to_confirm(client, program, **walk)
     return submit(client, program)
+
+
+def submitted_directly(program, org_id: str, *, email: str, name: str = "Jo Director"):
+    """An application submitted without the web journey (as a partner's API draft is): the journey stops an
+    ineligible organisation at its eligibility step, so a refused application can only be built this way."""
+    from registry.models import Organisation
+    from verification.models import Application
+    from verification.services import application_start, application_submit
+
+    organisation = Organisation.objects.get(org_id=org_id)
+    application = application_start(program=program, language="en")
+    Application.objects.filter(pk=application.pk).update(
+        declared_budget_minor=25_000_00,
+        organisation=organisation,
+        country=organisation.country,
+        applicant_name=name,
+        email=email,
+        email_verified_at=timezone.now(),
+    )
+    application.refresh_from_db()
+    application_submit(application=application, ip="127.0.0.1", user_agent="test")
+    application.refresh_from_db()
+    return application
 
 
 def make_staff(django_user_model, username: str = "reviewer", **fields):

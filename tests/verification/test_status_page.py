@@ -12,6 +12,7 @@ from tests.verification.test_journey_helpers import (
     make_staff,
     post_ok,
     submitted_application,
+    submitted_directly,
 )
 from verification.models import Appeal, Document
 
@@ -52,9 +53,9 @@ def test_unknown_token_is_404_everywhere(client, program):
 
 
 def test_status_page_shows_only_its_own_application(program):
-    first, second = Client(), Client()
+    first = Client()
     one = submitted_application(first, program, name="Alice Unique", email="alice@valdezrifle.org")
-    two = submitted_application(second, program, org_id=MOSES_BROWN, name="Bob Distinct", email="bob@mosesbrown.org")
+    two = submitted_directly(program, MOSES_BROWN, name="Bob Distinct", email="bob@mosesbrown.org")
     response = Client().get(status_url(one))  # no session needed: the link is the credential
     assert response["Referrer-Policy"] == "same-origin" and "no-store" in response["Cache-Control"]
     page = response.content.decode()
@@ -110,7 +111,7 @@ def test_more_information_requested_by_a_reviewer(client, program, django_user_m
 
 
 def test_rejected_applicant_appeals_once(client, program):
-    application = submitted_application(client, program, org_id=MOSES_BROWN, email="head@mosesbrown.org")
+    application = submitted_directly(program, MOSES_BROWN, email="head@mosesbrown.org")
     assert application.state == "rejected"
     link = client.get(status_url(application, "appeal/"))  # the link in the rejection email
     assert link.status_code == 302 and link["Location"].endswith(f"{application.token}/#appeal-title")

@@ -53,19 +53,33 @@ from verification.rules.representative import (
 
 
 def organisation_checks(
-    *, org: OrganisationFacts | None, program: ProgramRules, has_active_coupon: bool, org_id: str = ""
+    *, org: OrganisationFacts | None, program: ProgramRules, has_active_coupon: bool | None, org_id: str = ""
 ) -> list[Verdict]:
-    """What the register alone settles (the `eligibility` command): no applicant, no declared budget."""
+    """What the register alone settles (the `eligibility` command, the public pre-check): no applicant, no declared
+    budget. `has_active_coupon=None`: the duplicate question is not asked (the public pre-check does not say who
+    holds a coupon; docs/decisions.md)."""
     if org is None:
         return [check_registered(None, org_id=org_id)]
-    return [
+    verdicts = [
         check_registered(org),
         check_charitable_status(org),
         *check_exclusions(org, program),
         check_registry_income(org, program),
         check_sanctioned_country(program, org.country, org),
         check_country_supported(program, org.country, org),
-        check_duplicates(org_id=org.org_id, has_active_coupon=has_active_coupon),
+    ]
+    if has_active_coupon is not None:
+        verdicts.append(check_duplicates(org_id=org.org_id, has_active_coupon=has_active_coupon))
+    return verdicts
+
+
+def manual_organisation_checks(*, program: ProgramRules, country: str) -> list[Verdict]:
+    """An organisation added by hand, before the applicant's details: no register settles it (a reviewer reads its
+    documents), its country is settled as `application_checks` settles it."""
+    return [
+        check_registered(None, is_manual=True),
+        check_sanctioned_country(program, country),
+        check_country_supported(program, country),
     ]
 
 
@@ -146,6 +160,7 @@ __all__ = [
     "domain_control_verdict",
     "explain",
     "explanation_render",
+    "manual_organisation_checks",
     "org_evidence",
     "organisation_checks",
     "published_contact_verdict",

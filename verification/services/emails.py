@@ -11,7 +11,12 @@ from django.utils import translation
 from core.models import AuditEntry
 from notifications.services import email_queue
 from verification.models import Appeal, Application
-from verification.selectors import application_appeal_url, application_status_url, program_url
+from verification.selectors import (
+    application_appeal_url,
+    application_passed_checks,
+    application_status_url,
+    program_url,
+)
 
 
 def _in_language(language: str, value):
@@ -77,6 +82,10 @@ def send_approved(application: Application, entry: AuditEntry, code: str, redeem
         products=list(program.eligible_products),
         support_contact=program.support_contact,
         message=application.decision_message,
+        checks=[
+            {"code": check.code, "message": check.message, "evidence": check.evidence}
+            for check in application_passed_checks(application=application)
+        ],
     )
 
 

@@ -22,6 +22,7 @@ from programs.selectors import program_country_documents, program_get, program_r
 from registry.countries import country_has_register, country_name
 from registry.search.engine import search_organisations
 from verification import forms
+from verification.eligibility_selectors import application_precheck
 from verification.email_challenges import email_challenge_send
 from verification.models import Application, ApplicationState
 from verification.proofs.offer import proof_offer
@@ -41,13 +42,23 @@ from verification.services.intake import (
 )
 
 SESSION_KEY = "vouch_drafts"  # {program slug: application token}
-STEPS = ("country", "organisation", "representative", "email", "code", "confirm")
+# "eligibility": what the registers settle about the chosen organisation, shown before the applicant's name and
+# email. An ineligible organisation stops there (later steps send back to it) while the draft holds no personal data;
+# a draft that already does (a partner's, through the API or an invite) goes on to the refusal and its appeal.
+STEPS = ("country", "organisation", "eligibility", "representative", "email", "code", "confirm")
 
 
 def _done(application: Application, step: str) -> bool:
+    if step == "country":
+        return bool(application.country)
+    if step in ("organisation", "eligibility"):
+        chosen = bool(application.organisation_id or application.manual_name)
+        if step == "organisation" or not chosen:
+            return chosen
+        if application.applicant_name or application.email:
+            return True
+        return application_precheck(application=application).outcome != "ineligible"
     return {
-        "country": bool(application.country),
-        "organisation": bool(application.organisation_id or application.manual_name),
         "representative": bool(application.applicant_name),
         "email": bool(application.email),
         "code": application.email_verified_at is not None,
@@ -269,6 +280,27 @@ def step_organisation_manual(request, program, application):
 
 
 @require_http_methods(["GET", "POST"])
+@journey_step("eligibility")
+def step_eligibility(request, program, application):
+    """The pre-check: what passed, what failed (and what to do next), what a reviewer will settle."""
+    result = application_precheck(application=application)
+    if request.method == "POST":
+        if "back" in request.POST or result.outcome == "ineligible":
+            return redirect(_previous_url(program, "eligibility"))
+        return redirect(_after_post(request, program, "eligibility"))
+    codes = {verdict.code for verdict in result.by_outcome("fail")}
+    context = {
+        "result": result,
+        "failed": result.by_outcome("fail"),
+        "review": result.by_outcome("review"),
+        "passed": result.by_outcome("pass"),
+        "education": "excluded_education" in codes and bool(program.education_program_url),
+        "over_cap": "over_budget_cap" in codes and bool(program.sales_contact_url),
+    }
+    return _render_step(request, program, application, "eligibility", context)
+
+
+@require_http_methods(["GET", "POST"])
 @journey_step("representative")
 def step_representative(request, program, application):
     form = forms.RepresentativeForm(_posted(request), instance=application)
@@ -385,6 +417,7 @@ def step_confirm(request, program, application):
 _STEP_VIEWS = {
     "country": step_country,
     "organisation": step_organisation,
+    "eligibility": step_eligibility,
     "representative": step_representative,
     "email": step_email,
     "code": step_code,

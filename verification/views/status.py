@@ -19,7 +19,7 @@ from verification.documents import document_store
 from verification.extensions import status_return_link
 from verification.forms import AppealForm, DocumentsForm
 from verification.models import Appeal, Application, ApplicationState
-from verification.selectors import application_get_by_token
+from verification.selectors import application_get_by_token, application_passed_checks
 from verification.services import appeal_submit, application_information_provided
 from verification.services.partner_applications import email_code_ensure
 from verification.views.journey import first_unfinished, remember_draft
@@ -53,6 +53,9 @@ def _context(application: Application, *, documents_form=None, appeal_form=None)
         "application": application,
         "program": application.program,
         "coupon": application.coupon if state == ApplicationState.APPROVED else None,
+        "passed_checks": application_passed_checks(application=application)
+        if state == ApplicationState.APPROVED
+        else [],
         "reasons": reasons,
         "education": any(reason.get("code") == "excluded_education" for reason in reasons),
         "needs_email": application.email_verified_at is None,

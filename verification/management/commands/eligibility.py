@@ -3,7 +3,8 @@
 The organisation-level checks of a program (what the registers settle, without an applicant) for each id, in input
 order. With --json, one JSON object per line:
   {"org_id": …, "eligible": true|false, "decision": "approve"|"reject"|"review", "name": …,
-   "reasons": [{"code", "message"}], "checks": [{"rule", "outcome", "code", "message", "evidence"}]}
+   "reasons": [{"code", "message"}], "checks": [{"rule", "outcome", "code", "message", "evidence"}],
+   "rules_version": …}
 "eligible" is true only when every check passes; "reasons" are the failures, or else what needs a reviewer.
 """
 
@@ -12,14 +13,11 @@ import sys
 from itertools import islice
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone, translation
+from django.utils import translation
 
-from coupons.models import Coupon, CouponState
 from programs.demo import DEMO_SLUG, program_demo_ensure
 from programs.models import Program
-from registry.models import Organisation
-from verification.rules import decide, organisation_checks
-from verification.selectors import organisation_facts, program_rules
+from verification.eligibility_selectors import organisations_eligibility
 
 CHUNK = 500
 
@@ -54,7 +52,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         program = self._program(options["program"])
-        rules = program_rules(program=program)
         ids = list(options["org_ids"])
         if options["batch"]:
             try:
@@ -66,7 +63,7 @@ class Command(BaseCommand):
         counts = {"approve": 0, "reject": 0, "review": 0}
         with translation.override(options["language"]):
             for chunk in _chunks(ids, CHUNK):
-                for result in self._check(chunk, program, rules):
+                for result in self._check(chunk, program):
                     counts[result["decision"]] += 1
                     self.stdout.write(
                         json.dumps(result, ensure_ascii=False) if options["json"] else self._human(result)
@@ -85,31 +82,18 @@ class Command(BaseCommand):
             return program
         return Program.objects.filter(slug=DEMO_SLUG).first() or program_demo_ensure()
 
-    def _check(self, chunk: list[str], program: Program, rules):
-        wanted = [org_id.strip().upper() for org_id in chunk]
-        organisations = {o.org_id: o for o in Organisation.objects.select_related("source").filter(org_id__in=wanted)}
-        with_coupon = set(
-            Coupon.objects.filter(
-                program=program,
-                organisation_key__in=list(organisations),
-                state=CouponState.ACTIVE,
-                redeem_by__gte=timezone.now(),
-            ).values_list("organisation_key", flat=True)
-        )
-        for org_id in wanted:
-            organisation = organisations.get(org_id)
-            facts = organisation_facts(organisation=organisation) if organisation else None
-            verdicts = organisation_checks(
-                org=facts, program=rules, has_active_coupon=org_id in with_coupon, org_id=org_id
-            )
-            decision = decide(verdicts)
+    def _check(self, chunk: list[str], program: Program):
+        # The same function as the public pre-check (verification.eligibility_selectors), plus the duplicate
+        # question, which only this command (run by staff) asks.
+        for result in organisations_eligibility(program=program, org_ids=chunk, ask_duplicates=True):
             yield {
-                "org_id": org_id,
-                "eligible": decision.outcome == "approve",
-                "decision": decision.outcome,
-                "name": organisation.name if organisation else None,
-                "reasons": [verdict.as_reason() for verdict in decision.reasons],
-                "checks": [verdict.as_dict() for verdict in verdicts],
+                "org_id": result.org_id,
+                "eligible": result.decision.outcome == "approve",
+                "decision": result.decision.outcome,
+                "name": result.organisation.name if result.organisation else None,
+                "reasons": [verdict.as_reason() for verdict in result.decision.reasons],
+                "checks": [verdict.as_dict() for verdict in result.verdicts],
+                "rules_version": result.rules_version,
             }
 
     @staticmethod
