@@ -4,7 +4,8 @@ Candidates come from the backend in stages, cheapest and most certain first:
   1. a registry number in any common form, with or without its label (registry.search.numbers);
   2. the normalised legal name, exactly, then as a prefix (autocomplete), and its words in every other order;
   3. the same after correcting each word to the index's vocabulary (one typo per word);
-  4. full text: every word (or a correction of it) anywhere in any name, the last word as a prefix.
+  4. full text: every word (or a correction of it) anywhere in any name, the last word as a prefix; function
+     words and words of one or two letters are never grounds for it.
 Then one ranking in Python: stage (exact > prefix > reordered > corrected > full text), active before removed,
 similarity to the query, and the organisation's income as the tie-breaker.
 """
@@ -17,7 +18,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from registry.search.backends import SearchBackend, get_backend
-from registry.search.normalise import NOISE_WORDS, name_tokens
+from registry.search.normalise import NOISE_WORDS, STOP_WORDS, name_tokens
 from registry.search.numbers import SIREN, number_lookups
 from registry.search.vocabulary import Vocabulary
 
@@ -36,6 +37,7 @@ RARE_WORD_DOCS = 3  # a word this rare that is one typo from a legal-form word i
 COMMON_WORD_DOCS = 500  # a word this common is taken as meant, not as a typo
 FULLTEXT_WORDS = 3  # the full-text stage looks for this many of the query's rarest words
 FULLTEXT_COMMON_DOCS = 20_000  # a word this common is left out of full-text matching while rarer ones remain
+MAX_WEAK_CHARS = 2  # a word this short is never grounds for the words-anywhere stage (nor is a function word)
 MORE_FREQUENT = 5  # a known word's neighbour is tried when it is at least this many times as frequent
 
 
@@ -79,7 +81,8 @@ def search_organisations(
     country = (country or "").upper()[:2] or None
     found = _Candidates()
 
-    for lookup in number_lookups(query):
+    lookups = number_lookups(query)
+    for lookup in lookups:
         if country and lookup.country and lookup.country != country:
             continue
         where = country or lookup.country
@@ -87,7 +90,7 @@ def search_organisations(
             NUMBER,
             backend.by_siren(lookup.number, where) if lookup.by == SIREN else backend.by_number(lookup.number, where),
         )
-    if found:  # a registry number is certain: no name resembles it better
+    if found or any(lookup.certain for lookup in lookups):  # a registry number: no name resembles it better
         return _rank(found, "", limit)
 
     tokens = [t[:MAX_TOKEN_CHARS] for t in name_tokens(query)][:MAX_TOKENS]
@@ -123,14 +126,16 @@ def _search_corrected(
         return  # a corrected spelling is a whole name, or there are enough: words anywhere would rank below them
     # Words nothing in the index resembles are left out rather than emptying the result; so are very common
     # words while rarer ones remain: they select little and cost the most (their posting lists are the longest).
-    usable = [word for word in words if word.spellings]
-    if not usable or len(usable) < min(2, len(words)):
+    # Function words and one- or two-letter words ("du", "de la", "of the") are never grounds here: a name
+    # sharing only them with the query is no answer, and their posting lists are the longest of all.
+    strong = [word for word in words if not word.weak]
+    usable = [word for word in strong if word.spellings]
+    if not usable or len(usable) < min(2, len(strong)):
         return
-    meaningful = [word for word in usable if len(word.spellings[0]) > 1 or word.spellings[0].isdigit()] or usable
     # The rarest words alone narrow the candidates as well as all of them would, at a fraction of the cost
     # (every word's whole posting list is read); the ranking then weighs every word against each candidate.
     # Past the first two, a very common word is left out: it selects little and its posting list is the longest.
-    ordered = sorted(meaningful, key=lambda w: (w.prefix, w.documents))
+    ordered = sorted(usable, key=lambda w: (w.prefix, w.documents))
     rarest = ordered[:2] + [w for w in ordered[2:FULLTEXT_WORDS] if w.documents < FULLTEXT_COMMON_DOCS]
     if _fulltext(backend, rarest, country, found) >= FULLTEXT_CANDIDATES:
         # So many names hold those words that the right one may not be among the candidates: one more word.
@@ -156,6 +161,7 @@ class _Word:
     spellings: list[str]  # the word as typed (when usable) first, then corrections
     documents: int  # how many organisations use one of the spellings
     prefix: bool  # the last word, possibly unfinished: match it as a prefix
+    weak: bool = False  # a function word or one of one or two letters: never grounds for the words-anywhere stage
 
 
 def _corrections(tokens: list[str], vocabulary: Vocabulary) -> list[_Word]:
@@ -183,8 +189,12 @@ def _corrections(tokens: list[str], vocabulary: Vocabulary) -> list[_Word]:
                     total += count
         # A common complete word is not expanded as a prefix ("foundation*" adds nothing but cost), nor are one
         # or two letters ("w*" is half the register).
-        words.append(_Word(spellings, total, last and len(token) >= 3 and docs < FULLTEXT_COMMON_DOCS))
+        words.append(_Word(spellings, total, last and len(token) >= 3 and docs < FULLTEXT_COMMON_DOCS, _is_weak(token)))
     return words
+
+
+def _is_weak(token: str) -> bool:
+    return token in STOP_WORDS or (len(token) <= MAX_WEAK_CHARS and not token.isdigit())
 
 
 def _is_noise_typo(token: str) -> bool:
