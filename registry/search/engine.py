@@ -17,7 +17,7 @@ from django.conf import settings
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from registry.search.backends import SearchBackend, get_backend
+from registry.search.backends import NameLookup, SearchBackend, get_backend
 from registry.search.normalise import NOISE_WORDS, STOP_WORDS, name_tokens
 from registry.search.numbers import SIREN, number_lookups
 from registry.search.vocabulary import Vocabulary
@@ -64,6 +64,10 @@ class _Candidates:
             if known is None or stage < known[0]:
                 self.rows[row["id"]] = (stage, row)
 
+    def add_tagged(self, rows: list[tuple[int, dict]]) -> None:
+        for stage, row in rows:
+            self.add(stage, [row])
+
     def __len__(self) -> int:
         return len(self.rows)
 
@@ -96,13 +100,14 @@ def search_organisations(
     tokens = [t[:MAX_TOKEN_CHARS] for t in name_tokens(query)][:MAX_TOKENS]
     if tokens:
         text = " ".join(tokens)
-        found.add(EXACT, backend.exact([text], country, limit))
-        if len(found) < limit and 2 <= len(tokens) <= MAX_REORDERED_WORDS:
-            # Every word of a name in another order: after the names that start as typed (autocomplete comes first),
-            # but looked up even when some do ("fiddlers community" is also "COMMUNITY FIDDLERS").
-            orders = list(dict.fromkeys(" ".join(p) for p in islice(permutations(tokens), 1, None)))
-            found.add(REORDERED, backend.exact([o for o in orders if o != text], country, limit * SPELLING_ROWS))
-        found.add(PREFIX, backend.prefix(text, country, limit * 2))
+        # One round trip: the name exactly, as a prefix, and every other order of its words (ranked after the
+        # names that start as typed, but looked up even when some do: "fiddlers community" is also "COMMUNITY
+        # FIDDLERS").
+        lookups = [NameLookup(EXACT, [text], limit), NameLookup(PREFIX, [text], limit * 2, prefix=True)]
+        if 2 <= len(tokens) <= MAX_REORDERED_WORDS:
+            orders = dict.fromkeys(" ".join(p) for p in islice(permutations(tokens), 1, None))
+            lookups.append(NameLookup(REORDERED, [o for o in orders if o != text], limit * SPELLING_ROWS))
+        found.add_tagged(backend.names(lookups, country))
         if not found:  # what was typed matches: no need to guess
             _search_corrected(backend, tokens, country, limit, found)
     return _rank(found, " ".join(tokens), limit)
@@ -119,9 +124,9 @@ def _search_corrected(
     # likeliest correction, or the words left once a misspelt legal-form word was dropped.
     variants = _variants(groups, with_base=[w.spellings[0] for w in words if w.spellings] != tokens)
     if variants:
-        found.add(CORRECTED_EXACT, backend.exact(variants, country, limit * SPELLING_ROWS))
-        for variant in variants[:3]:
-            found.add(CORRECTED_PREFIX, backend.prefix(variant, country, limit))
+        lookups = [NameLookup(CORRECTED_EXACT, variants, limit * SPELLING_ROWS)]
+        lookups += [NameLookup(CORRECTED_PREFIX, [variant], limit, prefix=True) for variant in variants[:3]]
+        found.add_tagged(backend.names(lookups, country))
     if found.has(CORRECTED_EXACT) or len(found) >= limit:
         return  # a corrected spelling is a whole name, or there are enough: words anywhere would rank below them
     # Words nothing in the index resembles are left out rather than emptying the result; so are very common
@@ -171,7 +176,8 @@ def _corrections(tokens: list[str], vocabulary: Vocabulary) -> list[_Word]:
     A known word may itself be a typo: real registers hold misspelt names ("FOUDATION"), so a neighbour many
     times more frequent is tried as well. A misspelt legal-form word ("ASSOCIATOIN") is dropped like the word.
     """
-    known = vocabulary.known(tokens)
+    terms = vocabulary.lookup(tokens)
+    known = terms.known
     words = []
     for position, token in enumerate(tokens):
         docs = known.get(token, 0)
@@ -181,9 +187,7 @@ def _corrections(tokens: list[str], vocabulary: Vocabulary) -> list[_Word]:
         spellings = [token] if docs or (last and len(token) >= 2) else []
         total = docs
         if docs < COMMON_WORD_DOCS:
-            for term, count in vocabulary.neighbours(
-                token, known=bool(docs), limit=NEIGHBOURS if len(token) > 4 else NEIGHBOURS * 2
-            ):
+            for term, count in terms.neighbours(token, limit=NEIGHBOURS if len(token) > 4 else NEIGHBOURS * 2):
                 if term != token and count >= docs * MORE_FREQUENT:
                     spellings.append(term)
                     total += count
