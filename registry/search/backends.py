@@ -125,7 +125,8 @@ class SearchBackend:
     def names(self, requests: Sequence[NameLookup], country: str | None) -> list[tuple[int, dict]]:
         """Organisations by their normalised legal name, for several look-ups in one round trip: each an exact
         match on any of its names, or a string prefix of its one name (in name order); (tag, row) pairs."""
-        parts, params = [], []
+        parts: list[str] = []
+        params: list = []
         for request in requests:
             if not request.names:
                 continue

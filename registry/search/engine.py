@@ -103,11 +103,11 @@ def search_organisations(
         # One round trip: the name exactly, as a prefix, and every other order of its words (ranked after the
         # names that start as typed, but looked up even when some do: "fiddlers community" is also "COMMUNITY
         # FIDDLERS").
-        lookups = [NameLookup(EXACT, [text], limit), NameLookup(PREFIX, [text], limit * 2, prefix=True)]
+        requests = [NameLookup(EXACT, [text], limit), NameLookup(PREFIX, [text], limit * 2, prefix=True)]
         if 2 <= len(tokens) <= MAX_REORDERED_WORDS:
             orders = dict.fromkeys(" ".join(p) for p in islice(permutations(tokens), 1, None))
-            lookups.append(NameLookup(REORDERED, [o for o in orders if o != text], limit * SPELLING_ROWS))
-        found.add_tagged(backend.names(lookups, country))
+            requests.append(NameLookup(REORDERED, [o for o in orders if o != text], limit * SPELLING_ROWS))
+        found.add_tagged(backend.names(requests, country))
         if not found:  # what was typed matches: no need to guess
             _search_corrected(backend, tokens, country, limit, found)
     return _rank(found, " ".join(tokens), limit)
@@ -124,9 +124,9 @@ def _search_corrected(
     # likeliest correction, or the words left once a misspelt legal-form word was dropped.
     variants = _variants(groups, with_base=[w.spellings[0] for w in words if w.spellings] != tokens)
     if variants:
-        lookups = [NameLookup(CORRECTED_EXACT, variants, limit * SPELLING_ROWS)]
-        lookups += [NameLookup(CORRECTED_PREFIX, [variant], limit, prefix=True) for variant in variants[:3]]
-        found.add_tagged(backend.names(lookups, country))
+        requests = [NameLookup(CORRECTED_EXACT, variants, limit * SPELLING_ROWS)]
+        requests += [NameLookup(CORRECTED_PREFIX, [variant], limit, prefix=True) for variant in variants[:3]]
+        found.add_tagged(backend.names(requests, country))
     if found.has(CORRECTED_EXACT) or len(found) >= limit:
         return  # a corrected spelling is a whole name, or there are enough: words anywhere would rank below them
     # Words nothing in the index resembles are left out rather than emptying the result; so are very common
