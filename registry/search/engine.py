@@ -131,27 +131,33 @@ def _search_corrected(
         return  # a corrected spelling is a whole name, or there are enough: words anywhere would rank below them
     # Words nothing in the index resembles are left out rather than emptying the result; so are very common
     # words while rarer ones remain: they select little and cost the most (their posting lists are the longest).
-    # Function words and one- or two-letter words ("du", "de la", "of the") are never grounds here: a name
-    # sharing only them with the query is no answer, and their posting lists are the longest of all.
-    strong = [word for word in words if not word.weak]
-    usable = [word for word in strong if word.spellings]
-    if not usable or len(usable) < min(2, len(strong)):
+    # Function words and words of one or two letters ("du", "de la", "of the", "pi") are never grounds here: they
+    # may narrow the candidates beside a real word ("ETA PI FRATERNITY"), but a name sharing only them with the
+    # query is no answer. A single letter narrows nothing.
+    usable = [w for w in words if w.spellings and (len(w.spellings[0]) > 1 or w.spellings[0].isdigit())]
+    grounds = [w for w in usable if not w.weak]
+    if not grounds or len(grounds) < min(2, sum(not w.weak for w in words)):
         return
     # The rarest words alone narrow the candidates as well as all of them would, at a fraction of the cost
     # (every word's whole posting list is read); the ranking then weighs every word against each candidate.
     # Past the first two, a very common word is left out: it selects little and its posting list is the longest.
     ordered = sorted(usable, key=lambda w: (w.prefix, w.documents))
     rarest = ordered[:2] + [w for w in ordered[2:FULLTEXT_WORDS] if w.documents < FULLTEXT_COMMON_DOCS]
+    if all(w.weak for w in rarest):
+        rarest = [min(grounds, key=lambda w: (w.prefix, w.documents)), *rarest[: FULLTEXT_WORDS - 1]]
     if _fulltext(backend, rarest, country, found) >= FULLTEXT_CANDIDATES:
         # So many names hold those words that the right one may not be among the candidates: one more word.
         more = [w for w in ordered if w not in rarest][:1]
         if more:
             _fulltext(backend, rarest + more, country, found)
     # Too few: one of those words may be a typo that landed on another real word ("FAM" for "FARM"), or a word
-    # the name does not have. Each word left out in turn (rarest words still narrow the candidates).
+    # the name does not have. Each word left out in turn (rarest words still narrow the candidates), as long as
+    # a real word remains.
     if len(found) < limit and len(rarest) >= 2:
         for skipped in range(len(rarest)):
-            _fulltext(backend, rarest[:skipped] + rarest[skipped + 1 :], country, found)
+            rest = rarest[:skipped] + rarest[skipped + 1 :]
+            if not all(w.weak for w in rest):
+                _fulltext(backend, rest, country, found)
 
 
 def _fulltext(backend: SearchBackend, words: list["_Word"], country: str | None, found: "_Candidates") -> int:
