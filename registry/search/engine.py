@@ -122,9 +122,11 @@ def _search_corrected(
     groups = [word.spellings for word in words]
     # The first spelling of every word is a spelling to try when it is not what was typed: an unknown word's
     # likeliest correction, or the words left once a misspelt legal-form word was dropped.
-    variants = _variants(groups, with_base=[w.spellings[0] for w in words if w.spellings] != tokens)
+    variants = _variants(groups, with_base=_joined(w.spellings[0] for w in words if w.spellings) != " ".join(tokens))
     if variants:
-        requests = [NameLookup(CORRECTED_EXACT, variants, limit * SPELLING_ROWS)]
+        # Each spelling its own rows: a frequent one ("FAMILY FOUNDATION") must not crowd out the one closest to
+        # what was typed ("SARLA FAMILY FOUNDATION") before the ranking sees it.
+        requests = [NameLookup(CORRECTED_EXACT, [variant], limit * 2) for variant in variants]
         requests += [NameLookup(CORRECTED_PREFIX, [variant], limit, prefix=True) for variant in variants[:3]]
         found.add_tagged(backend.names(requests, country))
     if found.has(CORRECTED_EXACT) or len(found) >= limit:
@@ -134,9 +136,12 @@ def _search_corrected(
     # Function words and words of one or two letters ("du", "de la", "of the", "pi") are never grounds here: they
     # may narrow the candidates beside a real word ("ETA PI FRATERNITY"), but a name sharing only them with the
     # query is no answer. A single letter narrows nothing.
-    usable = [w for w in words if w.spellings and (len(w.spellings[0]) > 1 or w.spellings[0].isdigit())]
+    # A misspelt legal-form word ("ASSOCIATIO") is not looked for either: the names hold none.
+    usable = [
+        w for w in words if w.spellings and not w.optional and (len(w.spellings[0]) > 1 or w.spellings[0].isdigit())
+    ]
     grounds = [w for w in usable if not w.weak]
-    if not grounds or len(grounds) < min(2, sum(not w.weak for w in words)):
+    if not grounds or len(grounds) < min(2, sum(not w.weak and not w.optional for w in words)):
         return
     # The rarest words alone narrow the candidates as well as all of them would, at a fraction of the cost
     # (every word's whole posting list is read); the ranking then weighs every word against each candidate.
@@ -173,6 +178,7 @@ class _Word:
     documents: int  # how many organisations use one of the spellings
     prefix: bool  # the last word, possibly unfinished: match it as a prefix
     weak: bool = False  # a function word or one of one or two letters: never grounds for the words-anywhere stage
+    optional: bool = False  # possibly a misspelt legal-form word: "" (dropped) is one of its spellings
 
 
 def _corrections(tokens: list[str], vocabulary: Vocabulary) -> list[_Word]:
@@ -180,7 +186,8 @@ def _corrections(tokens: list[str], vocabulary: Vocabulary) -> list[_Word]:
     last word, which may be unfinished, as typed), then known words one typo away.
 
     A known word may itself be a typo: real registers hold misspelt names ("FOUDATION"), so a neighbour many
-    times more frequent is tried as well. A misspelt legal-form word ("ASSOCIATOIN") is dropped like the word.
+    times more frequent is tried as well. A word one edit from a legal-form word ("ASSOCIATOIN", "ASSOCIATIO",
+    "SARAL" for "SARL") may be dropped like that word: the empty spelling, first when the word is rare.
     """
     terms = vocabulary.lookup(tokens)
     known = terms.known
@@ -188,8 +195,7 @@ def _corrections(tokens: list[str], vocabulary: Vocabulary) -> list[_Word]:
     for position, token in enumerate(tokens):
         docs = known.get(token, 0)
         last = position == len(tokens) - 1
-        if docs < RARE_WORD_DOCS and _is_noise_typo(token):
-            continue
+        noise_typo = docs < COMMON_WORD_DOCS and _is_noise_typo(token)
         spellings = [token] if docs or (last and len(token) >= 2) else []
         total = docs
         if docs < COMMON_WORD_DOCS:
@@ -197,9 +203,12 @@ def _corrections(tokens: list[str], vocabulary: Vocabulary) -> list[_Word]:
                 if term != token and count >= docs * MORE_FREQUENT:
                     spellings.append(term)
                     total += count
+        if noise_typo:
+            spellings = ["", *spellings] if docs < RARE_WORD_DOCS else [*spellings, ""]
         # A common complete word is not expanded as a prefix ("foundation*" adds nothing but cost), nor are one
         # or two letters ("w*" is half the register).
-        words.append(_Word(spellings, total, last and len(token) >= 3 and docs < FULLTEXT_COMMON_DOCS, _is_weak(token)))
+        prefix = last and len(token) >= 3 and docs < FULLTEXT_COMMON_DOCS
+        words.append(_Word(spellings, total, prefix, _is_weak(token), noise_typo))
     return words
 
 
@@ -216,18 +225,22 @@ def _variants(groups: list[list[str]], *, with_base: bool = False) -> list[str]:
     if not all(groups):
         return []
     base = [group[0] for group in groups]
-    variants: list[str] = [" ".join(base)] if with_base else []
+    variants: list[str] = [_joined(base)] if with_base else []
     singles = [(i, alt) for i, group in enumerate(groups) for alt in group[1:]]
     for i, alt in singles:
-        variants.append(" ".join([*base[:i], alt, *base[i + 1 :]]))
+        variants.append(_joined([*base[:i], alt, *base[i + 1 :]]))
     for (i, a), (j, b) in combinations(singles, 2):
         if len(variants) >= MAX_VARIANTS:
             break
         if i != j:
             words = list(base)
             words[i], words[j] = a, b
-            variants.append(" ".join(words))
-    return variants[:MAX_VARIANTS]
+            variants.append(_joined(words))
+    return [v for v in dict.fromkeys(variants) if v][:MAX_VARIANTS]
+
+
+def _joined(words) -> str:
+    return " ".join(word for word in words if word)  # an empty spelling is a dropped word
 
 
 def _rank(found: _Candidates, text: str, limit: int) -> list[SearchHit]:

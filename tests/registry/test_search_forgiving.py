@@ -245,3 +245,17 @@ def test_hostile_queries_return_cleanly(us_registry, query):
     assert isinstance(hits, list) and len(hits) <= 5
     hits = search_organisations(query=query, limit=5, country="US")
     assert isinstance(hits, list) and len(hits) <= 5
+
+
+@pytest.mark.django_db
+def test_a_word_one_edit_from_a_legal_form_is_tried_both_ways(tmp_path, import_files):
+    path = tmp_path / "rna_waldec_dpt_75.csv"
+    titles = ["SARLA FAMILY FOUNDATION", "FAMILY FOUNDATION", "FAMILY FOUNDATION SARL", "AMIS DU PORT"]
+    rows = [_rna_row(f"W75100010{i}", "", title) for i, title in enumerate(titles)]
+    path.write_text("\n".join([RNA_HEADER, *rows]) + "\n", encoding="utf-8")
+    import_files("fr-rna", path)
+    # "SARAL" is one edit from the legal form SARL and from the name SARLA: the closer whole name wins.
+    assert search_organisations(query="saral family foundation")[0].name == "SARLA FAMILY FOUNDATION"
+    # A misspelt legal form is dropped like the legal form itself.
+    assert search_organisations(query="amis du port associatoin")[0].name == "AMIS DU PORT"
+    assert search_organisations(query="amis du port asociation")[0].name == "AMIS DU PORT"
