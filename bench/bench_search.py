@@ -299,7 +299,8 @@ def main() -> None:
 
     restore_names()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT org_id, name, search_name, registry_number FROM registry_organisation")
+        # In one order on both databases, so that both draw the same queries.
+        cursor.execute("SELECT org_id, name, search_name, registry_number FROM registry_organisation ORDER BY org_id")
         rows = cursor.fetchall()
     queries = build_queries(rows, args.queries, args.seed, normalise_name)
     half = len(queries["transliterated"]) // 2
