@@ -269,7 +269,9 @@ class PostgresBackend(SearchBackend):
             "$$SELECT to_tsvector('simple'::regconfig, search_name || ' ' || search_alt) "
             "FROM registry_organisation$$)"
         )
-        cursor.execute("TRUNCATE registry_search_term_key")
+        # DELETE, not TRUNCATE: TRUNCATE's exclusive lock would make every typo search wait until the import's
+        # last transaction commits (seconds at the end of a large run); DELETE lets readers see the old keys.
+        cursor.execute("DELETE FROM registry_search_term_key")
         cursor.execute(
             "INSERT INTO registry_search_term_key (key, term) "
             + _keys_select(f"generate_series(1, {MAX_KEYED}) AS n(i)", "term ~ '[0-9]'")
