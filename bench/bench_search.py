@@ -18,7 +18,12 @@ tell them apart, whatever the engine):
   transliterated  half: the name typed with ligatures, accents, curly apostrophes and Unicode hyphens where the
                   register has plain ASCII; half: the register's name rewritten so (the benchmark rewrites those
                   organisations' names and search keys the way an import would) and typed in plain ASCII;
-  labelled_number the EIN with a label or in unusual spacing ("EIN 12-3456789", "ein: 123456789", "12 345 6789").
+  labelled_number the EIN with a label or in unusual spacing ("EIN 12-3456789", "ein: 123456789", "12 345 6789");
+  extra_suffix    a name without a legal form typed with one it lacks ("Inc", "Ltd", "Association"…);
+  no_match        invented words around function words ("bavoruk du tesimal", "the kelomir of nupadex"): nothing
+                  should match; scored by `clean`, the share of queries none of whose results shares only function
+                  words or words of one or two letters with the query (a result one typo from a real query word
+                  counts as clean: it is a correction, not noise).
 A query scores recall@k when the organisation is among the first k results. Latency is the in-process time of
 one search_organisations() call with the country set, as the search page and API make it; the process's CPU time
 per call is reported beside it (on SQLite the whole search, and unlike wall time not inflated by other load).
@@ -43,8 +48,30 @@ os.environ.setdefault("BENCH_PG_DB", "bench_search")
 
 from setup_db import ROOT, drop, reset, use
 
-KINDS = ("exact", "prefix", "typo", "two_typos", "reordered", "missing_suffix", "transliterated", "labelled_number")
+KINDS = (
+    "exact",
+    "prefix",
+    "typo",
+    "two_typos",
+    "reordered",
+    "missing_suffix",
+    "extra_suffix",
+    "transliterated",
+    "labelled_number",
+    "no_match",
+)
 SUFFIXES = ("INC", "INCORPORATED", "CORP", "CORPORATION", "LTD", "LIMITED", "LLC", "CO", "COMPANY", "ASSOCIATION")
+EXTRA_SUFFIXES = (" Inc", " Inc.", ", Inc.", " Ltd", " Limited", " LLC", " Corp", " Association", " Incorporated")
+NO_MATCH_FORMS = (
+    "{a} du {b}",
+    "{a} de la {b}",
+    "les {a} des {b}",
+    "the {a} of {b}",
+    "{a} of the {b}",
+    "{a} and the {b} of",
+    "{a} pour la {b} du",
+    "friends of the {a}",
+)
 # Unicode spellings of ASCII letter groups, as names in French, German, Nordic or Polish registers write them.
 LIGATURES = {"OE": "Œ", "AE": "Æ", "SS": "ß", "O": "Ø", "L": "Ł"}
 ACCENTS = {"E": "ÉÈÊË", "A": "ÀÂÄ", "I": "ÎÏ", "O": "ÔÖ", "U": "ÙÛÜ", "C": "Ç", "N": "Ñ"}
@@ -105,6 +132,11 @@ def reordered(rng: random.Random, words: list[str]) -> str | None:
     return None
 
 
+def invented_word(rng: random.Random) -> str:
+    consonants, vowels = "bdfgklmnprstvz", "aeiou"
+    return "".join(rng.choice(consonants) + rng.choice(vowels) for _ in range(rng.randint(3, 4))) + rng.choice("krmx")
+
+
 def build_queries(rows, count: int, seed: int, normalise) -> dict[str, list[tuple[str, str]]]:
     counts = Counter(search_name for _, _, search_name, _ in rows)
     ordered = sorted(counts)
@@ -144,12 +176,34 @@ def build_queries(rows, count: int, seed: int, normalise) -> dict[str, list[tupl
             queries["reordered"].append((text, org_id))
         if want("missing_suffix") and len(words) >= 2 and words[-1] in SUFFIXES:
             queries["missing_suffix"].append((" ".join(words[:-1]).lower(), org_id))
+        # A name none of whose words is a legal form (all kept by normalisation), typed with one it lacks.
+        if want("extra_suffix") and len(words) >= 2 and len(normalise(name).split()) == len(words):
+            queries["extra_suffix"].append((name.title() + rng.choice(EXTRA_SUFFIXES), org_id))
         if want("labelled_number") and number.isdigit() and len(number) == 9:
             form = rng.choice(EIN_FORMS)
             queries["labelled_number"].append(
                 (form.format(a=number[:2], b=number[2:], n=number, b3=number[2:5], b4=number[5:]), org_id)
             )
+    while want("no_match"):
+        form = rng.choice(NO_MATCH_FORMS)
+        queries["no_match"].append((form.format(a=invented_word(rng), b=invented_word(rng)), ""))
     return queries
+
+
+def shares_only_weak_words(query: str, name: str) -> bool:
+    """True when a result has nothing to do with the query but a function word or a word of one or two letters."""
+    from rapidfuzz.distance import OSA
+
+    from registry.search.normalise import STOP_WORDS, fold
+
+    def weak(word: str) -> bool:
+        return word in STOP_WORDS or (len(word) <= 2 and not word.isdigit())
+
+    typed, found = fold(query).split(), set(fold(name).split())
+    strong = [w for w in typed if not weak(w)]
+    if any(OSA.distance(w, t) <= 1 or (w == typed[-1] and t.startswith(w)) for w in strong for t in found):
+        return False
+    return bool(found & set(typed))
 
 
 def _table_exists(cursor, name: str) -> bool:
@@ -245,7 +299,8 @@ def main() -> None:
 
     restore_names()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT org_id, name, search_name, registry_number FROM registry_organisation")
+        # In one order on both databases, so that both draw the same queries.
+        cursor.execute("SELECT org_id, name, search_name, registry_number FROM registry_organisation ORDER BY org_id")
         rows = cursor.fetchall()
     queries = build_queries(rows, args.queries, args.seed, normalise_name)
     half = len(queries["transliterated"]) // 2
@@ -269,17 +324,25 @@ def main() -> None:
     report = {}
     for kind in args.kinds.split(","):
         items = queries[kind]
-        latencies, cpu, at1, at5, misses = [], [], 0, 0, []
+        latencies, cpu, at1, at5, noisy, misses = [], [], 0, 0, 0, []
+        started_at = datetime.now(UTC).isoformat(timespec="seconds")
         for query, org_id in items:
             started, started_cpu = time.perf_counter(), time.process_time()
             hits = search_organisations(query=query, country="US", limit=5)
             latencies.append((time.perf_counter() - started) * 1000)
             cpu.append((time.process_time() - started_cpu) * 1000)
+            if kind == "no_match":  # nothing should match: count the results that share only function words
+                weak = [hit.name for hit in hits if shares_only_weak_words(query, hit.name)]
+                noisy += bool(weak)
+                if weak:
+                    misses.append((query, weak[0]))
+                continue
             found = [hit.org_id for hit in hits]
             at1 += found[:1] == [org_id]
             at5 += org_id in found
             if org_id not in found:
                 misses.append((query, names.get(org_id, org_id)))
+        scored = kind != "no_match"
         report[kind] = {
             "queries": len(items),
             "p50_ms": round(percentile(latencies, 0.50), 2),
@@ -290,9 +353,12 @@ def main() -> None:
             # whole search; on PostgreSQL the Python half, the server's work is not counted).
             "cpu_p50_ms": round(percentile(cpu, 0.50), 2),
             "cpu_p95_ms": round(percentile(cpu, 0.95), 2),
-            "recall_at_1": round(at1 / len(items), 4),
-            "recall_at_5": round(at5 / len(items), 4),
+            "recall_at_1": round(at1 / len(items), 4) if scored else None,
+            "recall_at_5": round(at5 / len(items), 4) if scored else None,
+            "clean": None if scored else round(1 - noisy / len(items), 4),
             "misses": misses[:20],
+            "started": started_at,
+            "load_average": [round(x, 2) for x in os.getloadavg()],
         }
         print(kind, json.dumps(report[kind]), flush=True)
     result = {

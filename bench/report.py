@@ -42,19 +42,25 @@ def imports() -> None:
 
 def searches() -> None:
     print(
-        "| backend | kind | queries | p50 ms | p95 ms | p99 ms | CPU p95 ms | recall@1 | recall@5 | before: p95 ms "
-        "| before: recall@5 |"
+        "| backend | kind | queries | p50 ms | p95 ms | p99 ms | CPU p95 ms | recall@1 | recall@5 | load | "
+        "before: p95 ms | before: recall@5 |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for backend in ("sqlite", "postgres"):
         r, before = load(f"search-{backend}.json"), load(f"search-{backend}-before.json") or {"kinds": {}}
         if r:
             for kind, k in r["kinds"].items():
                 b = before["kinds"].get(kind)
-                was = f"{b['p95_ms']} | {b['recall_at_5']}" if b else "- | -"
+                # no_match has no right answer: its score is `clean`, the share of queries without a result that
+                # shares only function words with the query.
+                recall = (
+                    (k["recall_at_1"], k["recall_at_5"]) if k.get("clean") is None else ("-", f"clean {k['clean']}")
+                )
+                was = f"{b['p95_ms']} | {b['recall_at_5'] if b.get('clean') is None else 'clean ' + str(b['clean'])}"
                 print(
                     f"| {backend} | {kind} | {k['queries']} | {k['p50_ms']} | {k['p95_ms']} | {k['p99_ms']} | "
-                    f"{k.get('cpu_p95_ms', '-')} | {k['recall_at_1']} | {k['recall_at_5']} | {was} |"
+                    f"{k.get('cpu_p95_ms', '-')} | {recall[0]} | {recall[1]} | {k.get('load_average', ['-'])[0]} | "
+                    f"{was if b else '- | -'} |"
                 )
     print()
     print("| backend | code | first search (median, max) ms | second search ms | worker RSS MB | load average |")

@@ -9,6 +9,7 @@ B-tree look-ups: nothing is loaded into a process, so a freshly started worker s
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db import connection
 
@@ -54,6 +55,14 @@ def _deletion_keys(term: str) -> list[str]:
     return [term, *{term[:i] + term[i + 1 :] for i in range(len(term))}]
 
 
+@dataclass(frozen=True)
+class NameLookup:
+    tag: int  # returned with each row: which look-up found it
+    names: Sequence[str]  # exact names, or (prefix=True) one prefix
+    limit: int
+    prefix: bool = False
+
+
 def _rows(cursor) -> list[dict]:
     return [dict(zip(ORG_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
 
@@ -68,26 +77,23 @@ class SearchBackend:
     def index_ids(self, cursor, ids: Sequence[int]) -> None: ...
     def refresh_vocabulary(self, cursor) -> None: ...
 
-    def known_terms(self, words: Sequence[str]) -> dict[str, int]:
-        """The words the index holds, with how many organisations use each."""
+    def terms_near(self, words: Sequence[str], correctable: Sequence[str]) -> list[tuple[str, int]]:
+        """In one query: those of `words` the index holds, and the terms sharing a deletion key with any of
+        `correctable` (all those one edit away, and some two), each with how many organisations use it."""
         if not words:
-            return {}
+            return []
         marks = ", ".join(["%s"] * len(words))
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT term, doc FROM registry_search_term WHERE term IN ({marks})", list(words))
-            return dict(cursor.fetchall())
-
-    def similar_terms(self, term: str, limit: int) -> list[tuple[str, int]]:
-        """Terms sharing a deletion key with `term` (all those one edit away, and some two), most used first."""
-        keys = _deletion_keys(term)
-        marks = ", ".join(["%s"] * len(keys))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT DISTINCT t.term, t.doc FROM registry_search_term_key k "
-                f"JOIN registry_search_term t ON t.term = k.term WHERE k.key IN ({marks}) "
-                f"ORDER BY t.doc DESC LIMIT %s",
-                [*keys, limit],
+        sql = f"SELECT term, doc FROM registry_search_term WHERE term IN ({marks})"
+        params: list = list(words)
+        keys = sorted({key for word in correctable for key in _deletion_keys(word)})
+        if keys:
+            sql += (
+                f" UNION SELECT t.term, t.doc FROM registry_search_term_key k JOIN registry_search_term t "
+                f"ON t.term = k.term WHERE k.key IN ({', '.join(['%s'] * len(keys))})"
             )
+            params += keys
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
             return cursor.fetchall()
 
     # Candidate retrieval.
@@ -116,20 +122,36 @@ class SearchBackend:
             cursor.execute(sql, [siren])
             return _rows(cursor)
 
-    def exact(self, names: Sequence[str], country: str | None, limit: int) -> list[dict]:
-        if not names:
+    def names(self, requests: Sequence[NameLookup], country: str | None) -> list[tuple[int, dict]]:
+        """Organisations by their normalised legal name, for several look-ups in one round trip: each an exact
+        match on any of its names, or a string prefix of its one name (in name order); (tag, row) pairs."""
+        parts: list[str] = []
+        params: list = []
+        for request in requests:
+            if not request.names:
+                continue
+            if request.prefix:
+                where, values = self.PREFIX_CONDITION, self.prefix_params(request.names[0])
+            else:
+                where, values = f"o.search_name IN ({', '.join(['%s'] * len(request.names))})", list(request.names)
+            if country:
+                where += " AND o.country = %s"
+                values.append(country)
+            order = " ORDER BY o.search_name" if request.prefix else ""
+            parts.append(
+                f"SELECT * FROM (SELECT {int(request.tag)} AS tag, {_SELECT} FROM registry_organisation o "
+                f"WHERE {where}{order} LIMIT {int(request.limit)}) AS q{len(parts)}"
+            )
+            params += values
+        if not parts:
             return []
-        marks = ", ".join(["%s"] * len(names))
-        sql = f"SELECT {_SELECT} FROM registry_organisation o WHERE o.search_name IN ({marks})"
-        params: list = list(names)
-        if country:
-            sql += " AND o.country = %s"
-            params.append(country)
         with connection.cursor() as cursor:
-            cursor.execute(sql + f" LIMIT {int(limit)}", params)
-            return _rows(cursor)
+            cursor.execute(" UNION ALL ".join(parts), params)
+            return [(row[0], dict(zip(ORG_COLUMNS, row[1:], strict=True))) for row in cursor.fetchall()]
 
-    def prefix(self, prefix: str, country: str | None, limit: int) -> list[dict]:
+    PREFIX_CONDITION = ""
+
+    def prefix_params(self, prefix: str) -> list:
         raise NotImplementedError
 
     def fulltext(
@@ -196,16 +218,11 @@ class SQLiteBackend(SearchBackend):
             [after_id],
         )
 
-    def prefix(self, prefix: str, country: str | None, limit: int) -> list[dict]:
-        # Binary collation: a range on the B-tree is exactly "starts with".
-        sql = f"SELECT {_SELECT} FROM registry_organisation o WHERE o.search_name >= %s AND o.search_name < %s"
-        params: list = [prefix, prefix + "\U0010ffff"]
-        if country:
-            sql += " AND o.country = %s"
-            params.append(country)
-        with connection.cursor() as cursor:
-            cursor.execute(sql + f" ORDER BY o.search_name LIMIT {int(limit)}", params)
-            return _rows(cursor)
+    # Binary collation: a range on the B-tree is exactly "starts with".
+    PREFIX_CONDITION = "o.search_name >= %s AND o.search_name < %s"
+
+    def prefix_params(self, prefix: str) -> list:
+        return [prefix, prefix + "\U0010ffff"]
 
     def fulltext(self, groups, last_is_prefix, country, limit) -> list[dict]:
         parts = []
@@ -252,22 +269,20 @@ class PostgresBackend(SearchBackend):
             "$$SELECT to_tsvector('simple'::regconfig, search_name || ' ' || search_alt) "
             "FROM registry_organisation$$)"
         )
-        cursor.execute("TRUNCATE registry_search_term_key")
+        # DELETE, not TRUNCATE: TRUNCATE's exclusive lock would make every typo search wait until the import's
+        # last transaction commits (seconds at the end of a large run); DELETE lets readers see the old keys.
+        cursor.execute("DELETE FROM registry_search_term_key")
         cursor.execute(
             "INSERT INTO registry_search_term_key (key, term) "
             + _keys_select(f"generate_series(1, {MAX_KEYED}) AS n(i)", "term ~ '[0-9]'")
         )
         cursor.execute("ANALYZE registry_search_term_key")
 
-    def prefix(self, prefix: str, country: str | None, limit: int) -> list[dict]:
-        sql = f"SELECT {_SELECT} FROM registry_organisation o WHERE o.search_name LIKE %s"
-        params: list = [prefix + "%"]  # normalised text holds only [a-z0-9 ]: no LIKE wildcards to escape
-        if country:
-            sql += " AND o.country = %s"
-            params.append(country)
-        with connection.cursor() as cursor:
-            cursor.execute(sql + f" ORDER BY o.search_name LIMIT {int(limit)}", params)
-            return _rows(cursor)
+    # Normalised text holds only [a-z0-9 ]: no LIKE wildcards to escape; the text_pattern_ops index answers it.
+    PREFIX_CONDITION = "o.search_name LIKE %s"
+
+    def prefix_params(self, prefix: str) -> list:
+        return [prefix + "%"]
 
     def fulltext(self, groups, last_is_prefix, country, limit) -> list[dict]:
         parts = []

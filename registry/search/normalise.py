@@ -64,6 +64,20 @@ NOISE_WORDS = frozenset(
         "v",  # "e.V." and "e. V." once punctuation is dropped
     ]
 )
+# Function words of the languages the registers are written in (English, French, and the Spanish and German of
+# many US and French names): part of a name, so exact, prefix, reordered and corrected look-ups keep them, but
+# never grounds on their own for the words-anywhere stage, where "du" or "of the" would list half the register.
+# Folded forms ("l'" and "d'" are gone with their apostrophe; one letter is never a ground either).
+STOP_WORDS = frozenset(
+    """
+    a an the of in on at to for by with from into onto upon via per and or nor as is are be its it this that
+    our your my his her their
+    le la les un une des du de au aux en dans sur sous par pour avec sans chez entre vers ou et
+    son sa ses leur leurs notre nos votre vos ce cet cette ces qui que
+    el los las del y al con
+    der das und von zu
+    """.split()
+)
 # Legal forms written out in full, read as their abbreviation (then dropped as noise).
 _LEGAL_PHRASES = {
     "community interest company": "cic",

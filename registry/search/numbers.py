@@ -5,7 +5,7 @@ the numbers it knows (EIN, ABN, ACN, SIREN, SIRET) and converts ACN to ABN and S
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from stdnum.au import abn, acn
 from stdnum.fr import siren, siret
@@ -21,6 +21,12 @@ class NumberLookup:
     by: str
     number: str
     country: str | None = None
+    # A label with a number of registry length ("charity no. 207237"): the query is a number and nothing else, so
+    # when it is not found (or the country filter contradicts the label) no name is looked for in its words.
+    certain: bool = False
+
+
+CERTAIN_DIGITS = 6  # the shortest registry numbers (CCEW, OSCR, CCNI) have six digits; "Charity 2000" is a name
 
 
 # Label words (folded: lower-case ASCII, punctuation as spaces) -> (kind, country).
@@ -65,7 +71,9 @@ def number_lookups(text: str) -> list[NumberLookup]:
     labelled = _LABEL.match(fold(text.replace("°", "o ")))
     if labelled:
         kind, country = _LABELS[labelled.group("label")]
-        return _labelled(kind, country, labelled.group("number").replace(" ", "").upper())
+        number = labelled.group("number").replace(" ", "").upper()
+        certain = sum(c.isdigit() for c in number) >= CERTAIN_DIGITS
+        return [replace(lookup, certain=certain) for lookup in _labelled(kind, country, number)]
     if not looks_like_number(text):
         return []
     number = normalise_number(text)

@@ -67,6 +67,11 @@ def test_apostrophes_and_hyphens_of_every_kind(french_names):
         "lecole des femmes saint jean",
         "L`ECOLE DES FEMMES SAINT‐JEAN",
         "l ecole des femmes saint jean",
+        "L\u02bcÉcole des Femmes \u2011 Saint\u2212Jean",  # modifier apostrophe, non-breaking hyphen, minus sign
+        "L\u00b4ecole des femmes saint\ufe63jean",  # acute accent as apostrophe, small hyphen-minus
+        "L\uff07ECOLE DES FEMMES SAINT\uff0dJEAN",  # full-width apostrophe and hyphen
+        "L\u201bEcole des femmes saint\u2043jean",  # reversed quotation mark, hyphen bullet
+        "l\u2032ecole des femmes saint\u2014jean",  # prime, em dash
     ):
         assert top(query) == ECOLE, query
 
@@ -124,6 +129,36 @@ def test_labelled_numbers_of_other_registers(other_registers, french_names, impo
     for query, org_id in cases.items():
         assert top(query) == org_id, query
     assert top("SIREN 732 829 320", country="AU") is None
+
+
+@pytest.mark.django_db
+def test_labelled_charity_numbers_of_england_and_wales(registries, import_files):
+    import_files("gb-ccew", registries / "uk-england-wales" / "ccew_publicextract_txt")
+    for query in (
+        "charity no. 207237",
+        "Charity No 207 237",
+        "registered charity number: 207237",
+        "Reg. charity no 207237",
+        "CHC 207237",
+        "charity number 207-237",
+        "207237",
+    ):
+        hits = search_organisations(query=query)
+        assert [h.org_id for h in hits[:1]] == ["GB-CHC-207237"] and hits[0].match == "number", query
+    assert top("charity no. 207237", country="US") is None
+
+
+@pytest.mark.django_db
+def test_missing_or_extra_association_and_limited(registries, import_files):
+    import_files("gb-ccew", registries / "uk-england-wales" / "ccew_publicextract_txt")
+    for query in ("Claire chester Poverty", "claire chester poverty association", "Claire Chester Poverty Ltd"):
+        assert top(query) == "GB-CHC-203460", query
+    for query in (
+        "Raymond ton Children Society Limited",
+        "raymond ton children society association",
+        "The Raymond ton Children Society Inc.",
+    ):
+        assert top(query) == "GB-CHC-207237", query
 
 
 @pytest.mark.django_db
@@ -210,3 +245,17 @@ def test_hostile_queries_return_cleanly(us_registry, query):
     assert isinstance(hits, list) and len(hits) <= 5
     hits = search_organisations(query=query, limit=5, country="US")
     assert isinstance(hits, list) and len(hits) <= 5
+
+
+@pytest.mark.django_db
+def test_a_word_one_edit_from_a_legal_form_is_tried_both_ways(tmp_path, import_files):
+    path = tmp_path / "rna_waldec_dpt_75.csv"
+    titles = ["SARLA FAMILY FOUNDATION", "FAMILY FOUNDATION", "FAMILY FOUNDATION SARL", "AMIS DU PORT"]
+    rows = [_rna_row(f"W75100010{i}", "", title) for i, title in enumerate(titles)]
+    path.write_text("\n".join([RNA_HEADER, *rows]) + "\n", encoding="utf-8")
+    import_files("fr-rna", path)
+    # "SARAL" is one edit from the legal form SARL and from the name SARLA: the closer whole name wins.
+    assert search_organisations(query="saral family foundation")[0].name == "SARLA FAMILY FOUNDATION"
+    # A misspelt legal form is dropped like the legal form itself.
+    assert search_organisations(query="amis du port associatoin")[0].name == "AMIS DU PORT"
+    assert search_organisations(query="amis du port asociation")[0].name == "AMIS DU PORT"

@@ -1,5 +1,7 @@
 """Folding names and queries, and reading registry numbers with their labels (no database)."""
 
+from dataclasses import replace
+
 import pytest
 
 from registry.search.normalise import fold, normalise_name, search_keys
@@ -96,7 +98,25 @@ def test_search_keys_fold_other_names_once_each():
     ],
 )
 def test_numbers_with_labels_and_unusual_spacing(query, expected):
-    assert number_lookups(query) == expected
+    assert [replace(lookup, certain=False) for lookup in number_lookups(query)] == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "certain"),
+    [
+        ("EIN 12-3456789", True),
+        ("charity no. 1234567", True),
+        ("CCNI NIC100002", True),
+        ("RNA W9T1002867", True),
+        ("Charity 2000", False),  # a label and a short number: also a name ("CHARITY 2000 FOUNDATION")
+        ("ein 1234", False),
+        ("010564885", False),  # a bare number may be part of a name: names are searched when it is not found
+        ("SC012345", False),
+    ],
+)
+def test_a_labelled_number_of_registry_length_is_certain(query, certain):
+    lookups = number_lookups(query)
+    assert lookups and all(lookup.certain == certain for lookup in lookups)
 
 
 @pytest.mark.parametrize(

@@ -84,3 +84,42 @@ def test_the_typo_vocabulary_is_in_tables_after_an_import(us_registry):
         assert cursor.fetchone() == (0,)  # numbers are never corrected, so never keyed
     assert docs >= 1
     assert search_organisations(query="valdz junior rifle club")[0].org_id == VALDEZ
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rebuilding_the_vocabulary_does_not_make_searches_wait(tmp_path, import_files):
+    """The vocabulary is rebuilt in an import's last transaction; searches meanwhile read the old one instead of
+    waiting for that transaction to commit (PostgreSQL's TRUNCATE would have locked them out)."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from registry.search.backends import get_backend
+    from tests.registry.test_search_forgiving import RNA_HEADER, _rna_row
+
+    path = tmp_path / "rna_waldec_dpt_75.csv"
+    path.write_text(f"{RNA_HEADER}\n{_rna_row('W751000021', '', 'CLUB DE LA PLAGE')}\n", encoding="utf-8")
+    import_files("fr-rna", path)
+    rebuilt, release, answers = threading.Event(), threading.Event(), []
+
+    def rebuild():
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                get_backend().refresh_vocabulary(cursor)
+                rebuilt.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=rebuild)
+    writer.start()
+    try:
+        assert rebuilt.wait(10)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET lock_timeout = '2s'")
+            answers = [hit.name for hit in search_organisations(query="club de la plafe")]  # the typo path
+    finally:
+        release.set()
+        writer.join(10)
+    assert answers[:1] == ["CLUB DE LA PLAGE"]
