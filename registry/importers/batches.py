@@ -85,7 +85,9 @@ class RunBatches:
         keyed: list[tuple[RawRow, str, str]] = []
         for row in rows:
             self.summary.read += 1
-            if "__bad_width__" in row.values:
+            if row.fields is not None:  # a well-formed CSV row (files.read_raw_rows): none of the markers below
+                pass
+            elif "__bad_width__" in row.values:
                 fields = row.values["__bad_width__"]
                 self.reject(row.file, row.line, f"wrong number of fields ({len(fields)})", repr(fields))
                 continue

@@ -21,10 +21,10 @@ Item = tuple[RawRow, str, str, bool]  # row, org_id, fingerprint, is_new
 
 
 def pack(items: list[Item]) -> tuple:
-    """Rows of one CSV share their header: send it once and the values as lists, not a dict per row."""
-    header = items[0][0].values.keys()
-    if all(row.values.keys() == header for row, *_ in items):
-        return (list(header), [(row.file, row.line, list(row.values.values()), *rest) for row, *rest in items])
+    """Rows of one CSV share their header: send it once and the fields as lists, not a dict per row."""
+    header = items[0][0].header
+    if header is not None and all(row.header is header and row.fields is not None for row, *_ in items):
+        return (header, [(row.file, row.line, row.fields, *rest) for row, *rest in items])
     return (None, items)
 
 
@@ -32,7 +32,7 @@ def unpack(packed: tuple) -> list[Item]:
     header, items = packed
     if header is None:
         return items
-    return [(RawRow(file, line, dict(zip(header, values, strict=True))), *rest) for file, line, values, *rest in items]
+    return [(RawRow(file, line, fields=fields, header=header), *rest) for file, line, fields, *rest in items]
 
 
 def prepare_batch(importer: Importer, packed: tuple, context: dict) -> list[tuple]:
@@ -67,8 +67,8 @@ def _has_nul(value: Any) -> bool:
 
 
 def has_nul(row: RawRow) -> bool:
-    try:
-        return "\x00" in "".join(row.values.values())  # a CSV row: all strings, the fast path
+    try:  # a CSV row: all strings, the fast path
+        return "\x00" in "".join(row.fields if row.fields is not None else row.values.values())
     except TypeError:
         return _has_nul(row.values)
 

@@ -12,6 +12,8 @@ _EIN = re.compile(r"^\d{1,9}$")
 
 def ein(text: str) -> str:
     """The 9-digit EIN, leading zeros kept (restored when a spreadsheet dropped them)."""
+    if text and len(text) == 9 and text.isdigit() and text.isascii():  # as the IRS writes it: nothing to tidy
+        return text
     compact = (text or "").strip().replace("-", "")
     if not _EIN.match(compact):
         raise RowRejected(f"EIN {text!r} is not 1 to 9 digits")
@@ -81,4 +83,4 @@ class IrsListImporter(Importer):
         return name.lower().endswith(".txt")
 
     def org_id(self, row: RawRow) -> str:
-        return org_id(ein(row.values.get("EIN", "")))
+        return org_id(ein(row.get("EIN", "")))

@@ -54,7 +54,7 @@ class BmfImporter(Importer):
         return name.lower().endswith(".csv")
 
     def org_id(self, row: RawRow) -> str:
-        return org_id(ein(row.values.get("EIN", "")))
+        return org_id(ein(row.get("EIN", "")))
 
     def parse(self, row: RawRow) -> OrgRecord:
         v = row.values
