@@ -16,6 +16,8 @@ SQLITE_DIR = Path(os.environ.get("BENCH_SQLITE_DIR", "/tmp/vouch-bench-sqlite"))
 def bench_env(backend: str) -> dict[str, str]:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="vouch.settings", VOUCH_DATA_DIR=str(SQLITE_DIR))
     env.pop("DATABASE_URL", None)
+    # Not production (which, DEBUG off on PostgreSQL, asks for the deployment's secrets): a benchmark of its own.
+    env.setdefault("VOUCH_ENV", "development")
     if backend == "postgres":
         env["DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + PG_DB
     return env

@@ -38,6 +38,12 @@ def unpack(packed: tuple) -> list[Item]:
 def prepare_batch(importer: Importer, packed: tuple, context: dict) -> list[tuple]:
     prepared: list[tuple[str, str, str, Any]] = []
     for row, org_id, fingerprint, is_new in unpack(packed):
+        if is_new and row.fields is not None and not has_nul(row):
+            # An importer's compiled form of parse() for plain rows (None: not plain, parse() decides).
+            values = importer.prepared_values(row, fingerprint, context)
+            if values is not None:
+                prepared.append((INSERT, org_id, fingerprint, values))
+                continue
         try:
             if has_nul(row):
                 raise RowRejected("contains a NUL character")
@@ -73,15 +79,26 @@ def has_nul(row: RawRow) -> bool:
         return _has_nul(row.values)
 
 
-def fit(record: OrgRecord) -> OrgRecord:
-    """Make a record safe for both databases. PostgreSQL refuses over-long text (and NUL characters, refused with
-    the row in prepare_batch) for the whole batch where SQLite accepts them: text is cut to its column's length."""
-    values = record.__dict__
+def column_limits() -> dict[str, int]:
+    """{field: max_length} of the organisation's text fields a record carries (fit() cuts to these)."""
+    _load_limits()
+    return dict(_LIMITS)
+
+
+def _load_limits() -> None:
     if not _LIMITS:
         # Read on first use, not at import: parser worker processes import this module without Django set up.
         from registry.models import Organisation
 
-        _LIMITS.extend((f.name, f.max_length) for f in Organisation._meta.fields if f.max_length and f.name in values)
+        names = OrgRecord.__dataclass_fields__.keys()
+        _LIMITS.extend((f.name, f.max_length) for f in Organisation._meta.fields if f.max_length and f.name in names)
+
+
+def fit(record: OrgRecord) -> OrgRecord:
+    """Make a record safe for both databases. PostgreSQL refuses over-long text (and NUL characters, refused with
+    the row in prepare_batch) for the whole batch where SQLite accepts them: text is cut to its column's length."""
+    values = record.__dict__
+    _load_limits()
     for name, limit in _LIMITS:
         value = values[name]
         if isinstance(value, str) and len(value) > limit:

@@ -30,7 +30,7 @@ _PROFESSIONAL_SUBSECTIONS = {"05", "06"}
 
 def bmf_categories(v: dict[str, str]) -> list[str]:
     return list(
-        _categories(
+        category_codes(
             v.get("SUBSECTION", ""),
             v.get("FOUNDATION", ""),
             v.get("CLASSIFICATION", "")[:1],
@@ -42,7 +42,7 @@ def bmf_categories(v: dict[str, str]) -> list[str]:
 
 
 @lru_cache(maxsize=65536)  # a few thousand code combinations cover a whole register
-def _categories(
+def category_codes(
     subsection: str, foundation: str, classification: str, ntee: str, filing: str, pf_filing: str
 ) -> tuple[str, ...]:
     private = foundation in {"02", "03", "04"} or subsection == "92" or pf_filing == "1"
