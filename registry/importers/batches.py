@@ -92,7 +92,7 @@ class RunBatches:
                 fields = row.values["__bad_width__"]
                 self.reject(row.file, row.line, f"wrong number of fields ({len(fields)})", repr(fields))
                 continue
-            if "__rejected__" in row.values:  # found unusable while reading (files.rejected_row)
+            elif "__rejected__" in row.values:  # found unusable while reading (files.rejected_row)
                 self.reject(row.file, row.line, row.values["__rejected__"], repr(row.values.get("fields")))
                 continue
             try:

@@ -113,7 +113,8 @@ class BmfImporter(Importer):
             return None
         status = f[at.status]
         status_detail = _STATUS.get(status, status)
-        street, city, region, postcode = f[at.street].strip(), f[at.city].strip(), f[at.state].strip(), f[at.zip].strip()
+        street, city = f[at.street].strip(), f[at.city].strip()
+        region, postcode = f[at.state].strip(), f[at.zip].strip()
         if (
             len(street) > at.street_limit
             or len(city) > at.city_limit
@@ -193,6 +194,7 @@ def _ruling_date(text: str) -> date | None:
 
 # The fast path (BmfImporter.prepared_values): anything it is not sure of goes to parse(), the reference.
 
+
 class _Positions:
     """Where each column the fast path reads is in one file's rows, and the column lengths it must not pass."""
 
@@ -222,11 +224,11 @@ def _positions(header) -> _Positions | None:
     if header is None:
         return None
     if header not in _POSITIONS:
-        _POSITIONS[header] = _Positions(header.index) if _COLUMNS <= header.index.keys() else None
+        _POSITIONS[header] = _Positions(header.index) if header.index.keys() >= _COLUMNS else None
     return _POSITIONS[header]
 
 
-def _amount(text: str) -> int | None | bool:
+def _amount(text: str) -> int | bool | None:
     """parse_amount(text, "USD") of whole dollars as the IRS writes them; False for anything else."""
     if not text:
         return None
@@ -236,7 +238,7 @@ def _amount(text: str) -> int | None | bool:
 
 
 @lru_cache(maxsize=4096)
-def _period(text: str) -> date | None | bool:
+def _period(text: str) -> date | bool | None:
     """tax_period_end(text); False where it would reject the row."""
     try:
         return tax_period_end(text)
