@@ -103,7 +103,8 @@ class RunBatches:
             if self.seen.add(org_id, row.line) is not None:
                 self.duplicates.setdefault(org_id, []).append((row, self.importer.fingerprint(row)))
                 continue
-            keyed.append((row, org_id, self.importer.fingerprint(row)))
+            # A first import compares no fingerprints: the parse worker computes them, beside the parse.
+            keyed.append((row, org_id, "" if self.fresh else self.importer.fingerprint(row)))
         self.writing.advance(len(rows) - len(keyed))  # rejected on reading, or waiting as duplicates
         self.parsing.advance(len(rows))
         if keyed:

@@ -17,7 +17,7 @@ INSERT = "insert"  # (INSERT, org_id, fingerprint, values ready for the INSERT):
 EXISTING = "existing"  # (EXISTING, org_id, fingerprint, OrgRecord): the main process decides how to merge
 REJECTED = "rejected"  # (REJECTED, org_id, fingerprint, (file, line, reason, raw))
 
-Item = tuple[RawRow, str, str, bool]  # row, org_id, fingerprint, is_new
+Item = tuple[RawRow, str, str, bool]  # row, org_id, fingerprint ("": compute it here), is_new
 
 
 def pack(items: list[Item]) -> tuple:
@@ -38,6 +38,7 @@ def unpack(packed: tuple) -> list[Item]:
 def prepare_batch(importer: Importer, packed: tuple, context: dict) -> list[tuple]:
     prepared: list[tuple[str, str, str, Any]] = []
     for row, org_id, fingerprint, is_new in unpack(packed):
+        fingerprint = fingerprint or importer.fingerprint(row)  # left to this worker ("") on a first import
         if is_new and row.fields is not None and not has_nul(row):
             # An importer's compiled form of parse() for plain rows (None: not plain, parse() decides).
             values = importer.prepared_values(row, fingerprint, context)
