@@ -3,7 +3,7 @@
 import calendar
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from registry.importers.base import Importer, OrgRecord, RawRow, RowRejected, parse_amount, required
 from registry.importers.prepare import column_limits
@@ -228,7 +228,7 @@ def _positions(header) -> _Positions | None:
     return _POSITIONS[header]
 
 
-def _amount(text: str) -> int | bool | None:
+def _amount(text: str) -> int | Literal[False] | None:
     """parse_amount(text, "USD") of whole dollars as the IRS writes them; False for anything else."""
     if not text:
         return None
@@ -238,7 +238,7 @@ def _amount(text: str) -> int | bool | None:
 
 
 @lru_cache(maxsize=4096)
-def _period(text: str) -> date | bool | None:
+def _period(text: str) -> date | Literal[False] | None:
     """tax_period_end(text); False where it would reject the row."""
     try:
         return tax_period_end(text)
