@@ -56,7 +56,7 @@ class Header:
         return len(self.index) == len(self.names)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Header) and other.names == self.names
+        return other is self or (isinstance(other, Header) and other.names == self.names)
 
     def __hash__(self) -> int:
         return hash(self.names)

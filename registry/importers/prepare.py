@@ -23,7 +23,7 @@ Item = tuple[RawRow, str, str, bool]  # row, org_id, fingerprint ("": compute it
 def pack(items: list[Item]) -> tuple:
     """Rows of one CSV share their header: send it once and the fields as lists, not a dict per row."""
     header = items[0][0].header
-    if header is not None and all(row.header is header and row.fields is not None for row, *_ in items):
+    if header is not None and all(row.fields is not None and row.header == header for row, *_ in items):
         return (header, [(row.file, row.line, row.fields, *rest) for row, *rest in items])
     return (None, items)
 
