@@ -36,7 +36,7 @@ def _usage(usage) -> dict:
     return {"cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024)}
 
 
-def _run(command: list[str], **kwargs) -> tuple[dict, str]:
+def _run(command: list[str], log: Path | None = None, **kwargs) -> tuple[dict, str]:
     """Like subprocess.run, measured with wait4 (Popen.communicate would reap the child and lose its usage)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
@@ -56,14 +56,16 @@ def _run(command: list[str], **kwargs) -> tuple[dict, str]:
     process.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - started
     stdout, stderr = (b"".join(chunks[s]).decode(errors="replace") for s in (process.stdout, process.stderr))
+    if log is not None:  # the import's progress lines: when each phase ran
+        log.write_text(stderr)
     if process.returncode:
         sys.exit(f"{' '.join(map(str, command[:4]))} failed ({process.returncode}):\n{stderr[-3000:]}")
     return {"wall_seconds": round(wall, 2), **_usage(usage)}, stdout
 
 
-def run_import(env: dict, path: str) -> dict:
+def run_import(env: dict, path: str, log: Path | None = None) -> dict:
     measured, stdout = _run(
-        [sys.executable, "manage.py", "import_registry", "us-irs-bmf", path, "--json"], cwd=ROOT, env=env
+        [sys.executable, "manage.py", "import_registry", "us-irs-bmf", path, "--json"], log=log, cwd=ROOT, env=env
     )
     summary = json.loads(stdout.strip().splitlines()[-1])
     return {**measured, "rows_per_second": round(summary["read"] / measured["wall_seconds"]), "summary": summary}
@@ -160,6 +162,7 @@ def main() -> None:
     parser.add_argument("--file", required=True)
     parser.add_argument("--out")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database (for bench_http.py)")
+    parser.add_argument("--logs", help="a folder for each import's progress log (first.log, reimport.log)")
     args = parser.parse_args()
     path = str(Path(args.file).resolve())
     host = machine()
@@ -167,9 +170,12 @@ def main() -> None:
     try:
         floor = floor_sqlite(path) if args.backend == "sqlite" else floor_postgres(path)
         print("floor", json.dumps(floor), flush=True)
-        first = run_import(env, path)
+        logs = Path(args.logs) if args.logs else None
+        if logs:
+            logs.mkdir(parents=True, exist_ok=True)
+        first = run_import(env, path, logs / "first.log" if logs else None)
         print("first import", json.dumps(first), flush=True)
-        again = run_import(env, path)
+        again = run_import(env, path, logs / "reimport.log" if logs else None)
         print("unchanged re-import", json.dumps(again), flush=True)
     finally:
         if not args.keep:

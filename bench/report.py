@@ -16,28 +16,33 @@ def load(name: str) -> dict | None:
 
 def imports() -> None:
     print(
-        "| backend | floor | first import | first / floor | CPU of the import | unchanged re-import | "
-        "re-import / first | peak RSS | measured |"
+        "| backend | code | floor | first import | first / floor | CPU of the import | unchanged re-import | "
+        "re-import / first | CPU of the re-import | peak RSS | measured |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for backend in ("sqlite", "postgres"):
-        r = load(f"import-{backend}.json")
-        if not r:
-            continue
-        if "floor" not in r:  # an older result, before the floor was measured
-            print(
-                f"| {backend} | - | {r['first']['wall_seconds']} s | - | - | {r['reimport']['wall_seconds']} s | "
-                f"{r['reimport_ratio']} | {r['first']['peak_rss_mb']} MB | {r['date']} |"
-            )
-            continue
-        first, again = r["first"], r["reimport"]
+        for suffix, code in (("-before", "before"), ("", "after")):
+            r = load(f"import-{backend}{suffix}.json")
+            if r:
+                _import_row(backend, code, r)
+
+
+def _import_row(backend: str, code: str, r: dict) -> None:
+    if "floor" not in r:  # an older result, before the floor was measured
         print(
-            f"| {backend} | {r['floor']['wall_seconds']} s | {first['wall_seconds']} s "
-            f"({first['rows_per_second']:,} rows/s) | {r['first_over_floor']} | {first['cpu_seconds']} s | "
-            f"{again['wall_seconds']} s | {r['reimport_ratio']} | "
-            f"{max(first['peak_rss_mb'], again['peak_rss_mb'])} MB | "
-            f"{r['date']} (load {r['host']['load_average_at_start'][0]}) |"
+            f"| {backend} | {code} | - | {r['first']['wall_seconds']} s | - | - | {r['reimport']['wall_seconds']} s"
+            f" | {r['reimport_ratio']} | - | {r['first']['peak_rss_mb']} MB | {r['date']} |"
         )
+        return
+    first, again = r["first"], r["reimport"]
+    load_at_end = r.get("load_average_at_end", ["-"])[0]
+    print(
+        f"| {backend} | {code} | {r['floor']['wall_seconds']} s | {first['wall_seconds']} s "
+        f"({first['rows_per_second']:,} rows/s) | {r['first_over_floor']} | {first['cpu_seconds']} s | "
+        f"{again['wall_seconds']} s | {r['reimport_ratio']} | {again['cpu_seconds']} s | "
+        f"{max(first['peak_rss_mb'], again['peak_rss_mb'])} MB | "
+        f"{r['date']} (load {r['host']['load_average_at_start'][0]} → {load_at_end}) |"
+    )
 
 
 def searches() -> None:

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from registry.importers.base import Importer, RawRow, RowRejected
 from registry.importers.prepare import INSERT, REJECTED, pack, prepare_batch
 from registry.importers.progress import ImportProgress
+from registry.importers.seen import SeenIds
 from registry.importers.writer import BatchWriter, record_fields
 from registry.models import RejectedRow
 
@@ -70,7 +71,7 @@ class RunBatches:
         # so there is nothing to look up.
         self.fresh = fresh
         self.summary = ImportSummary()
-        self.seen: dict[str, int] = {}
+        self.seen = SeenIds(estimate or 0)  # id -> the line it was first seen on
         # Later rows for an id already submitted: used if the first one turns out unusable, else rejected.
         self.duplicates: dict[str, list[tuple[RawRow, str]]] = {}
         self.rejections: list[RejectedRow] = []
@@ -85,11 +86,13 @@ class RunBatches:
         keyed: list[tuple[RawRow, str, str]] = []
         for row in rows:
             self.summary.read += 1
-            if "__bad_width__" in row.values:
+            if row.fields is not None:  # a well-formed CSV row (files.read_raw_rows): none of the markers below
+                pass
+            elif "__bad_width__" in row.values:
                 fields = row.values["__bad_width__"]
                 self.reject(row.file, row.line, f"wrong number of fields ({len(fields)})", repr(fields))
                 continue
-            if "__rejected__" in row.values:  # found unusable while reading (files.rejected_row)
+            elif "__rejected__" in row.values:  # found unusable while reading (files.rejected_row)
                 self.reject(row.file, row.line, row.values["__rejected__"], repr(row.values.get("fields")))
                 continue
             try:
@@ -97,11 +100,11 @@ class RunBatches:
             except RowRejected as exc:
                 self.reject(row.file, row.line, str(exc), repr(row.values))
                 continue
-            if org_id in self.seen:
+            if self.seen.add(org_id, row.line) is not None:
                 self.duplicates.setdefault(org_id, []).append((row, self.importer.fingerprint(row)))
                 continue
-            self.seen[org_id] = row.line
-            keyed.append((row, org_id, self.importer.fingerprint(row)))
+            # A first import compares no fingerprints: the parse worker computes them, beside the parse.
+            keyed.append((row, org_id, "" if self.fresh else self.importer.fingerprint(row)))
         self.writing.advance(len(rows) - len(keyed))  # rejected on reading, or waiting as duplicates
         self.parsing.advance(len(rows))
         if keyed:
@@ -118,7 +121,7 @@ class RunBatches:
                 self.reject(
                     row.file,
                     row.line,
-                    f"duplicate id {org_id} (first seen on line {self.seen[org_id]}); first kept",
+                    f"duplicate id {org_id} (first seen on line {self.seen.line(org_id)}); first kept",
                     repr(row.values),
                 )
         self.writing.close()
@@ -130,7 +133,7 @@ class RunBatches:
             row, fingerprint = waiting.pop(0)
             if not waiting:
                 del self.duplicates[org_id]
-            self.seen[org_id] = row.line
+            self.seen.move(org_id, row.line)
             self._submit([(row, org_id, fingerprint)])
 
     def _submit(self, keyed: list[tuple[RawRow, str, str]]) -> None:

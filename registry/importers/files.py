@@ -42,13 +42,79 @@ class _ZipMember(io.BufferedIOBase):
         super().close()
 
 
-@dataclass
-class RawRow:
-    """One row as read from a file, with where it came from (for rejected-row reports)."""
+class Header:
+    """A file's column names, and where each one is: shared by every row read from the file."""
 
-    file: str
-    line: int
-    values: dict[str, Any]
+    __slots__ = ("index", "names")
+
+    def __init__(self, names: list[str]):
+        self.names = tuple(names)
+        self.index = {name: position for position, name in enumerate(self.names)}
+
+    @property
+    def unique(self) -> bool:
+        return len(self.index) == len(self.names)
+
+    def __eq__(self, other: object) -> bool:
+        return other is self or (isinstance(other, Header) and other.names == self.names)
+
+    def __hash__(self) -> int:
+        return hash(self.names)
+
+    def __reduce__(self):
+        return Header, (list(self.names),)
+
+
+class RawRow:
+    """One row as read from a file, with where it came from (for rejected-row reports).
+
+    A row of a delimited file keeps its fields as the list the CSV reader gave, with the file's Header: the
+    {column: value} dict (`values`) is built only for the rows something asks it of. At millions of rows, most of
+    which are only keyed, fingerprinted and found unchanged, that dict was a fifth of the reading.
+    """
+
+    __slots__ = ("_values", "fields", "file", "header", "line")
+
+    def __init__(
+        self,
+        file: str,
+        line: int,
+        values: dict[str, Any] | None = None,
+        *,
+        fields: list[str] | None = None,
+        header: Header | None = None,
+    ):
+        self.file = file
+        self.line = line
+        self._values = values
+        self.fields = fields  # set with header: a well-formed row of a file with unique column names
+        self.header = header
+
+    @property
+    def values(self) -> dict[str, Any]:
+        if self._values is None:
+            assert self.header is not None and self.fields is not None
+            self._values = dict(zip(self.header.names, self.fields, strict=True))
+        return self._values
+
+    def get(self, column: str, default: str = "") -> Any:
+        """values.get(column, default), without building the dict."""
+        if self._values is None and self.header is not None and self.fields is not None:
+            position = self.header.index.get(column)
+            return default if position is None else self.fields[position]
+        return self.values.get(column, default)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RawRow) and (other.file, other.line, other.values) == (
+            self.file,
+            self.line,
+            self.values,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
+
+    def __repr__(self) -> str:
+        return f"RawRow(file={self.file!r}, line={self.line}, values={self.values!r})"
 
 
 @dataclass(frozen=True)
@@ -155,6 +221,28 @@ def read_rows(
     Columns are mapped by header name, so files whose columns move between years read the same.
     Trailing empty header cells (a trailing comma on every line) are dropped.
     """
+    for columns, line, fields, well_formed in _records(file, encoding, delimiter=delimiter, header=header, **dialect):
+        yield line, dict(zip(columns.names, fields, strict=True)) if well_formed else None, fields
+
+
+def read_raw_rows(
+    file: InputFile, encoding: str, *, delimiter: str = ",", header: list[str] | None = None, **dialect
+) -> Iterator[RawRow]:
+    """What read_rows() reads, as RawRows: a well-formed row keeps its field list (its dict is built on demand,
+    RawRow.values); a row of the wrong width is {"__bad_width__": fields}."""
+    for columns, line, fields, well_formed in _records(file, encoding, delimiter=delimiter, header=header, **dialect):
+        if not well_formed:
+            yield RawRow(file.display, line, {"__bad_width__": fields})
+        elif columns.unique:
+            yield RawRow(file.display, line, fields=fields, header=columns)
+        else:  # a column named twice: the dict keeps the last one, as it always has
+            yield RawRow(file.display, line, dict(zip(columns.names, fields, strict=True)))
+
+
+def _records(
+    file: InputFile, encoding: str, *, delimiter: str, header: list[str] | None, **dialect
+) -> Iterator[tuple[Header, int, list[str], bool]]:
+    """(header, line number, fields, whether the field count is right) of each non-blank record."""
     with open_text(file, encoding) as text:
         reader = csv.reader(text, delimiter=delimiter, **dialect)
         if header is None:
@@ -165,19 +253,20 @@ def read_rows(
             header = [h.strip().lstrip("\ufeff") for h in header]
         while header and header[-1] == "":
             header = header[:-1]
+        columns = Header(header)
         width = len(header)
         line_after = reader.line_num
         for fields in reader:
             # A quoted field may span lines: report the line the record starts on.
             line, line_after = line_after + 1, reader.line_num
+            if len(fields) == width > 1:  # the common case first
+                yield columns, line, fields, True
+                continue
             if not fields or (len(fields) == 1 and not fields[0].strip()):
                 continue
             if len(fields) > width and not any(fields[width:]):
                 fields = fields[:width]
-            if len(fields) != width:
-                yield line, None, fields
-                continue
-            yield line, dict(zip(header, fields, strict=True)), fields
+            yield columns, line, fields, len(fields) == width
 
 
 def require_header(file: InputFile, encoding: str, columns: tuple[str, ...], **dialect) -> list[str]:

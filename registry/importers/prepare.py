@@ -17,14 +17,14 @@ INSERT = "insert"  # (INSERT, org_id, fingerprint, values ready for the INSERT):
 EXISTING = "existing"  # (EXISTING, org_id, fingerprint, OrgRecord): the main process decides how to merge
 REJECTED = "rejected"  # (REJECTED, org_id, fingerprint, (file, line, reason, raw))
 
-Item = tuple[RawRow, str, str, bool]  # row, org_id, fingerprint, is_new
+Item = tuple[RawRow, str, str, bool]  # row, org_id, fingerprint ("": compute it here), is_new
 
 
 def pack(items: list[Item]) -> tuple:
-    """Rows of one CSV share their header: send it once and the values as lists, not a dict per row."""
-    header = items[0][0].values.keys()
-    if all(row.values.keys() == header for row, *_ in items):
-        return (list(header), [(row.file, row.line, list(row.values.values()), *rest) for row, *rest in items])
+    """Rows of one CSV share their header: send it once and the fields as lists, not a dict per row."""
+    header = items[0][0].header
+    if header is not None and all(row.fields is not None and row.header == header for row, *_ in items):
+        return (header, [(row.file, row.line, row.fields, *rest) for row, *rest in items])
     return (None, items)
 
 
@@ -32,12 +32,19 @@ def unpack(packed: tuple) -> list[Item]:
     header, items = packed
     if header is None:
         return items
-    return [(RawRow(file, line, dict(zip(header, values, strict=True))), *rest) for file, line, values, *rest in items]
+    return [(RawRow(file, line, fields=fields, header=header), *rest) for file, line, fields, *rest in items]
 
 
 def prepare_batch(importer: Importer, packed: tuple, context: dict) -> list[tuple]:
     prepared: list[tuple[str, str, str, Any]] = []
     for row, org_id, fingerprint, is_new in unpack(packed):
+        fingerprint = fingerprint or importer.fingerprint(row)  # left to this worker ("") on a first import
+        if is_new and row.fields is not None and not has_nul(row):
+            # An importer's compiled form of parse() for plain rows (None: not plain, parse() decides).
+            values = importer.prepared_values(row, fingerprint, context)
+            if values is not None:
+                prepared.append((INSERT, org_id, fingerprint, values))
+                continue
         try:
             if has_nul(row):
                 raise RowRejected("contains a NUL character")
@@ -67,21 +74,32 @@ def _has_nul(value: Any) -> bool:
 
 
 def has_nul(row: RawRow) -> bool:
-    try:
-        return "\x00" in "".join(row.values.values())  # a CSV row: all strings, the fast path
+    try:  # a CSV row: all strings, the fast path
+        return "\x00" in "".join(row.fields if row.fields is not None else row.values.values())
     except TypeError:
         return _has_nul(row.values)
+
+
+def column_limits() -> dict[str, int]:
+    """{field: max_length} of the organisation's text fields a record carries (fit() cuts to these)."""
+    _load_limits()
+    return dict(_LIMITS)
+
+
+def _load_limits() -> None:
+    if not _LIMITS:
+        # Read on first use, not at import: parser worker processes import this module without Django set up.
+        from registry.models import Organisation
+
+        names = OrgRecord.__dataclass_fields__.keys()
+        _LIMITS.extend((f.name, f.max_length) for f in Organisation._meta.fields if f.max_length and f.name in names)
 
 
 def fit(record: OrgRecord) -> OrgRecord:
     """Make a record safe for both databases. PostgreSQL refuses over-long text (and NUL characters, refused with
     the row in prepare_batch) for the whole batch where SQLite accepts them: text is cut to its column's length."""
     values = record.__dict__
-    if not _LIMITS:
-        # Read on first use, not at import: parser worker processes import this module without Django set up.
-        from registry.models import Organisation
-
-        _LIMITS.extend((f.name, f.max_length) for f in Organisation._meta.fields if f.max_length and f.name in values)
+    _load_limits()
     for name, limit in _LIMITS:
         value = values[name]
         if isinstance(value, str) and len(value) > limit:

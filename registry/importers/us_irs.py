@@ -12,6 +12,8 @@ _EIN = re.compile(r"^\d{1,9}$")
 
 def ein(text: str) -> str:
     """The 9-digit EIN, leading zeros kept (restored when a spreadsheet dropped them)."""
+    if text and len(text) == 9 and text.isdigit() and text.isascii():  # as the IRS writes it: nothing to tidy
+        return text
     compact = (text or "").strip().replace("-", "")
     if not _EIN.match(compact):
         raise RowRejected(f"EIN {text!r} is not 1 to 9 digits")
@@ -28,7 +30,7 @@ _PROFESSIONAL_SUBSECTIONS = {"05", "06"}
 
 def bmf_categories(v: dict[str, str]) -> list[str]:
     return list(
-        _categories(
+        category_codes(
             v.get("SUBSECTION", ""),
             v.get("FOUNDATION", ""),
             v.get("CLASSIFICATION", "")[:1],
@@ -40,7 +42,7 @@ def bmf_categories(v: dict[str, str]) -> list[str]:
 
 
 @lru_cache(maxsize=65536)  # a few thousand code combinations cover a whole register
-def _categories(
+def category_codes(
     subsection: str, foundation: str, classification: str, ntee: str, filing: str, pf_filing: str
 ) -> tuple[str, ...]:
     private = foundation in {"02", "03", "04"} or subsection == "92" or pf_filing == "1"
@@ -81,4 +83,4 @@ class IrsListImporter(Importer):
         return name.lower().endswith(".txt")
 
     def org_id(self, row: RawRow) -> str:
-        return org_id(ein(row.values.get("EIN", "")))
+        return org_id(ein(row.get("EIN", "")))

@@ -74,6 +74,7 @@ def crash_after(monkeypatch, rows):
         return parse(self, row)
 
     monkeypatch.setattr(BmfImporter, "parse", crashing)
+    monkeypatch.setattr(BmfImporter, "prepared_values", lambda *args: None)  # every row through parse()
 
 
 @pytest.fixture

@@ -36,6 +36,7 @@ def test_crash_midway_leaves_earlier_data_intact(registries, import_files, monke
         return parse(self, row)
 
     monkeypatch.setattr(BmfImporter, "parse", crash_after_some_batches)
+    monkeypatch.setattr(BmfImporter, "prepared_values", lambda *args: None)  # every row through parse()
     with pytest.raises(ImportFailed) as failure:
         registry_import(source="us-irs-bmf", paths=[str(registries / BMF)])
     assert "nothing was changed" in failure.value.message and "worker killed" in failure.value.message
@@ -132,11 +133,12 @@ def test_command_prints_summary_and_json_last_line(registries):
 @pytest.mark.django_db
 def test_worker_processes_give_the_same_result_as_in_process(registries, import_files, settings):
     fields = ("org_id", "name", "status", "categories", "income_minor", "raw_codes", "search_name", "content_hash")
-    _, inline = import_files("us-irs-bmf", registries / BMF / "eo_de.csv")
+    files = [registries / BMF / "eo_de.csv", registries / BMF / "eo_ri.csv"]  # batches spanning two files' headers
+    _, inline = import_files("us-irs-bmf", *files)
     inline_rows = list(Organisation.objects.order_by("org_id").values_list(*fields))
     Organisation.objects.all().delete()
     settings.IMPORT_WORKERS, settings.IMPORT_PARALLEL_MIN_BYTES = 1, 0
-    _, parallel = import_files("us-irs-bmf", registries / BMF / "eo_de.csv")
+    _, parallel = import_files("us-irs-bmf", *files)
     assert (parallel.created, parallel.rejected) == (inline.created, inline.rejected)
     assert list(Organisation.objects.order_by("org_id").values_list(*fields)) == inline_rows
 

@@ -1,11 +1,15 @@
 """Folding names and queries, and reading registry numbers with their labels (no database)."""
 
+import csv
+import random
+import string
 from dataclasses import replace
 
 import pytest
 
-from registry.search.normalise import fold, normalise_name, search_keys
+from registry.search.normalise import fold, name_tokens, normalise_name, search_keys
 from registry.search.numbers import REGISTRY, SIREN, NumberLookup, number_lookups
+from tests.conftest import REGISTRIES
 
 
 @pytest.mark.parametrize(
@@ -151,3 +155,24 @@ def test_corrected_spellings_start_with_each_words_likeliest_spelling():
         "rhode land home",
     ]
     assert _variants([["a"], []], with_base=True) == []  # a word nothing resembles: no whole-name spelling
+
+
+def test_ascii_fast_path_folds_as_the_full_path():
+    """normalise_name() folds ASCII names with one table; fold() and name_tokens() stay the definition."""
+
+    def reference(text: str) -> str:
+        return " ".join(name_tokens(text))[:300]
+
+    names = []
+    for path in sorted((REGISTRIES / "us" / "irs_eo_bmf").glob("*.csv")):
+        with path.open(newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                names += [row["NAME"], row["SORT_NAME"]]
+    rng = random.Random(16)
+    words = ["THE", "Inc.", "community", "Interest", "COMPANY", "loi", "1901", "association", "e.V.", "d'un", "O`Neil"]
+    words += ["x-y", "a--b", "\t", "co", "Eingetragener", "verein", "Proprietary", "Limited", "public", "&", "--"]
+    names += [" ".join(rng.choice(words) for _ in range(rng.randrange(6))) for _ in range(5000)]
+    names += ["".join(rng.choice(string.printable) for _ in range(rng.randrange(40))) for _ in range(5000)]
+    names += ["A " * 700, "Société Générale", "THE LTD INC", ""]
+    assert len(names) > 16000
+    assert [normalise_name(n) for n in names] == [reference(n) for n in names]
