@@ -41,6 +41,9 @@ def test_a_country_without_register_applies_by_hand_with_its_documents(new_page,
     page.shot(f"{shot}-02-by-hand", near=page.locator("#accepted-title"))
     page.get_by_label(t(lang, "Full legal name")).fill("Kiwi Coastal Trust")
     page.get_by_label(t(lang, "Registered address")).fill("1 Queen Street\nAuckland 1010")
+    page.submit(page.get_by_role("button", name=t(lang, "Continue")), label="eligibility")
+    # No register settles a New Zealand organisation here: a reviewer will read its documents; the country passes.
+    expect(page.locator("[data-testid=precheck-review]")).to_contain_text("manual_organisation_needs_documents")
     page.submit(page.get_by_role("button", name=t(lang, "Continue")), label="representative")
 
     page.get_by_label(t(lang, "Your full name")).fill("Aroha Smith")
