@@ -64,3 +64,47 @@ def test_a_signed_in_customer_sees_the_account_currency(catalog):
     client = Client()
     client.post("/en/store/sign-in/", {"username": "gb@example.org", "password": "correct horse battery 42"})
     assert "11.99 GBP per month" in _row(client.get("/en/store/plans/").content.decode(), "Workplace Pro")
+
+
+def test_the_catalog_is_cached_per_currency_and_language_and_forgotten_when_a_price_changes(catalog):
+    from billing.models import Price
+    from billing.plans import plans_forget
+
+    html = Client().get("/en/store/plans/").content.decode()
+    assert "14.99 USD per month" in _row(html, "Workplace Pro")
+    # A change that bypasses the models' save (a queryset update) is not seen until the cache is forgotten…
+    Price.objects.filter(product__code="workplace-pro", currency="USD", billing_cycle="monthly").update(
+        unit_amount_minor=1599
+    )
+    assert "14.99 USD per month" in _row(Client().get("/en/store/plans/").content.decode(), "Workplace Pro")
+    # …while another language or currency is built on its own, with what the database holds now.
+    assert "15,99" in _row(Client().get("/fr/store/plans/").content.decode(), "Workplace Pro")
+    plans_forget()
+    assert "15.99 USD per month" in _row(Client().get("/en/store/plans/").content.decode(), "Workplace Pro")
+    # Saving a price (the admin, catalog_ensure) forgets every cached catalog at once.
+    price = Price.objects.get(product__code="workplace-pro", currency="USD", billing_cycle="monthly")
+    price.unit_amount_minor = 1699
+    price.save()
+    assert "16.99 USD per month" in _row(Client().get("/en/store/plans/").content.decode(), "Workplace Pro")
+    assert "16,99" in _row(Client().get("/fr/store/plans/").content.decode(), "Workplace Pro")
+
+
+def test_a_product_or_program_saved_is_seen_at_once(catalog):
+    from programs.demo import program_demo_ensure
+
+    assert "Covered" not in Client().get("/en/store/plans/").content.decode().split("<tbody>")[1]
+    program = program_demo_ensure()  # created: saved
+    assert "Covered" in _row(Client().get("/en/store/plans/").content.decode(), "Workplace Pro")
+    program.eligible_products = []
+    program.save()
+    assert "Covered" not in _row(Client().get("/en/store/plans/").content.decode(), "Workplace Pro")
+    product = Product.objects.get(code="room-connector")
+    product.is_active = False
+    product.save()
+    assert "Room Connector" not in Client().get("/en/store/plans/").content.decode()
+
+
+def test_a_cached_page_reads_the_cache_only(catalog, django_assert_num_queries):
+    Client().get("/en/store/plans/")
+    with django_assert_num_queries(1):  # the cache (the database cache here; Redis when configured)
+        assert Client().get("/en/store/plans/").status_code == 200
