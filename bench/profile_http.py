@@ -17,7 +17,6 @@ import json
 import os
 import pstats
 import statistics
-import sys
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -55,27 +54,15 @@ def _area(path: str) -> str:
 
 
 def _environ(method: str, path: str, query: dict | None, body: bytes, headers: dict) -> dict:
-    environ = {
-        "REQUEST_METHOD": method,
-        "PATH_INFO": path,
-        "QUERY_STRING": urlencode(query or {}),
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "8000",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "127.0.0.1",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(body),
-        "wsgi.errors": sys.stderr,
-        "wsgi.version": (1, 0),
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": True,
-        "wsgi.run_once": False,
-        "CONTENT_LENGTH": str(len(body)),
-    }
-    if body:
-        environ["CONTENT_TYPE"] = "application/json"
-    for name, value in headers.items():
-        environ["HTTP_" + name.upper().replace("-", "_")] = value
+    """The WSGI environ of the request, as Django's RequestFactory builds it (a client on 127.0.0.1)."""
+    from django.test import RequestFactory
+
+    url = path + ("?" + urlencode(query) if query else "")
+    request = RequestFactory().generic(
+        method, url, data=body, content_type="application/json" if body else None, headers=headers
+    )
+    environ = dict(request.environ)
+    environ["wsgi.input"] = io.BytesIO(body)
     return environ
 
 
