@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+from profile_http import is_write
 from setup_db import use
 
 
@@ -147,11 +148,7 @@ def count_queries(data: dict) -> dict:
         counts[name] = {
             "status": response.status_code,
             "queries": len(captured.captured_queries),
-            "writes": sum(
-                1
-                for q in captured.captured_queries
-                if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
-            ),
+            "writes": sum(1 for q in captured.captured_queries if is_write(q["sql"])),
             "ms": round(elapsed * 1000, 2),
         }
     with CaptureQueriesContext(connection) as captured:
@@ -161,9 +158,7 @@ def count_queries(data: dict) -> dict:
     counts["coupon_redeem"] = {
         "status": response.status_code,
         "queries": len(captured.captured_queries),
-        "writes": sum(
-            1 for q in captured.captured_queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
-        ),
+        "writes": sum(1 for q in captured.captured_queries if is_write(q["sql"])),
         "ms": round(elapsed * 1000, 2),
     }
     return counts

@@ -114,14 +114,22 @@ def http_before_after(before: str = "http-before.json", after: str = "http-postg
     b, a = load(before), load(after)
     if not (b and a):
         return
-    print("| endpoint | before req/s | after req/s | before ratio | after ratio | before p95 ms | after p95 ms |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| endpoint | before req/s | after req/s | before ratio | after ratio | before p95 ms | after p95 ms | "
+        "before CPU ms (workers + PostgreSQL) | after CPU ms (workers + PostgreSQL) |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+
+    def cpu(e: dict) -> str:
+        c = e.get("cpu_per_request")
+        return f"{round(c['workers_cpu_ms'] + c['postgres_cpu_ms'], 1)}" if c else "-"
+
     for name_, e in a["endpoints"].items():
         was = b["endpoints"].get(name_)
         if was:
             print(
                 f"| {name_} | {was['rps']} | {e['rps']} | {was['ratio_to_baseline']} | {e['ratio_to_baseline']} | "
-                f"{was['p95_ms']} | {e['p95_ms']} |"
+                f"{was['p95_ms']} | {e['p95_ms']} | {cpu(was)} | {cpu(e)} |"
             )
 
 
