@@ -116,3 +116,17 @@ def test_the_count_outside_a_transaction_commits_and_leaves_none_open(make_key):
     with transaction.atomic():  # inside a transaction: the plain statement, committed with the caller's work
         assert api_key_count_request(api_key=key, now=now) == 3
     assert ApiKeyWindow.objects.get(api_key=key).count == 3
+
+
+@pytest.mark.django_db
+def test_a_program_saved_here_is_read_again_with_the_key(make_key, partner, settings):
+    from partners.services import _recent_keys
+
+    settings.API_KEY_CACHE_SECONDS = 300
+    _key, raw = make_key()
+    assert api_key_authenticate(raw=raw).partner.program.discount_percent != 10
+    program = partner.program
+    program.discount_percent = 10
+    program.save()
+    assert not _recent_keys
+    assert api_key_authenticate(raw=raw).partner.program.discount_percent == 10
