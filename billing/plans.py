@@ -6,8 +6,11 @@ formatting): a product, price or program saved or deleted forgets every currency
 in BillingConfig.ready); a change made without saving the model (a queryset update) shows within
 PLANS_CACHE_SECONDS."""
 
+import logging
+
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils.translation import get_language
 
 from billing.models import BillingCycle, Currency, Price, Product, ProductKind
@@ -17,6 +20,7 @@ from programs.demo import DEMO_SLUG
 from programs.models import Program
 
 PLANS_CACHE_SECONDS = 300
+logger = logging.getLogger(__name__)
 
 
 def _cache_key(currency: str, language: str) -> str:
@@ -24,8 +28,17 @@ def _cache_key(currency: str, language: str) -> str:
 
 
 def plans_forget(**_kwargs) -> None:
-    """Forget the cached catalog in every currency and language (a product, price or program changed)."""
-    cache.delete_many([_cache_key(currency, code) for currency in Currency.values for code, _ in settings.LANGUAGES])
+    """Forget the cached catalog in every currency and language (a product, price or program changed).
+
+    Never in the way of the save that caused it: a cache that cannot be reached (the database cache's table not
+    created yet, Redis down) is logged, and the page shows the change within PLANS_CACHE_SECONDS. The savepoint
+    keeps a failed cache statement from aborting the caller's transaction (the database cache)."""
+    keys = [_cache_key(currency, code) for currency in Currency.values for code, _ in settings.LANGUAGES]
+    try:
+        with transaction.atomic():
+            cache.delete_many(keys)
+    except Exception:
+        logger.warning("could not forget the cached plans catalog", exc_info=True)
 
 
 def _build(currency: str) -> dict:

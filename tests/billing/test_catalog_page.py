@@ -108,3 +108,23 @@ def test_a_cached_page_reads_the_cache_only(catalog, django_assert_num_queries):
     Client().get("/en/store/plans/")
     with django_assert_num_queries(1):  # the cache (the database cache here; Redis when configured)
         assert Client().get("/en/store/plans/").status_code == 200
+
+
+def test_a_save_is_not_stopped_by_a_cache_that_cannot_be_reached(catalog, caplog):
+    """The database cache's table may not exist yet (seed_demo before createcachetable): the save goes through, in
+    its transaction, and the failure is logged."""
+    from unittest import mock
+
+    from django.db import DatabaseError, transaction
+
+    from programs.demo import program_demo_ensure
+
+    with (
+        mock.patch("billing.plans.cache.delete_many", side_effect=DatabaseError("no such table: vouch_cache")),
+        transaction.atomic(),
+    ):
+        program = program_demo_ensure()
+        program.discount_percent = 20
+        program.save()
+        assert Product.objects.filter(is_active=True).exists()  # the transaction is still usable
+    assert "could not forget the cached plans catalog" in caplog.text
