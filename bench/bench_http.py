@@ -18,6 +18,7 @@ import csv
 import json
 import os
 import platform
+import resource
 import signal
 import socket
 import subprocess
@@ -41,6 +42,7 @@ SCENARIOS = [
     "coupon_validate",
     "coupon_redeem",
     "plans_page",
+    "precheck",  # skipped when the server answers 404 (the endpoint is not there)
 ]
 WARM_REDEMPTIONS = 400  # the end of the coupon pool, for the warm-up run
 GUNICORN_HOOKS = """
@@ -60,7 +62,7 @@ def free_port() -> int:
 class Server:
     """gunicorn on 127.0.0.1, a free port; ready once every worker has booted (post_worker_init hook)."""
 
-    def __init__(self, env: dict, workers: int, scratch: Path):
+    def __init__(self, env: dict, workers: int, scratch: Path, threads: int = 1):
         self.port = free_port()
         self.ready = scratch / f"ready-{self.port}"
         config = scratch / "gunicorn_hooks.py"
@@ -79,6 +81,10 @@ class Server:
                 "warning",
                 "--timeout",
                 "60",
+                "--worker-class",
+                "gthread" if threads > 1 else "sync",
+                "--threads",
+                str(threads),
             ],
             cwd=ROOT,
             env={**env, "BENCH_READY_FILE": str(self.ready)},
@@ -109,6 +115,9 @@ class Server:
             sizes.append(round(kb / 1024, 1))
         return sizes
 
+    def worker_pids(self) -> list[int]:
+        return [int(pid) for pid in self.ready.read_text().split()]
+
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -117,6 +126,68 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes (those that still exist)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+    return total / CLOCK_TICKS
+
+
+def machine_busy_seconds() -> float:
+    """CPU time spent by everything on the machine (all cores), from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / CLOCK_TICKS
+
+
+def postgres_backends() -> list[int]:
+    """The server processes serving the benchmark database's connections (the workers' persistent connections)."""
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [PG_DB]
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+class CpuMeter:
+    """Where the CPU of one run went, per request: the load generator (locust, a child process reaped by the
+    run), the gunicorn workers, the PostgreSQL backends of their connections, and the whole machine (other
+    helpers' work included: the machine is shared)."""
+
+    def __init__(self, server: "Server"):
+        self.workers = server.worker_pids()
+        self.backends = postgres_backends()
+        self.children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.worker_cpu = process_cpu_seconds(self.workers)
+        self.backend_cpu = process_cpu_seconds(self.backends)
+        self.machine = machine_busy_seconds()
+        self.wall = time.monotonic()
+        self.load = os.getloadavg()[0]
+
+    def per_request(self, requests: int) -> dict:
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        locust_cpu = (children.ru_utime + children.ru_stime) - (self.children.ru_utime + self.children.ru_stime)
+        wall = time.monotonic() - self.wall
+        n = max(1, requests)
+        return {
+            "load_generator_cpu_ms": round(locust_cpu * 1000 / n, 3),
+            "workers_cpu_ms": round((process_cpu_seconds(self.workers) - self.worker_cpu) * 1000 / n, 3),
+            "postgres_cpu_ms": round((process_cpu_seconds(self.backends) - self.backend_cpu) * 1000 / n, 3),
+            "machine_cores_busy": round((machine_busy_seconds() - self.machine) / wall, 2),
+            "load_average": [round(self.load, 2), round(os.getloadavg()[0], 2)],
+        }
 
 
 def timed_get(url: str, headers: dict | None = None) -> tuple[float, int]:
@@ -169,6 +240,7 @@ def locust(
         "BENCH_REDEEM_FROM": str(redeem[0]),
         "BENCH_REDEEM_TO": str(redeem[1]),
     }
+    meter = CpuMeter(server)
     subprocess.run(
         [
             str(Path(sys.executable).parent / "locust"),
@@ -222,7 +294,20 @@ def locust(
         "p95_ms": number(row["95%"]),
         "p99_ms": number(row["99%"]),
         "failures": failures,
+        "cpu_per_request": meter.per_request(int(row["Request Count"])),
     }
+
+
+def precheck_exists(server: "Server", seed: dict) -> bool:
+    from urllib.parse import urlencode
+
+    if not seed.get("precheck_organisations"):
+        return False
+    url = f"{server.url}/api/v1/programs/{seed['program_slug']}/precheck?" + urlencode(
+        {"organisation": seed["precheck_organisations"][0]}
+    )
+    _, status = timed_get(url, {"Authorization": f"Bearer {seed['api_key']}"})
+    return status != 404
 
 
 def redemptions_check(since: datetime) -> dict:
@@ -236,19 +321,48 @@ def redemptions_check(since: datetime) -> dict:
         redeemed = conn.execute(
             "SELECT count(*) FROM coupons_coupon WHERE state = 'redeemed' AND redeemed_at >= %s", [since]
         ).fetchone()[0]
-        twice = conn.execute(
+        twice = conn.execute(  # since the run started: --reset-coupons makes earlier runs' coupons active again
             "SELECT count(*) FROM (SELECT object_id FROM core_auditentry WHERE action = "
-            "'coupon.redeemed' GROUP BY object_id HAVING count(*) > 1) t"
+            "'coupon.redeemed' AND at >= %s GROUP BY object_id HAVING count(*) > 1) t",
+            [since],
         ).fetchone()[0]
         shared = conn.execute(
             "SELECT count(*) FROM (SELECT redemption_key FROM coupons_coupon WHERE "
             "redemption_key <> '' GROUP BY redemption_key HAVING count(*) > 1) t"
         ).fetchone()[0]
+        partial = conn.execute(  # a redeemed coupon without its audit entry (both are written in one transaction)
+            "SELECT count(*) FROM coupons_coupon c WHERE c.state = 'redeemed' AND c.redeemed_at >= %s AND NOT EXISTS "
+            "(SELECT 1 FROM core_auditentry a WHERE a.action = 'coupon.redeemed' AND a.object_id = c.id::text "
+            "AND a.at >= %s)",
+            [since, since],
+        ).fetchone()[0]
     return {
         "coupons_redeemed_during_run": redeemed,
         "coupons_redeemed_twice": twice,
         "order_references_on_two_coupons": shared,
+        "redeemed_without_audit_entry": partial,
     }
+
+
+def coupons_unredeem() -> int:
+    """Benchmark database only: the coupons earlier runs redeemed (orders o-…, the warm-up's included) become active
+    again, so that a run redeems distinct coupons, each once, without seeding anew."""
+    import psycopg
+
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + PG_DB
+    with psycopg.connect(url) as conn:
+        return conn.execute(
+            "UPDATE coupons_coupon SET state = 'active', redeemed_at = NULL, redemption_key = '' "
+            "WHERE state = 'redeemed' AND (redemption_key LIKE 'api:%:o-%' OR redemption_key LIKE 'api:%:bench-count')"
+        ).rowcount
+
+
+def code_version() -> str:
+    """The commit the server ran (and whether files differed from it)."""
+    run = lambda *a: subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()  # noqa: E731
+    return run("rev-parse", "--short", "HEAD") + (
+        " (modified)" if run("status", "--porcelain", "--untracked-files=no") else ""
+    )
 
 
 def machine() -> dict:
@@ -269,20 +383,37 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--users", type=int, default=24)
     parser.add_argument("--workers", type=int, default=2 * cores + 1)
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread when > 1)")
     parser.add_argument("--coupons", type=int, default=8000)
     parser.add_argument("--only", nargs="*", help="run only these scenarios (the baseline always runs)")
     parser.add_argument("--seed-file", help="reuse http_seed.py's file from an earlier run instead of seeding")
+    parser.add_argument(
+        "--reset-coupons", action="store_true", help="with --seed-file: make the coupons earlier runs redeemed active"
+    )
+    parser.add_argument("--save-seed", help="copy the seed file here (for --seed-file and profile_http.py)")
     parser.add_argument("--out")
     parser.add_argument("--drop", action="store_true", help="drop the benchmark database at the end")
     args = parser.parse_args()
     env = bench_env("postgres")
     env["DEBUG"] = "false"
+    # The workers keep their connection for the whole run, so that its PostgreSQL backend's CPU can be counted.
+    env.setdefault("DATABASE_CONN_MAX_AGE", "900")
     scratch = Path(tempfile.mkdtemp(prefix="vouch-bench-http-"))
     seed_file = scratch / "seed.json"
     started = time.monotonic()
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    if args.seed_file:  # a seed made by an earlier run whose coupons were not used (its warm-up slice aside)
+    # The database cache's table, as scripts/run and the operator guide create it (rate limits, the plans page).
+    subprocess.run([sys.executable, "manage.py", "createcachetable"], cwd=ROOT, env=env, check=True)
+    if args.seed_file:  # a seed made by an earlier run (--reset-coupons: its coupons redeemed again)
         seed_file.write_text(Path(args.seed_file).read_text())
+        if args.reset_coupons:
+            print("coupons made active again:", coupons_unredeem(), flush=True)
+        subprocess.run(  # count the queries per request with this code, not the seeding run's
+            [sys.executable, str(BENCH / "http_seed.py"), str(seed_file), "--count-only"],
+            cwd=BENCH,
+            env=env,
+            check=True,
+        )
     else:
         subprocess.run(
             [sys.executable, str(BENCH / "http_seed.py"), str(seed_file), "--coupons", str(args.coupons)],
@@ -290,25 +421,32 @@ def main() -> None:
             env=env,
             check=True,
         )
+    if args.save_seed:
+        Path(args.save_seed).write_text(seed_file.read_text())
     seed = json.loads(seed_file.read_text())
     print("queries per request", json.dumps(seed["queries_per_request"]), flush=True)
     result = {
+        "code": code_version(),
         "machine": machine(),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
         "workers": args.workers,
+        "threads": args.threads,
         "users": args.users,
         "seconds_per_endpoint": args.seconds,
         "queries_per_request": seed["queries_per_request"],
     }
     result["first_search_fresh_worker"] = first_searches(env, seed, scratch)
     print("first search", json.dumps(result["first_search_fresh_worker"]), flush=True)
-    server = Server(env, args.workers, scratch)
+    server = Server(env, args.workers, scratch, args.threads)
     try:
         _, status = timed_get(server.url + "/healthz")
         baseline = "/healthz" if status == 200 else "/en/"  # the home page until /healthz exists
         result["baseline"] = baseline
         scenarios = [s for s in SCENARIOS if not args.only or s == "baseline" or s in args.only]
+        if "precheck" in scenarios and not precheck_exists(server, seed):
+            scenarios.remove("precheck")
+            result["precheck"] = "not measured: the server answers 404 (no pre-check endpoint)"
         load_started = datetime.now(UTC)
         pool = len(seed["redeem"])
         warm_slice, main_slice = (pool - WARM_REDEMPTIONS, pool), (0, pool - WARM_REDEMPTIONS)

@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+from profile_http import is_write
 from setup_db import use
 
 
@@ -36,6 +37,9 @@ def _issue(program, organisation, email: str, now):
     return application, code
 
 
+PROFILE_COUPONS = 300  # set aside for profile_http.py's redemptions
+
+
 def seed(coupons: int, queries: int, seed_value: int) -> dict:
     from bench_search import typo
     from django.contrib.auth import get_user_model
@@ -54,7 +58,7 @@ def seed(coupons: int, queries: int, seed_value: int) -> dict:
             "SELECT o.id, o.name FROM registry_organisation o TABLESAMPLE SYSTEM (2) "
             "WHERE o.status = 'active' AND NOT EXISTS "
             "(SELECT 1 FROM coupons_coupon c WHERE c.organisation_id = o.id) LIMIT %s",
-            [coupons * 2 + queries * 4],
+            [(coupons + PROFILE_COUPONS) * 2 + queries * 4],
         )
         sample = cursor.fetchall()
     rng.shuffle(sample)
@@ -72,16 +76,18 @@ def seed(coupons: int, queries: int, seed_value: int) -> dict:
         _key, raw_key = api_key_create(
             partner=partner, name="bench", scopes=list(ALL_SCOPES), actor=admin, requests_per_minute=100_000
         )
-    organisations = Organisation.objects.in_bulk([pk for pk, _ in sample[: coupons + 200]])
+    issuing = coupons + 200 + PROFILE_COUPONS
+    organisations = Organisation.objects.in_bulk([pk for pk, _ in sample[:issuing]])
     issued, tokens = [], []
     started = time.monotonic()
     with transaction.atomic():
-        for pk, _ in sample[: coupons + 200]:
+        for pk, _ in sample[:issuing]:
             application, code = _issue(program, organisations[pk], f"director{pk}@example.org", now)
             issued.append({"code": code, "email": application.email})
             tokens.append(application.token)
     print(f"seeded {len(issued)} coupons in {time.monotonic() - started:.1f} s", file=sys.stderr)
-    names = [name for _, name in sample[coupons + 200 :]][:queries]
+    queried = sample[issuing:][:queries]
+    names = [name for _, name in queried]
     typos = []
     for name in names:
         words = name.split()
@@ -93,10 +99,16 @@ def seed(coupons: int, queries: int, seed_value: int) -> dict:
     return {
         "api_key": raw_key,
         "validate": issued[:200],
-        "redeem": issued[200:],
+        "redeem": issued[200 : coupons + 200],
+        "profile_redeem": issued[coupons + 200 :],
         "status_tokens": tokens[:200],
         "exact": names,
         "typo": typos,
+        # The pre-check (GET /api/v1/programs/{slug}/precheck?organisation=…) when the server has it.
+        "program_slug": program.slug,
+        "precheck_organisations": list(
+            Organisation.objects.filter(pk__in=[pk for pk, _ in queried]).values_list("org_id", flat=True)
+        ),
     }
 
 
@@ -136,11 +148,7 @@ def count_queries(data: dict) -> dict:
         counts[name] = {
             "status": response.status_code,
             "queries": len(captured.captured_queries),
-            "writes": sum(
-                1
-                for q in captured.captured_queries
-                if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
-            ),
+            "writes": sum(1 for q in captured.captured_queries if is_write(q["sql"])),
             "ms": round(elapsed * 1000, 2),
         }
     with CaptureQueriesContext(connection) as captured:
@@ -150,9 +158,7 @@ def count_queries(data: dict) -> dict:
     counts["coupon_redeem"] = {
         "status": response.status_code,
         "queries": len(captured.captured_queries),
-        "writes": sum(
-            1 for q in captured.captured_queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
-        ),
+        "writes": sum(1 for q in captured.captured_queries if is_write(q["sql"])),
         "ms": round(elapsed * 1000, 2),
     }
     return counts

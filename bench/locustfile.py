@@ -96,3 +96,12 @@ class Visitor(FastHttpUser):
 
     def plans_page(self):
         self.client.get("/en/store/plans/", name="plans_page")
+
+    def precheck(self):
+        """The pre-check, when the server has it (bench_http.py asks once and skips this scenario on a 404)."""
+        self.client.get(
+            f"/api/v1/programs/{SEED['program_slug']}/precheck",
+            params={"organisation": _pick(SEED["precheck_organisations"])},
+            headers=self.api,
+            name="precheck",
+        )

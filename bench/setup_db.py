@@ -15,6 +15,8 @@ SQLITE_DIR = Path(os.environ.get("BENCH_SQLITE_DIR", "/tmp/vouch-bench-sqlite"))
 
 def bench_env(backend: str) -> dict[str, str]:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="vouch.settings", VOUCH_DATA_DIR=str(SQLITE_DIR))
+    # DEBUG off on PostgreSQL would mean production mode (HTTPS redirects, required secrets): development says not.
+    env.setdefault("VOUCH_ENV", "development")
     env.pop("DATABASE_URL", None)
     # A benchmark database is not production: without this, DEBUG off on PostgreSQL asks for production secrets.
     env.setdefault("VOUCH_ENV", "development")

@@ -10,17 +10,8 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from coupons.models import Coupon, CouponAttempt
-from coupons.redemption import (
-    MAX_REDEMPTION_KEY_CHARS,
-    CouponNotFound,
-    CouponQuote,
-    coupon_attempts_check,
-    coupon_redeem,
-    coupon_refusal,
-    coupon_validate,
-)
-from coupons.services import coupon_find
+from coupons.models import Coupon
+from coupons.redemption import MAX_REDEMPTION_KEY_CHARS, CouponQuote, coupon_redeem, coupon_validate
 
 
 def partner_client_key(api_key) -> str:
@@ -37,19 +28,6 @@ def partner_redemption_key(*, partner, key: str) -> str:
     return prefix + key
 
 
-def _refuse_other_programs(*, program, code: str, client_key: str, now: datetime) -> None:
-    coupon_attempts_check(client_key=client_key, now=now)
-    coupon = coupon_find(code=code)
-    if coupon is None or coupon.program_id == program.pk:
-        return  # the service looks it up again, records the attempt and answers
-    CouponAttempt.objects.create(client_key=client_key, at=now, succeeded=False)
-    refusal = coupon_refusal(
-        coupon_facts=None, email="", product_codes=(), billing_cycle="", now=now, program_products=()
-    )
-    assert refusal is not None  # an unknown code is always refused
-    raise CouponNotFound(refusal.message, code=refusal.code, details=refusal.details(None))
-
-
 def partner_coupon_validate(
     *,
     partner,
@@ -60,11 +38,14 @@ def partner_coupon_validate(
     billing_cycle: str,
     now: datetime | None = None,
 ) -> CouponQuote:
-    now = now or timezone.now()
-    client_key = partner_client_key(api_key)
-    _refuse_other_programs(program=partner.program, code=code, client_key=client_key, now=now)
     return coupon_validate(
-        code=code, email=email, product_codes=product_codes, billing_cycle=billing_cycle, now=now, client_key=client_key
+        code=code,
+        email=email,
+        product_codes=product_codes,
+        billing_cycle=billing_cycle,
+        now=now or timezone.now(),
+        client_key=partner_client_key(api_key),
+        program_id=partner.program_id,
     )
 
 
@@ -79,16 +60,14 @@ def partner_coupon_redeem(
     redemption_key: str,
     now: datetime | None = None,
 ) -> Coupon:
-    now = now or timezone.now()
-    client_key = partner_client_key(api_key)
-    _refuse_other_programs(program=partner.program, code=code, client_key=client_key, now=now)
     return coupon_redeem(
         code=code,
         email=email,
         product_codes=product_codes,
         billing_cycle=billing_cycle,
-        now=now,
-        client_key=client_key,
+        now=now or timezone.now(),
+        client_key=partner_client_key(api_key),
         redemption_key=partner_redemption_key(partner=partner, key=redemption_key),
         actor=None,
+        program_id=partner.program_id,
     )

@@ -304,10 +304,11 @@ def _attempt_record(*, client_key: str | None, now: datetime, succeeded: bool) -
     key = _client_key(client_key)
     if not key:
         return
+    if succeeded:  # found codes never count: a row (or a clean-up) for each was a write per redemption for nothing
+        return
     # Keep the table small: this client's rows that no longer count are dropped as it makes new ones.
     CouponAttempt.objects.filter(client_key=key, at__lte=now - RATE_LIMIT_WINDOW).delete()
-    if not succeeded:  # found codes never count: a row for each was a durable write per redemption for nothing
-        CouponAttempt.objects.create(client_key=key, at=now, succeeded=False)
+    CouponAttempt.objects.create(client_key=key, at=now, succeeded=False)
 
 
 def coupon_attempts_prune(*, now: datetime | None = None) -> int:
@@ -317,11 +318,13 @@ def coupon_attempts_prune(*, now: datetime | None = None) -> int:
     return deleted
 
 
-def _lookup(*, code: str, client_key: str | None, now: datetime) -> Coupon | None:
+def _lookup(*, code: str, client_key: str | None, now: datetime, program_id: int | None) -> Coupon | None:
+    """The coupon (with its program) the code designates, counted for the attempt limit. With `program_id`, a
+    coupon of another program is as unknown as a code that does not exist (and counted as a failed lookup)."""
     coupon_attempts_check(client_key=client_key, now=now)
-    coupon = coupon_find(code=code)
-    if coupon is not None:
-        coupon = Coupon.objects.select_related("program").get(pk=coupon.pk)
+    coupon = coupon_find(code=code, related=("program",))
+    if coupon is not None and program_id is not None and coupon.program_id != program_id:
+        coupon = None
     _attempt_record(client_key=client_key, now=now, succeeded=coupon is not None)
     return coupon
 
@@ -343,14 +346,16 @@ def coupon_validate(
     billing_cycle: str,
     now: datetime | None = None,
     client_key: str | None = None,
+    program_id: int | None = None,
 ) -> CouponQuote:
     """What the coupon would give this purchase, without using it. Raises CouponRefused (a subclass per HTTP
     status) with the refusal's code, or TooManyCouponAttempts after too many unknown codes from `client_key`.
 
-    Malformed and unknown codes get the same answer: nothing tells a guesser which codes look plausible.
+    Malformed and unknown codes get the same answer: nothing tells a guesser which codes look plausible. With
+    `program_id` (a partner's program), coupons of other programs get that answer too.
     """
     now = now or timezone.now()
-    coupon = _lookup(code=code, client_key=client_key, now=now)
+    coupon = _lookup(code=code, client_key=client_key, now=now, program_id=program_id)
     facts = coupon_facts_of(coupon) if coupon else None
     refusal = coupon_refusal(
         coupon_facts=facts,
@@ -396,11 +401,13 @@ def coupon_redeem(
     redemption_key: str,
     client_key: str | None = None,
     actor=None,
+    program_id: int | None = None,
 ) -> Coupon:
     """Use the coupon for this purchase: exactly once, however many attempts race.
 
     `redemption_key` is the store's idempotency key (e.g. its checkout id): the same key, for the same coupon and
-    email, gets the redeemed coupon back instead of `coupon_already_redeemed`. Raises what `coupon_validate` raises.
+    email, gets the redeemed coupon back instead of `coupon_already_redeemed`. Raises what `coupon_validate` raises
+    (`program_id` as there).
     """
     redemption_key = (redemption_key or "").strip()
     if not redemption_key or len(redemption_key) > MAX_REDEMPTION_KEY_CHARS:
@@ -409,7 +416,7 @@ def coupon_redeem(
             code="redemption_key_required",
         )
     now = now or timezone.now()
-    coupon = _lookup(code=code, client_key=client_key, now=now)
+    coupon = _lookup(code=code, client_key=client_key, now=now, program_id=program_id)
     if coupon is not None and _is_retry(coupon, redemption_key=redemption_key, email=email):
         return coupon
     facts = coupon_facts_of(coupon) if coupon else None
@@ -431,8 +438,8 @@ def coupon_redeem(
         won = Coupon.objects.filter(pk=coupon.pk, state=CouponState.ACTIVE, redeem_by__gte=now).update(
             state=CouponState.REDEEMED, redeemed_at=now, redemption_key=redemption_key
         )
-        if won:
-            coupon.refresh_from_db()
+        if won:  # the row now holds what the UPDATE wrote: no need to read it back
+            coupon.state, coupon.redeemed_at, coupon.redemption_key = CouponState.REDEEMED, now, redemption_key
             audit_record(
                 action="coupon.redeemed",
                 object_type="coupon",

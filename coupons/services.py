@@ -129,12 +129,14 @@ def coupon_issue(
     return coupon, code
 
 
-def coupon_find(*, code: str) -> Coupon | None:
-    """The coupon a typed code designates (any case, separators, O/0 and I/L/1 mix-ups), or None."""
+def coupon_find(*, code: str, related: tuple[str, ...] = ()) -> Coupon | None:
+    """The coupon a typed code designates (any case, separators, O/0 and I/L/1 mix-ups), or None; `related`: the
+    relations to read in the same query (select_related)."""
     normalised = coupon_code_normalise(code)
     if not coupon_code_is_well_formed(normalised):
         return None
-    return Coupon.objects.filter(code_hash__in=coupon_code_hashes(normalised)).first()
+    found = Coupon.objects.filter(code_hash__in=coupon_code_hashes(normalised))
+    return (found.select_related(*related) if related else found).first()
 
 
 def coupon_revoke(*, coupon: Coupon, actor, reason: str, now: datetime | None = None) -> Coupon:

@@ -1,8 +1,9 @@
 """Partners and their API keys: create, revoke, authenticate, count requests."""
 
-from contextlib import contextmanager, nullcontext
+import time
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -103,8 +104,35 @@ def api_key_revoke(*, api_key: ApiKey, actor, now: datetime | None = None) -> Ap
             before={"revoked_at": None},
             after={"revoked_at": now.isoformat()},
         )
+    api_keys_forget()
     api_key.refresh_from_db()
     return api_key
+
+
+# Keys this process authenticated recently, by prefix: (valid until, key with its partner and program). A lookup
+# was a query (three tables) on every API call. A revocation or a deactivated partner takes effect at once in the
+# process that made it (api_key_revoke, the save signals in PartnersConfig.ready) and within API_KEY_CACHE_SECONDS
+# in the others.
+_recent_keys: dict[str, tuple[float, ApiKey]] = {}
+_RECENT_KEYS_MAX = 1000
+
+
+def api_keys_forget() -> None:
+    """Forget the keys this process remembers (a key or partner changed: the next call reads them again)."""
+    _recent_keys.clear()
+
+
+def _key_by_prefix(prefix: str) -> ApiKey | None:
+    seconds = settings.API_KEY_CACHE_SECONDS
+    remembered = _recent_keys.get(prefix)
+    if remembered is not None and remembered[0] > time.monotonic():
+        return remembered[1]
+    key = ApiKey.objects.select_related("partner", "partner__program").filter(prefix=prefix).first()
+    if key is not None and seconds > 0:
+        if len(_recent_keys) >= _RECENT_KEYS_MAX:
+            _recent_keys.clear()
+        _recent_keys[prefix] = (time.monotonic() + seconds, key)
+    return key
 
 
 def api_key_authenticate(*, raw: str, now: datetime | None = None) -> ApiKey | None:
@@ -112,12 +140,13 @@ def api_key_authenticate(*, raw: str, now: datetime | None = None) -> ApiKey | N
     prefix = api_key_parse(raw)
     if prefix is None:
         return None
-    key = ApiKey.objects.select_related("partner", "partner__program").filter(prefix=prefix).first()
+    key = _key_by_prefix(prefix)
     if key is None or not api_key_hash_matches(raw, key.key_hash) or not key.is_active:
         return None
     now = now or timezone.now()
     if key.last_used_at is None or now - key.last_used_at > timedelta(minutes=1):  # one write a minute at most
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        key.last_used_at = now
     return key
 
 
@@ -126,13 +155,6 @@ def api_key_count_request(*, api_key: ApiKey, now: datetime | None = None) -> in
     now = now or timezone.now()
     window = now.replace(second=0, microsecond=0)
     count = _window_increment(api_key, window)
-    if count is None:
-        try:
-            with transaction.atomic():
-                ApiKeyWindow.objects.create(api_key=api_key, window_start=window, count=1)
-            count = 1
-        except IntegrityError:  # another request created the row first: count on it
-            count = _window_increment(api_key, window)
     if count > api_key.requests_per_minute:
         retry_after = max(1, 60 - now.second)
         raise RateLimited(
@@ -142,36 +164,31 @@ def api_key_count_request(*, api_key: ApiKey, now: datetime | None = None) -> in
     return count
 
 
-def _window_increment(api_key: ApiKey, window: datetime) -> int | None:
-    """Add one and read the new count in a single statement: a separate read would see other requests'
-    increments and refuse requests that were within the limit."""
+def _window_increment(api_key: ApiKey, window: datetime) -> int:
+    """Add one to the key's row for this minute (creating it) and read the new count, in a single statement: a
+    separate read would see other requests' increments and refuse requests that were within the limit.
+
+    On PostgreSQL outside a transaction, the statement is sent with its BEGIN, `SET LOCAL synchronous_commit TO OFF`
+    and COMMIT in one round trip: the counter's commit does not wait for its WAL to reach the disk. Every API call
+    writes this row and all calls with one key queue on its lock: waiting for a disk flush each time capped a key at
+    a few hundred calls a second, and four round trips cost more than the increment. Counting stays exact (locking
+    and visibility are unchanged); a crash may forget the last few increments of a rate-limit window, harmless."""
     table = ApiKeyWindow._meta.db_table
-    with _counter_transaction(), connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET count = count + 1 WHERE api_key_id = %s AND window_start = %s "  # noqa: S608
-            "RETURNING count",
-            [api_key.pk, connection.ops.adapt_datetimefield_value(window)],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
-def _counter_transaction():
-    """PostgreSQL, outside any transaction: the counter's commit does not wait for its WAL to reach the disk
-    (synchronous_commit off for this transaction only). Every API call writes this row, and all calls with one key
-    queue on its lock: waiting for a disk flush each time capped a key at a few hundred calls a second. Counting
-    stays exact (locking and visibility are unchanged); a crash may forget the last few increments of a
-    rate-limit window, which is harmless."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        return nullcontext()
-    return _async_commit()
-
-
-@contextmanager
-def _async_commit():
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        yield
+    upsert = (
+        f"INSERT INTO {table} (api_key_id, window_start, count) VALUES (%s, %s, 1) "  # noqa: S608 (our table name)
+        f"ON CONFLICT (api_key_id, window_start) DO UPDATE SET count = {table}.count + 1 RETURNING count"
+    )
+    params = [api_key.pk, connection.ops.adapt_datetimefield_value(window)]
+    one_trip = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with connection.cursor() as cursor:
+        if one_trip:
+            # Django's psycopg cursors bind client-side, so several statements can go with their parameters at once.
+            cursor.execute(f"BEGIN; SET LOCAL synchronous_commit TO OFF; {upsert}; COMMIT", params)
+            cursor.nextset()  # past BEGIN's and SET's results to the INSERT's
+            cursor.nextset()
+        else:
+            cursor.execute(upsert, params)
+        return cursor.fetchone()[0]
 
 
 def api_key_windows_prune(*, now: datetime | None = None) -> int:

@@ -97,13 +97,18 @@ def application_partner_event(*, application: Application, event_type: str) -> P
 
 
 def coupon_partner_event(*, coupon: Coupon, event_type: str) -> PartnerEvent:
-    application = Application.objects.filter(reference=coupon.reference).first() if coupon.reference else None
+    # Only the two columns used (an Application row is wide: reading and converting all of it was most of the cost).
+    application = (
+        Application.objects.filter(reference=coupon.reference).values("pk", "partner_id").first()
+        if coupon.reference
+        else None
+    )
     return PartnerEvent(
         type=event_type,
         data=coupon_event_data(coupon),
         program_ids=(coupon.program_id,),
-        partner_ids=(application.partner_id,) if application and application.partner_id else (),
-        application_id=application.pk if application else None,
+        partner_ids=(application["partner_id"],) if application and application["partner_id"] else (),
+        application_id=application["pk"] if application else None,
         coupon_id=coupon.pk,
         org_id=coupon.organisation.org_id if coupon.organisation is not None else "",
     )
@@ -130,8 +135,26 @@ def application_changed_announce(*, application: Application, action: str) -> No
         event_publish(application_partner_event(application=application, event_type=event_type))
 
 
+# What coupon_event_data and coupon_partner_event read: the coupon, its program's slug, its organisation's org-id
+# (the organisation and program rows are wide, and this runs in every redemption's transaction).
+_COUPON_EVENT_FIELDS = (
+    "code_hint",
+    "state",
+    "reference",
+    "program_id",
+    "organisation_id",
+    "redeem_by",
+    "redeemed_at",
+    "revoked_at",
+    "program__slug",
+    "organisation__org_id",
+)
+
+
 def coupon_changed(event: CouponChanged) -> None:
-    coupon = Coupon.objects.select_related("program", "organisation").get(pk=event.coupon_id)
+    coupon = (
+        Coupon.objects.select_related("program", "organisation").only(*_COUPON_EVENT_FIELDS).get(pk=event.coupon_id)
+    )
     event_publish(coupon_partner_event(coupon=coupon, event_type=f"coupon.{event.action}"))
 
 

@@ -294,6 +294,9 @@ PRECHECKS_PER_IP_PER_MINUTE = env.integer("PRECHECKS_PER_IP_PER_MINUTE", 60, min
 # Partner API: responses to creating POSTs are replayed for retries with the same Idempotency-Key this long (the
 # API promises at least 24 hours).
 IDEMPOTENCY_KEEP_HOURS = env.integer("IDEMPOTENCY_KEEP_HOURS", 48, minimum=24)
+# Partner API: a web process remembers a key it authenticated this many seconds (0: never), instead of reading it
+# on every call; a revoked key or a deactivated partner is refused by the other processes within that time.
+API_KEY_CACHE_SECONDS = env.integer("API_KEY_CACHE_SECONDS", 5, minimum=0, maximum=300)
 # Webhooks go to https URLs only; this also allows http to this machine (127.0.0.1, localhost), as DEBUG does.
 WEBHOOKS_ALLOW_HTTP_LOCALHOST = env.flag("WEBHOOKS_ALLOW_HTTP_LOCALHOST", False)
 

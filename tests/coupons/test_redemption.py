@@ -231,8 +231,17 @@ def test_rate_limit_after_ten_failed_lookups(issued):
     assert coupon_validate(
         code=code, client_key="203.0.113.9", now=now + RATE_LIMIT_WINDOW + timedelta(seconds=1), **PURCHASE
     )
-    # Rows that no longer count were dropped as the client made a new one (failures at now and now+1s).
-    assert CouponAttempt.objects.filter(client_key="203.0.113.9", succeeded=False).count() == 8
+    # A found code writes nothing (no row, no clean-up): the ten failures are still there.
+    assert CouponAttempt.objects.filter(client_key="203.0.113.9", succeeded=False).count() == RATE_LIMIT_FAILURES
+    # Rows that no longer count are dropped as the client makes a new one (failures at now and now+1s).
+    with pytest.raises(CouponNotFound):
+        coupon_validate(
+            code="0000-0000-0000-0000",
+            client_key="203.0.113.9",
+            now=now + RATE_LIMIT_WINDOW + timedelta(seconds=1),
+            **PURCHASE,
+        )
+    assert CouponAttempt.objects.filter(client_key="203.0.113.9", succeeded=False).count() == 9
     remaining = CouponAttempt.objects.count()
     assert remaining and coupon_attempts_prune(now=now + RATE_LIMIT_WINDOW * 3) == remaining
     assert CouponAttempt.objects.count() == 0
