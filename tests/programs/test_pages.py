@@ -49,3 +49,15 @@ def test_a_closed_or_unknown_program_has_no_rules_page(program, client):
     program.is_active = False
     program.save()
     assert client.get(f"/en/programs/{program.slug}/faq/").status_code == 404
+
+
+def test_the_rules_page_groups_the_countries_that_send_the_same_documents(program, client):
+    """A program open to every country lists each register country, then one row per set of documents (not the same
+    list 240 times); every country keeps its anchor."""
+    program.country_documents = {"DE": ["registration_certificate", "statutes"]}
+    program.save()
+    html = client.get(f"/fr/programs/{program.slug}/rules/").content.decode()
+    rows = html.split('data-testid="countries"')[1].split("</table>")[0].count("<tr")
+    assert rows == 1 + 4 + 2  # the heading, AU FR GB US, Germany's own documents, every other country
+    assert "autres pays et régions" in html and 'id="country-NZ"' in html and 'id="country-DE"' in html
+    assert 'id="country-KP"' not in html  # sanctioned: not offered
