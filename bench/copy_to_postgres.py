@@ -15,36 +15,6 @@ os.environ.setdefault("BENCH_PG_DB", "bench_search")
 
 from setup_db import SQLITE_DIR, reset, use
 
-COLUMNS = (
-    "id",
-    "org_id",
-    "registry_number",
-    "country",
-    "source_id",
-    "name",
-    "other_names",
-    "search_name",
-    "search_alt",
-    "status",
-    "status_detail",
-    "registered_on",
-    "removed_on",
-    "removal_reason",
-    "categories",
-    "raw_codes",
-    "income_minor",
-    "income_currency",
-    "income_period_start",
-    "income_period_end",
-    "website",
-    "email_domain",
-    "street",
-    "city",
-    "region",
-    "postcode",
-    "content_hash",
-    "updated_at",
-)
 SOURCE_COLUMNS = ("id", "slug", "name", "country", "licence", "licence_url", "download_url", "last_imported_at")
 
 
@@ -54,14 +24,17 @@ def main() -> None:
     use("postgres")
     from django.db import connection
 
+    from registry.importers.writer import WRITTEN_COLUMNS
     from registry.search.backends import get_backend
+
+    org_columns = ("id", *WRITTEN_COLUMNS)  # the ids too: the rows keep the SQLite run's keys
 
     source = sqlite3.connect(SQLITE_DIR / "vouch.sqlite3")
     with connection.cursor() as cursor:
         raw = cursor.cursor
         cursor.execute("DROP INDEX IF EXISTS org_search_fts")
         cursor.execute("DROP INDEX IF EXISTS org_search_name_pattern")
-        for table, columns in (("registry_source", SOURCE_COLUMNS), ("registry_organisation", COLUMNS)):
+        for table, columns in (("registry_source", SOURCE_COLUMNS), ("registry_organisation", org_columns)):
             rows = source.execute(f"SELECT {', '.join(columns)} FROM {table}")
             with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:

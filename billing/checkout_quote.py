@@ -76,6 +76,23 @@ def coupon_error_text(error: ApplicationError) -> str:
     return str(fix) if fix else service_error_text(error)
 
 
+def _summary_lines(products, priced) -> tuple[SummaryLine, ...]:
+    """The summary's rows: each (product, quantity) beside its priced line, messages as text."""
+    return tuple(
+        SummaryLine(
+            product=product,
+            quantity=count,
+            unit_minor=line.line.unit_minor,
+            gross_minor=line.gross_minor,
+            discount_minor=line.discount_minor,
+            tax_minor=line.tax_minor,
+            discount_message=str(line.discount_message),
+            tax_message=str(line.tax_message),
+        )
+        for (product, count), line in zip(products, priced.lines, strict=True)
+    )
+
+
 def checkout_quote(
     *,
     account: CustomerAccount,
@@ -140,19 +157,7 @@ def checkout_quote(
         account=account, country=account.billing_country or "", region=account.billing_region or "", on=now
     )
     priced = quote(lines, percent, eligible, rate.percent if rate else None, exempt)
-    summary_lines = tuple(
-        SummaryLine(
-            product=product,
-            quantity=count,
-            unit_minor=line.line.unit_minor,
-            gross_minor=line.gross_minor,
-            discount_minor=line.discount_minor,
-            tax_minor=line.tax_minor,
-            discount_message=str(line.discount_message),
-            tax_message=str(line.tax_message),
-        )
-        for (product, count), line in zip(products, priced.lines, strict=True)
-    )
+    summary_lines = _summary_lines(products, priced)
     return CheckoutSummary(
         currency=account.currency,
         billing_cycle=billing_cycle,
@@ -194,19 +199,7 @@ def subscription_quote(*, subscription, now: datetime | None = None) -> Checkout
         account=account, country=account.billing_country or "", region=account.billing_region or "", on=now
     )
     priced = quote(lines, percent, eligible, rate.percent if rate else None, exempt)
-    summary_lines = tuple(
-        SummaryLine(
-            product=product,
-            quantity=count,
-            unit_minor=line.line.unit_minor,
-            gross_minor=line.gross_minor,
-            discount_minor=line.discount_minor,
-            tax_minor=line.tax_minor,
-            discount_message=str(line.discount_message),
-            tax_message=str(line.tax_message),
-        )
-        for (product, count), line in zip(products, priced.lines, strict=True)
-    )
+    summary_lines = _summary_lines(products, priced)
     return CheckoutSummary(
         currency=subscription.currency,
         billing_cycle=subscription.billing_cycle,
